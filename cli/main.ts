@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerDevstackCommand } from './devstackCommand.js';
+
+// One entry point; each subcommand lives in its own module under cli/ and registers itself here.
+const program = new Command('metal3-provider')
+  .description('Metal3 node provider on Temporal')
+  .showHelpAfterError()
+  .enablePositionalOptions();
+
+registerDevstackCommand(program);
+
+await program.parseAsync(process.argv);
