@@ -1,0 +1,168 @@
+/** base64 (Go's encoding/base64 StdEncoding), SHA-256 and hex in plain TypeScript. */
+import { utf8Decode, utf8Encode } from './utf8.js';
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64_INDEX = new Int16Array(256).fill(-1);
+for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
+
+export function base64Encode(s: string): string {
+  const b = utf8Encode(s);
+  let out = '';
+  let i = 0;
+  for (; i + 2 < b.length; i += 3) {
+    const n = ((b[i] ?? 0) << 16) | ((b[i + 1] ?? 0) << 8) | (b[i + 2] ?? 0);
+    out += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + B64[n & 63]!;
+  }
+  const rest = b.length - i;
+  if (rest === 1) {
+    const n = (b[i] ?? 0) << 16;
+    out += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + '==';
+  } else if (rest === 2) {
+    const n = ((b[i] ?? 0) << 16) | ((b[i + 1] ?? 0) << 8);
+    out += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + '=';
+  }
+  return out;
+}
+
+/**
+ * Go's base64.StdEncoding.DecodeString: strict padding, '\r' and '\n' ignored.
+ * Returns the decoded text or throws Error("illegal base64 data at input byte N").
+ */
+export function base64Decode(src: string): string {
+  const input = utf8Encode(src);
+  const out: number[] = [];
+  let si = 0;
+  const corrupt = (pos: number): never => {
+    throw new Error(`illegal base64 data at input byte ${pos}`);
+  };
+  for (;;) {
+    const dbuf = [0, 0, 0, 0];
+    let dlen = 4;
+    let j = 0;
+    for (; j < 4;) {
+      if (si === input.length) {
+        if (j === 0) return utf8Decode(Uint8Array.from(out));
+        if (j === 1) corrupt(si - j);
+        dlen = j;
+        break;
+      }
+      const c = input[si] ?? 0;
+      si++;
+      if (c === 0x0a || c === 0x0d) continue;
+      const v = B64_INDEX[c] ?? -1;
+      if (v !== -1) {
+        dbuf[j] = v;
+        j++;
+        continue;
+      }
+      if (c !== 0x3d) corrupt(si - 1);
+      // Padding.
+      switch (j) {
+        case 0:
+        case 1:
+          corrupt(si - 1);
+          break;
+        case 2: {
+          while (si < input.length && (input[si] === 0x0a || input[si] === 0x0d)) si++;
+          if (si === input.length) corrupt(input.length);
+          if (input[si] !== 0x3d) corrupt(si - 1);
+          si++;
+        }
+      }
+      while (si < input.length && (input[si] === 0x0a || input[si] === 0x0d)) si++;
+      if (si < input.length) corrupt(si);
+      dlen = j;
+      break;
+    }
+    const val = (dbuf[0]! << 18) | (dbuf[1]! << 12) | (dbuf[2]! << 6) | dbuf[3]!;
+    const b0 = (val >> 16) & 0xff;
+    const b1 = (val >> 8) & 0xff;
+    const b2 = val & 0xff;
+    switch (dlen) {
+      case 4:
+        out.push(b0, b1, b2);
+        break;
+      case 3:
+        if (b2 !== 0) corrupt(si - 1);
+        out.push(b0, b1);
+        break;
+      case 2:
+        if (b1 !== 0 || b2 !== 0) corrupt(si - 2);
+        out.push(b0);
+        break;
+    }
+    if (dlen < 4) return utf8Decode(Uint8Array.from(out));
+  }
+}
+
+const K = new Uint32Array([
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
+  0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+  0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8,
+  0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+  0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819,
+  0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+  0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+  0xc67178f2,
+]);
+
+/** SHA-256 of the UTF-8 bytes of s, as lowercase hex. */
+export function sha256Hex(s: string): string {
+  const msg = utf8Encode(s);
+  const bitLen = msg.length * 8;
+  const padded = new Uint8Array(((msg.length + 9 + 63) >> 6) << 6);
+  padded.set(msg);
+  padded[msg.length] = 0x80;
+  const dv = new DataView(padded.buffer);
+  dv.setUint32(padded.length - 8, Math.floor(bitLen / 0x100000000));
+  dv.setUint32(padded.length - 4, bitLen >>> 0);
+  const h = new Uint32Array([
+    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+  ]);
+  const w = new Uint32Array(64);
+  for (let off = 0; off < padded.length; off += 64) {
+    for (let i = 0; i < 16; i++) w[i] = dv.getUint32(off + i * 4);
+    for (let i = 16; i < 64; i++) {
+      const w15 = w[i - 15]!;
+      const w2 = w[i - 2]!;
+      const s0 = ((w15 >>> 7) | (w15 << 25)) ^ ((w15 >>> 18) | (w15 << 14)) ^ (w15 >>> 3);
+      const s1 = ((w2 >>> 17) | (w2 << 15)) ^ ((w2 >>> 19) | (w2 << 13)) ^ (w2 >>> 10);
+      w[i] = (w[i - 16]! + s0 + w[i - 7]! + s1) >>> 0;
+    }
+    let a = h[0]!,
+      b = h[1]!,
+      c = h[2]!,
+      d = h[3]!,
+      e = h[4]!,
+      f = h[5]!,
+      g = h[6]!,
+      hh = h[7]!;
+    for (let i = 0; i < 64; i++) {
+      const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+      const ch = (e & f) ^ (~e & g);
+      const t1 = (hh + S1 + ch + K[i]! + w[i]!) >>> 0;
+      const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+      const maj = (a & b) ^ (a & c) ^ (b & c);
+      const t2 = (S0 + maj) >>> 0;
+      hh = g;
+      g = f;
+      f = e;
+      e = (d + t1) >>> 0;
+      d = c;
+      c = b;
+      b = a;
+      a = (t1 + t2) >>> 0;
+    }
+    h[0] = (h[0]! + a) >>> 0;
+    h[1] = (h[1]! + b) >>> 0;
+    h[2] = (h[2]! + c) >>> 0;
+    h[3] = (h[3]! + d) >>> 0;
+    h[4] = (h[4]! + e) >>> 0;
+    h[5] = (h[5]! + f) >>> 0;
+    h[6] = (h[6]! + g) >>> 0;
+    h[7] = (h[7]! + hh) >>> 0;
+  }
+  let out = '';
+  for (const x of h) out += x.toString(16).padStart(8, '0');
+  return out;
+}

@@ -1,0 +1,25 @@
+/** Function table types shared by the executor, the builtins and the Sprig functions. */
+
+/**
+ * Go parameter types the executor understands:
+ * - 'value'  reflect.Value: receives the raw value (`undefined` = invalid, `null` = nil interface).
+ * - 'any'    interface{}: receives the value; invalid and nil both arrive as `null`.
+ * - concrete Go types ('string', 'int', 'bool', 'float64', '[]interface {}', 'map[string]interface {}', …):
+ *   values must be assignable (same Go type), literals must be of the right kind.
+ */
+export type ParamType = string;
+
+export interface GoFunc {
+  /** Parameter types; with `variadic`, the last one is the element type of the `...` parameter. */
+  params: ParamType[];
+  variadic?: boolean;
+  /** Implementation. Throw FuncError (or any Error) for Go's non-nil `error` result. */
+  fn: (...args: never[]) => unknown;
+}
+
+export type FuncMap = Record<string, GoFunc>;
+
+/** Shorthand constructor. */
+export function goFunc(params: ParamType[], fn: GoFunc['fn'], variadic = false): GoFunc {
+  return { params, fn, variadic };
+}

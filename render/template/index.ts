@@ -1,0 +1,104 @@
+/**
+ * Go text/template engine (with the Sprig/Helm functions used in cloud-init templates).
+ *
+ * Pure and deterministic: no Node built-ins, no I/O, no clocks or randomness, so it can run inside
+ * Temporal workflow code. See values.ts for how JavaScript data maps onto Go types.
+ */
+import type { Tree } from './ast.js';
+import { builtins } from './builtins.js';
+import { TemplateError, TemplateExecError, TemplateParseError } from './errors.js';
+import { DEFAULT_MAX_OUTPUT_BYTES, type ExecContext, MAX_EXEC_DEPTH, type MissingKey, State } from './exec.js';
+import type { FuncMap } from './functions.js';
+import { TreeParser } from './parser.js';
+import { goQuote } from './quote.js';
+import { sprigFuncs } from './sprig.js';
+
+export { TemplateError, TemplateExecError, TemplateParseError };
+export { GoFloat, goFloat } from './values.js';
+export { MAX_EXEC_DEPTH, DEFAULT_MAX_OUTPUT_BYTES };
+export { MAX_PARSE_DEPTH } from './parser.js';
+
+export interface ParseOptions {
+  /** Custom action delimiters, e.g. ['[[', ']]']. Empty strings mean the defaults. */
+  delims?: [string, string];
+}
+
+export interface ExecuteOptions {
+  /** Go's Option("missingkey=..."): default prints "<no value>", zero uses the zero value, error fails. */
+  missingKey?: MissingKey;
+  /** Fail (without output) once the rendered text exceeds this many UTF-8 bytes. Default 4 MiB. */
+  maxOutputBytes?: number;
+}
+
+const FUNCS: FuncMap = { ...sprigFuncs, ...builtins };
+const BUILTIN_NAMES = new Set(Object.keys(builtins));
+const hasFunction = (name: string): boolean => Object.prototype.hasOwnProperty.call(FUNCS, name);
+
+export class Template {
+  private constructor(
+    readonly name: string,
+    private readonly trees: Map<string, Tree>,
+  ) {}
+
+  /** @internal */
+  static parse(name: string, text: string, options?: ParseOptions): Template {
+    const [left = '', right = ''] = options?.delims ?? ['', ''];
+    let trees: Map<string, Tree>;
+    try {
+      trees = TreeParser.parse(name, text, left, right, hasFunction);
+    } catch (e) {
+      if (e instanceof TemplateParseError) throw e;
+      if (e instanceof RangeError) throw new TemplateParseError(`template: ${name}: template nesting too deep`);
+      throw e;
+    }
+    return new Template(name, trees);
+  }
+
+  /** Names of all templates defined (the top-level one and every define/block). */
+  get templateNames(): string[] {
+    return [...this.trees.keys()].sort();
+  }
+
+  /** Renders the template. Throws TemplateExecError; never returns partial output. */
+  execute(data: unknown, options?: ExecuteOptions): string {
+    const tree = this.trees.get(this.name);
+    const ctx: ExecContext = {
+      trees: this.trees,
+      funcs: FUNCS,
+      builtinNames: BUILTIN_NAMES,
+      missingKey: options?.missingKey ?? 'default',
+      maxOutputBytes: options?.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
+      out: '',
+      checkedUpTo: 0,
+    };
+    if (tree === undefined) {
+      throw new TemplateExecError(`template: ${goQuote(this.name)} is an incomplete or empty template`);
+    }
+    const state = new State(ctx, tree, data, 0);
+    try {
+      state.walk(data, tree.root);
+    } catch (e) {
+      if (e instanceof TemplateError) throw e;
+      if (e instanceof RangeError) {
+        throw new TemplateExecError(`template: ${this.name}: exceeded maximum template depth (stack overflow)`);
+      }
+      throw e;
+    }
+    return ctx.out;
+  }
+}
+
+/** Parses a Go text/template. Throws TemplateParseError with Go's message. */
+export function parseTemplate(name: string, text: string, options?: ParseOptions): Template {
+  return Template.parse(name, text, options);
+}
+
+/** Parses and executes in one go. */
+export function renderTemplate(
+  name: string,
+  text: string,
+  data: unknown,
+  options?: ParseOptions & ExecuteOptions,
+): string {
+  return parseTemplate(name, text, options).execute(data, options);
+}

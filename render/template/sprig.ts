@@ -1,0 +1,238 @@
+/** The Sprig (and Helm) functions commonly used in cloud-init templates, with Sprig's argument order. */
+import { base64Decode, base64Encode, sha256Hex } from './encoding.js';
+import { FuncError } from './errors.js';
+import { sprintf } from './fmt.js';
+import { type FuncMap, goFunc } from './functions.js';
+import { marshalJSON } from './json.js';
+import { GoComplex, GoFloat, GoTypedInt, isTrue, kindOf, mapHas, typedMap, typedSlice } from './values.js';
+import { fromYaml, toYaml } from './yaml.js';
+
+const MAP = 'map[string]interface {}';
+
+/** sprig's empty(): the zero value of its type (Go truthiness inverted). */
+function empty(v: unknown): boolean {
+  return !isTrue(v === undefined ? null : v);
+}
+
+/** sprig's strval(): strings as is, anything else through fmt %v. */
+export function strval(v: unknown): string {
+  if (typeof v === 'string') return v;
+  return sprintf('%v', [v === undefined ? null : v]);
+}
+
+function strslice(v: unknown): string[] {
+  if (Array.isArray(v)) return v.filter((s) => s !== null && s !== undefined).map(strval);
+  if (v === null || v === undefined) return [];
+  return [strval(v)];
+}
+
+const SPACE = '\\t\\n\\v\\f\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000';
+const TRIM_RE = new RegExp(`^[${SPACE}]+|[${SPACE}]+$`, 'g');
+const SPACE_RE = new RegExp(`^[${SPACE}]$`);
+const LETTER_DIGIT_RE = /^[\p{L}\p{Nd}]$/u;
+
+function mapRunes(s: string, f: (ch: string) => string): string {
+  let out = '';
+  for (const ch of s) out += f(ch);
+  return out;
+}
+
+/** unicode.ToUpper/ToLower per rune (never expands one rune into several, unlike JS). */
+function caseRune(ch: string, upper: boolean): string {
+  const c = upper ? ch.toUpperCase() : ch.toLowerCase();
+  return [...c].length === 1 ? c : ch;
+}
+
+function isSeparator(ch: string): boolean {
+  const r = ch.codePointAt(0) ?? 0;
+  if (r <= 0x7f) return !/[0-9a-zA-Z_]/.test(ch);
+  if (LETTER_DIGIT_RE.test(ch)) return false;
+  return SPACE_RE.test(ch);
+}
+
+function title(s: string): string {
+  let prev = ' ';
+  return mapRunes(s, (ch) => {
+    const out = isSeparator(prev) ? caseRune(ch, true) : ch;
+    prev = ch;
+    return out;
+  });
+}
+
+/** strings.Replace(s, old, new, -1) */
+function replaceAll(s: string, old: string, nw: string): string {
+  if (old === '') {
+    const runes = [...s];
+    return nw + runes.map((r) => r + nw).join('');
+  }
+  return s.split(old).join(nw);
+}
+
+/** strings.Split */
+function split(s: string, sep: string): string[] {
+  if (sep === '') return [...s];
+  return s.split(sep);
+}
+
+function indent(spaces: number, v: string): string {
+  if (spaces < 0) throw new FuncError('strings: negative Repeat count');
+  const pad = ' '.repeat(spaces);
+  return pad + replaceAll(v, '\n', '\n' + pad);
+}
+
+/** spf13/cast ToInt: numbers truncate, strings parse (base prefixes allowed), anything else 0. */
+function toInt(v: unknown): number {
+  switch (kindOf(v)) {
+    case 'int':
+    case 'uint':
+      return v instanceof GoTypedInt ? v.v : (v as number);
+    case 'float': {
+      const f = v instanceof GoFloat ? v.v : (v as number);
+      return Number.isFinite(f) ? Math.trunc(f) : -9223372036854775808;
+    }
+    case 'bool':
+      return v ? 1 : 0;
+    case 'string': {
+      let s = v as string;
+      // cast's trimZeroDecimal: "12.000" -> "12"
+      const m = /^(.*)\.0+$/.exec(s);
+      if (m && m[1] !== undefined) s = m[1];
+      const n = parseIntBase0(s);
+      return n ?? 0;
+    }
+    default:
+      return 0;
+  }
+}
+
+/** strconv.ParseInt(s, 0, 64) for int-sized results; undefined on error. */
+function parseIntBase0(text: string): number | undefined {
+  let s = text;
+  let neg = false;
+  if (s.startsWith('+') || s.startsWith('-')) {
+    neg = s[0] === '-';
+    s = s.slice(1);
+  }
+  let base = 10;
+  if (/^0[xX]/.test(s)) ((base = 16), (s = s.slice(2)));
+  else if (/^0[bB]/.test(s)) ((base = 2), (s = s.slice(2)));
+  else if (/^0[oO]/.test(s)) ((base = 8), (s = s.slice(2)));
+  else if (s.length > 1 && s[0] === '0') ((base = 8), (s = s.slice(1)));
+  s = s.replace(/_/g, '');
+  const valid = base === 16 ? /^[0-9a-fA-F]+$/ : base === 8 ? /^[0-7]+$/ : base === 2 ? /^[01]+$/ : /^[0-9]+$/;
+  if (!valid.test(s)) return undefined;
+  const big = BigInt((base === 16 ? '0x' : base === 8 ? '0o' : base === 2 ? '0b' : '') + s);
+  const limit = neg ? 1n << 63n : (1n << 63n) - 1n;
+  if (big > limit) return undefined;
+  return neg ? -Number(big) : Number(big);
+}
+
+const str = (f: (s: string) => unknown): ReturnType<typeof goFunc> => goFunc(['string'], f as never);
+const str2 = (f: (a: string, b: string) => unknown): ReturnType<typeof goFunc> =>
+  goFunc(['string', 'string'], f as never);
+
+export const sprigFuncs: FuncMap = {
+  default: goFunc(
+    ['any', 'any'],
+    ((d: unknown, ...given: unknown[]) => (given.length === 0 || empty(given[0]) ? d : given[0])) as never,
+    true,
+  ),
+  empty: goFunc(['any'], empty as never),
+  coalesce: goFunc(['any'], ((...v: unknown[]) => v.find((x) => !empty(x)) ?? null) as never, true),
+  ternary: goFunc(['any', 'any', 'bool'], ((vt: unknown, vf: unknown, v: boolean) => (v ? vt : vf)) as never),
+  quote: goFunc(
+    ['any'],
+    ((...s: unknown[]) =>
+      s
+        .filter((x) => x !== null)
+        .map((x) => sprintf('%q', [strval(x)]))
+        .join(' ')) as never,
+    true,
+  ),
+  squote: goFunc(
+    ['any'],
+    ((...s: unknown[]) =>
+      s
+        .filter((x) => x !== null)
+        .map((x) => sprintf("'%v'", [x]))
+        .join(' ')) as never,
+    true,
+  ),
+  indent: goFunc(['int', 'string'], indent as never),
+  nindent: goFunc(['int', 'string'], ((n: number, v: string) => '\n' + indent(n, v)) as never),
+  join: goFunc(['string', 'any'], ((sep: string, v: unknown) => strslice(v).join(sep)) as never),
+  splitList: str2((sep, orig) => typedSlice(split(orig, sep), 'string')),
+  split: str2((sep, orig) => {
+    const res: Record<string, string> = {};
+    split(orig, sep).forEach((p, i) => (res['_' + i] = p));
+    return typedMap(res, 'string');
+  }),
+  upper: str((s) => mapRunes(s, (c) => caseRune(c, true))),
+  lower: str((s) => mapRunes(s, (c) => caseRune(c, false))),
+  title: str(title),
+  trim: str((s) => s.replace(TRIM_RE, '')),
+  trimPrefix: str2((a, b) => (b.startsWith(a) ? b.slice(a.length) : b)),
+  trimSuffix: str2((a, b) => (a !== '' && b.endsWith(a) ? b.slice(0, b.length - a.length) : b)),
+  replace: goFunc(['string', 'string', 'string'], ((o: string, n: string, s: string) => replaceAll(s, o, n)) as never),
+  contains: str2((substr, s) => s.includes(substr)),
+  hasPrefix: str2((p, s) => s.startsWith(p)),
+  hasSuffix: str2((p, s) => s.endsWith(p)),
+  repeat: goFunc(['int', 'string'], ((count: number, s: string) => {
+    if (count < 0) throw new FuncError('strings: negative Repeat count');
+    return s.repeat(count);
+  }) as never),
+  b64enc: str(base64Encode),
+  b64dec: str((s) => {
+    try {
+      return base64Decode(s);
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }),
+  sha256sum: str(sha256Hex),
+  toJson: goFunc(['any'], ((v: unknown) => {
+    try {
+      return marshalJSON(v);
+    } catch {
+      return '';
+    }
+  }) as never),
+  toYaml: goFunc(['any'], toYaml as never),
+  fromYaml: str(fromYaml),
+  list: goFunc(['any'], ((...v: unknown[]) => v) as never, true),
+  dict: goFunc(
+    ['any'],
+    ((...v: unknown[]) => {
+      const d: Record<string, unknown> = {};
+      for (let i = 0; i < v.length; i += 2) d[strval(v[i])] = i + 1 >= v.length ? '' : v[i + 1];
+      return d;
+    }) as never,
+    true,
+  ),
+  get: goFunc([MAP, 'string'], ((d: Record<string, unknown> | null, key: string) =>
+    d !== null && mapHas(d, key) ? (d[key] ?? null) : '') as never),
+  hasKey: goFunc(
+    [MAP, 'string'],
+    ((d: Record<string, unknown> | null, key: string) => d !== null && mapHas(d, key)) as never,
+  ),
+  keys: goFunc(
+    [MAP],
+    ((...dicts: (Record<string, unknown> | null)[]) =>
+      typedSlice(
+        dicts.flatMap((d) => (d === null ? [] : Object.keys(d).sort())),
+        'string',
+      )) as never,
+    true,
+  ),
+  required: goFunc(['string', 'any'], ((warn: string, val: unknown) => {
+    if (val === null || val === '') throw new FuncError(warn);
+    return val;
+  }) as never),
+  fail: goFunc(['string'], ((msg: string) => {
+    throw new FuncError(msg);
+  }) as never),
+  int: goFunc(['any'], toInt as never),
+  toString: goFunc(['any'], strval as never),
+};
+
+export { GoComplex };

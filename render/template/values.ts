@@ -1,0 +1,224 @@
+/**
+ * The value model: how Go values are represented in JavaScript.
+ *
+ * - `undefined`  Go's invalid reflect.Value ("no value": a missing map key, a nil pipeline result).
+ * - `null`       a nil interface{} held in a container (a JSON/YAML `null`).
+ * - `string`, `boolean` as themselves.
+ * - `number`     an integral JS number is a Go `int`; a non-integral one is a `float64`.
+ * - `GoFloat`    a float64 whose value happens to be integral (float literals such as `1.0`,
+ *                numbers decoded by `fromYaml`, results of float arithmetic). Wrap data with
+ *                `goFloat(x)` to force float64.
+ * - `GoTypedInt` other integer kinds (`uint8` from indexing a string, `int32`, `uint64`, …).
+ * - `GoComplex`  complex128 (complex literals).
+ * - arrays       `[]interface {}`; arrays tagged by `typedSlice` carry another element type
+ *                (`[]string` from `splitList`/`keys`).
+ * - plain objects (and `Map`s with string keys) are `map[string]interface {}`; `typedMap`
+ *                tags `map[string]string` (from `split`).
+ * - functions    Go funcs, usable with `call`.
+ * Integers beyond 2^53 lose precision (JS numbers); BigInt data is converted to number.
+ */
+
+export class GoFloat {
+  constructor(readonly v: number) {}
+}
+
+export class GoComplex {
+  constructor(
+    readonly re: number,
+    readonly im: number,
+  ) {}
+}
+
+export type IntType = 'int8' | 'int16' | 'int32' | 'int64' | 'uint' | 'uint8' | 'uint16' | 'uint32' | 'uint64';
+
+export class GoTypedInt {
+  constructor(
+    readonly type: IntType,
+    readonly v: number,
+  ) {}
+}
+
+export function goFloat(v: number): GoFloat {
+  return new GoFloat(v);
+}
+
+const ELEM_TYPE = Symbol('goElemType');
+
+interface Tagged {
+  [ELEM_TYPE]?: string;
+}
+
+/** Marks an array as a Go slice with the given element type (e.g. 'string'). */
+export function typedSlice<T>(arr: T[], elemType: string): T[] {
+  Object.defineProperty(arr, ELEM_TYPE, { value: elemType, enumerable: false });
+  return arr;
+}
+
+/** Marks an object as a Go map[string]ELEM. */
+export function typedMap<T extends object>(obj: T, elemType: string): T {
+  Object.defineProperty(obj, ELEM_TYPE, { value: elemType, enumerable: false });
+  return obj;
+}
+
+export function elemTypeOf(container: object): string {
+  return (container as Tagged)[ELEM_TYPE] ?? 'interface {}';
+}
+
+export type Kind =
+  'invalid' | 'nil' | 'bool' | 'int' | 'uint' | 'float' | 'complex' | 'string' | 'slice' | 'map' | 'func';
+
+export function isGoMap(v: unknown): v is Record<string, unknown> {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    !(v instanceof GoFloat) &&
+    !(v instanceof GoTypedInt) &&
+    !(v instanceof GoComplex)
+  );
+}
+
+export function kindOf(v: unknown): Kind {
+  switch (typeof v) {
+    case 'undefined':
+      return 'invalid';
+    case 'string':
+      return 'string';
+    case 'boolean':
+      return 'bool';
+    case 'number':
+      return Number.isInteger(v) ? 'int' : 'float';
+    case 'bigint':
+      return 'int';
+    case 'function':
+      return 'func';
+    case 'object':
+      if (v === null) return 'nil';
+      if (Array.isArray(v)) return 'slice';
+      if (v instanceof GoFloat) return 'float';
+      if (v instanceof GoTypedInt) return v.type.startsWith('u') ? 'uint' : 'int';
+      if (v instanceof GoComplex) return 'complex';
+      return 'map';
+    default:
+      return 'invalid';
+  }
+}
+
+/** Go type name as printed by %T and in error messages. */
+export function typeName(v: unknown): string {
+  switch (typeof v) {
+    case 'undefined':
+      return '<nil>';
+    case 'string':
+      return 'string';
+    case 'boolean':
+      return 'bool';
+    case 'number':
+      return Number.isInteger(v) ? 'int' : 'float64';
+    case 'bigint':
+      return 'int';
+    case 'function':
+      return 'func(...interface {}) (interface {}, error)';
+    case 'object':
+      if (v === null) return 'interface {}';
+      if (Array.isArray(v)) return '[]' + elemTypeOf(v);
+      if (v instanceof GoFloat) return 'float64';
+      if (v instanceof GoTypedInt) return v.type;
+      if (v instanceof GoComplex) return 'complex128';
+      return 'map[string]' + elemTypeOf(v);
+    default:
+      return '<nil>';
+  }
+}
+
+/** Numeric value of an int/uint/float kind value. */
+export function numValue(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (v instanceof GoFloat || v instanceof GoTypedInt) return v.v;
+  if (typeof v === 'bigint') return Number(v);
+  return NaN;
+}
+
+/** Length of a Go map (plain object or Map). */
+export function mapLen(m: object): number {
+  if (m instanceof Map) return m.size;
+  return Object.keys(m).length;
+}
+
+/** Sorted keys of a map (Go's fmtsort order for string keys: byte-wise). */
+export function sortedKeys(m: object): string[] {
+  const keys = m instanceof Map ? [...(m as Map<unknown, unknown>).keys()].map(String) : Object.keys(m);
+  return keys.sort(compareGoStrings);
+}
+
+/** Compares strings by UTF-8 byte order (Go's string comparison). */
+export function compareGoStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let ca = a.charCodeAt(i);
+    let cb = b.charCodeAt(i);
+    if (ca !== cb) {
+      // Surrogates (astral code points) sort after all BMP code points in UTF-8 order.
+      if (ca >= 0xd800 && ca <= 0xdfff) ca += 0x10000;
+      if (cb >= 0xd800 && cb <= 0xdfff) cb += 0x10000;
+      if (ca >= 0xe000 && ca <= 0xffff && cb >= 0xd800 + 0x10000) return -1;
+      if (cb >= 0xe000 && cb <= 0xffff && ca >= 0xd800 + 0x10000) return 1;
+      return ca < cb ? -1 : 1;
+    }
+  }
+  return a.length - b.length;
+}
+
+/** Map lookup; returns undefined when the key is absent. */
+export function mapGet(m: object, key: string): unknown {
+  if (m instanceof Map) return (m as Map<string, unknown>).get(key);
+  return Object.prototype.hasOwnProperty.call(m, key) ? (m as Record<string, unknown>)[key] : undefined;
+}
+
+export function mapHas(m: object, key: string): boolean {
+  if (m instanceof Map) return m.has(key);
+  return Object.prototype.hasOwnProperty.call(m, key);
+}
+
+/** Go's truthiness: false, 0, nil, and empty string/slice/map are false. */
+export function isTrue(v: unknown): boolean {
+  switch (typeof v) {
+    case 'undefined':
+      return false;
+    case 'string':
+      return v.length > 0;
+    case 'boolean':
+      return v;
+    case 'number':
+      return v !== 0;
+    case 'bigint':
+      return v !== 0n;
+    case 'function':
+      return true;
+    case 'object':
+      if (v === null) return false;
+      if (Array.isArray(v)) return v.length > 0;
+      if (v instanceof GoFloat || v instanceof GoTypedInt) return v.v !== 0;
+      if (v instanceof GoComplex) return v.re !== 0 || v.im !== 0;
+      return mapLen(v) > 0;
+    default:
+      return false;
+  }
+}
+
+/** The zero value for a Go element type name (used by missingkey=zero and index on typed maps). */
+export function zeroOf(type: string): unknown {
+  switch (type) {
+    case 'string':
+      return '';
+    case 'int':
+      return 0;
+    case 'bool':
+      return false;
+    case 'float64':
+      return new GoFloat(0);
+    default:
+      return null;
+  }
+}
