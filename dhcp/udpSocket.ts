@@ -1,0 +1,31 @@
+import dgram from 'node:dgram';
+
+/** A bound UDPv4 socket; rejects with the bind error (address in use, not a local address...). */
+export function bindUdpSocket(
+  host: string,
+  port: number,
+  { broadcast = false, reuseAddr = true } = {},
+): Promise<dgram.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = dgram.createSocket({ type: 'udp4', reuseAddr });
+    const onError = (error: Error): void => {
+      socket.close();
+      reject(error);
+    };
+    socket.once('error', onError);
+    socket.bind({ address: host, port, exclusive: true }, () => {
+      socket.off('error', onError);
+      if (broadcast) socket.setBroadcast(true);
+      resolve(socket);
+    });
+  });
+}
+
+/** Splits `host:port` (as in `dhcp.listenAddr`); an empty host means all addresses. */
+export function splitHostPort(value: string): { host: string; port: number } | undefined {
+  const match = /^(.*):(\d{1,5})$/.exec(value.trim());
+  if (!match) return undefined;
+  const port = Number(match[2]);
+  if (port < 1 || port > 65535) return undefined;
+  return { host: match[1] === '' ? '0.0.0.0' : (match[1] ?? '0.0.0.0'), port };
+}
