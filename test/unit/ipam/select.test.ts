@@ -11,7 +11,8 @@ function value(text: string): bigint {
 
 function take(pool: Pool, used: string[], startIndex: bigint, count: number): string[] {
   const result: string[] = [];
-  for (const address of freeAddresses(pool, new Set(used.map(value)), startIndex)) {
+  const usedValues = new Set(used.map(value));
+  for (const address of freeAddresses(pool, (v) => usedValues.has(v), startIndex)) {
     result.push(formatAddress({ family: pool.family, value: address }));
     if (result.length === count) break;
   }

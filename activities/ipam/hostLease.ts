@@ -1,0 +1,41 @@
+import type { BareMetalHost } from '../../api/bareMetalHost.js';
+import { IP_ADDRESS_ANNOTATION, LEASE_ANNOTATIONS, leaseAnnotations, type Lease } from '../../ipam/lease.js';
+import { classifyApiError } from '../../k8s/apiErrors.js';
+import type { BareMetalHostApi } from '../../k8s/bareMetalHosts.js';
+import { updateHost } from '../../k8s/updateHost.js';
+import { hostNotFound } from './failures.js';
+
+/** The host with its annotations changed; undefined when they already read so. */
+function withAnnotations(host: BareMetalHost, changes: Record<string, string | null>): BareMetalHost | undefined {
+  const current = host.metadata.annotations ?? {};
+  const kept = Object.entries(current).filter(([key]) => !(key in changes));
+  const written = Object.entries(changes).filter((entry): entry is [string, string] => entry[1] !== null);
+  const next: Record<string, string> = Object.fromEntries([...kept, ...written]);
+  const unchanged = Object.keys(changes).every((key) => current[key] === next[key]);
+  return unchanged ? undefined : { ...host, metadata: { ...host.metadata, annotations: next } };
+}
+
+/** Writes the lease as the annotations the DHCP server reads. Idempotent. */
+export async function writeHostLease(hosts: BareMetalHostApi, hostName: string, lease: Lease): Promise<void> {
+  try {
+    await updateHost(hosts, hostName, (host) => withAnnotations(host, leaseAnnotations(lease)));
+  } catch (err) {
+    if (classifyApiError(err).kind === 'notFound') throw hostNotFound(hostName, hosts.namespace);
+    throw err;
+  }
+}
+
+/**
+ * Removes the lease annotations, but only while they still carry this lease's address: a host that was
+ * restored or leased again since keeps what it has now. A missing host has nothing to remove.
+ */
+export async function clearHostLease(hosts: BareMetalHostApi, hostName: string, ipAddress: string): Promise<void> {
+  const removal = Object.fromEntries(LEASE_ANNOTATIONS.map((key) => [key, null]));
+  try {
+    await updateHost(hosts, hostName, (host) =>
+      host.metadata.annotations?.[IP_ADDRESS_ANNOTATION] === ipAddress ? withAnnotations(host, removal) : undefined,
+    );
+  } catch (err) {
+    if (classifyApiError(err).kind !== 'notFound') throw err;
+  }
+}

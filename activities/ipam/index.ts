@@ -1,0 +1,53 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { createBareMetalHostApi } from '../../k8s/bareMetalHosts.js';
+import { createIpAllocationApi } from '../../k8s/ipAllocations.js';
+import { allocateAddress, type AllocateAddressInput, type AllocateAddressResult } from './allocateAddress.js';
+import { toIpamFailure } from './failures.js';
+import { PoolUsageCache } from './poolUsage.js';
+import { releaseAddress, type ReleaseAddressInput, type ReleaseAddressResult } from './releaseAddress.js';
+
+export type { AllocateAddressInput, AllocateAddressResult, NetworkProperties } from './allocateAddress.js';
+export type { ReleaseAddressInput, ReleaseAddressResult } from './releaseAddress.js';
+export { IpamFailureType } from './failures.js';
+
+export interface IpamActivityOptions {
+  kubeConfig: KubeConfig;
+  /** Namespace of the BareMetalHosts, where the allocation objects live too. */
+  namespace: string;
+  /**
+   * How long this process trusts its list of a pool's used addresses before listing again (default 30 s).
+   * Staleness never causes a double allocation, only extra create attempts.
+   */
+  usageMaxAgeMs?: number;
+}
+
+export interface IpamActivities {
+  allocateAddress(input: AllocateAddressInput): Promise<AllocateAddressResult>;
+  releaseAddress(input: ReleaseAddressInput): Promise<ReleaseAddressResult>;
+}
+
+const DEFAULT_USAGE_MAX_AGE_MS = 30_000;
+
+/** The IPAM activities for a worker; one object per process, so that its usage cache is shared. */
+export function createIpamActivities(options: IpamActivityOptions): IpamActivities {
+  const allocations = createIpAllocationApi(options.kubeConfig, options.namespace);
+  const hosts = createBareMetalHostApi(options.kubeConfig, options.namespace);
+  const usage = new PoolUsageCache({ allocations, hosts }, options.usageMaxAgeMs ?? DEFAULT_USAGE_MAX_AGE_MS);
+  const deps = { allocations, hosts, usage };
+  return {
+    async allocateAddress(input) {
+      try {
+        return await allocateAddress(deps, input);
+      } catch (err) {
+        throw toIpamFailure(err, `allocating an address for Machine ${input.machine.namespace}/${input.machine.name}`);
+      }
+    },
+    async releaseAddress(input) {
+      try {
+        return await releaseAddress(deps, input);
+      } catch (err) {
+        throw toIpamFailure(err, `releasing the address of Machine ${input.machine.namespace}/${input.machine.name}`);
+      }
+    },
+  };
+}

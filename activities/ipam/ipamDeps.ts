@@ -1,0 +1,10 @@
+import type { BareMetalHostApi } from '../../k8s/bareMetalHosts.js';
+import type { IpAllocationApi } from '../../k8s/ipAllocations.js';
+import type { PoolUsageCache } from './poolUsage.js';
+
+/** What the IPAM activities work with: allocations and hosts in one namespace, and this process's usage cache. */
+export interface IpamDeps {
+  allocations: IpAllocationApi;
+  hosts: BareMetalHostApi;
+  usage: PoolUsageCache;
+}
