@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerDevstackCommand } from './devstackCommand.js';
+import { registerValidateCommand } from './validateCommand.js';
 
 // One entry point; each subcommand lives in its own module under cli/ and registers itself here.
 const program = new Command('metal3-provider')
@@ -9,5 +10,6 @@ const program = new Command('metal3-provider')
   .enablePositionalOptions();
 
 registerDevstackCommand(program);
+registerValidateCommand(program);
 
 await program.parseAsync(process.argv);

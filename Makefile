@@ -1,0 +1,39 @@
+# The two commands of the README: `make demo` and `make test`. Everything else here serves them.
+SHELL := /bin/bash
+CLI := node bin/metal3-provider.js
+REPORTS := test-results
+TIERS := unit integration e2e
+
+.PHONY: demo test deps tools system-packages lint typecheck $(addprefix test-,$(TIERS))
+
+demo: deps tools
+	$(CLI) devstack up
+
+test: deps system-packages tools lint typecheck
+	@rm -rf $(REPORTS); mkdir -p $(REPORTS); status=0; \
+	for tier in $(TIERS); do \
+	  npx vitest run --project $$tier --reporter=default --reporter=json --outputFile=$(REPORTS)/$$tier.json || status=1; \
+	done; \
+	node scripts/summarize-tests.mjs $(addprefix $(REPORTS)/,$(addsuffix .json,$(TIERS))) || status=1; \
+	exit $$status
+
+$(addprefix test-,$(TIERS)): test-%: deps tools
+	npx vitest run --project $*
+
+deps: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+
+system-packages:
+	bash scripts/install-system-packages.sh
+
+tools: deps
+	$(CLI) devstack tools
+
+lint: deps
+	npx eslint .
+	npx prettier --check .
+
+typecheck: deps
+	npx tsc -p tsconfig.json --noEmit

@@ -1,0 +1,97 @@
+import type { Command } from 'commander';
+import { startDevstack } from '../devstack/devstack.js';
+import { resolveTool } from '../devstack/resolveTool.js';
+import { toolSpecs, type ToolName } from '../devstack/toolSpecs.js';
+import { envExports, readState, removeState, writeState } from '../devstack/stateFile.js';
+
+export function registerDevstackCommand(program: Command): void {
+  const devstack = program
+    .command('devstack')
+    .description('the embedded default: Temporal dev server, kube-apiserver, etcd and helm on loopback');
+
+  devstack
+    .command('up')
+    .description('start the stack, print its endpoints, and keep it running until Ctrl-C')
+    .action(async () => {
+      const existing = await readState();
+      if (existing && isAlive(existing.ownerPid)) {
+        throw new Error(`a devstack is already running (pid ${existing.ownerPid}); stop it with 'devstack down'`);
+      }
+      const { endpoints: stack, stop } = await startDevstack({
+        progress: (line) => process.stderr.write(`${line}\n`),
+      });
+      await writeState({ ...stack, ownerPid: process.pid });
+      process.stdout.write(
+        [
+          'devstack is up',
+          `  Temporal address:  ${stack.temporalAddress} (namespace ${stack.temporalNamespace})`,
+          `  Temporal Web UI:   ${stack.temporalUiUrl}`,
+          `  kube-apiserver:    ${stack.kubeApiserverUrl}`,
+          `  kubeconfig:        ${stack.kubeconfigPath}`,
+          `  helm:              ${stack.helmPath}`,
+          '',
+          'In another shell: eval "$(metal3-provider devstack env)"',
+          'Press Ctrl-C to stop.',
+          '',
+        ].join('\n'),
+      );
+      await waitForSignal();
+      process.stderr.write('stopping devstack\n');
+      await stop();
+      await removeState();
+    });
+
+  devstack
+    .command('tools')
+    .description(
+      'find or provide temporal, kube-apiserver, etcd and helm (built with Go on first use), and print their paths',
+    )
+    .action(async () => {
+      for (const name of Object.keys(toolSpecs) as ToolName[]) {
+        const started = Date.now();
+        const tool = await resolveTool(name, (line) => process.stderr.write(`${line}\n`));
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        process.stdout.write(`${name} ${toolSpecs[name].version}: ${tool.path} (${tool.source}, ${seconds}s)\n`);
+      }
+    });
+
+  devstack
+    .command('env')
+    .description('print shell exports for the running stack')
+    .action(async () => {
+      const state = await readState();
+      if (!state || !isAlive(state.ownerPid)) throw new Error("no devstack is running; start one with 'devstack up'");
+      process.stdout.write(`${envExports(state)}\n`);
+    });
+
+  devstack
+    .command('down')
+    .description('stop the running stack')
+    .action(async () => {
+      const state = await readState();
+      if (!state || !isAlive(state.ownerPid)) {
+        await removeState();
+        process.stdout.write('no devstack is running\n');
+        return;
+      }
+      process.kill(state.ownerPid, 'SIGTERM');
+      while (isAlive(state.ownerPid)) await new Promise((r) => setTimeout(r, 200));
+      process.stdout.write('devstack stopped\n');
+    });
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,21 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/**
+ * Custom search attributes of Machine workflows. Operators filter on them in the Web UI
+ * (`MachinePhase="Stuck"`); the devstack and `metal3-provider temporal setup` register them.
+ */
+export const MachinePhaseKey = defineSearchAttributeKey('MachinePhase', SearchAttributeType.KEYWORD);
+export const MachineNameKey = defineSearchAttributeKey('MachineName', SearchAttributeType.KEYWORD);
+export const NodeProviderKey = defineSearchAttributeKey('NodeProvider', SearchAttributeType.KEYWORD);
+export const NodeTypeKey = defineSearchAttributeKey('NodeType', SearchAttributeType.KEYWORD);
+export const BareMetalHostKey = defineSearchAttributeKey('BareMetalHost', SearchAttributeType.KEYWORD);
+export const MachineAddressKey = defineSearchAttributeKey('MachineAddress', SearchAttributeType.KEYWORD);
+
+export const customSearchAttributes = [
+  MachinePhaseKey,
+  MachineNameKey,
+  NodeProviderKey,
+  NodeTypeKey,
+  BareMetalHostKey,
+  MachineAddressKey,
+] as const;
