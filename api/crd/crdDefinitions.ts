@@ -1,0 +1,128 @@
+import { stringify } from 'yaml';
+import type { z } from 'zod';
+import { API_GROUP } from '../objectMeta.js';
+import { NodeClaim } from '../nodeClaim.js';
+import { NodeEnvironment } from '../nodeEnvironment.js';
+import { NodeProvider } from '../nodeProvider.js';
+import { OSImage } from '../osImage.js';
+import { SSHKey } from '../sshKey.js';
+import { toStructuralSchema, type StructuralSchema } from './structuralSchema.js';
+
+interface PrinterColumn {
+  readonly name: string;
+  readonly type: 'string' | 'date' | 'integer';
+  readonly jsonPath: string;
+}
+
+interface KindDefinition {
+  readonly kind: string;
+  readonly plural: string;
+  readonly scope: 'Cluster' | 'Namespaced';
+  readonly schema: z.ZodObject | z.ZodType;
+  readonly columns: readonly PrinterColumn[];
+  /** File name under crds/. */
+  readonly file: string;
+}
+
+const AGE: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' };
+const DISPLAY_NAME: PrinterColumn = { name: 'Display Name', type: 'string', jsonPath: '.spec.displayName' };
+
+export const KIND_DEFINITIONS: readonly KindDefinition[] = [
+  {
+    kind: 'NodeProvider',
+    plural: 'nodeproviders',
+    scope: 'Cluster',
+    schema: NodeProvider,
+    file: 'nodeprovider.yaml',
+    columns: [
+      DISPLAY_NAME,
+      { name: 'Cluster', type: 'string', jsonPath: '.spec.metal3.clusterRef.cluster' },
+      { name: 'Namespace', type: 'string', jsonPath: '.spec.metal3.clusterRef.namespace' },
+      AGE,
+    ],
+  },
+  {
+    kind: 'NodeClaim',
+    plural: 'nodeclaims',
+    scope: 'Namespaced',
+    schema: NodeClaim,
+    file: 'nodeclaim.yaml',
+    columns: [
+      { name: 'Provider', type: 'string', jsonPath: '.spec.providerRef' },
+      { name: 'Type', type: 'string', jsonPath: '.spec.typeRef' },
+      AGE,
+    ],
+  },
+  {
+    kind: 'OSImage',
+    plural: 'osimages',
+    scope: 'Cluster',
+    schema: OSImage,
+    file: 'osimage.yaml',
+    columns: [DISPLAY_NAME, AGE],
+  },
+  {
+    kind: 'SSHKey',
+    plural: 'sshkeys',
+    scope: 'Cluster',
+    schema: SSHKey,
+    file: 'sshkey.yaml',
+    columns: [DISPLAY_NAME, AGE],
+  },
+  {
+    kind: 'NodeEnvironment',
+    plural: 'nodeenvironments',
+    scope: 'Cluster',
+    schema: NodeEnvironment,
+    file: 'nodeenvironment.yaml',
+    columns: [DISPLAY_NAME, AGE],
+  },
+];
+
+function openApiSchema(definition: KindDefinition): StructuralSchema {
+  const generated = toStructuralSchema(definition.schema);
+  const { apiVersion: _apiVersion, kind: _kind, metadata: _metadata, ...rest } = generated.properties ?? {};
+  // apiVersion, kind and metadata belong to the apiserver; declaring more than their type is not allowed.
+  return {
+    type: 'object',
+    properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, ...rest },
+    required: (generated.required ?? []).filter((key) => key in rest),
+  };
+}
+
+/** The CustomResourceDefinition of one kind, as a plain object. */
+export function customResourceDefinition(definition: KindDefinition): Record<string, unknown> {
+  const schema = openApiSchema(definition);
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${definition.plural}.${API_GROUP}` },
+    spec: {
+      group: API_GROUP,
+      names: {
+        kind: definition.kind,
+        listKind: `${definition.kind}List`,
+        plural: definition.plural,
+        singular: definition.kind.toLowerCase(),
+      },
+      scope: definition.scope,
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          ...(schema.properties?.status && { subresources: { status: {} } }),
+          additionalPrinterColumns: definition.columns,
+          schema: { openAPIV3Schema: schema },
+        },
+      ],
+    },
+  };
+}
+
+const HEADER = '# Generated from the zod schemas in api/ by `npx tsx api/crd/generateCrds.ts`; do not edit.\n';
+
+/** The file text of one kind's CRD, exactly as committed under crds/. */
+export function renderCrd(definition: KindDefinition): string {
+  return HEADER + stringify(customResourceDefinition(definition), { lineWidth: 0 });
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { API_GROUP_VERSION, NamespacedObjectMeta, ObjectName } from './objectMeta.js';
+import { PropertyKeys } from './properties/keys.js';
+import { duplicateMessage, duplicatedKeys, propertyMap, propertyMapProblems } from './properties/validateProperties.js';
+
+/** One requirement on a node type's properties, as vCluster's `nodeTypeSelector` writes it. */
+export const NodeTypeRequirement = z.strictObject({ property: z.string().min(1), value: z.string() });
+export type NodeTypeRequirement = z.infer<typeof NodeTypeRequirement>;
+
+export const NodeClaimSpec = z
+  .strictObject({
+    /** The NodeProvider's name. */
+    providerRef: ObjectName,
+    /** The node type's name; or choose one by its properties with nodeTypeSelector. */
+    typeRef: ObjectName.optional(),
+    nodeTypeSelector: z.array(NodeTypeRequirement).min(1).optional(),
+    project: z.string().min(1).optional(),
+    properties: propertyMap('nodeClaim').optional(),
+    environmentRef: z.strictObject({ name: ObjectName }).optional(),
+  })
+  .superRefine((spec, ctx) => {
+    if (spec.typeRef !== undefined && spec.nodeTypeSelector !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['nodeTypeSelector'],
+        message: 'set typeRef or nodeTypeSelector, not both',
+      });
+    }
+  });
+
+/** The request for one Machine. */
+export const NodeClaim = z
+  .strictObject({
+    apiVersion: z.literal(API_GROUP_VERSION),
+    kind: z.literal('NodeClaim'),
+    metadata: NamespacedObjectMeta,
+    spec: NodeClaimSpec,
+    status: z.record(z.string(), z.unknown()).optional(),
+  })
+  .superRefine((claim, ctx) => {
+    // Metadata annotations also carry the platform's own keys, so only known keys are checked.
+    const annotations = claim.metadata.annotations ?? {};
+    for (const { key, message } of propertyMapProblems(annotations, 'nodeClaim', 'ignore')) {
+      ctx.addIssue({ code: 'custom', path: ['metadata', 'annotations', key], message });
+    }
+    for (const key of duplicatedKeys(claim.spec.properties, annotations)) {
+      ctx.addIssue({ code: 'custom', path: ['metadata', 'annotations', key], message: duplicateMessage(key) });
+    }
+    const { typeRef, nodeTypeSelector, properties } = claim.spec;
+    const namedType = properties?.[PropertyKeys.nodeType] ?? annotations[PropertyKeys.nodeType];
+    if (typeRef === undefined && nodeTypeSelector === undefined && namedType === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['spec'],
+        message: `names no node type; set typeRef, nodeTypeSelector or the property ${PropertyKeys.nodeType}`,
+      });
+    }
+  });
+export type NodeClaim = z.infer<typeof NodeClaim>;

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { API_GROUP_VERSION, ClusterObjectMeta } from './objectMeta.js';
+import { propertyMap } from './properties/validateProperties.js';
+
+/** Properties shared by the Machines of one network/location, chosen by `vcluster.com/network-environment`. */
+export const NodeEnvironment = z.strictObject({
+  apiVersion: z.literal(API_GROUP_VERSION),
+  kind: z.literal('NodeEnvironment'),
+  metadata: ClusterObjectMeta,
+  spec: z.strictObject({
+    displayName: z.string().optional(),
+    properties: propertyMap('nodeEnvironment'),
+  }),
+});
+export type NodeEnvironment = z.infer<typeof NodeEnvironment>;

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { API_GROUP_VERSION, ClusterObjectMeta, NamespaceName, ObjectName } from './objectMeta.js';
+import { LabelSelector } from './labelSelector.js';
+import { Resources } from './resources.js';
+import { duplicateMessage, duplicatedKeys, propertyMap } from './properties/validateProperties.js';
+import { parseYamlMapping } from './properties/documents.js';
+import { PropertyValueError } from './properties/values.js';
+
+/** Raw YAML handed to a Helm chart as values; it must parse to a mapping. */
+export const HelmValues = z.string().superRefine((text, ctx) => {
+  try {
+    parseYamlMapping(text, 'the Helm values');
+  } catch (error) {
+    if (!(error instanceof PropertyValueError)) throw error;
+    ctx.addIssue({ code: 'custom', message: error.message });
+  }
+});
+
+const component = { enabled: z.boolean().optional(), helmValues: HelmValues.optional() };
+
+const ChartRepo = z.string().refine((url) => /^(oci|https?):\/\/\S+$/.test(url), {
+  error: (issue) => `${JSON.stringify(issue.input)} is not a chart repository; use an oci://, https:// or http:// URL`,
+});
+
+/** `spec.metal3.deploy`: the infrastructure the provider installs with Helm. */
+export const Deploy = z.strictObject({
+  metal3: z.strictObject(component).optional(),
+  dhcp: z
+    .strictObject({
+      ...component,
+      chartRepo: ChartRepo.optional(),
+      chart: z.string().min(1).optional(),
+      version: z.string().min(1).optional(),
+    })
+    .optional(),
+  multus: z.strictObject(component).optional(),
+});
+export type Deploy = z.infer<typeof Deploy>;
+
+/** Defaults of the DHCP chart coordinates, as the spec lists them. */
+export const DHCP_CHART_DEFAULTS = {
+  chartRepo: 'oci://ghcr.io/loft-sh/charts',
+  chart: 'vcluster-platform-dhcp-server',
+};
+
+export const NodeType = z
+  .strictObject({
+    name: ObjectName,
+    displayName: z.string().optional(),
+    resources: Resources.optional(),
+    bareMetalHosts: z.strictObject({ selector: LabelSelector }),
+    properties: propertyMap('nodeType').optional(),
+    annotations: propertyMap('nodeType').optional(),
+  })
+  .superRefine((nodeType, ctx) => {
+    for (const key of duplicatedKeys(nodeType.properties, nodeType.annotations)) {
+      ctx.addIssue({ code: 'custom', path: ['annotations', key], message: duplicateMessage(key) });
+    }
+  });
+export type NodeType = z.infer<typeof NodeType>;
+
+export const NodeTypes = z.array(NodeType).superRefine((nodeTypes, ctx) => {
+  const seen = new Map<string, number>();
+  nodeTypes.forEach((nodeType, index) => {
+    const first = seen.get(nodeType.name);
+    if (first === undefined) seen.set(nodeType.name, index);
+    else {
+      ctx.addIssue({
+        code: 'custom',
+        path: [index, 'name'],
+        message: `node type ${JSON.stringify(nodeType.name)} is already defined at nodeTypes[${first}]; names must be unique`,
+      });
+    }
+  });
+});
+
+export const Metal3Spec = z.strictObject({
+  clusterRef: z.strictObject({ cluster: z.string().min(1), namespace: NamespaceName }),
+  deploy: Deploy.optional(),
+  nodeTypes: NodeTypes.min(1),
+});
+export type Metal3Spec = z.infer<typeof Metal3Spec>;
+
+export const NodeProviderSpec = z.strictObject({
+  displayName: z.string().optional(),
+  metal3: Metal3Spec,
+});
+
+export const NodeProvider = z.strictObject({
+  apiVersion: z.literal(API_GROUP_VERSION),
+  kind: z.literal('NodeProvider'),
+  metadata: ClusterObjectMeta,
+  spec: NodeProviderSpec,
+  status: z.record(z.string(), z.unknown()).optional(),
+});
+export type NodeProvider = z.infer<typeof NodeProvider>;

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { API_GROUP_VERSION, ClusterObjectMeta } from './objectMeta.js';
+import { propertyMap } from './properties/validateProperties.js';
+import { readImageProperties } from './properties/image.js';
+
+/** An OS image that node types and NodeClaims name with `vcluster.com/os-image`. */
+export const OSImage = z.strictObject({
+  apiVersion: z.literal(API_GROUP_VERSION),
+  kind: z.literal('OSImage'),
+  metadata: ClusterObjectMeta,
+  spec: z.strictObject({
+    displayName: z.string().optional(),
+    description: z.string().optional(),
+    properties: propertyMap('osImage').superRefine((properties, ctx) => {
+      const result = readImageProperties(properties);
+      if (result.ok) return;
+      for (const { key, message } of result.problems) {
+        const path = key in properties ? [key] : [];
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: path.length > 0 ? message : `${message}; an OSImage must set it`,
+        });
+      }
+    }),
+  }),
+});
+export type OSImage = z.infer<typeof OSImage>;

@@ -1,0 +1,39 @@
+import { CHECKSUM_HEX_LENGTH, type ChecksumType } from './catalogue.js';
+import { PropertyKeys } from './keys.js';
+
+/** The image fields BMO needs, resolved from properties. */
+export interface ImageProperties {
+  readonly url: string;
+  readonly checksum: string;
+  /** Absent when the checksum is a URL: BMO then detects the type itself. */
+  readonly checksumType?: ChecksumType;
+}
+
+export type ImagePropertiesResult =
+  | { readonly ok: true; readonly image: ImageProperties }
+  | { readonly ok: false; readonly problems: readonly { key: string; message: string }[] };
+
+/**
+ * Reads url, checksum and checksum type from one property set (an OSImage's or a Machine's). The
+ * type, when unset, is detected from the length of a hex checksum.
+ */
+export function readImageProperties(properties: Readonly<Record<string, string | undefined>>): ImagePropertiesResult {
+  const url = properties[PropertyKeys.imageUrl];
+  const checksum = properties[PropertyKeys.imageChecksum];
+  const declared = properties[PropertyKeys.imageChecksumType] as ChecksumType | undefined;
+  const problems: { key: string; message: string }[] = [];
+  if (url === undefined) problems.push({ key: PropertyKeys.imageUrl, message: `${PropertyKeys.imageUrl} is not set` });
+  if (checksum === undefined) {
+    problems.push({ key: PropertyKeys.imageChecksum, message: `${PropertyKeys.imageChecksum} is not set` });
+  }
+  if (url === undefined || checksum === undefined) return { ok: false, problems };
+  if (/^https?:\/\//.test(checksum)) return { ok: true, image: { url, checksum, checksumType: declared } };
+  const detected = (Object.keys(CHECKSUM_HEX_LENGTH) as ChecksumType[]).find(
+    (type) => CHECKSUM_HEX_LENGTH[type] === checksum.length,
+  );
+  if (declared !== undefined && detected !== declared) {
+    const message = `${PropertyKeys.imageChecksumType} is ${declared} but the checksum has ${checksum.length} hex digits, not ${CHECKSUM_HEX_LENGTH[declared]}`;
+    return { ok: false, problems: [{ key: PropertyKeys.imageChecksumType, message }] };
+  }
+  return { ok: true, image: { url, checksum, checksumType: declared ?? detected } };
+}

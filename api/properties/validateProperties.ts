@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { didYouMean } from '../suggest.js';
+import { LOCATION_NAMES, isReservedKey, propertyKeys, propertySpec, type PropertyLocation } from './catalogue.js';
+import { PropertyValueError } from './values.js';
+
+export interface PropertyProblem {
+  readonly key: string;
+  readonly message: string;
+}
+
+function listLocations(locations: readonly PropertyLocation[]): string {
+  const names = locations.map((l) => LOCATION_NAMES[l]);
+  const last = names.pop() ?? '';
+  return names.length > 0 ? `${names.join(', ')} or ${last}` : last;
+}
+
+/**
+ * How to treat keys under our prefixes that the catalogue does not know: an error in maps the user
+ * writes for us, ignored in metadata annotations that the platform also writes into.
+ */
+export type UnknownKeys = 'reject' | 'ignore';
+
+/** Problems with one property written at `location`; undefined when the value is acceptable. */
+export function propertyProblem(
+  key: string,
+  value: string,
+  location: PropertyLocation,
+  unknownKeys: UnknownKeys = 'reject',
+): string | undefined {
+  const spec = propertySpec(key);
+  if (!spec) {
+    if (unknownKeys === 'ignore' || !isReservedKey(key)) return undefined;
+    return `unknown property ${JSON.stringify(key)}${didYouMean(key, propertyKeys())}`;
+  }
+  if (!spec.where.includes(location)) {
+    return `${key} may only be set on ${listLocations(spec.where)}, not on ${LOCATION_NAMES[location]}`;
+  }
+  try {
+    spec.check(value, key);
+    return undefined;
+  } catch (error) {
+    if (error instanceof PropertyValueError) return error.message;
+    throw error;
+  }
+}
+
+/** Problems with every entry of a property map (properties or annotations) written at `location`. */
+export function propertyMapProblems(
+  map: Readonly<Record<string, string>>,
+  location: PropertyLocation,
+  unknownKeys: UnknownKeys = 'reject',
+): PropertyProblem[] {
+  return Object.entries(map).flatMap(([key, value]) => {
+    const message = propertyProblem(key, value, location, unknownKeys);
+    return message === undefined ? [] : [{ key, message }];
+  });
+}
+
+/** Keys set both as a property and as an annotation of the same object: ambiguous, so rejected. */
+export function duplicatedKeys(
+  properties: Readonly<Record<string, string>> | undefined,
+  annotations: Readonly<Record<string, string>> | undefined,
+): string[] {
+  if (!properties || !annotations) return [];
+  return Object.keys(annotations).filter((key) => Object.hasOwn(properties, key));
+}
+
+export function duplicateMessage(key: string): string {
+  return `${key} is set both in properties and in annotations; keep only one`;
+}
+
+/** A string map of properties whose entries are checked against the catalogue for `location`. */
+export function propertyMap(location: PropertyLocation, unknownKeys: UnknownKeys = 'reject') {
+  return z.record(z.string(), z.string()).superRefine((map, ctx) => {
+    for (const { key, message } of propertyMapProblems(map, location, unknownKeys)) {
+      ctx.addIssue({ code: 'custom', path: [key], message });
+    }
+  });
+}

@@ -1,0 +1,97 @@
+import type { NodeClaim } from '../nodeClaim.js';
+import type { NodeEnvironment } from '../nodeEnvironment.js';
+import type { NodeType } from '../nodeProvider.js';
+import { ConfigValidationError, type ConfigIssue } from '../issues.js';
+import { PropertyKeys } from '../properties/keys.js';
+import { duplicateMessage, duplicatedKeys } from '../properties/validateProperties.js';
+import { networkConsistencyProblems } from './networkConsistency.js';
+import type { EffectiveProperties, EffectiveProperty, PropertyOrigin } from './origin.js';
+
+export function nodeClaimName(claim: NodeClaim): string {
+  const { namespace, name } = claim.metadata;
+  return namespace === undefined ? name : `${namespace}/${name}`;
+}
+
+type Layer = readonly [Readonly<Record<string, string>> | undefined, PropertyOrigin];
+
+function merge(layers: readonly Layer[]): Record<string, EffectiveProperty> {
+  const merged: Record<string, EffectiveProperty> = {};
+  for (const [values, origin] of layers) {
+    for (const [key, value] of Object.entries(values ?? {})) merged[key] = { value, origin };
+  }
+  return merged;
+}
+
+/**
+ * Node type, then NodeClaim (the platform's order; the NodeProvider has no properties of its own in
+ * the spec's schema). Properties and annotations of one object are read alike; a key in both is
+ * rejected because neither could be said to win.
+ */
+function machineLayers(nodeType: NodeType, claim: NodeClaim): Layer[] {
+  const claimName = nodeClaimName(claim);
+  const issues: ConfigIssue[] = [
+    ...duplicatedKeys(nodeType.properties, nodeType.annotations).map((key) => ({
+      path: ['nodeTypes', nodeType.name, 'annotations', key],
+      message: duplicateMessage(key),
+    })),
+    ...duplicatedKeys(claim.spec.properties, claim.metadata.annotations).map((key) => ({
+      path: ['metadata', 'annotations', key],
+      message: duplicateMessage(key),
+    })),
+  ];
+  if (issues.length > 0) throw new ConfigValidationError(`NodeClaim "${claimName}"`, issues);
+  return [
+    [nodeType.properties, { kind: 'nodeType', name: nodeType.name, field: 'properties' }],
+    [nodeType.annotations, { kind: 'nodeType', name: nodeType.name, field: 'annotations' }],
+    [claim.spec.properties, { kind: 'nodeClaim', name: claimName, field: 'properties' }],
+    [claim.metadata.annotations, { kind: 'nodeClaim', name: claimName, field: 'annotations' }],
+  ];
+}
+
+/**
+ * The NodeEnvironment a Machine uses: `vcluster.com/network-environment` from the merged properties,
+ * which wins over `spec.environmentRef`. Fetch it, then call resolveEffectiveProperties.
+ */
+export function selectEnvironmentName(nodeType: NodeType, claim: NodeClaim): string | undefined {
+  const merged = merge(machineLayers(nodeType, claim));
+  return merged[PropertyKeys.networkEnvironment]?.value ?? claim.spec.environmentRef?.name;
+}
+
+export interface EffectivePropertiesInput {
+  readonly nodeType: NodeType;
+  readonly nodeClaim: NodeClaim;
+  /** The NodeEnvironment named by selectEnvironmentName, if it named one. */
+  readonly environment?: NodeEnvironment;
+}
+
+/**
+ * The properties a Machine is provisioned with: node type < NodeClaim, then the chosen
+ * NodeEnvironment merged in last. Throws ConfigValidationError when the environment is missing or
+ * the merged values contradict each other.
+ */
+export function resolveEffectiveProperties(input: EffectivePropertiesInput): EffectiveProperties {
+  const { nodeType, nodeClaim, environment } = input;
+  const subject = `NodeClaim "${nodeClaimName(nodeClaim)}"`;
+  const layers = machineLayers(nodeType, nodeClaim);
+  const environmentName = selectEnvironmentName(nodeType, nodeClaim);
+  if (environmentName !== undefined && environment?.metadata.name !== environmentName) {
+    const message = `NodeEnvironment "${environmentName}" does not exist; create it or remove the reference`;
+    throw new ConfigValidationError(subject, [{ path: [], message }]);
+  }
+  if (environment) {
+    layers.push([environment.spec.properties, { kind: 'nodeEnvironment', name: environment.metadata.name }]);
+  }
+  const effective = merge(layers);
+  const problems = networkConsistencyProblems(effective);
+  if (problems.length > 0)
+    throw new ConfigValidationError(
+      subject,
+      problems.map((message) => ({ path: [], message })),
+    );
+  return effective;
+}
+
+/** Just the values, as templates see them in `.Properties`. */
+export function propertyValues(effective: EffectiveProperties): Record<string, string> {
+  return Object.fromEntries(Object.entries(effective).map(([key, { value }]) => [key, value]));
+}

@@ -1,0 +1,68 @@
+import { formatIssue, type ConfigIssue } from './issues.js';
+import { loadYamlDocuments, type LoadedDocument } from './yaml/loadDocuments.js';
+import { validateDocument, type ValidatedDocument } from './validateDocument.js';
+import { NodeTypeSelectionError, selectNodeType } from './resolve/nodeType.js';
+
+/** A problem located in a file: `file:line: path: message`. */
+export interface LocatedProblem {
+  readonly file: string;
+  readonly line: number;
+  readonly issue: ConfigIssue;
+}
+
+export function formatProblem(problem: LocatedProblem): string {
+  return `${problem.file}:${problem.line}: ${formatIssue(problem.issue)}`;
+}
+
+export interface LocatedDocument {
+  readonly file: string;
+  readonly source: LoadedDocument;
+  readonly document: ValidatedDocument;
+}
+
+export interface TextReport {
+  readonly problems: LocatedProblem[];
+  readonly documents: LocatedDocument[];
+}
+
+/** Parses and checks every document of one YAML text; `file` names it in the problems. */
+export function validateYamlText(text: string, file: string): TextReport {
+  const loaded = loadYamlDocuments(text);
+  const problems: LocatedProblem[] = loaded.syntaxErrors.map(({ line, message }) => ({
+    file,
+    line,
+    issue: { path: [], message: `invalid YAML: ${message}` },
+  }));
+  const documents: LocatedDocument[] = [];
+  for (const source of loaded.documents) {
+    const result = validateDocument(source.value);
+    if (result.ok) documents.push({ file, source, document: result.document });
+    else problems.push(...result.issues.map((issue) => ({ file, line: source.lineOf(issue.path), issue })));
+  }
+  return { problems, documents };
+}
+
+/**
+ * Checks between documents validated together: a NodeClaim whose NodeProvider is among them must
+ * name one of its node types.
+ */
+export function crossDocumentProblems(documents: readonly LocatedDocument[]): LocatedProblem[] {
+  const providers = new Map(
+    documents.flatMap((d) =>
+      d.document.kind === 'NodeProvider' ? [[d.document.value.metadata.name, d.document.value]] : [],
+    ),
+  );
+  return documents.flatMap(({ file, source, document }) => {
+    if (document.kind !== 'NodeClaim') return [];
+    const provider = providers.get(document.value.spec.providerRef);
+    if (!provider) return [];
+    try {
+      selectNodeType(provider, document.value);
+      return [];
+    } catch (error) {
+      if (!(error instanceof NodeTypeSelectionError)) throw error;
+      const path = ['spec'];
+      return [{ file, line: source.lineOf(path), issue: { path, message: error.message } }];
+    }
+  });
+}

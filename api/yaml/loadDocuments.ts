@@ -1,0 +1,71 @@
+import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+
+/** One YAML document of a file, with a way back from a field path to its line. */
+export interface LoadedDocument {
+  /** Position in the file, from 0. */
+  readonly index: number;
+  readonly value: unknown;
+  /** 1-based line where the document's content starts. */
+  readonly line: number;
+  /** 1-based line of the field at `path`, or of its closest ancestor that exists. */
+  lineOf(path: readonly PropertyKey[]): number;
+}
+
+export interface YamlSyntaxError {
+  readonly line: number;
+  readonly message: string;
+}
+
+export interface LoadedFile {
+  readonly documents: readonly LoadedDocument[];
+  readonly syntaxErrors: readonly YamlSyntaxError[];
+}
+
+function startLine(
+  lines: LineCounter,
+  node: { range?: [number, number, number] | null } | null | undefined,
+): number | undefined {
+  return node?.range ? lines.linePos(node.range[0]).line : undefined;
+}
+
+function lineOfPath(doc: Document, lines: LineCounter, path: readonly PropertyKey[]): number {
+  let node: unknown = doc.contents;
+  let line = startLine(lines, doc.contents) ?? 1;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+      if (!pair) break;
+      line = startLine(lines, pair.key as Node) ?? line;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment];
+      if (!item) break;
+      line = startLine(lines, item) ?? line;
+      node = item;
+    } else break;
+  }
+  return line;
+}
+
+/** Parses every document of a (multi-document) YAML text; empty documents are skipped. */
+export function loadYamlDocuments(text: string): LoadedFile {
+  const lines = new LineCounter();
+  // An empty stream is an empty array too.
+  const docs: readonly Document[] = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false });
+  const syntaxErrors = docs
+    .flatMap((d) => d.errors)
+    .map((error) => ({
+      line: error.linePos?.[0].line ?? 1,
+      message: error.message.split('\n')[0] ?? error.code,
+    }));
+  if (syntaxErrors.length > 0) return { documents: [], syntaxErrors };
+  const documents = docs
+    .filter((doc) => doc.contents !== null && !(isScalar(doc.contents) && doc.contents.value === null))
+    .map((doc, index) => ({
+      index,
+      value: doc.toJS() as unknown,
+      line: startLine(lines, doc.contents) ?? 1,
+      lineOf: (path: readonly PropertyKey[]) => lineOfPath(doc, lines, path),
+    }));
+  return { documents, syntaxErrors };
+}

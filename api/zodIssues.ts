@@ -1,0 +1,122 @@
+import type { z } from 'zod';
+import { describeValue, type ConfigIssue } from './issues.js';
+import { didYouMean } from './suggest.js';
+
+/**
+ * Turns zod's issues into messages for people writing YAML: "expected a string, got 32", unknown
+ * fields with a "did you mean", enum values listed. Parse with `reportInput: true` so the offending
+ * value can be shown.
+ */
+
+type Issue = z.core.$ZodIssue;
+
+/** The parts of zod's schema definitions we walk to find the fields an object allows. */
+interface SchemaDef {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  element?: z.ZodType;
+  valueType?: z.ZodType;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+}
+
+function defOf(schema: z.ZodType): SchemaDef {
+  return schema.def;
+}
+
+/** The object schema at `path`, to list the fields it allows. */
+function schemaAt(schema: z.ZodType | undefined, path: readonly PropertyKey[]): z.ZodType | undefined {
+  let current = schema;
+  for (let i = 0; current !== undefined;) {
+    const def = defOf(current);
+    const wrapped = def.innerType ?? def.in;
+    if (wrapped) {
+      current = wrapped;
+      continue;
+    }
+    if (i === path.length) return current;
+    const segment = path[i++];
+    if (def.type === 'object' && typeof segment === 'string') current = def.shape?.[segment];
+    else if (def.type === 'array') current = def.element;
+    else if (def.type === 'record') current = def.valueType;
+    else return undefined;
+  }
+  return undefined;
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  object: 'a mapping',
+  record: 'a mapping',
+  map: 'a mapping',
+  array: 'a list',
+  tuple: 'a list',
+};
+
+function typeName(expected: string): string {
+  return TYPE_NAMES[expected] ?? expected;
+}
+
+function typeMismatch(expected: readonly string[], input: unknown): string {
+  if (input === undefined) return 'is required';
+  const names = [...new Set(expected.map(typeName))];
+  const wanted = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1) ?? ''}` : (names[0] ?? '');
+  const hint =
+    expected.includes('string') && (typeof input === 'number' || typeof input === 'boolean')
+      ? `; put it in quotes: "${String(input)}"`
+      : '';
+  return `expected ${wanted}, got ${describeValue(input)}${hint}`;
+}
+
+function valueMismatch(values: readonly unknown[], input: unknown): string {
+  const strings = values.filter((v): v is string => typeof v === 'string');
+  if (values.length === 1) return `must be ${describeValue(values[0])}, not ${describeValue(input)}`;
+  const suggestion = typeof input === 'string' ? didYouMean(input, strings) : '';
+  return `${describeValue(input)} is not one of ${values.map(String).join(', ')}${suggestion}`;
+}
+
+function messageFor(issue: Issue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return typeMismatch([issue.expected], issue.input);
+    case 'invalid_union': {
+      const expected = issue.errors.flatMap((branch) =>
+        branch.flatMap((inner) => (inner.code === 'invalid_type' && inner.path.length === 0 ? [inner.expected] : [])),
+      );
+      return expected.length > 0 ? typeMismatch(expected, issue.input) : issue.message;
+    }
+    case 'invalid_value':
+      return valueMismatch(issue.values, issue.input);
+    case 'too_small':
+      return issue.minimum === 1 ? 'must not be empty' : `must have at least ${String(issue.minimum)} entries`;
+    default:
+      return issue.message;
+  }
+}
+
+export function toConfigIssues(error: z.ZodError, schema: z.ZodType): ConfigIssue[] {
+  return error.issues.flatMap((issue): ConfigIssue[] => {
+    if (issue.code !== 'unrecognized_keys') return [{ path: issue.path, message: messageFor(issue) }];
+    const target = schemaAt(schema, issue.path);
+    const allowed = target ? Object.keys(defOf(target).shape ?? {}) : [];
+    return issue.keys.map((key) => ({
+      path: [...issue.path, key],
+      message: `unknown field ${JSON.stringify(key)}${didYouMean(key, allowed)}`,
+    }));
+  });
+}
+
+/** Validates `value` against `schema`; issues are relative to `basePath`. */
+export function validateWith<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  basePath: readonly PropertyKey[] = [],
+): { ok: true; value: z.infer<S> } | { ok: false; issues: ConfigIssue[] } {
+  const result = schema.safeParse(value, { reportInput: true });
+  if (result.success) return { ok: true, value: result.data };
+  const issues = toConfigIssues(result.error, schema).map((i) => ({ ...i, path: [...basePath, ...i.path] }));
+  return { ok: false, issues };
+}
