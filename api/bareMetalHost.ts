@@ -96,6 +96,7 @@ export const BmhHardware = z.looseObject({
   cpu: z.looseObject({ count: z.number().int().optional(), arch: z.string().optional() }).optional(),
   ramMebibytes: z.number().int().optional(),
   nics: z.array(BmhNic).optional(),
+  storage: z.array(z.looseObject({ name: z.string().optional(), sizeBytes: z.number().optional() })).optional(),
   hostname: z.string().optional(),
 });
 export type BmhHardware = z.infer<typeof BmhHardware>;

@@ -3,6 +3,9 @@ import { API_GROUP_VERSION, NamespacedObjectMeta, ObjectName } from './objectMet
 import { PropertyKeys } from './properties/keys.js';
 import { duplicateMessage, duplicatedKeys, propertyMap, propertyMapProblems } from './properties/validateProperties.js';
 
+/** Said when a NodeClaim gives no way to choose its node type. */
+export const NO_NODE_TYPE_MESSAGE = `names no node type; set typeRef, nodeTypeSelector or the property ${PropertyKeys.nodeType}`;
+
 /** One requirement on a node type's properties, as vCluster's `nodeTypeSelector` writes it. */
 export const NodeTypeRequirement = z.strictObject({ property: z.string().min(1), value: z.string() });
 export type NodeTypeRequirement = z.infer<typeof NodeTypeRequirement>;
@@ -52,7 +55,7 @@ export const NodeClaim = z
       ctx.addIssue({
         code: 'custom',
         path: ['spec'],
-        message: `names no node type; set typeRef, nodeTypeSelector or the property ${PropertyKeys.nodeType}`,
+        message: NO_NODE_TYPE_MESSAGE,
       });
     }
   });

@@ -9,7 +9,7 @@ import { PropertyValueError } from './properties/values.js';
 /** Raw YAML handed to a Helm chart as values; it must parse to a mapping. */
 export const HelmValues = z.string().superRefine((text, ctx) => {
   try {
-    parseYamlMapping(text, 'the Helm values');
+    parseYamlMapping(text);
   } catch (error) {
     if (!(error instanceof PropertyValueError)) throw error;
     ctx.addIssue({ code: 'custom', message: error.message });

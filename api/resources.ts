@@ -11,7 +11,9 @@ export const QuantityValue = z.union([z.string(), z.number()]);
 function resourceProblem(name: string, value: string | number): string | undefined {
   const extended = name.includes('/');
   if (!extended && !(STANDARD_RESOURCES as readonly string[]).includes(name)) {
-    return `unknown resource ${JSON.stringify(name)}${didYouMean(name, STANDARD_RESOURCES)}; extended resources are written domain/name, e.g. "nvidia.com/gpu"`;
+    const hint =
+      didYouMean(name, STANDARD_RESOURCES) || '; extended resources are written domain/name, e.g. "nvidia.com/gpu"';
+    return `unknown resource ${JSON.stringify(name)}${hint}`;
   }
   let quantity: Quantity;
   try {

@@ -67,7 +67,7 @@ export function validateDocument(value: unknown): DocumentResult {
     return { ok: false, issues: [{ path: ['kind'], message }] };
   }
   if (!isKind(kind)) {
-    const message = `unknown kind ${JSON.stringify(kind)}${didYouMean(kind, DOCUMENT_KINDS)}; expected one of ${DOCUMENT_KINDS.join(', ')}`;
+    const message = `unknown kind ${JSON.stringify(kind)}${didYouMean(kind, DOCUMENT_KINDS) || `; expected one of ${DOCUMENT_KINDS.join(', ')}`}`;
     return { ok: false, issues: [{ path: ['kind'], message }] };
   }
   const result = validateWith(schemaFor(kind, record), value);

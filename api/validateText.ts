@@ -61,8 +61,7 @@ export function crossDocumentProblems(documents: readonly LocatedDocument[]): Lo
       return [];
     } catch (error) {
       if (!(error instanceof NodeTypeSelectionError)) throw error;
-      const path = ['spec'];
-      return [{ file, line: source.lineOf(path), issue: { path, message: error.message } }];
+      return [{ file, line: source.lineOf(error.issue.path), issue: error.issue }];
     }
   });
 }

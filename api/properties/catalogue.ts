@@ -96,7 +96,7 @@ export const PROPERTY_CATALOGUE: readonly PropertySpec[] = [
     key: K.networkData,
     type: 'network data (YAML or JSON)',
     where: NETWORK,
-    check: (v) => parseYamlMapping(v, 'the network data'),
+    check: (v) => parseYamlMapping(v),
   },
   { key: K.networkDataTemplate, type: 'Go template', where: NETWORK, check: template },
   {
@@ -122,7 +122,7 @@ export const PROPERTY_CATALOGUE: readonly PropertySpec[] = [
     key: K.userData,
     type: 'cloud-config',
     where: NETWORK,
-    check: (v) => parseYamlMapping(v, 'the user data'),
+    check: (v) => parseYamlMapping(v),
   },
   { key: K.userDataTemplate, type: 'Go template', where: NETWORK, check: template },
   {

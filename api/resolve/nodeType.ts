@@ -1,11 +1,16 @@
-import type { NodeClaim, NodeTypeRequirement } from '../nodeClaim.js';
+import { NO_NODE_TYPE_MESSAGE, type NodeClaim, type NodeTypeRequirement } from '../nodeClaim.js';
 import type { NodeProvider, NodeType } from '../nodeProvider.js';
+import { formatIssue, type ConfigIssue } from '../issues.js';
 import { PropertyKeys } from '../properties/keys.js';
 import { didYouMean } from '../suggest.js';
 
+/** The NodeClaim field that chose no node type, and why. */
 export class NodeTypeSelectionError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(
+    readonly claimName: string,
+    readonly issue: ConfigIssue,
+  ) {
+    super(`NodeClaim "${claimName}": ${formatIssue(issue)}`);
     this.name = 'NodeTypeSelectionError';
   }
 }
@@ -26,34 +31,32 @@ export function nodeTypesMatching(
   });
 }
 
-function byName(provider: NodeProvider, name: string, how: string): NodeType {
-  const nodeTypes = provider.spec.metal3.nodeTypes;
-  const found = nodeTypes.find((nodeType) => nodeType.name === name);
-  if (found) return found;
-  const names = nodeTypes.map((nodeType) => nodeType.name);
-  throw new NodeTypeSelectionError(
-    `${how} names node type "${name}", which NodeProvider "${provider.metadata.name}" does not define${didYouMean(name, names)}; it defines ${names.join(', ')}`,
-  );
-}
-
 /**
  * The node type a NodeClaim asks for: `spec.typeRef`, else the first node type matching
- * `spec.nodeTypeSelector`, else the one named by its vcluster.com/node-type property.
+ * `spec.nodeTypeSelector`, else the one named by its vcluster.com/node-type property or annotation.
  */
 export function selectNodeType(provider: NodeProvider, claim: NodeClaim): NodeType {
+  const nodeTypes = provider.spec.metal3.nodeTypes;
+  const fail = (path: PropertyKey[], message: string) =>
+    new NodeTypeSelectionError(claim.metadata.name, { path, message });
+  const byName = (name: string, path: PropertyKey[]): NodeType => {
+    const found = nodeTypes.find((nodeType) => nodeType.name === name);
+    if (found) return found;
+    const names = nodeTypes.map((nodeType) => nodeType.name);
+    const hint = didYouMean(name, names) || `; it defines ${names.join(', ')}`;
+    throw fail(path, `NodeProvider "${provider.metadata.name}" has no node type "${name}"${hint}`);
+  };
   const { typeRef, nodeTypeSelector, properties } = claim.spec;
-  if (typeRef !== undefined) return byName(provider, typeRef, 'spec.typeRef');
+  if (typeRef !== undefined) return byName(typeRef, ['spec', 'typeRef']);
   if (nodeTypeSelector !== undefined) {
-    const [first] = nodeTypesMatching(provider.spec.metal3.nodeTypes, nodeTypeSelector);
+    const [first] = nodeTypesMatching(nodeTypes, nodeTypeSelector);
     if (first) return first;
     const wanted = nodeTypeSelector.map(({ property, value }) => `${property}=${value}`).join(', ');
-    throw new NodeTypeSelectionError(
-      `no node type of NodeProvider "${provider.metadata.name}" matches nodeTypeSelector ${wanted}`,
-    );
+    throw fail(['spec', 'nodeTypeSelector'], `no node type of NodeProvider "${provider.metadata.name}" has ${wanted}`);
   }
-  const named = properties?.[PropertyKeys.nodeType] ?? claim.metadata.annotations?.[PropertyKeys.nodeType];
-  if (named !== undefined) return byName(provider, named, PropertyKeys.nodeType);
-  throw new NodeTypeSelectionError(
-    `NodeClaim "${claim.metadata.name}" names no node type; set spec.typeRef, spec.nodeTypeSelector or the property ${PropertyKeys.nodeType}`,
-  );
+  const fromProperties = properties?.[PropertyKeys.nodeType];
+  if (fromProperties !== undefined) return byName(fromProperties, ['spec', 'properties', PropertyKeys.nodeType]);
+  const fromAnnotations = claim.metadata.annotations?.[PropertyKeys.nodeType];
+  if (fromAnnotations !== undefined) return byName(fromAnnotations, ['metadata', 'annotations', PropertyKeys.nodeType]);
+  throw fail(['spec'], NO_NODE_TYPE_MESSAGE);
 }

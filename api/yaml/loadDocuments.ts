@@ -1,3 +1,4 @@
+import { yamlErrorReason } from '../properties/documents.js';
 import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
 
 /** One YAML document of a file, with a way back from a field path to its line. */
@@ -51,12 +52,12 @@ function lineOfPath(doc: Document, lines: LineCounter, path: readonly PropertyKe
 export function loadYamlDocuments(text: string): LoadedFile {
   const lines = new LineCounter();
   // An empty stream is an empty array too.
-  const docs: readonly Document[] = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false });
+  const docs: readonly Document[] = parseAllDocuments(text, { lineCounter: lines, prettyErrors: true });
   const syntaxErrors = docs
     .flatMap((d) => d.errors)
     .map((error) => ({
       line: error.linePos?.[0].line ?? 1,
-      message: error.message.split('\n')[0] ?? error.code,
+      message: yamlErrorReason(error),
     }));
   if (syntaxErrors.length > 0) return { documents: [], syntaxErrors };
   const documents = docs
