@@ -78,6 +78,8 @@ export interface NumberNode extends Base {
   uint: number;
   float: number;
   complex: [number, number];
+  /** Exact value of an int literal beyond 2^53. */
+  big?: bigint;
   /** Integer text exceeded int64 (still representable as uint64). */
   intOverflow: boolean;
 }

@@ -53,7 +53,7 @@ function index(item: unknown, ...indexes: unknown[]): unknown {
     if (k === 'slice' || k === 'string') {
       const len = k === 'string' ? utf8Length(item as string) : (item as unknown[]).length;
       const x = indexArg(ix, len);
-      if (x === len) fail(`index out of range: ${x}`);
+      if (x === len) fail(`reflect: ${k === 'string' ? 'string' : 'slice'} index out of range`);
       if (k === 'string') {
         const s = item as string;
         item = new GoTypedInt('uint8', isAscii(s) ? s.charCodeAt(x) : (utf8Encode(s)[x] ?? 0));
@@ -181,10 +181,10 @@ function eq(arg1: unknown, ...arg2: unknown[]): boolean {
           const ka = kindOf(arg1);
           const kb = kindOf(arg);
           if (ka !== kb && ka !== 'invalid' && kb !== 'invalid') {
-            fail(`non-comparable types ${fmtV(arg1)}: ${typeName(arg1)}, ${typeName(arg)}: ${fmtV(arg)}`);
+            fail(`non-comparable types ${fmtS(arg1)}: ${typeName(arg1)}, ${typeName(arg)}: ${fmtV(arg)}`);
           }
           if (isNilValue(arg1) || isNilValue(arg)) truth = isNilValue(arg) === isNilValue(arg1);
-          else fail(`non-comparable type ${fmtV(arg)}: ${typeName(arg)}`);
+          else fail(`non-comparable type ${fmtS(arg)}: ${typeName(arg)}`);
         }
       }
     }
@@ -194,7 +194,11 @@ function eq(arg1: unknown, ...arg2: unknown[]): boolean {
 }
 
 function fmtV(v: unknown): string {
-  return v === undefined ? '<invalid reflect.Value>' : sprint([v]);
+  return v === undefined ? '<invalid reflect.Value>' : sprintf('%v', [v]);
+}
+
+function fmtS(v: unknown): string {
+  return v === undefined ? '<invalid reflect.Value>' : sprintf('%s', [v]);
 }
 
 function lt(arg1: unknown, arg2: unknown): boolean {
@@ -229,7 +233,7 @@ const le = (a: unknown, b: unknown): boolean => lt(a, b) || eq(a, b);
 /** Go's evalArgs for html/js/urlquery: a single string as is, anything else through fmt.Sprint. */
 function evalArgs(args: unknown[]): string {
   if (args.length === 1 && typeof args[0] === 'string') return args[0];
-  return sprint(args.map((a) => (a === undefined ? '<no value>' : a)));
+  return sprint(args.map((a) => (a === undefined || a === null ? '<no value>' : a)));
 }
 
 export function htmlEscape(s: string): string {

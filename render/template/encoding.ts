@@ -25,8 +25,8 @@ export function base64Encode(s: string): string {
 }
 
 /**
- * Go's base64.StdEncoding.DecodeString: strict padding, '\r' and '\n' ignored.
- * Returns the decoded text or throws Error("illegal base64 data at input byte N").
+ * Go's base64.StdEncoding.DecodeString (padding required, '\r' and '\n' ignored, trailing bits
+ * not checked). Returns the decoded text or throws Error("illegal base64 data at input byte N").
  */
 export function base64Decode(src: string): string {
   const input = utf8Encode(src);
@@ -35,62 +35,47 @@ export function base64Decode(src: string): string {
   const corrupt = (pos: number): never => {
     throw new Error(`illegal base64 data at input byte ${pos}`);
   };
+  const skipNewlines = (): void => {
+    while (si < input.length && (input[si] === 0x0a || input[si] === 0x0d)) si++;
+  };
   for (;;) {
     const dbuf = [0, 0, 0, 0];
     let dlen = 4;
-    let j = 0;
-    for (; j < 4;) {
+    let trailingGarbage = false;
+    for (let j = 0; j < 4; j++) {
       if (si === input.length) {
         if (j === 0) return utf8Decode(Uint8Array.from(out));
-        if (j === 1) corrupt(si - j);
-        dlen = j;
-        break;
+        corrupt(si - j);
       }
       const c = input[si] ?? 0;
       si++;
-      if (c === 0x0a || c === 0x0d) continue;
       const v = B64_INDEX[c] ?? -1;
       if (v !== -1) {
         dbuf[j] = v;
-        j++;
+        continue;
+      }
+      if (c === 0x0a || c === 0x0d) {
+        j--;
         continue;
       }
       if (c !== 0x3d) corrupt(si - 1);
-      // Padding.
-      switch (j) {
-        case 0:
-        case 1:
-          corrupt(si - 1);
-          break;
-        case 2: {
-          while (si < input.length && (input[si] === 0x0a || input[si] === 0x0d)) si++;
-          if (si === input.length) corrupt(input.length);
-          if (input[si] !== 0x3d) corrupt(si - 1);
-          si++;
-        }
+      if (j === 0 || j === 1) corrupt(si - 1);
+      if (j === 2) {
+        skipNewlines();
+        if (si === input.length) corrupt(input.length);
+        if (input[si] !== 0x3d) corrupt(si - 1);
+        si++;
       }
-      while (si < input.length && (input[si] === 0x0a || input[si] === 0x0d)) si++;
-      if (si < input.length) corrupt(si);
+      skipNewlines();
+      if (si < input.length) trailingGarbage = true;
       dlen = j;
       break;
     }
     const val = (dbuf[0]! << 18) | (dbuf[1]! << 12) | (dbuf[2]! << 6) | dbuf[3]!;
-    const b0 = (val >> 16) & 0xff;
-    const b1 = (val >> 8) & 0xff;
-    const b2 = val & 0xff;
-    switch (dlen) {
-      case 4:
-        out.push(b0, b1, b2);
-        break;
-      case 3:
-        if (b2 !== 0) corrupt(si - 1);
-        out.push(b0, b1);
-        break;
-      case 2:
-        if (b1 !== 0 || b2 !== 0) corrupt(si - 2);
-        out.push(b0);
-        break;
-    }
+    if (trailingGarbage) corrupt(si);
+    out.push((val >> 16) & 0xff);
+    if (dlen >= 3) out.push((val >> 8) & 0xff);
+    if (dlen === 4) out.push(val & 0xff);
     if (dlen < 4) return utf8Decode(Uint8Array.from(out));
   }
 }

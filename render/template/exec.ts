@@ -334,7 +334,7 @@ export class State {
       c.text.length > 2 && c.text[0] === '0' && (c.text[1] === 'x' || c.text[1] === 'X') && !/[pP]/.test(c.text);
     const isRuneInt = c.text.startsWith("'");
     if (c.isFloat && !isHexInt && !isRuneInt && /[.eEpP]/.test(c.text)) return new GoFloat(c.float);
-    if (c.isInt) return c.int;
+    if (c.isInt) return c.big ?? c.int;
     if (c.isUint) this.errorf(`${c.text} overflows int`);
     return undefined;
   }

@@ -61,9 +61,9 @@ class Printer {
     return s;
   }
 
-  fmtInteger(v: number, base: number, verb: string, upper: boolean): void {
+  fmtInteger(v: number | bigint, base: number, verb: string, upper: boolean): void {
     const negative = v < 0;
-    let digits = Math.abs(v).toString(base);
+    let digits = (typeof v === 'bigint' ? (negative ? -v : v) : Math.abs(v)).toString(base);
     if (upper) digits = digits.toUpperCase();
     let prec = 0;
     if (this.precPresent) {
@@ -205,6 +205,11 @@ class Printer {
         break;
       case 'int':
       case 'uint': {
+        if (typeof arg === 'bigint' && 'vdbxXoO'.includes(verb)) {
+          const base = verb === 'b' ? 2 : verb === 'x' || verb === 'X' ? 16 : verb === 'o' || verb === 'O' ? 8 : 10;
+          this.fmtInteger(arg, base, verb, verb === 'X');
+          return;
+        }
         const v = arg instanceof GoTypedInt ? arg.v : Number(arg);
         switch (verb) {
           case 'v':
@@ -246,6 +251,8 @@ class Printer {
             return;
           case 'g':
           case 'G':
+          case 'x':
+          case 'X':
             this.fmtFloat(v, verb, -1);
             return;
           case 'f':
@@ -347,24 +354,22 @@ function runeCount(s: string): number {
   return n;
 }
 
-/** The '#' flag for floats: keep a decimal point (and trailing zeros for %g). */
+/** The '#' flag for floats (Go's fmt.fmtFloat): keep a decimal point, and trailing zeros for %g/%x. */
 function sharpFloat(num: string, verb: string, prec: number): string {
-  let digits = prec;
+  let digits = 0;
+  if (verb === 'v' || verb === 'g' || verb === 'G' || verb === 'x') digits = prec === -1 ? 6 : prec;
   let tail = '';
   let body = num;
-  const eIdx = body.search(/[eE]/);
-  if (eIdx >= 0) {
-    tail = body.slice(eIdx);
-    body = body.slice(0, eIdx);
-  }
-  if (verb === 'v') verb = 'g';
-  if ((verb === 'g' || verb === 'G') && digits === -1) digits = 6;
-  let sawNonzero = false;
   let hasDot = false;
+  let sawNonzero = false;
   for (let i = 1; i < body.length; i++) {
-    const c = body[i];
+    const c = body[i] as string;
     if (c === '.') hasDot = true;
-    else if (c !== undefined && c >= '0' && c <= '9') {
+    else if (c === 'p' || c === 'P' || ((c === 'e' || c === 'E') && verb !== 'x' && verb !== 'X')) {
+      tail = body.slice(i);
+      body = body.slice(0, i);
+      break;
+    } else {
       if (c !== '0') sawNonzero = true;
       if (sawNonzero) digits--;
     }
@@ -373,11 +378,9 @@ function sharpFloat(num: string, verb: string, prec: number): string {
     if (body.length === 2 && body[1] === '0') digits--;
     body += '.';
   }
-  if (verb === 'g' || verb === 'G') {
-    while (digits > 0) {
-      body += '0';
-      digits--;
-    }
+  while (digits > 0) {
+    body += '0';
+    digits--;
   }
   return body + tail;
 }

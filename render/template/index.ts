@@ -74,9 +74,10 @@ export class Template {
     if (tree === undefined) {
       throw new TemplateExecError(`template: ${goQuote(this.name)} is an incomplete or empty template`);
     }
-    const state = new State(ctx, tree, data, 0);
+    const dot = data === null ? undefined : data;
+    const state = new State(ctx, tree, dot, 0);
     try {
-      state.walk(data, tree.root);
+      state.walk(dot, tree.root);
     } catch (e) {
       if (e instanceof TemplateError) throw e;
       if (e instanceof RangeError) {

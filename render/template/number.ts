@@ -156,6 +156,7 @@ export function newNumber(pos: number, text: string, isChar: boolean, isComplexI
     if (big >= INT64_MIN && big <= INT64_MAX) {
       n.isInt = true;
       n.int = Number(big);
+      if (!Number.isSafeInteger(n.int)) n.big = big;
       if (big === 0n) {
         n.isUint = true;
         n.uint = 0;

@@ -112,6 +112,7 @@ function fmtF(x: Digits, prec: number): string {
 
 /** strconv.FormatFloat(v, fmt, prec, 64) for fmt in e E f g G (prec -1 = shortest). */
 export function formatFloat(v: number, fmt: string, prec: number): string {
+  if (fmt === 'x' || fmt === 'X') return formatFloatHex(v, fmt, prec);
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return '+Inf';
   if (v === -Infinity) return '-Inf';
@@ -165,4 +166,58 @@ export function formatFloat(v: number, fmt: string, prec: number): string {
       return fmtF(digs, Math.max(prec - digs.dp, 0));
     }
   }
+}
+
+/** strconv.FormatFloat(v, 'x' | 'X', prec, 64): hexadecimal mantissa and binary exponent. */
+export function formatFloatHex(v: number, fmt: 'x' | 'X', prec: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  const dv = new DataView(new ArrayBuffer(8));
+  dv.setFloat64(0, v);
+  const bits = dv.getBigUint64(0);
+  const neg = bits >> 63n === 1n;
+  let exp = Number((bits >> 52n) & 0x7ffn);
+  let mant = bits & ((1n << 52n) - 1n);
+  if (exp === 0) exp++;
+  else mant |= 1n << 52n;
+  exp -= 1023;
+  if (mant === 0n) exp = 0;
+  mant <<= 60n - 52n;
+  while (mant !== 0n && (mant & (1n << 60n)) === 0n) {
+    mant <<= 1n;
+    exp--;
+  }
+  if (prec >= 0 && prec < 15) {
+    const shift = BigInt(prec * 4);
+    const extra = (mant << shift) & ((1n << 60n) - 1n);
+    mant >>= 60n - shift;
+    if ((extra | (mant & 1n)) > 1n << 59n) mant++;
+    mant <<= 60n - shift;
+    if ((mant & (1n << 61n)) !== 0n) {
+      mant >>= 1n;
+      exp++;
+    }
+  }
+  const hex = fmt === 'X' ? '0123456789ABCDEF' : '0123456789abcdef';
+  let s = (neg ? '-' : '') + '0' + fmt + String((mant >> 60n) & 1n);
+  mant = (mant << 4n) & ((1n << 64n) - 1n);
+  if (prec < 0 && mant !== 0n) {
+    s += '.';
+    while (mant !== 0n) {
+      s += hex[Number((mant >> 60n) & 15n)];
+      mant = (mant << 4n) & ((1n << 64n) - 1n);
+    }
+  } else if (prec > 0) {
+    s += '.';
+    for (let i = 0; i < prec; i++) {
+      s += hex[Number((mant >> 60n) & 15n)];
+      mant = (mant << 4n) & ((1n << 64n) - 1n);
+    }
+  }
+  s += fmt === 'X' ? 'P' : 'p';
+  s += exp < 0 ? '-' : '+';
+  const ae = Math.abs(exp);
+  s += ae < 10 ? '0' + ae : String(ae);
+  return s;
 }

@@ -1,0 +1,481 @@
+/**
+ * Helm's toYaml: sigs.k8s.io/yaml.Marshal = encoding/json.Marshal, then go-yaml v2 re-encoding of
+ * that JSON. This is a port of the parts of go-yaml v2's emitter that such documents use: block
+ * mappings (keys in go-yaml's "natural" order) and sequences (indentless under a mapping), flow
+ * `[]`/`{}` for empty collections, scalar style selection (plain, single-quoted, double-quoted,
+ * literal) and folding of long scalars at 80 columns.
+ */
+import { marshalJSON } from './json.js';
+import { formatFloat } from './strconv.js';
+import { GoFloat, GoTypedInt, kindOf, mapGet } from './values.js';
+
+const BEST_WIDTH = 80;
+const BEST_INDENT = 2;
+
+/** A JSON-shaped value as go-yaml sees it after decoding the JSON text. */
+type Node =
+  | { k: 'scalar'; text: string; isString: boolean }
+  | { k: 'seq'; items: Node[] }
+  | { k: 'map'; entries: [string, Node][] };
+
+/** Converts our value the way json.Marshal + yaml.Unmarshal(interface{}) would see it. */
+function toNode(v: unknown): Node {
+  switch (kindOf(v)) {
+    case 'invalid':
+    case 'nil':
+      return { k: 'scalar', text: 'null', isString: false };
+    case 'bool':
+      return { k: 'scalar', text: v ? 'true' : 'false', isString: false };
+    case 'string':
+      // A raw NEL inside the JSON string is a line break to go-yaml's reader; in a double-quoted
+      // scalar a single line break folds into a space.
+      return { k: 'scalar', text: (v as string).replace(/\u0085/g, ' '), isString: true };
+    case 'int':
+    case 'uint':
+    case 'float': {
+      const json = marshalJSON(v);
+      if (/^-?\d+$/.test(json)) {
+        const big = BigInt(json);
+        if (big >= -(1n << 63n) && big < 1n << 63n) return { k: 'scalar', text: json, isString: false };
+      }
+      const f = v instanceof GoFloat || v instanceof GoTypedInt ? v.v : Number(v);
+      return { k: 'scalar', text: formatFloat(f, 'g', -1), isString: false };
+    }
+    case 'slice':
+      return { k: 'seq', items: (v as unknown[]).map(toNode) };
+    case 'map': {
+      const m = v as object;
+      const keys = (m instanceof Map ? [...(m as Map<string, unknown>).keys()] : Object.keys(m)).sort(yamlKeyCompare);
+      return { k: 'map', entries: keys.map((key) => [key, toNode(mapGet(m, key))]) };
+    }
+    default:
+      throw new Error('json: unsupported type');
+  }
+}
+
+const isLetter = (c: string): boolean => /^\p{L}$/u.test(c);
+const isDigit = (c: string): boolean => /^\p{Nd}$/u.test(c);
+
+/** go-yaml v2's keyList.Less for string keys: letters before non-letters, digit runs numerically. */
+export function yamlKeyCompare(a: string, b: string): number {
+  const ar = [...a];
+  const br = [...b];
+  for (let i = 0; i < ar.length && i < br.length; i++) {
+    const ac = ar[i] as string;
+    const bc = br[i] as string;
+    if (ac === bc) continue;
+    const al = isLetter(ac);
+    const bl = isLetter(bc);
+    if (al && bl) return (ac.codePointAt(0) ?? 0) < (bc.codePointAt(0) ?? 0) ? -1 : 1;
+    if (al || bl) return bl ? -1 : 1;
+    let an = 0n;
+    let bn = 0n;
+    if (ac === '0' || bc === '0') {
+      for (let j = i - 1; j >= 0 && isDigit(ar[j] as string); j--) {
+        if (ar[j] !== '0') {
+          an = 1n;
+          bn = 1n;
+          break;
+        }
+      }
+    }
+    let ai = i;
+    let bi = i;
+    for (; ai < ar.length && isDigit(ar[ai] as string); ai++)
+      an = an * 10n + BigInt((ar[ai] as string).charCodeAt(0) - 48);
+    for (; bi < br.length && isDigit(br[bi] as string); bi++)
+      bn = bn * 10n + BigInt((br[bi] as string).charCodeAt(0) - 48);
+    if (an !== bn) return an < bn ? -1 : 1;
+    if (ai !== bi) return ai < bi ? -1 : 1;
+    return (ac.codePointAt(0) ?? 0) < (bc.codePointAt(0) ?? 0) ? -1 : 1;
+  }
+  return ar.length - br.length;
+}
+
+// ---- go-yaml's resolver: would this plain text read back as something other than a string? ----
+
+const RESOLVE_MAP = new Set(
+  'y Y yes Yes YES true True TRUE on On ON n N no No NO false False FALSE off Off OFF ~ null Null NULL .nan .NaN .NAN .inf .Inf .INF +.inf +.Inf +.INF -.inf -.Inf -.INF <<'.split(
+    ' ',
+  ),
+);
+const YAML_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+const BASE60_FLOAT = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/;
+
+function isGoFloatSyntax(s: string): boolean {
+  return (
+    /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s) ||
+    /^[+-]?(inf|infinity|nan)$/i.test(s) ||
+    /^[+-]?0[xX]([0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?\d+$/.test(s)
+  );
+}
+
+function isGoInt(s: string): boolean {
+  return /^[+-]?(0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO]?[0-7]+|[1-9][0-9]*|0)$/.test(s);
+}
+
+function isTimestamp(s: string): boolean {
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:([Tt ])(\d{1,2}):(\d{1,2}):(\d{1,2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?)?$/.exec(
+    s,
+  );
+  if (!m) return false;
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const year = Number(m[1]);
+  const dim = [
+    31,
+    year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28,
+    31,
+    30,
+    31,
+    30,
+    31,
+    31,
+    30,
+    31,
+    30,
+    31,
+  ];
+  if (month < 1 || month > 12 || day < 1 || day > (dim[month - 1] ?? 31)) return false;
+  if (m[4] === undefined) return true;
+  if (Number(m[5]) > 23 || Number(m[6]) > 59 || Number(m[7]) > 59) return false;
+  // "2006-1-2 15:4:5" has no zone; the T forms require one.
+  return m[4] === ' ' ? m[9] === undefined : m[9] !== undefined;
+}
+
+function resolvesToNonString(s: string): boolean {
+  if (s === '') return true;
+  const c = s[0] as string;
+  // go-yaml consults its table of special words only for these first characters.
+  if (!/[-+0-9.yYnNtTfFoO~]/.test(c)) return false;
+  if (RESOLVE_MAP.has(s)) return true;
+  if (c === '.') return isGoFloatSyntax(s);
+  if (!/[-+0-9]/.test(c)) return false;
+  if (isTimestamp(s)) return true;
+  const plain = s.replace(/_/g, '');
+  if (isGoInt(plain)) return true;
+  if (YAML_FLOAT.test(plain)) return true;
+  if (/^-0b[01]+$/.test(plain)) return true;
+  return false;
+}
+
+// ---- the emitter ----
+
+const isBreak = (c: string): boolean => c === '\n' || c === '\r' || c === '\u0085' || c === '\u2028' || c === '\u2029';
+const isBlank = (c: string | undefined): boolean => c === ' ' || c === '\t';
+
+function isPrintable(c: string): boolean {
+  const r = c.codePointAt(0) ?? 0;
+  return (
+    r === 0x0a || (r >= 0x20 && r <= 0x7e) || (r >= 0xa0 && r <= 0xd7ff) || (r >= 0xe000 && r <= 0xfffd && r !== 0xfeff)
+  );
+}
+
+interface Analysis {
+  multiline: boolean;
+  blockPlain: boolean;
+  singleQuoted: boolean;
+  block: boolean;
+}
+
+function analyze(value: string): Analysis {
+  if (value.length === 0) return { multiline: false, blockPlain: true, singleQuoted: true, block: false };
+  const chars = [...value];
+  let blockIndicators = false;
+  let lineBreaks = false;
+  let special = false;
+  let leadingSpace = false;
+  let leadingBreak = false;
+  let trailingSpace = false;
+  let trailingBreak = false;
+  let breakSpace = false;
+  let spaceBreak = false;
+  let precededByWhitespace = true;
+  let previousSpace = false;
+  let previousBreak = false;
+  if (value.startsWith('---') || value.startsWith('...')) blockIndicators = true;
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i] as string;
+    const next = chars[i + 1];
+    const followedByWhitespace = next === undefined || isBlank(next) || isBreak(next);
+    if (i === 0) {
+      if ('#,[]{}&*!|>\'"%@`'.includes(c)) blockIndicators = true;
+      else if ((c === '?' || c === ':' || c === '-') && followedByWhitespace) blockIndicators = true;
+    } else if (c === ':' && followedByWhitespace) blockIndicators = true;
+    else if (c === '#' && precededByWhitespace) blockIndicators = true;
+    if (!isPrintable(c)) special = true;
+    if (c === ' ') {
+      if (i === 0) leadingSpace = true;
+      if (i === chars.length - 1) trailingSpace = true;
+      if (previousBreak) breakSpace = true;
+      previousSpace = true;
+      previousBreak = false;
+    } else if (isBreak(c)) {
+      lineBreaks = true;
+      if (i === 0) leadingBreak = true;
+      if (i === chars.length - 1) trailingBreak = true;
+      if (previousSpace) spaceBreak = true;
+      previousSpace = false;
+      previousBreak = true;
+    } else {
+      previousSpace = false;
+      previousBreak = false;
+    }
+    precededByWhitespace = isBlank(c) || isBreak(c);
+  }
+  const a: Analysis = { multiline: lineBreaks, blockPlain: true, singleQuoted: true, block: true };
+  if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) a.blockPlain = false;
+  if (trailingSpace) a.block = false;
+  if (breakSpace) a.blockPlain = a.singleQuoted = false;
+  if (spaceBreak || special) a.blockPlain = a.singleQuoted = a.block = false;
+  if (lineBreaks) a.blockPlain = false;
+  if (blockIndicators) a.blockPlain = false;
+  return a;
+}
+
+class Emitter {
+  out = '';
+  column = 0;
+  whitespace = true;
+  indention = true;
+
+  put(s: string): void {
+    this.out += s;
+    this.column += s.length;
+  }
+  write(c: string): void {
+    this.out += c;
+    this.column++;
+  }
+  putBreak(): void {
+    this.out += '\n';
+    this.column = 0;
+  }
+  writeBreak(c: string): void {
+    if (c === '\n') this.putBreak();
+    else {
+      this.out += c;
+      this.column = 0;
+    }
+  }
+  writeIndent(indent: number): void {
+    if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.putBreak();
+    while (this.column < indent) this.put(' ');
+    this.whitespace = true;
+    this.indention = true;
+  }
+  indicator(ind: string, needWhitespace: boolean, isWhitespace: boolean, isIndention: boolean): void {
+    if (needWhitespace && !this.whitespace) this.put(' ');
+    this.put(ind);
+    this.whitespace = isWhitespace;
+    this.indention = this.indention && isIndention;
+  }
+
+  scalar(text: string, isString: boolean, indent: number, simpleKey: boolean): void {
+    const a = analyze(text);
+    let style: 'plain' | 'single' | 'double' | 'literal';
+    if (!isString) style = 'plain';
+    else if (text.includes('\n')) style = 'literal';
+    else if (!resolvesToNonString(text) && !BASE60_FLOAT.test(text)) style = 'plain';
+    else style = 'double';
+    if (simpleKey && a.multiline) style = 'double';
+    if (style === 'plain') {
+      if (!a.blockPlain) style = 'single';
+      if (text.length === 0 && simpleKey) style = 'single';
+    }
+    if (style === 'single' && !a.singleQuoted) style = 'double';
+    if (style === 'literal' && (!a.block || simpleKey)) style = 'double';
+    const allowBreaks = !simpleKey;
+    switch (style) {
+      case 'plain':
+        return this.plain(text, allowBreaks, indent);
+      case 'single':
+        return this.single(text, allowBreaks, indent);
+      case 'double':
+        return this.double(text, allowBreaks, indent);
+      case 'literal':
+        return this.literal(text, indent);
+    }
+  }
+
+  plain(value: string, allowBreaks: boolean, indent: number): void {
+    if (!this.whitespace) this.put(' ');
+    const chars = [...value];
+    let spaces = false;
+    let breaks = false;
+    for (let i = 0; i < chars.length; i++) {
+      const c = chars[i] as string;
+      if (c === ' ') {
+        if (allowBreaks && !spaces && this.column > BEST_WIDTH && chars[i + 1] !== ' ') this.writeIndent(indent);
+        else this.write(c);
+        spaces = true;
+      } else if (isBreak(c)) {
+        if (!breaks && c === '\n') this.putBreak();
+        this.writeBreak(c);
+        this.indention = true;
+        breaks = true;
+      } else {
+        if (breaks) this.writeIndent(indent);
+        this.write(c);
+        this.indention = false;
+        spaces = false;
+        breaks = false;
+      }
+    }
+    this.whitespace = false;
+    this.indention = false;
+  }
+
+  single(value: string, allowBreaks: boolean, indent: number): void {
+    this.indicator("'", true, false, false);
+    const chars = [...value];
+    let spaces = false;
+    let breaks = false;
+    for (let i = 0; i < chars.length; i++) {
+      const c = chars[i] as string;
+      if (c === ' ') {
+        if (
+          allowBreaks &&
+          !spaces &&
+          this.column > BEST_WIDTH &&
+          i > 0 &&
+          i < chars.length - 1 &&
+          chars[i + 1] !== ' '
+        ) {
+          this.writeIndent(indent);
+        } else this.write(c);
+        spaces = true;
+      } else if (isBreak(c)) {
+        if (!breaks && c === '\n') this.putBreak();
+        this.writeBreak(c);
+        this.indention = true;
+        breaks = true;
+      } else {
+        if (breaks) this.writeIndent(indent);
+        if (c === "'") this.put("'");
+        this.write(c);
+        this.indention = false;
+        spaces = false;
+        breaks = false;
+      }
+    }
+    this.indicator("'", false, false, false);
+    this.whitespace = false;
+    this.indention = false;
+  }
+
+  double(value: string, allowBreaks: boolean, indent: number): void {
+    this.indicator('"', true, false, false);
+    const chars = [...value];
+    let spaces = false;
+    for (let i = 0; i < chars.length; i++) {
+      const c = chars[i] as string;
+      const r = c.codePointAt(0) ?? 0;
+      if (!isPrintable(c) || r === 0xfeff || isBreak(c) || c === '"' || c === '\\') {
+        this.put('\\');
+        const named: Record<number, string> = {
+          0: '0',
+          7: 'a',
+          8: 'b',
+          9: 't',
+          10: 'n',
+          11: 'v',
+          12: 'f',
+          13: 'r',
+          0x1b: 'e',
+          0x22: '"',
+          0x5c: '\\',
+          0x85: 'N',
+          0xa0: '_',
+          0x2028: 'L',
+          0x2029: 'P',
+        };
+        const n = named[r];
+        if (n !== undefined) this.put(n);
+        else if (r <= 0xff) this.put('x' + r.toString(16).toUpperCase().padStart(2, '0'));
+        else if (r <= 0xffff) this.put('u' + r.toString(16).toUpperCase().padStart(4, '0'));
+        else this.put('U' + r.toString(16).toUpperCase().padStart(8, '0'));
+        spaces = false;
+      } else if (c === ' ') {
+        if (allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i < chars.length - 1) {
+          this.writeIndent(indent);
+          if (chars[i + 1] === ' ') this.put('\\');
+        } else this.write(c);
+        spaces = true;
+      } else {
+        this.write(c);
+        spaces = false;
+      }
+    }
+    this.indicator('"', false, false, false);
+    this.whitespace = false;
+    this.indention = false;
+  }
+
+  literal(value: string, indent: number): void {
+    this.indicator('|', true, false, false);
+    const chars = [...value];
+    if (chars[0] === ' ' || isBreak(chars[0] ?? '')) this.indicator(String(BEST_INDENT), false, false, false);
+    const last = chars[chars.length - 1] ?? '';
+    let chomp = '';
+    if (chars.length === 0 || !isBreak(last)) chomp = '-';
+    else if (chars.length === 1 || isBreak(chars[chars.length - 2] ?? '')) chomp = '+';
+    if (chomp) this.indicator(chomp, false, false, false);
+    this.putBreak();
+    this.indention = true;
+    this.whitespace = true;
+    let breaks = true;
+    for (const c of chars) {
+      if (isBreak(c)) {
+        this.writeBreak(c);
+        this.indention = true;
+        breaks = true;
+      } else {
+        if (breaks) this.writeIndent(indent);
+        this.write(c);
+        this.indention = false;
+        breaks = false;
+      }
+    }
+  }
+
+  node(n: Node, indent: number, mappingContext: boolean): void {
+    if (n.k === 'scalar') return this.scalar(n.text, n.isString, indent + BEST_INDENT, false);
+    if (n.k === 'seq' && n.items.length === 0) return this.indicator('[]', true, false, false);
+    if (n.k === 'map' && n.entries.length === 0) return this.indicator('{}', true, false, false);
+    if (n.k === 'seq') {
+      const seqIndent = mappingContext && !this.indention ? indent : indent + BEST_INDENT;
+      for (const item of n.items) {
+        this.writeIndent(seqIndent);
+        this.indicator('-', true, false, true);
+        this.node(item, seqIndent, false);
+      }
+      return;
+    }
+    const mapIndent = indent + BEST_INDENT;
+    for (const [key, value] of n.entries) {
+      this.writeIndent(mapIndent);
+      this.scalar(key, true, mapIndent + BEST_INDENT, true);
+      this.indicator(':', false, false, false);
+      this.node(value, mapIndent, true);
+    }
+  }
+}
+
+/** Helm's toYaml: "" when the value cannot be marshalled; one trailing newline trimmed. */
+export function toYaml(v: unknown): string {
+  let root: Node;
+  try {
+    marshalJSON(v); // json.Marshal must succeed first (no NaN, complex, functions).
+    root = toNode(v);
+  } catch {
+    return '';
+  }
+  const e = new Emitter();
+  // Root collections sit at column 0; a root scalar's continuation lines are indented by 2.
+  if (root.k === 'scalar') e.scalar(root.text, root.isString, BEST_INDENT, false);
+  else e.node(root, -BEST_INDENT, false);
+  if (!e.indention || e.column > 0 || !e.whitespace) e.putBreak();
+  const out = e.out;
+  return out.endsWith('\n') ? out.slice(0, -1) : out;
+}
