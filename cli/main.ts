@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerBootServerCommand } from './bootServerCommand.js';
 import { registerDevstackCommand } from './devstackCommand.js';
+import { registerSimCommand } from './simCommand.js';
 import { registerValidateCommand } from './validateCommand.js';
 
 // One entry point; each subcommand lives in its own module under cli/ and registers itself here.
@@ -9,7 +11,9 @@ const program = new Command('metal3-provider')
   .showHelpAfterError()
   .enablePositionalOptions();
 
+registerBootServerCommand(program);
 registerDevstackCommand(program);
+registerSimCommand(program);
 registerValidateCommand(program);
 
 await program.parseAsync(process.argv);

@@ -4,7 +4,9 @@ import { ApiException } from '@kubernetes/client-node';
  * The one place that classifies Kubernetes API errors. Callers branch on `kind`, never on raw
  * status codes, so that "retry later" and "give up" mean the same thing everywhere.
  */
-export type ApiErrorKind = 'conflict' | 'notFound' | 'alreadyExists' | 'invalid' | 'forbidden' | 'transient' | 'other';
+/** `expired`: 410 Gone, a watch or list resumed from a resourceVersion the server no longer keeps; re-list. */
+export type ApiErrorKind =
+  'conflict' | 'notFound' | 'alreadyExists' | 'invalid' | 'forbidden' | 'expired' | 'transient' | 'other';
 
 export interface ClassifiedApiError {
   kind: ApiErrorKind;
@@ -13,7 +15,14 @@ export interface ClassifiedApiError {
   message: string;
 }
 
-const TRANSIENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+const TRANSIENT_NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+]);
 
 export function classifyApiError(err: unknown): ClassifiedApiError {
   if (err instanceof ApiException) {
@@ -33,6 +42,7 @@ function kindForStatus(status: number, body: unknown): ApiErrorKind {
     return statusReason(body) === 'AlreadyExists' ? 'alreadyExists' : 'conflict';
   }
   if (status === 404) return 'notFound';
+  if (status === 410) return 'expired';
   if (status === 422 || status === 400) return 'invalid';
   if (status === 401 || status === 403) return 'forbidden';
   if (status === 429 || status >= 500 || status === 408) return 'transient';

@@ -1,0 +1,48 @@
+import { classifyApiError } from '../../k8s/apiErrors.js';
+import { updateHost } from '../../k8s/updateHost.js';
+import type { AwaitHostInput } from './awaitProvisioned.js';
+import { followHost } from './followHost.js';
+import { recordHostEvent, type HostDeps } from './hostDeps.js';
+import { describeMachine, isConsumedBy } from './machineRef.js';
+import { restoredHost } from './originalRecord.js';
+import { availabilityVerdict } from './verdicts.js';
+
+export interface AwaitAvailableResult {
+  host: string;
+  /**
+   * `restored`: the host is back as we found it. `notClaimed`: it was already restored (a retried
+   * activity). `deleted`/`detached`: an operator took it away meanwhile; the release ends there.
+   */
+  outcome: 'restored' | 'notClaimed' | 'deleted' | 'detached';
+}
+
+/**
+ * After releaseHost: waits (heartbeating) while Ironic cleans the host until BMO reports it
+ * `available`, then restores every recorded original value, clears consumerRef and removes the
+ * record, in one resourceVersion-guarded update.
+ */
+export async function awaitAvailable(deps: HostDeps, input: AwaitHostInput): Promise<AwaitAvailableResult> {
+  const outcome = await followHost(
+    deps.hosts,
+    input.host,
+    (host) => availabilityVerdict(input.host, host, input.machine),
+    deps.heartbeatIntervalMs,
+  );
+  if (outcome !== 'available') return { host: input.host, outcome };
+  try {
+    const { host, changed } = await updateHost(deps.hosts, input.host, (current) =>
+      isConsumedBy(current, input.machine) ? restoredHost(current) : undefined,
+    );
+    if (!changed) return { host: input.host, outcome: 'notClaimed' };
+    await recordHostEvent(
+      deps,
+      host,
+      'Restored',
+      `Restored after NodeClaim ${describeMachine(input.machine)} released it`,
+    );
+    return { host: input.host, outcome: 'restored' };
+  } catch (err) {
+    if (classifyApiError(err).kind === 'notFound') return { host: input.host, outcome: 'deleted' };
+    throw err;
+  }
+}

@@ -1,0 +1,133 @@
+import type { BareMetalHost } from '../../api/bareMetalHost.js';
+import { classifyApiError } from '../../k8s/apiErrors.js';
+import { labelSelectorQuery } from '../../k8s/labelSelector.js';
+import {
+  describeExclusions,
+  hostEligibility,
+  isTemporaryExclusion,
+  selectCandidates,
+  type HostRequest,
+} from './eligibility.js';
+import { HostFailureType, hostFailure } from './failures.js';
+import { recordHostEvent, type HostDeps } from './hostDeps.js';
+import { describeMachine, isConsumedBy, type MachineRef } from './machineRef.js';
+import { claimedHost } from './originalRecord.js';
+
+export interface ClaimHostInput extends HostRequest {
+  machine: MachineRef;
+  /** For messages: which node type asked. */
+  nodeType?: string;
+}
+
+export interface ClaimHostResult {
+  host: string;
+  namespace: string;
+  /** True when this Machine already held the host (a retried claim). */
+  alreadyClaimed: boolean;
+}
+
+/** Lists are repeated when every candidate was lost to concurrent claims; hosts may have been freed meanwhile. */
+const LIST_ROUNDS = 3;
+/** A conflict caused by an unrelated change (BMO writing status) is retried on the same host this often. */
+const SAME_HOST_ATTEMPTS = 5;
+
+type Attempt = { kind: 'claimed'; host: BareMetalHost; already: boolean } | { kind: 'lost' };
+
+/**
+ * Takes one BareMetalHost for a Machine: one PUT carrying the resourceVersion that was read, which
+ * sets consumerRef and the record of the original, so two Machines can never both succeed on one
+ * host however many claims run at once.
+ */
+export async function claimHost(deps: HostDeps, input: ClaimHostInput): Promise<ClaimHostResult> {
+  const result = input.serverName ? await claimPinned(deps, input, input.serverName) : await claimAny(deps, input);
+  if (!result.already) {
+    await recordHostEvent(deps, result.host, 'Claimed', `Claimed for NodeClaim ${describeMachine(input.machine)}`);
+  }
+  return { host: result.host.metadata.name, namespace: deps.hosts.namespace, alreadyClaimed: result.already };
+}
+
+async function claimAny(deps: HostDeps, input: ClaimHostInput): Promise<{ host: BareMetalHost; already: boolean }> {
+  const labelSelector = labelSelectorQuery(input.selector);
+  let summary = '';
+  for (let round = 0; round < LIST_ROUNDS; round++) {
+    const { items } = await deps.hosts.list(labelSelector ? { labelSelector } : {});
+    const selection = selectCandidates(items, input, input.machine, deps.random);
+    if (selection.ours) return { host: selection.ours, already: true };
+    summary = `${selection.matched} host(s) match the selector: ${describeExclusions(selection.excluded)}`;
+    if (selection.candidates.length === 0) {
+      throw noHostAvailable(deps, input, summary, { matched: selection.matched, excluded: selection.excluded });
+    }
+    for (const candidate of selection.candidates) {
+      const attempt = await tryClaim(deps, input, candidate);
+      if (attempt.kind === 'claimed') return { host: attempt.host, already: attempt.already };
+    }
+  }
+  throw noHostAvailable(deps, input, `every free host was taken by concurrent claims (${summary})`, {});
+}
+
+async function claimPinned(
+  deps: HostDeps,
+  input: ClaimHostInput,
+  name: string,
+): Promise<{ host: BareMetalHost; already: boolean }> {
+  for (let attempt = 0; attempt < SAME_HOST_ATTEMPTS; attempt++) {
+    let host: BareMetalHost;
+    try {
+      host = await deps.hosts.get(name);
+    } catch (err) {
+      if (classifyApiError(err).kind !== 'notFound') throw err;
+      throw notEligible(deps, input, name, `there is no BareMetalHost ${name}`, true);
+    }
+    if (isConsumedBy(host, input.machine)) return { host, already: true };
+    const verdict = hostEligibility(host, input, input.machine);
+    if (!verdict.eligible) throw notEligible(deps, input, name, verdict.detail, !isTemporaryExclusion(verdict.reason));
+    const result = await tryClaim(deps, input, host);
+    if (result.kind === 'claimed') return { host: result.host, already: result.already };
+  }
+  throw notEligible(deps, input, name, 'it kept changing while we tried to claim it', false);
+}
+
+/** One candidate: claim it, or re-read after a conflict and retry while it is still eligible. */
+async function tryClaim(deps: HostDeps, input: ClaimHostInput, candidate: BareMetalHost): Promise<Attempt> {
+  let host = candidate;
+  for (let attempt = 0; attempt < SAME_HOST_ATTEMPTS; attempt++) {
+    try {
+      return { kind: 'claimed', host: await deps.hosts.replace(claimedHost(host, input.machine)), already: false };
+    } catch (err) {
+      const kind = classifyApiError(err).kind;
+      if (kind === 'notFound') return { kind: 'lost' };
+      if (kind !== 'conflict') throw err;
+    }
+    try {
+      host = await deps.hosts.get(host.metadata.name);
+    } catch (err) {
+      if (classifyApiError(err).kind === 'notFound') return { kind: 'lost' };
+      throw err;
+    }
+    if (isConsumedBy(host, input.machine)) return { kind: 'claimed', host, already: true };
+    if (!hostEligibility(host, input, input.machine).eligible) return { kind: 'lost' };
+  }
+  return { kind: 'lost' };
+}
+
+function noHostAvailable(deps: HostDeps, input: ClaimHostInput, why: string, details: object) {
+  const nodeType = input.nodeType ? ` of node type ${input.nodeType}` : '';
+  return hostFailure(
+    HostFailureType.NoHostAvailable,
+    `No BareMetalHost${nodeType} available in namespace ${deps.hosts.namespace} for ${describeMachine(input.machine)}: ${why}. ` +
+      `Add or free hosts matching the selector; the claim is retried`,
+    { nonRetryable: false, details },
+  );
+}
+
+function notEligible(deps: HostDeps, input: ClaimHostInput, name: string, why: string, permanent: boolean) {
+  const advice = permanent
+    ? 'change metal3.vcluster.com/server-name or the host'
+    : 'the claim is retried until the host is free';
+  return hostFailure(
+    HostFailureType.HostNotEligible,
+    `BareMetalHost ${name} (namespace ${deps.hosts.namespace}) pinned by metal3.vcluster.com/server-name cannot be claimed ` +
+      `for ${describeMachine(input.machine)}: ${why}; ${advice}`,
+    { nonRetryable: permanent, details: { host: name, reason: why } },
+  );
+}

@@ -1,0 +1,128 @@
+import { BMH_DETACHED_ANNOTATION, BMH_PAUSED_ANNOTATION, type BareMetalHost } from '../../api/bareMetalHost.js';
+import { selectorMatches, type LabelSelector } from '../../api/labelSelector.js';
+import type { Resources } from '../../api/resources.js';
+import { isConsumedBy, type MachineRef } from './machineRef.js';
+import { hostSize, resourceShortfall } from './resourceFit.js';
+
+/** What a claim asks for: the node type's selector and resources, optionally a pinned host. */
+export interface HostRequest {
+  selector: LabelSelector;
+  resources?: Resources;
+  /** `metal3.vcluster.com/server-name`: take exactly this host or fail. */
+  serverName?: string;
+  /** Hosts this Machine must not take (e.g. after an operator asked to retry on another host). */
+  excludedHosts?: readonly string[];
+}
+
+/** Why a host matching the selector cannot be claimed; one reason per host, the first that applies. */
+export const ExclusionReason = {
+  excluded: 'excluded for this Machine',
+  deleting: 'being deleted',
+  detached: `detached (${BMH_DETACHED_ANNOTATION})`,
+  paused: `paused (${BMH_PAUSED_ANNOTATION})`,
+  consumed: 'consumed by another Machine',
+  inError: 'in error',
+  notAvailable: 'not in state available',
+  insufficientResources: 'too small for the requested resources',
+  selectorMismatch: "not matching the node type's selector",
+} as const;
+export type ExclusionReason = keyof typeof ExclusionReason;
+
+/** Reasons that can go away without anyone changing the request (a pinned host may become free). */
+const TEMPORARY_REASONS: ReadonlySet<ExclusionReason> = new Set([
+  'consumed',
+  'inError',
+  'notAvailable',
+  'paused',
+  'detached',
+]);
+
+export function isTemporaryExclusion(reason: ExclusionReason): boolean {
+  return TEMPORARY_REASONS.has(reason);
+}
+
+export type Eligibility = { eligible: true } | { eligible: false; reason: ExclusionReason; detail: string };
+
+/** Whether `host` could be claimed now for `machine`; a host this Machine already holds is not "eligible" but "ours". */
+export function hostEligibility(host: BareMetalHost, request: HostRequest, machine: MachineRef): Eligibility {
+  const no = (reason: ExclusionReason, detail: string = ExclusionReason[reason]): Eligibility => ({
+    eligible: false,
+    reason,
+    detail,
+  });
+  const { metadata, spec, status } = host;
+  if (request.excludedHosts?.includes(metadata.name)) return no('excluded');
+  if (!selectorMatches(request.selector, metadata.labels)) return no('selectorMismatch');
+  if (metadata.deletionTimestamp) return no('deleting');
+  if (metadata.annotations?.[BMH_DETACHED_ANNOTATION] !== undefined) return no('detached');
+  if (metadata.annotations?.[BMH_PAUSED_ANNOTATION] !== undefined) return no('paused');
+  if (spec.consumerRef && !isConsumedBy(host, machine)) {
+    const ref = spec.consumerRef;
+    return no('consumed', `consumed by ${ref.kind ?? 'object'} ${ref.namespace ?? ''}/${ref.name}`);
+  }
+  if (status?.errorMessage || status?.errorType) {
+    return no('inError', `in error (${status.errorType ?? 'error'}: ${status.errorMessage ?? ''})`);
+  }
+  const state = status?.provisioning?.state ?? '';
+  if (state !== 'available' && state !== 'ready') return no('notAvailable', `in state "${state}", not available`);
+  const shortfall = resourceShortfall(host, request.resources);
+  if (shortfall) {
+    return no(
+      'insufficientResources',
+      `too small: ${shortfall.resource} ${shortfall.available} available, ${shortfall.requested} requested`,
+    );
+  }
+  return { eligible: true };
+}
+
+export interface Selection {
+  /** A host this Machine already consumes (a retried claim after a lost reply). */
+  ours?: BareMetalHost;
+  /** Eligible hosts, smallest first; equal sizes in random order to spread concurrent claims. */
+  candidates: BareMetalHost[];
+  /** Hosts matching the selector. */
+  matched: number;
+  excluded: Partial<Record<ExclusionReason, number>>;
+}
+
+export function selectCandidates(
+  hosts: readonly BareMetalHost[],
+  request: HostRequest,
+  machine: MachineRef,
+  random: () => number = Math.random,
+): Selection {
+  const selection: Selection = { candidates: [], matched: 0, excluded: {} };
+  for (const host of hosts) {
+    if (!selectorMatches(request.selector, host.metadata.labels)) continue;
+    selection.matched++;
+    if (isConsumedBy(host, machine)) {
+      selection.ours ??= host;
+      continue;
+    }
+    const verdict = hostEligibility(host, request, machine);
+    if (verdict.eligible) selection.candidates.push(host);
+    else selection.excluded[verdict.reason] = (selection.excluded[verdict.reason] ?? 0) + 1;
+  }
+  selection.candidates = smallestFirst(selection.candidates, random);
+  return selection;
+}
+
+function smallestFirst(hosts: BareMetalHost[], random: () => number): BareMetalHost[] {
+  const keyed = hosts.map((host) => ({ host, size: hostSize(host), tie: random() }));
+  keyed.sort((a, b) => {
+    for (let i = 0; i < a.size.length; i++) {
+      const d = (a.size[i] ?? 0) - (b.size[i] ?? 0);
+      if (d !== 0) return d;
+    }
+    return a.tie - b.tie;
+  });
+  return keyed.map((k) => k.host);
+}
+
+/** "12 consumed by another Machine, 3 in error" for failure messages. */
+export function describeExclusions(excluded: Partial<Record<ExclusionReason, number>>): string {
+  const parts = Object.entries(excluded).map(
+    ([reason, count]) => `${count} ${ExclusionReason[reason as ExclusionReason]}`,
+  );
+  return parts.length > 0 ? parts.join(', ') : 'none excluded';
+}

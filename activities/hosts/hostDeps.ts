@@ -1,0 +1,28 @@
+import type { BareMetalHost } from '../../api/bareMetalHost.js';
+import type { BareMetalHostApi } from '../../k8s/bareMetalHosts.js';
+import type { EventRecorder } from '../../k8s/events.js';
+
+/** What the host activities are built from: the Control Plane Cluster's hosts in one namespace, and Events. */
+export interface HostDeps {
+  hosts: BareMetalHostApi;
+  events: EventRecorder;
+  /** Heartbeat period of the waiting activities; keep it well below their heartbeat timeout. */
+  heartbeatIntervalMs: number;
+  /** Tie-breaking among equally small hosts; injectable for tests. */
+  random: () => number;
+}
+
+/** An Event on the host, so `kubectl describe bmh` tells what the provider did and for whom. */
+export async function recordHostEvent(
+  deps: HostDeps,
+  host: BareMetalHost,
+  reason: string,
+  message: string,
+  type: 'Normal' | 'Warning' = 'Normal',
+): Promise<void> {
+  const { name, namespace = deps.hosts.namespace, uid } = host.metadata;
+  await deps.events.record(
+    { apiVersion: host.apiVersion, kind: host.kind, name, namespace, uid },
+    { type, reason, message },
+  );
+}

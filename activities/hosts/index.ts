@@ -1,0 +1,74 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { createBareMetalHostApi } from '../../k8s/bareMetalHosts.js';
+import { createEventRecorder } from '../../k8s/events.js';
+import { awaitAvailable, type AwaitAvailableResult } from './awaitAvailable.js';
+import { awaitProvisioned, type AwaitHostInput } from './awaitProvisioned.js';
+import { claimHost, type ClaimHostInput, type ClaimHostResult } from './claimHost.js';
+import { configureHost, type ConfigureHostInput, type ConfigureHostResult } from './configureHost.js';
+import { toActivityFailure } from './failures.js';
+import type { HostDeps } from './hostDeps.js';
+import { releaseHost, type ReleaseHostInput, type ReleaseHostResult } from './releaseHost.js';
+import type { ProvisionedResult } from './verdicts.js';
+
+export { HostFailureType } from './failures.js';
+export { ExclusionReason } from './eligibility.js';
+export { CONSUMER_API_VERSION, CONSUMER_KIND, type MachineRef } from './machineRef.js';
+export { ORIGINAL_ANNOTATION } from './originalRecord.js';
+export { CAPACITY_KEY_PREFIX } from './resourceFit.js';
+export type { HostProgress } from './followHost.js';
+export type {
+  AwaitAvailableResult,
+  AwaitHostInput,
+  ClaimHostInput,
+  ClaimHostResult,
+  ConfigureHostInput,
+  ConfigureHostResult,
+  ProvisionedResult,
+  ReleaseHostInput,
+  ReleaseHostResult,
+};
+
+export interface HostActivityOptions {
+  kubeConfig: KubeConfig;
+  /** The cluster namespace holding the BareMetalHosts (NodeProvider `clusterRef.namespace`). */
+  namespace: string;
+  /** Default 5 s; the activities' heartbeat timeout must be longer. */
+  heartbeatIntervalMs?: number;
+  random?: () => number;
+  /** Reports Events that could not be recorded (they never fail an activity). */
+  onEventError?: (err: unknown) => void;
+}
+
+/** The host activities, bound to one cluster and namespace; register the returned object with a Worker. */
+export function createHostActivities(options: HostActivityOptions) {
+  const deps: HostDeps = {
+    hosts: createBareMetalHostApi(options.kubeConfig, options.namespace),
+    events: createEventRecorder(options.kubeConfig, 'metal3-provider', options.onEventError),
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 5000,
+    random: options.random ?? Math.random,
+  };
+  const guarded =
+    <I, O>(doing: string, fn: (deps: HostDeps, input: I) => Promise<O>) =>
+    async (input: I): Promise<O> => {
+      try {
+        return await fn(deps, input);
+      } catch (err) {
+        throw toActivityFailure(err, doing);
+      }
+    };
+  return {
+    claimHost: guarded<ClaimHostInput, ClaimHostResult>('claiming a BareMetalHost', claimHost),
+    configureHost: guarded<ConfigureHostInput, ConfigureHostResult>('configuring a BareMetalHost', configureHost),
+    awaitProvisioned: guarded<AwaitHostInput, ProvisionedResult>(
+      'waiting for a BareMetalHost to provision',
+      awaitProvisioned,
+    ),
+    releaseHost: guarded<ReleaseHostInput, ReleaseHostResult>('releasing a BareMetalHost', releaseHost),
+    awaitAvailable: guarded<AwaitHostInput, AwaitAvailableResult>(
+      'waiting for a BareMetalHost to become available',
+      awaitAvailable,
+    ),
+  };
+}
+
+export type HostActivities = ReturnType<typeof createHostActivities>;

@@ -1,0 +1,43 @@
+import { classifyApiError } from '../../k8s/apiErrors.js';
+import { updateHost } from '../../k8s/updateHost.js';
+import { releasedHost } from './hostChanges.js';
+import { recordHostEvent, type HostDeps } from './hostDeps.js';
+import { describeMachine, isConsumedBy, type MachineRef } from './machineRef.js';
+
+export interface ReleaseHostInput {
+  machine: MachineRef;
+  host: string;
+}
+
+export interface ReleaseHostResult {
+  host: string;
+  /** `released`: BMO deprovisions it now; `notClaimed`/`deleted`: nothing of ours left on it. */
+  outcome: 'released' | 'notClaimed' | 'deleted';
+}
+
+/**
+ * Hands the host back to BMO: removes image, customDeploy and the data Secret references and sets
+ * `online: false`. The claim (consumerRef and the record) stays until awaitAvailable restores the
+ * host, so nobody else takes it while Ironic cleans it. Idempotent.
+ */
+export async function releaseHost(deps: HostDeps, input: ReleaseHostInput): Promise<ReleaseHostResult> {
+  const seen = { ours: true };
+  try {
+    const { host, changed } = await updateHost(deps.hosts, input.host, (current) => {
+      seen.ours = isConsumedBy(current, input.machine);
+      return seen.ours ? releasedHost(current) : undefined;
+    });
+    if (changed) {
+      await recordHostEvent(
+        deps,
+        host,
+        'Released',
+        `Released by NodeClaim ${describeMachine(input.machine)}; deprovisioning before the host is restored`,
+      );
+    }
+    return { host: input.host, outcome: seen.ours ? 'released' : 'notClaimed' };
+  } catch (err) {
+    if (classifyApiError(err).kind === 'notFound') return { host: input.host, outcome: 'deleted' };
+    throw err;
+  }
+}

@@ -1,0 +1,72 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { createSecretApi, type SecretApi } from '../../k8s/secrets.js';
+import { toActivityFailure } from '../hosts/failures.js';
+import type { MachineRef } from '../hosts/machineRef.js';
+import { SECRET_KINDS, machineLabels, machineSecretName, type SecretKind } from './machineSecrets.js';
+
+export { MACHINE_NAME_LABEL, MACHINE_NAMESPACE_LABEL, machineSecretName } from './machineSecrets.js';
+
+export interface WriteMachineSecretsInput {
+  machine: MachineRef;
+  /** Contents. Call this in-process from the activity that renders them, so they never enter workflow history. */
+  userData: string;
+  networkData?: string;
+  metaData?: string;
+}
+
+/** Secret names per kind, for configureHost; a kind not written is absent. */
+export type MachineSecretNames = Partial<Record<SecretKind, string>>;
+
+export interface DeleteMachineSecretsResult {
+  deleted: string[];
+}
+
+/**
+ * Writing and deleting a Machine's user data, network data and meta data Secrets in the cluster
+ * namespace (where BMO reads them). Both are idempotent; contents never appear in logs or errors.
+ */
+export function createSecretActivities(options: { kubeConfig: KubeConfig; namespace: string }) {
+  const secrets = createSecretApi(options.kubeConfig, options.namespace);
+  return {
+    async writeMachineSecrets(input: WriteMachineSecretsInput): Promise<MachineSecretNames> {
+      try {
+        return await writeMachineSecrets(secrets, input);
+      } catch (err) {
+        throw toActivityFailure(err, 'writing the Machine data Secrets');
+      }
+    },
+    async deleteMachineSecrets(input: { machine: MachineRef }): Promise<DeleteMachineSecretsResult> {
+      try {
+        return await deleteMachineSecrets(secrets, input.machine);
+      } catch (err) {
+        throw toActivityFailure(err, 'deleting the Machine data Secrets');
+      }
+    },
+  };
+}
+
+async function writeMachineSecrets(secrets: SecretApi, input: WriteMachineSecretsInput): Promise<MachineSecretNames> {
+  const names: MachineSecretNames = {};
+  const labels = machineLabels(input.machine);
+  for (const kind of Object.keys(SECRET_KINDS) as SecretKind[]) {
+    const content = input[kind];
+    if (content === undefined) continue;
+    const name = machineSecretName(input.machine, kind);
+    await secrets.apply({ name, labels, stringData: { [SECRET_KINDS[kind].key]: content } });
+    names[kind] = name;
+  }
+  return names;
+}
+
+/** Deletes every data Secret of the Machine: the known names and anything else carrying its labels. */
+async function deleteMachineSecrets(secrets: SecretApi, machine: MachineRef): Promise<DeleteMachineSecretsResult> {
+  const known = (Object.keys(SECRET_KINDS) as SecretKind[]).map((kind) => machineSecretName(machine, kind));
+  const labelled = await secrets.listNames(machineLabels(machine));
+  const deleted: string[] = [];
+  for (const name of new Set([...known, ...labelled])) {
+    if (await secrets.delete(name)) deleted.push(name);
+  }
+  return { deleted };
+}
+
+export type SecretActivities = ReturnType<typeof createSecretActivities>;
