@@ -148,6 +148,12 @@ export const PROPERTY_CATALOGUE: readonly PropertySpec[] = [
   },
   { key: K.ntpServers, type: 'comma-separated IPs', where: NETWORK, check: parseIpList },
   { key: K.reservedAddresses, type: 'comma-separated IPs', where: NETWORK, check: parseIpList },
+  {
+    key: K.joinSecret,
+    type: '<name> or <namespace>/<name>',
+    where: MACHINE,
+    check: (v) => parseSecretReference(v, false),
+  },
 ];
 
 const BY_KEY = new Map(PROPERTY_CATALOGUE.map((spec) => [spec.key, spec]));

@@ -21,6 +21,8 @@ export const PropertyKeys = {
   provisionTimeout: 'metal3-provider.io/provision-timeout',
   ntpServers: 'metal3-provider.io/ntp-servers',
   reservedAddresses: 'metal3-provider.io/reserved-addresses',
+  /** Secret whose `joinCommand` key holds the registration commands appended to user data. */
+  joinSecret: 'metal3-provider.io/join-secret',
 } as const;
 
 export type PropertyKey = (typeof PropertyKeys)[keyof typeof PropertyKeys];

@@ -1,0 +1,236 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigValidationError } from '../../../api/issues.js';
+import { NodeClaim } from '../../../api/nodeClaim.js';
+import { NodeEnvironment } from '../../../api/nodeEnvironment.js';
+import { NodeType } from '../../../api/nodeProvider.js';
+import { OSImage } from '../../../api/osImage.js';
+import {
+  propertyValues,
+  resolveEffectiveProperties,
+  selectEnvironmentName,
+} from '../../../api/resolve/effectiveProperties.js';
+import {
+  provisioningSettings,
+  resolveImage,
+  resolveNetworkDataSource,
+  resolveUserDataSource,
+  sshKeyNames,
+} from '../../../api/resolve/sources.js';
+
+const CHECKSUM = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
+
+function nodeType(properties: Record<string, string> = {}, annotations?: Record<string, string>): NodeType {
+  return NodeType.parse({
+    name: 'compute-node',
+    bareMetalHosts: { selector: { matchLabels: { role: 'compute' } } },
+    properties,
+    ...(annotations && { annotations }),
+  });
+}
+
+function claim(spec: Record<string, unknown> = {}, annotations?: Record<string, string>): NodeClaim {
+  return NodeClaim.parse({
+    apiVersion: 'management.loft.sh/v1',
+    kind: 'NodeClaim',
+    metadata: { name: 'worker-1', namespace: 'p-default', ...(annotations && { annotations }) },
+    spec: { providerRef: 'metal3-provider', typeRef: 'compute-node', ...spec },
+  });
+}
+
+function environment(name: string, properties: Record<string, string>): NodeEnvironment {
+  return NodeEnvironment.parse({
+    apiVersion: 'management.loft.sh/v1',
+    kind: 'NodeEnvironment',
+    metadata: { name },
+    spec: { properties },
+  });
+}
+
+function osImage(properties: Record<string, string>): OSImage {
+  return OSImage.parse({
+    apiVersion: 'management.loft.sh/v1',
+    kind: 'OSImage',
+    metadata: { name: 'ubuntu-noble' },
+    spec: { properties },
+  });
+}
+
+describe('effective properties', () => {
+  it('lets the NodeClaim override the node type, then merges the NodeEnvironment in, recording origins', () => {
+    const type = nodeType({ 'vcluster.com/os-image': 'ubuntu-noble', 'metal3.vcluster.com/dns-servers': '1.1.1.1' });
+    const request = claim({
+      properties: { 'metal3.vcluster.com/dns-servers': '8.8.8.8', 'vcluster.com/network-environment': 'dc1' },
+    });
+    const env = environment('dc1', {
+      'metal3.vcluster.com/network-cidr': '10.0.0.1/24',
+      'metal3.vcluster.com/dns-servers': '10.0.0.53',
+    });
+    expect(selectEnvironmentName(type, request)).toBe('dc1');
+    const effective = resolveEffectiveProperties({ nodeType: type, nodeClaim: request, environment: env });
+    expect(effective['vcluster.com/os-image']).toEqual({
+      value: 'ubuntu-noble',
+      origin: { kind: 'nodeType', name: 'compute-node', field: 'properties' },
+    });
+    expect(effective['metal3.vcluster.com/dns-servers']).toEqual({
+      value: '10.0.0.53',
+      origin: { kind: 'nodeEnvironment', name: 'dc1' },
+    });
+    expect(propertyValues(effective)['vcluster.com/network-environment']).toBe('dc1');
+  });
+
+  it('reads annotations of node types and NodeClaims like properties', () => {
+    const type = nodeType({}, { 'vcluster.com/user-data-template-secret': 'my-user-data-template' });
+    const request = claim({}, { 'metal3.vcluster.com/server-name': 'server-01' });
+    const effective = resolveEffectiveProperties({ nodeType: type, nodeClaim: request });
+    expect(effective['metal3.vcluster.com/server-name']?.origin).toEqual({
+      kind: 'nodeClaim',
+      name: 'p-default/worker-1',
+      field: 'annotations',
+    });
+    expect(provisioningSettings(effective)).toEqual({ attempts: 2, timeoutMs: 3_600_000, serverName: 'server-01' });
+  });
+
+  it('prefers vcluster.com/network-environment over spec.environmentRef', () => {
+    const request = claim({
+      environmentRef: { name: 'dc2' },
+      properties: { 'vcluster.com/network-environment': 'dc1' },
+    });
+    expect(selectEnvironmentName(nodeType(), request)).toBe('dc1');
+    expect(selectEnvironmentName(nodeType(), claim({ environmentRef: { name: 'dc2' } }))).toBe('dc2');
+  });
+
+  it('fails when the named NodeEnvironment was not found', () => {
+    const request = claim({ environmentRef: { name: 'dc2' } });
+    expect(() => resolveEffectiveProperties({ nodeType: nodeType(), nodeClaim: request })).toThrow(
+      'NodeClaim "p-default/worker-1" is invalid:\n  NodeEnvironment "dc2" does not exist; create it or remove the reference',
+    );
+  });
+
+  it('rejects an environment range outside the node type subnet, naming both origins', () => {
+    const type = nodeType({
+      'metal3.vcluster.com/network-cidr': '10.0.0.1/24',
+      'vcluster.com/network-environment': 'dc1',
+    });
+    const env = environment('dc1', { 'metal3.vcluster.com/network-ip-range': '10.0.1.10-10.0.1.20' });
+    expect(() => resolveEffectiveProperties({ nodeType: type, nodeClaim: claim(), environment: env })).toThrow(
+      'range "10.0.1.10-10.0.1.20" of metal3.vcluster.com/network-ip-range (from NodeEnvironment "dc1") is not inside the hosts of metal3.vcluster.com/network-cidr "10.0.0.1/24" (from node type "compute-node" properties)',
+    );
+  });
+
+  it('rejects a key set both as a NodeClaim property and annotation', () => {
+    const request = NodeClaim.safeParse({
+      apiVersion: 'management.loft.sh/v1',
+      kind: 'NodeClaim',
+      metadata: { name: 'w', annotations: { 'vcluster.com/ssh-keys': 'a' } },
+      spec: { providerRef: 'p', typeRef: 't', properties: { 'vcluster.com/ssh-keys': 'b' } },
+    });
+    expect(request.success).toBe(false);
+  });
+});
+
+describe('image resolution', () => {
+  it('uses the OSImage named by vcluster.com/os-image and detects the checksum type', () => {
+    const effective = resolveEffectiveProperties({
+      nodeType: nodeType({ 'vcluster.com/os-image': 'ubuntu-noble' }),
+      nodeClaim: claim(),
+    });
+    const image = osImage({
+      'metal3.vcluster.com/image-url': 'https://images.example.com/noble.img',
+      'metal3.vcluster.com/image-checksum': CHECKSUM,
+    });
+    expect(resolveImage(effective, image)).toEqual({
+      url: 'https://images.example.com/noble.img',
+      checksum: CHECKSUM,
+      checksumType: 'md5',
+      source: { kind: 'osImage', name: 'ubuntu-noble' },
+    });
+  });
+
+  it('falls back to the direct image properties', () => {
+    const effective = resolveEffectiveProperties({
+      nodeType: nodeType({ 'metal3.vcluster.com/image-url': 'https://images.example.com/a.img' }),
+      nodeClaim: claim({
+        properties: { 'metal3.vcluster.com/image-checksum': 'https://images.example.com/SHA256SUMS' },
+      }),
+    });
+    expect(resolveImage(effective, undefined)).toEqual({
+      url: 'https://images.example.com/a.img',
+      checksum: 'https://images.example.com/SHA256SUMS',
+      source: { kind: 'properties' },
+    });
+  });
+
+  it('names both ways to fix a missing image', () => {
+    const effective = resolveEffectiveProperties({ nodeType: nodeType(), nodeClaim: claim() });
+    expect(() => resolveImage(effective, undefined)).toThrow(
+      'no OS image is configured; set vcluster.com/os-image to the name of an OSImage, or set metal3.vcluster.com/image-url and metal3.vcluster.com/image-checksum on the node type or NodeClaim',
+    );
+  });
+
+  it('says which layer named a missing OSImage', () => {
+    const effective = resolveEffectiveProperties({
+      nodeType: nodeType({ 'vcluster.com/os-image': 'rocky-9' }),
+      nodeClaim: claim(),
+    });
+    expect(() => resolveImage(effective, undefined)).toThrow(ConfigValidationError);
+    expect(() => resolveImage(effective, undefined)).toThrow(
+      'OSImage "rocky-9" (named by vcluster.com/os-image in node type "compute-node" properties) does not exist',
+    );
+  });
+});
+
+describe('user-data and network-data sources, in the spec order', () => {
+  const all = {
+    'vcluster.com/user-data': 'packages: [htop]',
+    'vcluster.com/user-data-template': '#cloud-config\nhostname: {{ .NodeClaim.Name }}',
+    'vcluster.com/user-data-template-secret': 'loft/my-user-data-template',
+    'metal3.vcluster.com/network-data': '{"links": []}',
+    'vcluster.com/network-data-template': 'version: 2',
+    'vcluster.com/network-data-template-secret': 'loft/net',
+  };
+  const resolve = (properties: Record<string, string>) =>
+    resolveEffectiveProperties({ nodeType: nodeType(properties), nodeClaim: claim() });
+
+  it('takes the first user-data source that is set', () => {
+    const without = (key: string, from: Record<string, string>) =>
+      Object.fromEntries(Object.entries(from).filter(([k]) => k !== key));
+    expect(resolveUserDataSource(resolve(all)).kind).toBe('inline');
+    const noInline = without('vcluster.com/user-data', all);
+    expect(resolveUserDataSource(resolve(noInline)).kind).toBe('template');
+    const secretOnly = without('vcluster.com/user-data-template', noInline);
+    expect(resolveUserDataSource(resolve(secretOnly))).toMatchObject({
+      kind: 'templateSecret',
+      secret: { namespace: 'loft', name: 'my-user-data-template' },
+    });
+    expect(resolveUserDataSource(resolve({}))).toEqual({ kind: 'generated' });
+  });
+
+  it('takes the first network-data source that is set, else generates it from the network properties', () => {
+    expect(resolveNetworkDataSource(resolve(all)).kind).toBe('inline');
+    expect(
+      resolveNetworkDataSource(resolve({ 'vcluster.com/network-data-template-secret': 'loft/net' })),
+    ).toMatchObject({
+      kind: 'templateSecret',
+      secret: { namespace: 'loft', name: 'net' },
+    });
+    const generated = resolveNetworkDataSource(
+      resolve({
+        'metal3.vcluster.com/network-cidr': '10.0.0.1/24',
+        'metal3.vcluster.com/network-ip-range': '10.0.0.20-10.0.0.30',
+        'metal3.vcluster.com/dns-servers': '8.8.8.8,8.8.4.4',
+        'metal3-provider.io/ntp-servers': '10.0.0.5',
+        'metal3-provider.io/reserved-addresses': '10.0.0.25',
+        'vcluster.com/ssh-keys': 'admin, ops',
+      }),
+    );
+    expect(generated).toEqual({
+      kind: 'generated',
+      cidr: { gateway: '10.0.0.1', prefixLength: 24, network: '10.0.0.0', broadcast: '10.0.0.255' },
+      ranges: [{ start: '10.0.0.20', end: '10.0.0.30' }],
+      dnsServers: ['8.8.8.8', '8.8.4.4'],
+      ntpServers: ['10.0.0.5'],
+      reservedAddresses: ['10.0.0.25'],
+    });
+    expect(sshKeyNames(resolve({ 'vcluster.com/ssh-keys': 'admin, ops' }))).toEqual(['admin', 'ops']);
+  });
+});

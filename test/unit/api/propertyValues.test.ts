@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { PROPERTY_CATALOGUE, propertyKeys } from '../../../api/properties/catalogue.js';
+import { PropertyKeys } from '../../../api/properties/keys.js';
+import {
+  PropertyValueError,
+  parseGoDuration,
+  parseIpList,
+  parseIpRanges,
+  parseNetworkCidr,
+  parseSecretReference,
+} from '../../../api/properties/values.js';
+import { sshPublicKeyProblem } from '../../../api/sshPublicKey.js';
+
+describe('the property catalogue', () => {
+  it('lists every key of the spec and our own keys exactly once', () => {
+    const keys = propertyKeys();
+    expect(new Set(keys).size).toBe(PROPERTY_CATALOGUE.length);
+    expect(keys.sort()).toEqual(Object.values(PropertyKeys).sort());
+  });
+
+  it('gives the retry budget and the deadline their defaults', () => {
+    const defaults = Object.fromEntries(PROPERTY_CATALOGUE.flatMap((p) => (p.default ? [[p.key, p.default]] : [])));
+    expect(defaults).toEqual({
+      'metal3-provider.io/provision-attempts': '2',
+      'metal3-provider.io/provision-timeout': '60m',
+    });
+  });
+});
+
+describe('network values', () => {
+  it('reads the gateway and subnet from a CIDR whose host part is the gateway', () => {
+    expect(parseNetworkCidr('10.0.0.1/24')).toEqual({
+      gateway: '10.0.0.1',
+      prefixLength: 24,
+      network: '10.0.0.0',
+      broadcast: '10.0.0.255',
+    });
+    expect(parseNetworkCidr('192.168.100.254/23').network).toBe('192.168.100.0');
+  });
+
+  it.each(['10.0.0.0/24', '10.0.0.255/24', '10.0.0.1', '10.0.0.1/33', '10.0.0.1/31', '10.0.0/24', 'fd00::1/64'])(
+    'rejects the CIDR %s',
+    (text) => {
+      expect(() => parseNetworkCidr(text)).toThrow(PropertyValueError);
+    },
+  );
+
+  it('reads IP ranges in the order written and rejects overlaps', () => {
+    expect(parseIpRanges('10.0.0.40-10.0.0.50, 10.0.0.20-10.0.0.30')).toEqual([
+      { start: '10.0.0.40', end: '10.0.0.50' },
+      { start: '10.0.0.20', end: '10.0.0.30' },
+    ]);
+    expect(parseIpRanges('10.0.0.5-10.0.0.5')).toEqual([{ start: '10.0.0.5', end: '10.0.0.5' }]);
+    expect(() => parseIpRanges('10.0.0.20-10.0.0.30,10.0.0.30-10.0.0.40')).toThrow('overlap');
+  });
+
+  it('accepts IPv4 and IPv6 DNS/NTP servers', () => {
+    expect(parseIpList('8.8.8.8, 2001:4860:4860::8888')).toEqual(['8.8.8.8', '2001:4860:4860::8888']);
+    expect(() => parseIpList('8.8.8.8,')).toThrow('item 2 of "8.8.8.8," is empty');
+  });
+});
+
+describe('other typed values', () => {
+  it.each<[string, number]>([
+    ['60m', 3_600_000],
+    ['1h30m', 5_400_000],
+    ['90s', 90_000],
+    ['1.5h', 5_400_000],
+    ['500ms', 500],
+  ])('reads the duration %s', (text, ms) => {
+    expect(parseGoDuration(text)).toBe(ms);
+  });
+
+  it.each(['60', '1 hour', '0s', '-5m', 'm'])('rejects the duration %j', (text) => {
+    expect(() => parseGoDuration(text)).toThrow(PropertyValueError);
+  });
+
+  it('reads Secret references with and without a namespace', () => {
+    expect(parseSecretReference('my-template', false)).toEqual({ name: 'my-template' });
+    expect(parseSecretReference('loft/my-template', true)).toEqual({ namespace: 'loft', name: 'my-template' });
+    expect(() => parseSecretReference('a/b/c', false)).toThrow('is not a Secret reference');
+  });
+
+  it('accepts OpenSSH public keys and explains what is wrong with others', () => {
+    const ed25519 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl admin@example';
+    expect(sshPublicKeyProblem(ed25519)).toBeUndefined();
+    expect(sshPublicKeyProblem(`${ed25519}\n`)).toBeUndefined();
+    expect(sshPublicKeyProblem(ed25519.replace('ssh-ed25519', 'ssh-rsa'))).toBe(
+      'the key data does not hold a ssh-rsa key; copy the whole line of the .pub file',
+    );
+    expect(sshPublicKeyProblem('ssh-ed25519 not/base64!')).toBe('the key data after ssh-ed25519 is not base64');
+  });
+});

@@ -1,0 +1,69 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const repoRoot = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const examples = path.join(repoRoot, '..', 'shared', 'spec', 'examples');
+const fixtures = path.join(repoRoot, 'test', 'fixtures', 'api');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function validate(...files: string[]): Promise<Run> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [path.join(repoRoot, 'bin', 'metal3-provider.js'), 'validate', ...files],
+      { cwd: repoRoot },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('metal3-provider validate', () => {
+  it('accepts the spec documents and a file holding one document of every kind', async () => {
+    const run = await validate(
+      path.join(examples, 'nodeprovider-full.yaml'),
+      path.join(examples, 'baremetalhost.yaml'),
+      path.join(examples, 'user-data-template-secret.yaml'),
+      path.join(fixtures, 'valid', 'catalogue.yaml'),
+    );
+    expect(run).toEqual({ code: 0, stdout: '7 documents valid\n', stderr: '' });
+  }, 60_000);
+
+  it('prints every problem of every file at once and exits 1', async () => {
+    const run = await validate(
+      'test/fixtures/api/invalid/nodetypes-typo.yaml',
+      'test/fixtures/api/invalid/quantity-128GB.yaml',
+      'test/fixtures/api/missing.yaml',
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      [
+        'test/fixtures/api/invalid/nodetypes-typo.yaml:6: spec.metal3.nodeTypes: is required',
+        'test/fixtures/api/invalid/nodetypes-typo.yaml:10: spec.metal3.nodeType: unknown field "nodeType"; did you mean "nodeTypes"?',
+        'test/fixtures/api/invalid/quantity-128GB.yaml:24: spec.metal3.nodeTypes[1].resources.memory: "128GB" is not a Kubernetes quantity; did you mean "128G" or "128Gi"?',
+        'test/fixtures/api/missing.yaml: cannot read: no such file',
+        '4 problems found',
+        '',
+      ].join('\n'),
+    );
+  }, 60_000);
+
+  it('checks a NodeClaim against the NodeProvider given with it', async () => {
+    const run = await validate('test/fixtures/api/invalid/nodeclaim-unknown-type.yaml');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      'nodeclaim-unknown-type.yaml:26: spec.typeRef: NodeProvider "metal3-provider" has no node type "compute-nodes"; did you mean "compute-node"?',
+    );
+  }, 60_000);
+});
