@@ -1,0 +1,233 @@
+import { Address4 } from 'ip-address';
+import { z } from 'zod';
+import { DEFAULT_INSPECTOR_COLLECTORS, type ScriptSettings } from './ipxeScripts.js';
+import { splitHostPort } from './udpSocket.js';
+
+/**
+ * The boot server's configuration: the DHCP chart's Helm values (`dhcp.*`, `tftp.*`, `http.*`,
+ * `proxy.*`) and the four server flags. Strings may use `{{ .Values.x.y }}` as the chart's `tpl`
+ * does and `$(VAR)` as Kubernetes expands container arguments.
+ */
+
+const Port = z.union([z.number(), z.string()]);
+const Section = <T extends z.ZodRawShape>(shape: T) => z.strictObject(shape).partial().optional();
+
+/** Only the sections the boot server reads; everything else in a values file belongs to the chart. */
+export const BootServerValues = z.looseObject({
+  dhcp: Section({ serverIP: z.string(), port: Port, listenAddr: z.string() }),
+  tftp: Section({ port: Port, listenAddr: z.string() }),
+  http: Section({ port: Port, listenAddr: z.string(), advertiseUrl: z.string() }),
+  proxy: Section({
+    callbackPort: Port,
+    callbackListenAddr: z.string(),
+    callbackAdvertiseUrl: z.string(),
+    ironicHttpUrl: z.string(),
+    ironicApiUrl: z.string(),
+  }),
+});
+export type BootServerValues = z.infer<typeof BootServerValues>;
+
+/** The chart's defaults, in the chart's own notation. */
+export const DEFAULT_VALUES = {
+  dhcp: { serverIP: '$(SERVER_IP)', port: 67, listenAddr: '0.0.0.0:{{ .Values.dhcp.port }}' },
+  tftp: { port: 69, listenAddr: '$(SERVER_IP):{{ .Values.tftp.port }}' },
+  http: {
+    port: 8080,
+    listenAddr: '0.0.0.0:{{ .Values.http.port }}',
+    advertiseUrl: 'http://$(SERVER_IP):{{ .Values.http.port }}',
+  },
+  proxy: {
+    callbackPort: 8081,
+    callbackListenAddr: '0.0.0.0:{{ .Values.proxy.callbackPort }}',
+    callbackAdvertiseUrl: 'http://$(SERVER_IP):{{ .Values.proxy.callbackPort }}',
+    ironicHttpUrl: '',
+    ironicApiUrl: '',
+  },
+} as const;
+
+export interface ServerFlags {
+  inspectorCollectors?: string;
+  inspectorExtraKernelParam?: string[];
+  installerExtraKernelParam?: string[];
+  callbackInsecureSkipVerify?: boolean;
+}
+
+export interface Listen {
+  host: string;
+  port: number;
+}
+
+export interface BootServerConfig {
+  dhcp: { serverIp: string; listen: Listen };
+  /** Absent when `tftp.listenAddr` is "". */
+  tftp: { listen: Listen } | undefined;
+  http: { listen: Listen; advertiseUrl: string };
+  proxy: { callbackListen: Listen; callbackAdvertiseUrl: string; ironicHttpUrl: string; ironicApiUrl: string };
+  scripts: ScriptSettings;
+  callbackInsecureSkipVerify: boolean;
+}
+
+export class BootServerConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(
+      `boot server configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+    this.name = 'BootServerConfigError';
+  }
+}
+
+type Tree = Record<string, unknown>;
+
+function isTree(value: unknown): value is Tree {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function deepMerge(base: Tree, over: Tree): Tree {
+  const out: Tree = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const current = out[key];
+    out[key] = isTree(current) && isTree(value) ? deepMerge(current, value) : value;
+  }
+  return out;
+}
+
+/** `--set a.b=value` as Helm reads it (strings only; ports are parsed later). */
+export function parseSet(assignment: string): Tree | undefined {
+  const match = /^([A-Za-z][\w.]*)=(.*)$/s.exec(assignment);
+  if (!match) return undefined;
+  const keys = (match[1] ?? '').split('.');
+  return keys.reduceRight<unknown>((value, key) => ({ [key]: value }), match[2]) as Tree;
+}
+
+function lookupPath(tree: Tree, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, key) => (isTree(node) ? node[key] : undefined), tree);
+}
+
+/** The subset of `tpl` the chart's defaults use: `{{ .Values.path }}`. */
+function renderTpl(value: string, values: Tree, where: string, problems: string[]): string {
+  return value.replace(/\{\{-?\s*\.Values\.([\w.]+)\s*-?\}\}/g, (_, path: string) => {
+    const found = lookupPath(values, path);
+    if (typeof found === 'string' || typeof found === 'number') return String(found);
+    problems.push(`${where}: {{ .Values.${path} }} has no value`);
+    return '';
+  });
+}
+
+/** Kubernetes `$(VAR)` expansion: `$$` escapes, an undefined variable stays as written. */
+export function expandEnv(value: string, env: Readonly<Record<string, string | undefined>>): string {
+  return value.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name: string | undefined) =>
+    name === undefined ? '$' : (env[name] ?? whole),
+  );
+}
+
+function isIpv4(value: string): boolean {
+  return Address4.isValid(value) && !value.includes('/');
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+export interface ConfigInput {
+  /** Parsed values documents, lowest precedence first. */
+  values: readonly unknown[];
+  /** `--set` assignments, applied after the documents. */
+  sets: readonly string[];
+  flags: ServerFlags;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Resolves and validates everything; throws one BootServerConfigError listing every problem. */
+export function resolveBootServerConfig(input: ConfigInput): BootServerConfig {
+  const problems: string[] = [];
+  let merged: Tree = DEFAULT_VALUES;
+  input.values.forEach((document, i) => {
+    if (document === null || document === undefined) return;
+    if (isTree(document)) merged = deepMerge(merged, document);
+    else problems.push(`values document ${i + 1} is not a mapping`);
+  });
+  for (const assignment of input.sets) {
+    const tree = parseSet(assignment);
+    if (tree) merged = deepMerge(merged, tree);
+    else problems.push(`--set "${assignment}" is not key.path=value`);
+  }
+  const parsed = BootServerValues.safeParse(merged);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.') || 'values'}: ${issue.message}`);
+    throw new BootServerConfigError(problems);
+  }
+
+  const str = (path: string): string => {
+    const raw = lookupPath(merged, path);
+    const text = typeof raw === 'string' || typeof raw === 'number' ? String(raw) : '';
+    return expandEnv(renderTpl(text, merged, path, problems), input.env);
+  };
+  const listen = (path: string): Listen => {
+    const value = str(path);
+    const split = splitHostPort(value);
+    if (!split || !isIpv4(split.host)) problems.push(`${path}: "${value}" is not IPv4-address:port (e.g. 0.0.0.0:67)`);
+    return split ?? { host: '0.0.0.0', port: 0 };
+  };
+  const url = (path: string, required: boolean): string => {
+    const value = str(path);
+    if ((required || value !== '') && !isHttpUrl(value))
+      problems.push(`${path}: "${value}" is not an http(s) URL${required ? '' : ' (leave it empty or set a URL)'}`);
+    return value.replace(/\/+$/, '');
+  };
+  for (const path of ['dhcp.port', 'tftp.port', 'http.port', 'proxy.callbackPort']) {
+    const value = str(path);
+    if (!/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > 65535)
+      problems.push(`${path}: "${value}" is not a port number (1-65535)`);
+  }
+
+  const serverIp = str('dhcp.serverIP');
+  if (!isIpv4(serverIp) || serverIp === '0.0.0.0') {
+    problems.push(
+      `dhcp.serverIP: "${serverIp}" is not an IPv4 address${serverIp.includes('$(') ? '; set the environment variable or dhcp.serverIP' : ''}`,
+    );
+  }
+  const tftpListen = str('tftp.listenAddr') === '' ? undefined : listen('tftp.listenAddr');
+  const proxy = {
+    callbackListen: listen('proxy.callbackListenAddr'),
+    callbackAdvertiseUrl: url('proxy.callbackAdvertiseUrl', true),
+    ironicHttpUrl: url('proxy.ironicHttpUrl', true),
+    ironicApiUrl: url('proxy.ironicApiUrl', false),
+  };
+  const config: BootServerConfig = {
+    dhcp: { serverIp, listen: listen('dhcp.listenAddr') },
+    tftp: tftpListen ? { listen: tftpListen } : undefined,
+    http: { listen: listen('http.listenAddr'), advertiseUrl: url('http.advertiseUrl', true) },
+    proxy,
+    scripts: {
+      ironicHttpUrl: proxy.ironicHttpUrl,
+      callbackUrl: proxy.callbackAdvertiseUrl,
+      inspectorCollectors: input.flags.inspectorCollectors ?? DEFAULT_INSPECTOR_COLLECTORS,
+      inspectorExtraKernelParams: input.flags.inspectorExtraKernelParam ?? [],
+      installerExtraKernelParams: input.flags.installerExtraKernelParam ?? [],
+    },
+    callbackInsecureSkipVerify: input.flags.callbackInsecureSkipVerify ?? false,
+  };
+
+  if (!/^[\w-]+(,[\w-]+)*$/.test(config.scripts.inspectorCollectors)) {
+    problems.push(
+      `--inspector-collectors: "${config.scripts.inspectorCollectors}" is not a comma-separated list of collector names`,
+    );
+  }
+  for (const [flag, params] of [
+    ['--inspector-extra-kernel-param', config.scripts.inspectorExtraKernelParams],
+    ['--installer-extra-kernel-param', config.scripts.installerExtraKernelParams],
+  ] as const) {
+    for (const param of params) {
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+      if (param === '' || /[\s\0-\x1f]/.test(param))
+        problems.push(`${flag}: "${param}" must be one kernel parameter without spaces or control characters`);
+    }
+  }
+  if (problems.length > 0) throw new BootServerConfigError(problems);
+  return config;
+}

@@ -1,0 +1,88 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { BootServerConfig } from './bootServerConfig.js';
+import { DhcpServer } from './dhcpServer.js';
+import type { HostLookup } from './hostIndex.js';
+import { HttpBootServer } from './httpBootServer.js';
+import { TftpServer } from './tftpServer.js';
+
+/** Lease time of every answer; addresses are fixed per host, so renewals only re-read annotations. */
+export const LEASE_SECONDS = 3600;
+
+export interface BootServers {
+  dhcp: DhcpServer;
+  tftp: TftpServer | undefined;
+  http: HttpBootServer;
+  close(): Promise<void>;
+}
+
+/** Relative paths of the regular files in the boot-file root and its direct subdirectories. */
+export async function listBootFiles(root: string): Promise<Set<string>> {
+  const files = new Set<string>();
+  for (const entry of await readdir(root, { withFileTypes: true })) {
+    if (entry.isFile()) files.add(entry.name);
+    else if (entry.isDirectory()) {
+      for (const inner of await readdir(path.join(root, entry.name), { withFileTypes: true })) {
+        if (inner.isFile()) files.add(`${entry.name}/${inner.name}`);
+      }
+    }
+  }
+  return files;
+}
+
+/** Starts HTTP, TFTP (unless disabled) and DHCP; if one fails to start, the others are closed again. */
+export async function startBootServers(
+  config: BootServerConfig,
+  bootFilesDir: string,
+  lookup: HostLookup,
+  logger: Logger,
+): Promise<BootServers> {
+  const bootFiles = await listBootFiles(bootFilesDir);
+  const http = new HttpBootServer({
+    listenHost: config.http.listen.host,
+    port: config.http.listen.port,
+    root: bootFilesDir,
+    lookup,
+    scripts: config.scripts,
+    logger: logger.child({ server: 'http' }),
+  });
+  const tftp = config.tftp
+    ? new TftpServer({
+        listenHost: config.tftp.listen.host,
+        port: config.tftp.listen.port,
+        root: bootFilesDir,
+        logger: logger.child({ server: 'tftp' }),
+      })
+    : undefined;
+  const dhcp = new DhcpServer({
+    listenHost: config.dhcp.listen.host,
+    lookup,
+    logger: logger.child({ server: 'dhcp' }),
+    settings: {
+      serverIp: config.dhcp.serverIp,
+      serverPort: config.dhcp.listen.port,
+      // The client port is the server port plus one, as 67/68; tests on high ports keep the pairing.
+      clientPort: config.dhcp.listen.port + 1,
+      leaseSeconds: LEASE_SECONDS,
+      tftpEnabled: tftp !== undefined,
+      httpBaseUrl: config.http.advertiseUrl,
+      bootFiles,
+    },
+  });
+  const started: { close(): Promise<void> }[] = [];
+  const close = async (): Promise<void> => {
+    await Promise.all(started.map((server) => server.close()));
+  };
+  try {
+    for (const server of [http, ...(tftp ? [tftp] : []), dhcp]) {
+      await server.start();
+      started.push(server);
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  if (!tftp) logger.info('TFTP disabled (tftp.listenAddr is ""); HTTP Boot still works');
+  return { dhcp, tftp, http, close };
+}

@@ -1,0 +1,173 @@
+import type dgram from 'node:dgram';
+import { open, readFile } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import { DEFAULT_TFTP_LIMITS, negotiateTftpOptions, type TftpLimits } from './negotiateTftpOptions.js';
+import { BootFilePathError, resolveBootFilePath } from './resolveBootFilePath.js';
+import { TftpErrorCode, TftpOpcode, decodeTftpPacket, encodeTftpError, type TftpDropReason } from './tftpPacket.js';
+import { TftpTransfer, bufferSource, fileSource, toNetascii, type TransferSource } from './tftpTransfer.js';
+import { bindUdpSocket } from './udpSocket.js';
+
+export interface TftpServerOptions {
+  listenHost: string;
+  port: number;
+  /** The read-only root every file name is resolved in. */
+  root: string;
+  logger: Logger;
+  limits?: TftpLimits;
+  /** Retransmissions of one window before a transfer is abandoned. */
+  maxRetries?: number;
+  maxTransfers?: number;
+}
+
+export interface TftpServerStats {
+  requests: number;
+  completed: number;
+  failed: number;
+  active: number;
+  refused: Partial<Record<'write' | 'access-violation' | 'not-found' | 'busy', number>>;
+  dropped: Partial<Record<TftpDropReason | 'unexpected-opcode', number>>;
+}
+
+/** netascii is converted in memory; larger files must be fetched in octet mode. */
+const MAX_NETASCII_SIZE = 16 << 20;
+
+function count<K extends string>(counters: Partial<Record<K, number>>, key: K): void {
+  counters[key] = (counters[key] ?? 0) + 1;
+}
+
+/** A read-only TFTP server: requests on the listen port, each transfer on its own port. */
+export class TftpServer {
+  readonly stats: TftpServerStats = { requests: 0, completed: 0, failed: 0, active: 0, refused: {}, dropped: {} };
+  private socket: dgram.Socket | undefined;
+  private readonly transferSockets = new Set<dgram.Socket>();
+
+  constructor(private readonly options: TftpServerOptions) {}
+
+  async start(): Promise<void> {
+    const { listenHost, port, logger } = this.options;
+    this.socket = await bindUdpSocket(listenHost, port);
+    this.socket.on('message', (message, rinfo) => {
+      this.onRequest(message, rinfo).catch((error: unknown) => {
+        this.stats.failed++;
+        logger.error({ err: error, client: `${rinfo.address}:${rinfo.port}` }, 'TFTP request failed');
+      });
+    });
+    this.socket.on('error', (error) => {
+      logger.error({ err: error }, 'TFTP socket error');
+    });
+    logger.info({ listen: `${listenHost}:${this.port}`, root: this.options.root }, 'TFTP server listening');
+  }
+
+  /** The bound port (useful when started on port 0). */
+  get port(): number {
+    return this.socket?.address().port ?? this.options.port;
+  }
+
+  async close(): Promise<void> {
+    const sockets = [...this.transferSockets, ...(this.socket ? [this.socket] : [])];
+    this.transferSockets.clear();
+    this.socket = undefined;
+    await Promise.all(
+      sockets.map(
+        (socket) =>
+          new Promise<void>((resolve) => {
+            socket.close(resolve);
+          }),
+      ),
+    );
+  }
+
+  private refuse(
+    client: dgram.RemoteInfo,
+    reason: keyof TftpServerStats['refused'],
+    code: number,
+    message: string,
+  ): void {
+    count(this.stats.refused, reason);
+    this.socket?.send(encodeTftpError(code, message), client.port, client.address);
+    this.options.logger.info(
+      { client: `${client.address}:${client.port}`, reason },
+      `TFTP request refused: ${message}`,
+    );
+  }
+
+  private async openSource(path: string, size: number, mode: string): Promise<TransferSource> {
+    if (mode !== 'netascii') return fileSource(await open(path, 'r'), size);
+    if (size > MAX_NETASCII_SIZE)
+      throw new BootFilePathError('access-violation', path, 'too large for netascii mode; use octet');
+    return bufferSource(toNetascii(await readFile(path)));
+  }
+
+  private async onRequest(message: Buffer, client: dgram.RemoteInfo): Promise<void> {
+    const { logger, root } = this.options;
+    const decoded = decodeTftpPacket(message);
+    if (!decoded.ok) {
+      count(this.stats.dropped, decoded.error.reason);
+      logger.debug({ client: client.address }, decoded.error.message);
+      return;
+    }
+    const request = decoded.packet;
+    if (request.opcode === TftpOpcode.WRQ) {
+      this.refuse(client, 'write', TftpErrorCode.AccessViolation, 'this server is read-only');
+      return;
+    }
+    if (request.opcode !== TftpOpcode.RRQ) {
+      count(this.stats.dropped, 'unexpected-opcode');
+      return;
+    }
+    this.stats.requests++;
+    if (this.stats.active >= (this.options.maxTransfers ?? 512)) {
+      this.refuse(client, 'busy', TftpErrorCode.NotDefined, 'too many transfers; retry later');
+      return;
+    }
+    let source: TransferSource;
+    try {
+      const file = await resolveBootFilePath(root, request.filename);
+      source = await this.openSource(file.path, file.size, request.mode);
+    } catch (error) {
+      if (!(error instanceof BootFilePathError)) throw error;
+      const notFound = error.refusal === 'not-found';
+      this.refuse(
+        client,
+        error.refusal,
+        notFound ? TftpErrorCode.FileNotFound : TftpErrorCode.AccessViolation,
+        error.message,
+      );
+      return;
+    }
+    const params = negotiateTftpOptions(request.options, source.size, this.options.limits ?? DEFAULT_TFTP_LIMITS);
+    await this.transfer(client, request.filename, source, params);
+  }
+
+  private async transfer(
+    client: dgram.RemoteInfo,
+    filename: string,
+    source: TransferSource,
+    params: ReturnType<typeof negotiateTftpOptions>,
+  ): Promise<void> {
+    const { logger } = this.options;
+    const socket = await bindUdpSocket(this.options.listenHost, 0, { reuseAddr: false });
+    this.transferSockets.add(socket);
+    this.stats.active++;
+    const started = Date.now();
+    const result = await new TftpTransfer(socket, client, source, params, this.options.maxRetries ?? 5).run();
+    this.stats.active--;
+    await source.close();
+    if (this.transferSockets.delete(socket)) socket.close();
+    const fields = {
+      client: `${client.address}:${client.port}`,
+      file: filename,
+      blksize: params.blockSize,
+      windowsize: params.windowSize,
+      ms: Date.now() - started,
+      retransmits: result.retransmits,
+    };
+    if (result.ok) {
+      this.stats.completed++;
+      logger.info({ ...fields, bytes: result.bytes }, 'TFTP transfer complete');
+    } else {
+      this.stats.failed++;
+      logger.warn(fields, `TFTP transfer failed: ${result.reason}`);
+    }
+  }
+}
