@@ -60,20 +60,42 @@ describe('the spec examples validate as written', () => {
     expect(nodeType?.properties).toEqual({ 'vcluster.com/os-image': 'ubuntu-noble' });
   });
 
+  const cni = (config: object): string => `${JSON.stringify(config, null, 2)}\n`;
   it.each([
     ['deploy-metal3-fragment.yaml', 'metal3', { ironic: { image: { tag: 'release-32.0' } } }],
     ['deploy-multus-fragment.yaml', 'multus', { namespace: 'kube-system' }],
     [
       'deploy-dhcp-bridge-fragment.yaml',
       'dhcp',
-      { networkAttachmentDefinition: expect.objectContaining({ vip: '192.168.100.2/24' }) },
+      {
+        networkAttachmentDefinition: {
+          vip: '192.168.100.2/24',
+          config: cni({ cniVersion: '0.3.1', type: 'bridge', bridge: 'br0', isDefaultGateway: false }),
+        },
+      },
     ],
     [
       'deploy-dhcp-macvlan-fragment.yaml',
       'dhcp',
-      { networkAttachmentDefinition: expect.objectContaining({ vip: '10.0.0.2/24' }) },
+      {
+        networkAttachmentDefinition: {
+          vip: '10.0.0.2/24',
+          config: cni({ cniVersion: '0.3.1', type: 'macvlan', master: 'eth0', mode: 'bridge' }),
+        },
+      },
     ],
-    ['deploy-dhcp-hostnetwork-fragment.yaml', 'dhcp', expect.objectContaining({ hostNetwork: true })],
+    [
+      'deploy-dhcp-hostnetwork-fragment.yaml',
+      'dhcp',
+      {
+        hostNetwork: true,
+        dhcp: { listenAddr: '$(SERVER_IP):67' },
+        extraArgs: [
+          '--inspector-extra-kernel-param=console=ttyS0,115200n8',
+          '--installer-extra-kernel-param=console=ttyS0,115200n8',
+        ],
+      },
+    ],
   ] as const)('%s is a valid spec.metal3.deploy', async (file, component, values) => {
     const deploy = expectValid(validateWith(Deploy, (await fragment(file)).deploy, ['spec', 'metal3', 'deploy']));
     expect(deploy[component]?.enabled).toBe(true);
