@@ -30,7 +30,7 @@ describe('resolveBootServerConfig', () => {
   });
 
   it('reads the spec’s hostNetwork example and its extraArgs', () => {
-    const values = parse(
+    const values: unknown = parse(
       'hostNetwork: true\ndhcp:\n  listenAddr: "$(SERVER_IP):67"\nextraArgs:\n  - --inspector-extra-kernel-param=console=ttyS0,115200n8\n',
     );
     const config = resolveBootServerConfig({
