@@ -31,6 +31,7 @@ function indirectInterface(v: unknown): unknown {
   return v === null ? undefined : v;
 }
 
+// eslint-disable-next-line no-control-regex -- ASCII test
 const isAscii = (s: string): boolean => !/[^\x00-\x7f]/.test(s);
 
 function indexArg(index: unknown, cap: number): number {
@@ -303,22 +304,22 @@ export const builtins: FuncMap = {
   and: goFunc(['value', 'value'], () => undefined, true),
   or: goFunc(['value', 'value'], () => undefined, true),
   not: goFunc(['value'], (v: unknown) => !isTrue(indirectInterface(v))),
-  call: goFunc(['value', 'value'], call as never, true),
-  html: goFunc(['any'], ((...a: unknown[]) => htmlEscape(evalArgs(a))) as never, true),
-  js: goFunc(['any'], ((...a: unknown[]) => jsEscape(evalArgs(a))) as never, true),
-  urlquery: goFunc(['any'], ((...a: unknown[]) => urlQueryEscape(evalArgs(a))) as never, true),
-  index: goFunc(['value', 'value'], index as never, true),
-  slice: goFunc(['value', 'value'], slice as never, true),
-  len: goFunc(['value'], length as never),
-  print: goFunc(['any'], ((...a: unknown[]) => sprint(a)) as never, true),
-  printf: goFunc(['string', 'any'], ((f: string, ...a: unknown[]) => sprintf(f, a)) as never, true),
-  println: goFunc(['any'], ((...a: unknown[]) => sprintln(a)) as never, true),
-  eq: goFunc(['value', 'value'], eq as never, true),
-  ne: goFunc(['value', 'value'], ((a: unknown, b: unknown) => !eq(a, b)) as never),
-  lt: goFunc(['value', 'value'], lt as never),
-  le: goFunc(['value', 'value'], le as never),
-  gt: goFunc(['value', 'value'], ((a: unknown, b: unknown) => !le(a, b)) as never),
-  ge: goFunc(['value', 'value'], ((a: unknown, b: unknown) => !lt(a, b)) as never),
+  call: goFunc(['value', 'value'], call, true),
+  html: goFunc(['any'], (...a: unknown[]) => htmlEscape(evalArgs(a)), true),
+  js: goFunc(['any'], (...a: unknown[]) => jsEscape(evalArgs(a)), true),
+  urlquery: goFunc(['any'], (...a: unknown[]) => urlQueryEscape(evalArgs(a)), true),
+  index: goFunc(['value', 'value'], index, true),
+  slice: goFunc(['value', 'value'], slice, true),
+  len: goFunc(['value'], length),
+  print: goFunc(['any'], (...a: unknown[]) => sprint(a), true),
+  printf: goFunc(['string', 'any'], (f: string, ...a: unknown[]) => sprintf(f, a), true),
+  println: goFunc(['any'], (...a: unknown[]) => sprintln(a), true),
+  eq: goFunc(['value', 'value'], eq, true),
+  ne: goFunc(['value', 'value'], (a: unknown, b: unknown) => !eq(a, b)),
+  lt: goFunc(['value', 'value'], lt),
+  le: goFunc(['value', 'value'], le),
+  gt: goFunc(['value', 'value'], (a: unknown, b: unknown) => !le(a, b)),
+  ge: goFunc(['value', 'value'], (a: unknown, b: unknown) => !lt(a, b)),
 };
 
 export { isGoMap };

@@ -1,4 +1,5 @@
 /** base64 (Go's encoding/base64 StdEncoding), SHA-256 and hex in plain TypeScript. */
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- fixed-size arrays indexed within bounds in the SHA-256 and base64 inner loops */
 import { utf8Decode, utf8Encode } from './utf8.js';
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';

@@ -45,10 +45,10 @@ export type MissingKey = 'default' | 'zero' | 'error';
 const MISSING: unique symbol = Symbol('missing');
 type Final = unknown;
 
-class BreakSignal {}
-class ContinueSignal {}
-const BREAK = new BreakSignal();
-const CONTINUE = new ContinueSignal();
+/** {{break}} and {{continue}} unwind to their range loop as these (preallocated) signals. */
+class LoopSignal extends Error {}
+const BREAK = new LoopSignal('break');
+const CONTINUE = new LoopSignal('continue');
 
 interface Variable {
   name: string;

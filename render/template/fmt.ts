@@ -55,7 +55,7 @@ class Printer {
 
   truncate(s: string): string {
     if (this.precPresent) {
-      const runes = [...s];
+      const runes = Array.from(s);
       if (runes.length > this.prec) return runes.slice(0, this.prec).join('');
     }
     return s;
@@ -109,7 +109,7 @@ class Printer {
     if (this.sharp && verb !== 'b') num = sharpFloat(num, verb, prec);
     if (this.plus || !num.startsWith('+')) {
       if (this.zero && !this.minus && this.widPresent && this.wid > num.length) {
-        this.buf += num[0];
+        this.buf += num.charAt(0);
         this.writePadding(this.wid - num.length);
         this.buf += num.slice(1);
         return;
@@ -199,7 +199,7 @@ class Printer {
       }
       case 'bool':
         if (verb === 't' || verb === 'v') {
-          this.pad(arg ? 'true' : 'false');
+          this.pad(arg === true ? 'true' : 'false');
           return;
         }
         break;
@@ -298,7 +298,7 @@ class Printer {
         return;
       }
       case 'map': {
-        const m = arg as object;
+        const m = arg;
         const keys = sortedKeys(m);
         if (this.sharpV) {
           this.buf += typeName(m) + '{';
@@ -456,7 +456,7 @@ export function sprintf(format: string, a: unknown[]): string {
   const end = format.length;
   let argNum = 0;
   let afterIndex = false;
-  let reordered = false;
+  let reordered = false as boolean;
   let goodArgNum = true;
 
   const argNumber = (argNum: number, i: number, numArgs: number): [number, number, boolean] => {

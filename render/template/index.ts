@@ -42,7 +42,7 @@ export class Template {
 
   /** @internal */
   static parse(name: string, text: string, options?: ParseOptions): Template {
-    const [left = '', right = ''] = options?.delims ?? ['', ''];
+    const [left, right] = options?.delims ?? ['', ''];
     let trees: Map<string, Tree>;
     try {
       trees = TreeParser.parse(name, text, left, right, hasFunction);

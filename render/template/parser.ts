@@ -13,7 +13,7 @@ function itemString(i: Item): string {
   if (i.typ === T.EOF) return 'EOF';
   if (i.typ === T.Error) return i.val;
   if (i.typ > T.Keyword) return `<${i.val}>`;
-  const runes = [...i.val];
+  const runes = Array.from(i.val);
   if (runes.length > 10) return goQuote(runes.slice(0, 10).join('')) + '...';
   return goQuote(i.val);
 }

@@ -175,7 +175,7 @@ export function goUnquote(s: string): string {
   if (body.includes('\n')) throw new SyntaxError_();
   if (!body.includes('\\') && !body.includes(String.fromCharCode(quote))) {
     if (quote === 0x22) return body;
-    if (quote === 0x27 && [...body].length === 1) return body;
+    if (Array.from(body).length === 1) return body;
   }
   let rest = body;
   let out = '';

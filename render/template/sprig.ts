@@ -40,7 +40,7 @@ function mapRunes(s: string, f: (ch: string) => string): string {
 /** unicode.ToUpper/ToLower per rune (never expands one rune into several, unlike JS). */
 function caseRune(ch: string, upper: boolean): string {
   const c = upper ? ch.toUpperCase() : ch.toLowerCase();
-  return [...c].length === 1 ? c : ch;
+  return Array.from(c).length === 1 ? c : ch;
 }
 
 function isSeparator(ch: string): boolean {
@@ -62,7 +62,7 @@ function title(s: string): string {
 /** strings.Replace(s, old, new, -1) */
 function replaceAll(s: string, old: string, nw: string): string {
   if (old === '') {
-    const runes = [...s];
+    const runes = Array.from(s);
     return nw + runes.map((r) => r + nw).join('');
   }
   return s.split(old).join(nw);
@@ -70,7 +70,7 @@ function replaceAll(s: string, old: string, nw: string): string {
 
 /** strings.Split */
 function split(s: string, sep: string): string[] {
-  if (sep === '') return [...s];
+  if (sep === '') return Array.from(s);
   return s.split(sep);
 }
 
@@ -114,10 +114,19 @@ function parseIntBase0(text: string): number | undefined {
     s = s.slice(1);
   }
   let base = 10;
-  if (/^0[xX]/.test(s)) ((base = 16), (s = s.slice(2)));
-  else if (/^0[bB]/.test(s)) ((base = 2), (s = s.slice(2)));
-  else if (/^0[oO]/.test(s)) ((base = 8), (s = s.slice(2)));
-  else if (s.length > 1 && s[0] === '0') ((base = 8), (s = s.slice(1)));
+  if (/^0[xX]/.test(s)) {
+    base = 16;
+    s = s.slice(2);
+  } else if (/^0[bB]/.test(s)) {
+    base = 2;
+    s = s.slice(2);
+  } else if (/^0[oO]/.test(s)) {
+    base = 8;
+    s = s.slice(2);
+  } else if (s.length > 1 && s.startsWith('0')) {
+    base = 8;
+    s = s.slice(1);
+  }
   s = s.replace(/_/g, '');
   const valid = base === 16 ? /^[0-9a-fA-F]+$/ : base === 8 ? /^[0-7]+$/ : base === 2 ? /^[01]+$/ : /^[0-9]+$/;
   if (!valid.test(s)) return undefined;
@@ -127,44 +136,45 @@ function parseIntBase0(text: string): number | undefined {
   return neg ? -Number(big) : Number(big);
 }
 
-const str = (f: (s: string) => unknown): ReturnType<typeof goFunc> => goFunc(['string'], f as never);
-const str2 = (f: (a: string, b: string) => unknown): ReturnType<typeof goFunc> =>
-  goFunc(['string', 'string'], f as never);
+const str = (f: (s: string) => unknown): ReturnType<typeof goFunc> => goFunc(['string'], f);
+const str2 = (f: (a: string, b: string) => unknown): ReturnType<typeof goFunc> => goFunc(['string', 'string'], f);
 
 export const sprigFuncs: FuncMap = {
   default: goFunc(
     ['any', 'any'],
-    ((d: unknown, ...given: unknown[]) => (given.length === 0 || empty(given[0]) ? d : given[0])) as never,
+    (d: unknown, ...given: unknown[]) => (given.length === 0 || empty(given[0]) ? d : given[0]),
     true,
   ),
-  empty: goFunc(['any'], empty as never),
-  coalesce: goFunc(['any'], ((...v: unknown[]) => v.find((x) => !empty(x)) ?? null) as never, true),
-  ternary: goFunc(['any', 'any', 'bool'], ((vt: unknown, vf: unknown, v: boolean) => (v ? vt : vf)) as never),
+  empty: goFunc(['any'], empty),
+  coalesce: goFunc(['any'], (...v: unknown[]) => v.find((x) => !empty(x)) ?? null, true),
+  ternary: goFunc(['any', 'any', 'bool'], (vt: unknown, vf: unknown, v: boolean) => (v ? vt : vf)),
   quote: goFunc(
     ['any'],
-    ((...s: unknown[]) =>
+    (...s: unknown[]) =>
       s
         .filter((x) => x !== null)
         .map((x) => sprintf('%q', [strval(x)]))
-        .join(' ')) as never,
+        .join(' '),
     true,
   ),
   squote: goFunc(
     ['any'],
-    ((...s: unknown[]) =>
+    (...s: unknown[]) =>
       s
         .filter((x) => x !== null)
         .map((x) => sprintf("'%v'", [x]))
-        .join(' ')) as never,
+        .join(' '),
     true,
   ),
-  indent: goFunc(['int', 'string'], indent as never),
-  nindent: goFunc(['int', 'string'], ((n: number, v: string) => '\n' + indent(n, v)) as never),
-  join: goFunc(['string', 'any'], ((sep: string, v: unknown) => strslice(v).join(sep)) as never),
+  indent: goFunc(['int', 'string'], indent),
+  nindent: goFunc(['int', 'string'], (n: number, v: string) => '\n' + indent(n, v)),
+  join: goFunc(['string', 'any'], (sep: string, v: unknown) => strslice(v).join(sep)),
   splitList: str2((sep, orig) => typedSlice(split(orig, sep), 'string')),
   split: str2((sep, orig) => {
     const res: Record<string, string> = {};
-    split(orig, sep).forEach((p, i) => (res['_' + i] = p));
+    split(orig, sep).forEach((p, i) => {
+      res[`_${i}`] = p;
+    });
     return typedMap(res, 'string');
   }),
   upper: str((s) => mapRunes(s, (c) => caseRune(c, true))),
@@ -173,14 +183,14 @@ export const sprigFuncs: FuncMap = {
   trim: str((s) => s.replace(TRIM_RE, '')),
   trimPrefix: str2((a, b) => (b.startsWith(a) ? b.slice(a.length) : b)),
   trimSuffix: str2((a, b) => (a !== '' && b.endsWith(a) ? b.slice(0, b.length - a.length) : b)),
-  replace: goFunc(['string', 'string', 'string'], ((o: string, n: string, s: string) => replaceAll(s, o, n)) as never),
+  replace: goFunc(['string', 'string', 'string'], (o: string, n: string, s: string) => replaceAll(s, o, n)),
   contains: str2((substr, s) => s.includes(substr)),
   hasPrefix: str2((p, s) => s.startsWith(p)),
   hasSuffix: str2((p, s) => s.endsWith(p)),
-  repeat: goFunc(['int', 'string'], ((count: number, s: string) => {
+  repeat: goFunc(['int', 'string'], (count: number, s: string) => {
     if (count < 0) throw new FuncError('strings: negative Repeat count');
     return s.repeat(count);
-  }) as never),
+  }),
   b64enc: str(base64Encode),
   b64dec: str((s) => {
     try {
@@ -190,49 +200,47 @@ export const sprigFuncs: FuncMap = {
     }
   }),
   sha256sum: str(sha256Hex),
-  toJson: goFunc(['any'], ((v: unknown) => {
+  toJson: goFunc(['any'], (v: unknown) => {
     try {
       return marshalJSON(v);
     } catch {
       return '';
     }
-  }) as never),
-  toYaml: goFunc(['any'], toYaml as never),
+  }),
+  toYaml: goFunc(['any'], toYaml),
   fromYaml: str(fromYaml),
-  list: goFunc(['any'], ((...v: unknown[]) => v) as never, true),
+  list: goFunc(['any'], (...v: unknown[]) => v, true),
   dict: goFunc(
     ['any'],
-    ((...v: unknown[]) => {
+    (...v: unknown[]) => {
       const d: Record<string, unknown> = {};
       for (let i = 0; i < v.length; i += 2) d[strval(v[i])] = i + 1 >= v.length ? '' : v[i + 1];
       return d;
-    }) as never,
+    },
     true,
   ),
-  get: goFunc([MAP, 'string'], ((d: Record<string, unknown> | null, key: string) =>
-    d !== null && mapHas(d, key) ? (d[key] ?? null) : '') as never),
-  hasKey: goFunc(
-    [MAP, 'string'],
-    ((d: Record<string, unknown> | null, key: string) => d !== null && mapHas(d, key)) as never,
+  get: goFunc([MAP, 'string'], (d: Record<string, unknown> | null, key: string) =>
+    d !== null && mapHas(d, key) ? (d[key] ?? null) : '',
   ),
+  hasKey: goFunc([MAP, 'string'], (d: Record<string, unknown> | null, key: string) => d !== null && mapHas(d, key)),
   keys: goFunc(
     [MAP],
-    ((...dicts: (Record<string, unknown> | null)[]) =>
+    (...dicts: (Record<string, unknown> | null)[]) =>
       typedSlice(
         dicts.flatMap((d) => (d === null ? [] : Object.keys(d).sort())),
         'string',
-      )) as never,
+      ),
     true,
   ),
-  required: goFunc(['string', 'any'], ((warn: string, val: unknown) => {
+  required: goFunc(['string', 'any'], (warn: string, val: unknown) => {
     if (val === null || val === '') throw new FuncError(warn);
     return val;
-  }) as never),
-  fail: goFunc(['string'], ((msg: string) => {
+  }),
+  fail: goFunc(['string'], (msg: string) => {
     throw new FuncError(msg);
-  }) as never),
-  int: goFunc(['any'], toInt as never),
-  toString: goFunc(['any'], strval as never),
+  }),
+  int: goFunc(['any'], toInt),
+  toString: goFunc(['any'], strval),
 };
 
 export { GoComplex };

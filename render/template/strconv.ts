@@ -95,7 +95,7 @@ function fmtE(x: Digits, prec: number, ch: string): string {
   }
   const exp = x.d.length === 0 ? 0 : x.dp - 1;
   const ae = Math.abs(exp);
-  return s + ch + (exp < 0 ? '-' : '+') + (ae < 10 ? '0' + ae : String(ae));
+  return s + ch + (exp < 0 ? '-' : '+') + (ae < 10 ? `0${ae}` : String(ae));
 }
 
 function fmtF(x: Digits, prec: number): string {
@@ -205,19 +205,19 @@ export function formatFloatHex(v: number, fmt: 'x' | 'X', prec: number): string 
   if (prec < 0 && mant !== 0n) {
     s += '.';
     while (mant !== 0n) {
-      s += hex[Number((mant >> 60n) & 15n)];
+      s += hex.charAt(Number((mant >> 60n) & 15n));
       mant = (mant << 4n) & ((1n << 64n) - 1n);
     }
   } else if (prec > 0) {
     s += '.';
     for (let i = 0; i < prec; i++) {
-      s += hex[Number((mant >> 60n) & 15n)];
+      s += hex.charAt(Number((mant >> 60n) & 15n));
       mant = (mant << 4n) & ((1n << 64n) - 1n);
     }
   }
   s += fmt === 'X' ? 'P' : 'p';
   s += exp < 0 ? '-' : '+';
   const ae = Math.abs(exp);
-  s += ae < 10 ? '0' + ae : String(ae);
+  s += ae < 10 ? `0${ae}` : String(ae);
   return s;
 }

@@ -32,7 +32,7 @@ function jsonRoundTrip(v: unknown): unknown {
     for (const [k, val] of Object.entries(v)) out[k] = jsonRoundTrip(val);
     return out;
   }
-  return String(v);
+  return '';
 }
 
 function jsonKind(v: unknown): string {

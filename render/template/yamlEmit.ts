@@ -58,8 +58,8 @@ const isDigit = (c: string): boolean => /^\p{Nd}$/u.test(c);
 
 /** go-yaml v2's keyList.Less for string keys: letters before non-letters, digit runs numerically. */
 export function yamlKeyCompare(a: string, b: string): number {
-  const ar = [...a];
-  const br = [...b];
+  const ar = Array.from(a);
+  const br = Array.from(b);
   for (let i = 0; i < ar.length && i < br.length; i++) {
     const ac = ar[i] as string;
     const bc = br[i] as string;
@@ -180,7 +180,7 @@ interface Analysis {
 
 function analyze(value: string): Analysis {
   if (value.length === 0) return { multiline: false, blockPlain: true, singleQuoted: true, block: false };
-  const chars = [...value];
+  const chars = Array.from(value);
   let blockIndicators = false;
   let lineBreaks = false;
   let special = false;
@@ -287,20 +287,28 @@ class Emitter {
     if (style === 'literal' && (!a.block || simpleKey)) style = 'double';
     const allowBreaks = !simpleKey;
     switch (style) {
-      case 'plain':
-        return this.plain(text, allowBreaks, indent);
-      case 'single':
-        return this.single(text, allowBreaks, indent);
-      case 'double':
-        return this.double(text, allowBreaks, indent);
-      case 'literal':
-        return this.literal(text, indent);
+      case 'plain': {
+        this.plain(text, allowBreaks, indent);
+        return;
+      }
+      case 'single': {
+        this.single(text, allowBreaks, indent);
+        return;
+      }
+      case 'double': {
+        this.double(text, allowBreaks, indent);
+        return;
+      }
+      case 'literal': {
+        this.literal(text, indent);
+        return;
+      }
     }
   }
 
   plain(value: string, allowBreaks: boolean, indent: number): void {
     if (!this.whitespace) this.put(' ');
-    const chars = [...value];
+    const chars = Array.from(value);
     let spaces = false;
     let breaks = false;
     for (let i = 0; i < chars.length; i++) {
@@ -328,7 +336,7 @@ class Emitter {
 
   single(value: string, allowBreaks: boolean, indent: number): void {
     this.indicator("'", true, false, false);
-    const chars = [...value];
+    const chars = Array.from(value);
     let spaces = false;
     let breaks = false;
     for (let i = 0; i < chars.length; i++) {
@@ -366,7 +374,7 @@ class Emitter {
 
   double(value: string, allowBreaks: boolean, indent: number): void {
     this.indicator('"', true, false, false);
-    const chars = [...value];
+    const chars = Array.from(value);
     let spaces = false;
     for (let i = 0; i < chars.length; i++) {
       const c = chars[i] as string;
@@ -414,7 +422,7 @@ class Emitter {
 
   literal(value: string, indent: number): void {
     this.indicator('|', true, false, false);
-    const chars = [...value];
+    const chars = Array.from(value);
     if (chars[0] === ' ' || isBreak(chars[0] ?? '')) this.indicator(String(BEST_INDENT), false, false, false);
     const last = chars[chars.length - 1] ?? '';
     let chomp = '';
@@ -440,9 +448,18 @@ class Emitter {
   }
 
   node(n: Node, indent: number, mappingContext: boolean): void {
-    if (n.k === 'scalar') return this.scalar(n.text, n.isString, indent + BEST_INDENT, false);
-    if (n.k === 'seq' && n.items.length === 0) return this.indicator('[]', true, false, false);
-    if (n.k === 'map' && n.entries.length === 0) return this.indicator('{}', true, false, false);
+    if (n.k === 'scalar') {
+      this.scalar(n.text, n.isString, indent + BEST_INDENT, false);
+      return;
+    }
+    if (n.k === 'seq' && n.items.length === 0) {
+      this.indicator('[]', true, false, false);
+      return;
+    }
+    if (n.k === 'map' && n.entries.length === 0) {
+      this.indicator('{}', true, false, false);
+      return;
+    }
     if (n.k === 'seq') {
       const seqIndent = mappingContext && !this.indention ? indent : indent + BEST_INDENT;
       for (const item of n.items) {
