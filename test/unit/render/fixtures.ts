@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { NodeClaim } from '../../../api/nodeClaim.js';
+import { NodeProvider } from '../../../api/nodeProvider.js';
+import { SSHKey } from '../../../api/sshKey.js';
+import type { EffectiveProperties, PropertyOrigin } from '../../../api/resolve/origin.js';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const specExamples = path.join(repoRoot, '..', 'shared', 'spec', 'examples');
+
+export function readExample(name: string): string {
+  return readFileSync(path.join(specExamples, name), 'utf8');
+}
+
+/** The spec's example annotations (a fragment file holding `annotations:`). */
+export function exampleAnnotations(name: string): Record<string, string> {
+  return (parse(readExample(name)) as { annotations: Record<string, string> }).annotations;
+}
+
+export function exampleProvider(): NodeProvider {
+  return NodeProvider.parse(parse(readExample('nodeprovider-full.yaml')));
+}
+
+/** A valid OpenSSH ed25519 public key line whose key bytes are all `fill`. */
+export function ed25519Key(fill: number, comment: string): string {
+  const type = Buffer.from('ssh-ed25519');
+  const blob = Buffer.alloc(4 + type.length + 4 + 32, fill);
+  blob.writeUInt32BE(type.length, 0);
+  type.copy(blob, 4);
+  blob.writeUInt32BE(32, 4 + type.length);
+  return `ssh-ed25519 ${blob.toString('base64')} ${comment}`;
+}
+
+export function sshKey(name: string, publicKey: string): SSHKey {
+  return SSHKey.parse({ apiVersion: 'management.loft.sh/v1', kind: 'SSHKey', metadata: { name }, spec: { publicKey } });
+}
+
+export function nodeClaim(name: string, annotations: Record<string, string> = {}): NodeClaim {
+  return NodeClaim.parse({
+    apiVersion: 'management.loft.sh/v1',
+    kind: 'NodeClaim',
+    metadata: { name, namespace: 'team-a', annotations },
+    spec: { providerRef: 'metal3-provider', typeRef: 'compute-node' },
+  });
+}
+
+const origin: PropertyOrigin = { kind: 'nodeType', name: 'compute-node', field: 'properties' };
+
+/** Effective properties as if all were set on the node type's properties. */
+export function effectiveOf(values: Record<string, string>): EffectiveProperties {
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, { value, origin }]));
+}
