@@ -12,7 +12,7 @@ export interface MimePart {
 const BOUNDARY_BASE = '==METAL3-PROVIDER-BOUNDARY==';
 
 function isAscii(text: string): boolean {
-  return ![...text].some((char) => char.charCodeAt(0) > 0x7f);
+  return !/[\u0080-\uffff]/.test(text);
 }
 
 /** A part's headers and body. The body ends with a line break, and one more ends the part (RFC 2046). */
