@@ -76,9 +76,10 @@ export function selectSshKeys(effective: EffectiveProperties, available: readonl
     const origin = effective[PropertyKeys.sshKeys]?.origin;
     const where = origin ? ` (set in ${describeOrigin(origin)})` : '';
     const list = missing.map((name) => JSON.stringify(name)).join(', ');
+    const [noun, verb, pronoun] = missing.length === 1 ? ['SSHKey', 'does', 'it'] : ['SSHKeys', 'do', 'them'];
     throw new MachineDataError(
       PropertyKeys.sshKeys,
-      `${PropertyKeys.sshKeys}${where} names SSHKey ${list}, which does not exist; create ${missing.length === 1 ? 'it' : 'them'} or remove the name from the list`,
+      `${PropertyKeys.sshKeys}${where} names ${noun} ${list}, which ${verb} not exist; create ${pronoun} or remove ${pronoun} from the list`,
     );
   }
   return names.flatMap((name) => {

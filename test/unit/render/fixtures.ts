@@ -52,3 +52,32 @@ const origin: PropertyOrigin = { kind: 'nodeType', name: 'compute-node', field: 
 export function effectiveOf(values: Record<string, string>): EffectiveProperties {
   return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, { value, origin }]));
 }
+
+export interface MimeEntity {
+  readonly headers: Map<string, string>;
+  readonly body: string;
+}
+
+/** Splits a MIME document the way Python's email parser (cloud-init's) does, for one level of parts. */
+export function parseMultipart(text: string): { headers: Map<string, string>; parts: MimeEntity[] } {
+  const top = parseEntity(text);
+  const boundary = /boundary="?([^";]+)"?/.exec(top.headers.get('content-type') ?? '')?.[1];
+  if (boundary === undefined) throw new Error('not multipart');
+  const [, ...sections] = top.body.split(new RegExp(`(?:^|\\n)--${boundary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  const closing = sections.findIndex((section) => section.startsWith('--'));
+  if (closing < 0) throw new Error('no closing boundary');
+  return {
+    headers: top.headers,
+    parts: sections.slice(0, closing).map((section) => parseEntity(section.replace(/^\n/, ''))),
+  };
+}
+
+function parseEntity(text: string): MimeEntity {
+  const end = text.indexOf('\n\n');
+  const headers = new Map<string, string>();
+  for (const line of text.slice(0, end).split('\n')) {
+    const colon = line.indexOf(':');
+    headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
+  }
+  return { headers, body: text.slice(end + 2) };
+}
