@@ -1,0 +1,132 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { ApplicationFailure } from '@temporalio/common';
+import { ConfigValidationError } from '../../api/issues.js';
+import { NodeTypeSelectionError } from '../../api/resolve/nodeType.js';
+import { PropertyValueError } from '../../api/properties/values.js';
+import { createBareMetalHostApi } from '../../k8s/bareMetalHosts.js';
+import { createManagementObjects } from '../../k8s/managementObjects.js';
+import { createSecretApi, type SecretApi } from '../../k8s/secrets.js';
+import type { Lease } from '../../ipam/lease.js';
+import type { BmhImage } from '../../api/bareMetalHost.js';
+import { createHostActivities, type ClaimHostInput, type HostActivities } from '../hosts/index.js';
+import { toActivityFailure } from '../hosts/failures.js';
+import { createIpamActivities, type IpamActivities, type NetworkProperties } from '../ipam/index.js';
+import { createSecretActivities, type MachineSecretNames, type SecretActivities } from '../secrets/index.js';
+import type { MachineRef, ResolvedMachine } from '../../workflows/machineContract.js';
+import { resolveMachine } from './resolveMachine.js';
+import { writeMachineData } from './writeMachineData.js';
+
+/** Every step input names the Control Plane Cluster namespace of its hosts; the rest is per step. */
+interface InNamespace {
+  clusterNamespace: string;
+}
+
+export const CONFIG_INVALID = 'ConfigInvalid';
+
+interface NamespaceActivities {
+  hosts: HostActivities;
+  ipam: IpamActivities;
+  secrets: SecretActivities;
+  secretApi: SecretApi;
+}
+
+/**
+ * The Machine lifecycle's activities, built once per worker from the Kubernetes client. Host, IPAM
+ * and Secret activities are bound to a namespace, so one set is kept per cluster namespace in use.
+ */
+export function createMachineActivities(options: { kubeConfig: KubeConfig }) {
+  const { kubeConfig } = options;
+  const objects = createManagementObjects(kubeConfig);
+  const byNamespace = new Map<string, NamespaceActivities>();
+  const inNamespace = (namespace: string): NamespaceActivities => {
+    let set = byNamespace.get(namespace);
+    if (!set) {
+      set = {
+        hosts: createHostActivities({ kubeConfig, namespace }),
+        ipam: createIpamActivities({ kubeConfig, namespace }),
+        secrets: createSecretActivities({ kubeConfig, namespace }),
+        secretApi: createSecretApi(kubeConfig, namespace),
+      };
+      byNamespace.set(namespace, set);
+    }
+    return set;
+  };
+
+  return {
+    async resolveMachine(input: { machine: MachineRef }): Promise<ResolvedMachine> {
+      try {
+        return await resolveMachine({ objects, secretsIn: (ns) => inNamespace(ns).secretApi }, input.machine);
+      } catch (err) {
+        if (
+          err instanceof ConfigValidationError ||
+          err instanceof NodeTypeSelectionError ||
+          err instanceof PropertyValueError
+        ) {
+          throw ApplicationFailure.create({ type: CONFIG_INVALID, message: err.message, nonRetryable: true });
+        }
+        throw toActivityFailure(err, 'resolving the Machine');
+      }
+    },
+    claimHost: ({ clusterNamespace, ...input }: InNamespace & ClaimHostInput) =>
+      inNamespace(clusterNamespace).hosts.claimHost(input),
+    allocateAddress: ({
+      clusterNamespace,
+      ...input
+    }: InNamespace & { machine: MachineRef; host: string; network: NetworkProperties }) =>
+      inNamespace(clusterNamespace).ipam.allocateAddress({ ...input, startAt: 'random' }),
+    async writeMachineData({
+      clusterNamespace,
+      ...input
+    }: InNamespace & {
+      machine: MachineRef;
+      host: string;
+      snapshotSecret: string;
+      lease?: Lease;
+    }): Promise<MachineSecretNames> {
+      const set = inNamespace(clusterNamespace);
+      try {
+        return await writeMachineData(
+          {
+            hosts: createBareMetalHostApi(kubeConfig, clusterNamespace),
+            secrets: set.secretApi,
+            secretActivities: set.secrets,
+          },
+          input,
+        );
+      } catch (err) {
+        throw toActivityFailure(err, 'rendering the Machine data');
+      }
+    },
+    configureHost: ({
+      clusterNamespace,
+      machine,
+      host,
+      image,
+      secrets,
+    }: InNamespace & { machine: MachineRef; host: string; image: BmhImage; secrets: MachineSecretNames }) =>
+      inNamespace(clusterNamespace).hosts.configureHost({
+        machine,
+        host,
+        image,
+        ...(secrets.userData !== undefined && { userData: secrets.userData }),
+        ...(secrets.networkData !== undefined && { networkData: secrets.networkData }),
+        ...(secrets.metaData !== undefined && { metaData: secrets.metaData }),
+      }),
+    awaitProvisioned: ({
+      clusterNamespace,
+      ...input
+    }: InNamespace & { machine: MachineRef; host: string; afterErrorCount?: number }) =>
+      inNamespace(clusterNamespace).hosts.awaitProvisioned(input),
+    releaseHost: ({ clusterNamespace, ...input }: InNamespace & { machine: MachineRef; host: string }) =>
+      inNamespace(clusterNamespace).hosts.releaseHost(input),
+    awaitAvailable: ({ clusterNamespace, ...input }: InNamespace & { machine: MachineRef; host: string }) =>
+      inNamespace(clusterNamespace).hosts.awaitAvailable(input),
+    releaseAddress: ({ clusterNamespace, machine }: InNamespace & { machine: MachineRef }) =>
+      inNamespace(clusterNamespace).ipam.releaseAddress({ machine }),
+    /** Deletes the data Secrets and the snapshot: everything labelled with the Machine. */
+    deleteMachineData: ({ clusterNamespace, machine }: InNamespace & { machine: MachineRef }) =>
+      inNamespace(clusterNamespace).secrets.deleteMachineSecrets({ machine }),
+  };
+}
+
+export type MachineActivities = ReturnType<typeof createMachineActivities>;

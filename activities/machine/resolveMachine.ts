@@ -1,0 +1,154 @@
+import type { EffectiveProperties } from '../../api/resolve/origin.js';
+import { describeOrigin } from '../../api/resolve/origin.js';
+import { resolveEffectiveProperties, selectEnvironmentName } from '../../api/resolve/effectiveProperties.js';
+import { selectNodeType } from '../../api/resolve/nodeType.js';
+import {
+  osImageName,
+  provisioningSettings,
+  resolveImage,
+  resolveNetworkDataSource,
+  resolveUserDataSource,
+  sshKeyNames,
+} from '../../api/resolve/sources.js';
+import { PropertyKeys } from '../../api/properties/keys.js';
+import { parseSecretReference } from '../../api/properties/values.js';
+import { TEMPLATE_SECRET_KEY, TEMPLATE_TYPE_LABEL } from '../../api/templateSecret.js';
+import { ConfigValidationError } from '../../api/issues.js';
+import type { ManagementObjects } from '../../k8s/managementObjects.js';
+import type { SecretApi } from '../../k8s/secrets.js';
+import type { MachineRef, ResolvedMachine } from '../../workflows/machineContract.js';
+import { writeSnapshot, type MachineSnapshot } from './machineSnapshot.js';
+
+export interface ResolveDeps {
+  objects: ManagementObjects;
+  /** Secrets in any namespace (template and join Secrets live with the NodeClaim or where named). */
+  secretsIn: (namespace: string) => SecretApi;
+}
+
+/** Properties whose values may carry tokens or keys: the status query shows only their size. */
+const SECRET_PROPERTIES: readonly string[] = [
+  PropertyKeys.userData,
+  PropertyKeys.userDataTemplate,
+  PropertyKeys.networkData,
+  PropertyKeys.networkDataTemplate,
+];
+
+/**
+ * Reads the NodeClaim and everything it refers to, merges the effective properties, and writes the
+ * snapshot the render step uses. Returns only what may stand in workflow history.
+ */
+export async function resolveMachine(deps: ResolveDeps, machine: MachineRef): Promise<ResolvedMachine> {
+  const subject = `NodeClaim "${machine.namespace}/${machine.name}"`;
+  const missing = (message: string) => new ConfigValidationError(subject, [{ path: [], message }]);
+  const claim = await deps.objects.nodeClaim(machine.namespace, machine.name);
+  if (!claim) throw missing('does not exist; create it before provisioning the Machine');
+  const provider = await deps.objects.nodeProvider(claim.spec.providerRef);
+  if (!provider) throw missing(`names NodeProvider "${claim.spec.providerRef}", which does not exist`);
+  const nodeType = selectNodeType(provider, claim);
+  const environmentName = selectEnvironmentName(nodeType, claim);
+  const environment = environmentName ? await deps.objects.nodeEnvironment(environmentName) : undefined;
+  const effective = resolveEffectiveProperties({ nodeType, nodeClaim: claim, ...(environment && { environment }) });
+  const imageName = osImageName(effective);
+  const image = resolveImage(effective, imageName ? await deps.objects.osImage(imageName) : undefined);
+  const settings = provisioningSettings(effective);
+
+  const sshKeys: MachineSnapshot['sshKeys'] = [];
+  for (const name of sshKeyNames(effective)) {
+    const key = await deps.objects.sshKey(name);
+    if (!key) throw missing(`${PropertyKeys.sshKeys} names SSHKey "${name}", which does not exist`);
+    sshKeys.push({ Name: name, PublicKey: key.spec.publicKey.trim() });
+  }
+  const userDataSource = resolveUserDataSource(effective);
+  const networkDataSource = resolveNetworkDataSource(effective);
+  const templates: MachineSnapshot['templates'] = {};
+  if (userDataSource.kind === 'templateSecret') {
+    const ref = userDataSource.secret;
+    templates.userDataTemplateSecret = await readTemplateSecret(deps, ref.namespace ?? machine.namespace, ref.name);
+  }
+  if (networkDataSource.kind === 'templateSecret') {
+    const ref = networkDataSource.secret;
+    templates.networkDataTemplateSecret = await readTemplateSecret(deps, ref.namespace, ref.name);
+  }
+  const clusterNamespace = provider.spec.metal3.clusterRef.namespace;
+  const snapshot: MachineSnapshot = {
+    claim,
+    ...(claim.spec.project !== undefined && { project: claim.spec.project }),
+    effective,
+    sshKeys,
+    templates,
+    registrationCommands: await readJoinCommands(deps, effective, machine.namespace),
+  };
+  const snapshotSecret = await writeSnapshot(deps.secretsIn(clusterNamespace), machine, snapshot);
+
+  const value = (key: string) => effective[key]?.value;
+  const cidr = value(PropertyKeys.networkCidr);
+  const ranges = value(PropertyKeys.networkIpRange);
+  return {
+    provider: provider.metadata.name,
+    nodeType: nodeType.name,
+    clusterNamespace,
+    selector: nodeType.bareMetalHosts.selector,
+    ...(nodeType.resources && { resources: nodeType.resources }),
+    ...(settings.serverName !== undefined && { serverName: settings.serverName }),
+    image: {
+      url: image.url,
+      checksum: image.checksum,
+      ...(image.checksumType !== undefined && { checksumType: image.checksumType }),
+    },
+    ...((cidr !== undefined || ranges !== undefined) && {
+      network: {
+        networkCidr: cidr,
+        networkIpRange: ranges,
+        reservedAddresses: value(PropertyKeys.reservedAddresses),
+        dnsServers: value(PropertyKeys.dnsServers),
+        ntpServers: value(PropertyKeys.ntpServers),
+      },
+    }),
+    provisioning: { attempts: settings.attempts, timeoutMs: settings.timeoutMs },
+    snapshotSecret,
+    properties: redactedProperties(effective),
+  };
+}
+
+async function readTemplateSecret(deps: ResolveDeps, namespace: string, name: string): Promise<string> {
+  const secret = await deps.secretsIn(namespace).read(name);
+  const subject = `template Secret "${namespace}/${name}"`;
+  const problem = (message: string) => new ConfigValidationError(subject, [{ path: [], message }]);
+  if (!secret) throw problem('does not exist; create it or fix the property that names it');
+  if (secret.labels[TEMPLATE_TYPE_LABEL] === undefined) throw problem(`lacks the label ${TEMPLATE_TYPE_LABEL}`);
+  const template = secret.data[TEMPLATE_SECRET_KEY];
+  if (template === undefined) throw problem(`has no key "${TEMPLATE_SECRET_KEY}"`);
+  return template;
+}
+
+/** The registration commands from the Secret named by metal3-provider.io/join-secret (key `joinCommand`). */
+async function readJoinCommands(
+  deps: ResolveDeps,
+  effective: EffectiveProperties,
+  claimNamespace: string,
+): Promise<string[]> {
+  const property = effective[PropertyKeys.joinSecret];
+  if (!property) return [];
+  const ref = parseSecretReference(property.value, false);
+  const namespace = ref.namespace ?? claimNamespace;
+  const secret = await deps.secretsIn(namespace).read(ref.name);
+  const commands = secret?.data.joinCommand;
+  if (commands === undefined) {
+    throw new ConfigValidationError(`join Secret "${namespace}/${ref.name}"`, [
+      { path: [], message: `does not exist or has no key "joinCommand" (named by ${describeOrigin(property.origin)})` },
+    ]);
+  }
+  return commands.split('\n').filter((line) => line.trim() !== '');
+}
+
+function redactedProperties(effective: EffectiveProperties): ResolvedMachine['properties'] {
+  return Object.fromEntries(
+    Object.entries(effective).map(([key, { value, origin }]) => [
+      key,
+      {
+        value: SECRET_PROPERTIES.includes(key) ? `(redacted, ${value.length} characters)` : value,
+        origin: describeOrigin(origin),
+      },
+    ]),
+  );
+}

@@ -1,0 +1,49 @@
+import type { BareMetalHostApi } from '../../k8s/bareMetalHosts.js';
+import type { SecretApi } from '../../k8s/secrets.js';
+import type { Lease } from '../../ipam/lease.js';
+import { renderMachineData } from '../../render/machineData.js';
+import type { MachineRef } from '../hosts/machineRef.js';
+import type { MachineSecretNames, SecretActivities } from '../secrets/index.js';
+import { readSnapshot } from './machineSnapshot.js';
+
+export interface WriteMachineDataDeps {
+  hosts: BareMetalHostApi;
+  secrets: SecretApi;
+  secretActivities: Pick<SecretActivities, 'writeMachineSecrets'>;
+}
+
+export interface WriteMachineDataInput {
+  machine: MachineRef;
+  host: string;
+  snapshotSecret: string;
+  lease?: Lease;
+}
+
+/**
+ * Renders user data, network data and meta data from the snapshot, the claimed host and the lease,
+ * and writes them as the Machine's Secrets — in one activity, so the rendered text never leaves this
+ * process: only the Secret names are returned.
+ */
+export async function writeMachineData(
+  deps: WriteMachineDataDeps,
+  input: WriteMachineDataInput,
+): Promise<MachineSecretNames> {
+  const snapshot = await readSnapshot(deps.secrets, input.snapshotSecret);
+  const bareMetalHost = await deps.hosts.get(input.host);
+  const data = renderMachineData({
+    claim: snapshot.claim,
+    project: snapshot.project,
+    effective: snapshot.effective,
+    sshKeys: snapshot.sshKeys,
+    bareMetalHost,
+    lease: input.lease,
+    templates: snapshot.templates,
+    registrationCommands: snapshot.registrationCommands,
+  });
+  return deps.secretActivities.writeMachineSecrets({
+    machine: input.machine,
+    userData: data.userData,
+    ...(data.networkData !== undefined && { networkData: data.networkData }),
+    metaData: data.metaData,
+  });
+}

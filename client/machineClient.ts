@@ -1,0 +1,142 @@
+import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import type { NodeClaim } from '../api/nodeClaim.js';
+import { API_GROUP } from '../api/objectMeta.js';
+import { classifyApiError } from '../k8s/apiErrors.js';
+import {
+  PROVISIONING_TASK_QUEUE,
+  machineWorkflowId,
+  releaseUpdate,
+  retryUpdate,
+  statusQuery,
+  type MachinePhase,
+  type MachineRef,
+  type MachineStatus,
+} from '../workflows/machineContract.js';
+import type { machineLifecycle } from '../workflows/machineLifecycle.js';
+import {
+  BareMetalHostKey,
+  MachineAddressKey,
+  MachineNameKey,
+  MachinePhaseKey,
+  NodeProviderKey,
+  NodeTypeKey,
+} from '../workflows/searchAttributes.js';
+
+const summaryKeys = [
+  MachineNameKey,
+  MachinePhaseKey,
+  NodeProviderKey,
+  NodeTypeKey,
+  BareMetalHostKey,
+  MachineAddressKey,
+];
+
+export interface MachineSummary {
+  workflowId: string;
+  machine: string;
+  phase?: string;
+  provider?: string;
+  nodeType?: string;
+  host?: string;
+  address?: string;
+  status: string;
+}
+
+/**
+ * What the platform, the CLI and the NodeClaim controller call. Every call is safe to repeat:
+ * provisioning the same Machine twice runs one workflow.
+ */
+export class MachineClient {
+  constructor(
+    private readonly client: Client,
+    private readonly kubeConfig: KubeConfig,
+    private readonly taskQueue = PROVISIONING_TASK_QUEUE,
+  ) {}
+
+  /** Stores the NodeClaim (if it is not there yet) and starts its Machine workflow, or finds the running one. */
+  async provisionMachine(claim: NodeClaim): Promise<WorkflowHandle<typeof machineLifecycle>> {
+    const namespace = claim.metadata.namespace ?? 'default';
+    const stored = await this.storeClaim({ ...claim, metadata: { ...claim.metadata, namespace } });
+    const machine: MachineRef = { namespace, name: claim.metadata.name, ...(stored.uid && { uid: stored.uid }) };
+    return this.client.workflow.start<typeof machineLifecycle>('machineLifecycle', {
+      workflowId: machineWorkflowId(machine),
+      taskQueue: this.taskQueue,
+      args: [{ machine, provider: claim.spec.providerRef }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      typedSearchAttributes: new TypedSearchAttributes([
+        { key: MachineNameKey, value: `${namespace}/${machine.name}` },
+        { key: NodeProviderKey, value: claim.spec.providerRef },
+        { key: MachinePhaseKey, value: 'Pending' satisfies MachinePhase },
+      ]),
+      staticSummary: `Machine ${namespace}/${machine.name}`,
+      staticDetails: `NodeProvider **${claim.spec.providerRef}**, node type **${claim.spec.typeRef ?? 'chosen by its properties'}**`,
+    });
+  }
+
+  async releaseMachine(machine: Pick<MachineRef, 'namespace' | 'name'>): Promise<string> {
+    return this.handle(machine).executeUpdate(releaseUpdate);
+  }
+
+  async retryMachine(
+    machine: Pick<MachineRef, 'namespace' | 'name'>,
+    options: { otherHost?: boolean } = {},
+  ): Promise<string> {
+    return this.handle(machine).executeUpdate(retryUpdate, { args: [options] });
+  }
+
+  /** The workflow's status; undefined when no Machine of that name was ever provisioned. */
+  async getMachineStatus(machine: Pick<MachineRef, 'namespace' | 'name'>): Promise<MachineStatus | undefined> {
+    try {
+      return await this.handle(machine).query(statusQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  /** Machines by visibility query over our search attributes, e.g. `{ phase: 'Stuck' }`. */
+  async listMachines(filter: { phase?: MachinePhase; provider?: string } = {}): Promise<MachineSummary[]> {
+    const clauses = [`WorkflowType = 'machineLifecycle'`];
+    if (filter.phase) clauses.push(`MachinePhase = '${filter.phase}'`);
+    if (filter.provider) clauses.push(`NodeProvider = '${filter.provider.replace(/'/g, '')}'`);
+    const summaries: MachineSummary[] = [];
+    for await (const execution of this.client.workflow.list({ query: clauses.join(' AND ') })) {
+      const attributes = execution.typedSearchAttributes;
+      const value = (key: typeof MachineNameKey) => attributes.get(key) || undefined;
+      summaries.push({
+        workflowId: execution.workflowId,
+        machine: value(MachineNameKey) ?? execution.workflowId,
+        phase: value(MachinePhaseKey),
+        provider: value(NodeProviderKey),
+        nodeType: value(NodeTypeKey),
+        host: value(BareMetalHostKey),
+        address: value(MachineAddressKey),
+        status: execution.status.name,
+      });
+    }
+    return summaries;
+  }
+
+  handle(machine: Pick<MachineRef, 'namespace' | 'name'>): WorkflowHandle<typeof machineLifecycle> {
+    return this.client.workflow.getHandle(machineWorkflowId(machine));
+  }
+
+  private async storeClaim(claim: NodeClaim & { metadata: { namespace: string } }): Promise<{ uid?: string }> {
+    const api = this.kubeConfig.makeApiClient(CustomObjectsApi);
+    const where = { group: API_GROUP, version: 'v1', namespace: claim.metadata.namespace, plural: 'nodeclaims' };
+    try {
+      const created = (await api.createNamespacedCustomObject({ ...where, body: claim })) as {
+        metadata?: { uid?: string };
+      };
+      return { uid: created.metadata?.uid };
+    } catch (err) {
+      if (classifyApiError(err).kind !== 'alreadyExists') throw err;
+      const existing = (await api.getNamespacedCustomObject({ ...where, name: claim.metadata.name })) as {
+        metadata?: { uid?: string };
+      };
+      return { uid: existing.metadata?.uid };
+    }
+  }
+}

@@ -1,0 +1,2 @@
+// The workflow bundle's entry point: every workflow the provisioning worker runs.
+export { machineLifecycle } from './machineLifecycle.js';

@@ -1,0 +1,93 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { BmhImage } from '../api/bareMetalHost.js';
+import type { LabelSelector } from '../api/labelSelector.js';
+import type { Resources } from '../api/resources.js';
+import type { MachineRef } from '../activities/hosts/machineRef.js';
+import type { NetworkProperties } from '../activities/ipam/allocateAddress.js';
+
+/**
+ * What the Machine workflow, its activities and its clients agree on. Everything here travels
+ * through workflow history, so it carries names and references only — never user data, join
+ * tokens, rendered templates or credentials.
+ */
+export type { MachineRef };
+
+export const PROVISIONING_TASK_QUEUE = 'metal3-provisioning';
+
+export function machineWorkflowId(machine: Pick<MachineRef, 'namespace' | 'name'>): string {
+  return `machine/${machine.namespace}/${machine.name}`;
+}
+
+export const MachinePhases = [
+  'Pending',
+  'WaitingForHost',
+  'Provisioning',
+  'Ready',
+  'Stuck',
+  'Releasing',
+  'Released',
+  'Failed',
+] as const;
+export type MachinePhase = (typeof MachinePhases)[number];
+
+export interface MachineLifecycleInput {
+  /** The NodeClaim (Machine request) in the cluster; its contents are read by the resolve step. */
+  machine: MachineRef;
+  /** The NodeProvider's name, for search attributes before the claim is read. */
+  provider: string;
+}
+
+/** The effective spec, snapshotted when the Machine starts; later edits do not change a running provision. */
+export interface ResolvedMachine {
+  provider: string;
+  nodeType: string;
+  /** Namespace of the BareMetalHosts (NodeProvider `clusterRef.namespace`). */
+  clusterNamespace: string;
+  selector: LabelSelector;
+  resources?: Resources;
+  serverName?: string;
+  image: BmhImage;
+  /** Present when the Machine's properties ask for an address from our IPAM. */
+  network?: NetworkProperties;
+  provisioning: { attempts: number; timeoutMs: number };
+  /** Secret holding the claim snapshot the render step reads. */
+  snapshotSecret: string;
+  /** Effective properties with where each came from; secret values redacted. */
+  properties: Record<string, { value: string; origin: string }>;
+}
+
+export interface StepRecord {
+  step: string;
+  host?: string;
+  startedAt: string;
+  endedAt?: string;
+  outcome?: 'ok' | 'failed' | 'cancelled';
+  error?: string;
+}
+
+export interface MachineStatus {
+  machine: MachineRef;
+  phase: MachinePhase;
+  nodeType?: string;
+  host?: string;
+  address?: string;
+  /** The step running now, or the one that is stuck. */
+  step?: string;
+  provisionAttempts: number;
+  lastError?: string;
+  /** Plain words: what is wrong and what the operator can send. */
+  details?: string;
+  steps: StepRecord[];
+  properties: Record<string, { value: string; origin: string }>;
+}
+
+export interface RetryRequest {
+  /** Release this host, exclude it for this Machine, and claim another. */
+  otherHost?: boolean;
+}
+
+export const retrySignal = defineSignal<[RetryRequest?]>('retry');
+export const releaseSignal = defineSignal('release');
+export const retryUpdate = defineUpdate<string, [RetryRequest]>('retry');
+export const releaseUpdate = defineUpdate<string>('release');
+export const statusQuery = defineQuery<MachineStatus>('status');

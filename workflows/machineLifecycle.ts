@@ -1,0 +1,267 @@
+import {
+  ApplicationFailure,
+  CancellationScope,
+  CancelledFailure,
+  condition,
+  isCancellation,
+  type ActivityFailure,
+} from '@temporalio/workflow';
+import type { MachineSecretNames } from '../activities/secrets/index.js';
+import type { Lease } from '../ipam/lease.js';
+import type { MachineLifecycleInput, MachineStatus, ResolvedMachine } from './machineContract.js';
+import { PROVISIONING_FAILURE_TYPES, provisioningWait, releaseWait, shortSteps } from './machineActivities.js';
+import { MachineState, errorMessage } from './machineState.js';
+
+/** What the Machine holds right now; release gives back exactly this, in lifecycle order. */
+interface Held {
+  host?: string;
+  lease?: Lease;
+  secrets?: MachineSecretNames;
+}
+
+/**
+ * One Machine, from request to release:
+ * resolve → claim host → allocate address → render and write Secrets → configure host → await
+ * provisioned → Ready → (release) → release host → await available and restore → free address →
+ * delete Secrets → Released.
+ * A failure, the operator's `release`, or cancelling the workflow all end in the same release, run
+ * in a non-cancellable scope so that nothing is left claimed, allocated or written.
+ */
+export async function machineLifecycle(input: MachineLifecycleInput): Promise<MachineStatus> {
+  const state = new MachineState(input);
+  const held: Held = {};
+  let spec: ResolvedMachine | undefined;
+  let failure: unknown;
+  let cancelled = false;
+
+  const provisioning = new CancellationScope();
+  // The operator's release interrupts whatever provisioning step is running or waiting.
+  void condition(() => state.releaseRequested).then(() => {
+    provisioning.cancel();
+  });
+  try {
+    await provisioning.run(async () => {
+      const resolved = await state.step('resolve', () => shortSteps.resolveMachine({ machine: input.machine }));
+      spec = resolved;
+      state.setNodeType(resolved.nodeType, resolved.properties);
+      await provisionMachine(state, resolved, held);
+    });
+    state.setPhase('Ready', `provisioned on BareMetalHost ${held.host ?? ''}; send \`release\` to give it back`);
+    await condition(() => state.releaseRequested);
+  } catch (err) {
+    if (!isCancellation(err)) failure = err;
+    else if (!state.releaseRequested) cancelled = true;
+  }
+
+  state.setPhase('Releasing', failure ? `cleaning up after: ${errorMessage(failure)}` : undefined);
+  await CancellationScope.nonCancellable(async () => {
+    await releaseHostAndAddress(state, spec, held);
+    // The snapshot exists from the resolve step on; the data Secrets from render on. One call deletes all.
+    if (spec) {
+      const clusterNamespace = spec.clusterNamespace;
+      await state.step('deleteMachineData', () =>
+        shortSteps.deleteMachineData({ clusterNamespace, machine: input.machine }),
+      );
+    }
+  });
+
+  if (failure) {
+    state.setPhase('Failed', errorMessage(failure));
+    throw ApplicationFailure.create({ type: 'MachineFailed', message: errorMessage(failure), nonRetryable: true });
+  }
+  state.setPhase('Released');
+  if (cancelled)
+    throw new CancelledFailure('the Machine workflow was cancelled; its host, address and Secrets were released');
+  return state.status;
+}
+
+/** Claim, allocate, render, configure, provision — on another host when the operator asks for one. */
+async function provisionMachine(state: MachineState, spec: ResolvedMachine, held: Held): Promise<void> {
+  const machine = state.status.machine;
+  const excludedHosts: string[] = [];
+  for (;;) {
+    const claimed = await claimWhenAvailable(state, spec, excludedHosts);
+    held.host = claimed;
+    state.setHost(claimed);
+    const network = spec.network;
+    if (network) {
+      const lease = await untilOperatorGivesUp(state, 'Allocating an address', ['AddressPoolExhausted'], () =>
+        state.step('allocateAddress', () =>
+          shortSteps.allocateAddress({ clusterNamespace: spec.clusterNamespace, machine, host: claimed, network }),
+        ),
+      );
+      held.lease = lease;
+      state.setAddress(`${lease.address}/${lease.prefix}`);
+    }
+    const lease = held.lease;
+    held.secrets = await state.step('writeMachineData', () =>
+      shortSteps.writeMachineData({
+        clusterNamespace: spec.clusterNamespace,
+        machine,
+        host: claimed,
+        snapshotSecret: spec.snapshotSecret,
+        ...(lease && { lease }),
+      }),
+    );
+    state.setPhase('Provisioning', `installing ${spec.image.url} on BareMetalHost ${claimed}`);
+    if ((await provisionHost(state, spec, held)) === 'provisioned') return;
+    // The data Secrets stay: rendering for the next host overwrites them.
+    excludedHosts.push(claimed);
+    await releaseHostAndAddress(state, spec, held);
+  }
+}
+
+/** Waiting for a host is not a failure: retry with backoff until one frees up, waking early on `retry`. */
+async function claimWhenAvailable(
+  state: MachineState,
+  spec: ResolvedMachine,
+  excludedHosts: string[],
+): Promise<string> {
+  const machine = state.status.machine;
+  let backoffMs = 5_000;
+  for (;;) {
+    try {
+      const claimed = await untilOperatorGivesUp(state, 'Claiming the pinned host', ['HostNotEligible'], () =>
+        state.step('claimHost', () =>
+          shortSteps.claimHost({
+            clusterNamespace: spec.clusterNamespace,
+            machine,
+            nodeType: spec.nodeType,
+            selector: spec.selector,
+            ...(spec.resources && { resources: spec.resources }),
+            ...(spec.serverName && { serverName: spec.serverName }),
+            excludedHosts,
+          }),
+        ),
+      );
+      return claimed.host;
+    } catch (err) {
+      if (failureType(err) !== 'NoHostAvailable') throw err;
+      state.setPhase(
+        'WaitingForHost',
+        `${errorMessage(err)}; retrying in ${backoffMs / 1000}s (send \`retry\` to look now)`,
+      );
+      await state.waitForRetryOrTimeout(backoffMs);
+      backoffMs = Math.min(backoffMs * 2, 300_000);
+    }
+  }
+}
+
+/**
+ * Configure the host and wait for Ironic. BMO retries a failed attempt by itself while the image is
+ * set; past the node type's attempt budget or the deadline the Machine is Stuck until an operator acts.
+ */
+async function provisionHost(
+  state: MachineState,
+  spec: ResolvedMachine,
+  held: Held,
+): Promise<'provisioned' | 'otherHost'> {
+  const machine = state.status.machine;
+  const host = held.host ?? '';
+  const { awaitProvisioned } = provisioningWait(spec.provisioning.timeoutMs);
+  let attempts = 0;
+  // BMO counts failed attempts in status.errorCount; a wait after a failure only fails on a newer one.
+  let afterErrorCount = 0;
+  for (;;) {
+    try {
+      await state.step('configureHost', () =>
+        shortSteps.configureHost({
+          clusterNamespace: spec.clusterNamespace,
+          machine,
+          host,
+          image: spec.image,
+          secrets: held.secrets ?? {},
+        }),
+      );
+      await state.step('awaitProvisioned', () =>
+        awaitProvisioned({ clusterNamespace: spec.clusterNamespace, machine, host, afterErrorCount }),
+      );
+      return 'provisioned';
+    } catch (err) {
+      const timedOut = isTimeout(err);
+      if (!timedOut && !PROVISIONING_FAILURE_TYPES.includes(failureType(err) ?? '')) throw err;
+      attempts += 1;
+      state.status.provisionAttempts += 1;
+      afterErrorCount = Math.max(afterErrorCount, failureErrorCount(err));
+      if (!timedOut && attempts < spec.provisioning.attempts) continue;
+      const what = timedOut
+        ? `Provisioning passed its deadline of ${spec.provisioning.timeoutMs / 60_000} min`
+        : `Provisioning failed ${attempts} time(s)`;
+      const request = await state.waitForOperator(what, errorMessage(err));
+      state.setPhase('Provisioning', `retrying on BareMetalHost ${host}`);
+      if (request.otherHost) return 'otherHost';
+      attempts = 0;
+    }
+  }
+}
+
+/** Gives back the host and the address, in lifecycle order; a step that keeps failing waits for an operator. */
+async function releaseHostAndAddress(
+  state: MachineState,
+  spec: ResolvedMachine | undefined,
+  held: Held,
+): Promise<void> {
+  const machine = state.status.machine;
+  const clusterNamespace = spec?.clusterNamespace ?? '';
+  const host = held.host;
+  if (host) {
+    await untilOperatorGivesUp(
+      state,
+      'Releasing the host',
+      [],
+      async () => {
+        await state.step('releaseHost', () => shortSteps.releaseHost({ clusterNamespace, machine, host }));
+        await state.step('awaitAvailable', () => releaseWait.awaitAvailable({ clusterNamespace, machine, host }));
+      },
+      { releasing: true },
+    );
+    held.host = undefined;
+    state.setHost(undefined);
+  }
+  if (held.lease) {
+    await state.step('releaseAddress', () => shortSteps.releaseAddress({ clusterNamespace, machine }));
+    held.lease = undefined;
+    state.setAddress(undefined);
+  }
+}
+
+/**
+ * Runs a step; when it fails with one of `stuckTypes` (or any failure, when none are named) the
+ * Machine is Stuck until the operator sends `retry`, then the step runs again.
+ */
+async function untilOperatorGivesUp<T>(
+  state: MachineState,
+  what: string,
+  stuckTypes: string[],
+  run: () => Promise<T>,
+  options: { releasing?: boolean } = {},
+): Promise<T> {
+  for (;;) {
+    try {
+      return await run();
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      if (stuckTypes.length > 0 && !stuckTypes.includes(failureType(err) ?? '')) throw err;
+      const previous = state.status.phase;
+      await state.waitForOperator(what, errorMessage(err), options);
+      state.setPhase(previous);
+    }
+  }
+}
+
+function failureType(err: unknown): string | undefined {
+  const cause = (err as ActivityFailure | undefined)?.cause;
+  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
+}
+
+function failureErrorCount(err: unknown): number {
+  const cause = (err as ActivityFailure | undefined)?.cause;
+  const details =
+    cause instanceof ApplicationFailure ? (cause.details?.[0] as { errorCount?: unknown } | undefined) : undefined;
+  return typeof details?.errorCount === 'number' ? details.errorCount : 0;
+}
+
+function isTimeout(err: unknown): boolean {
+  const cause = (err as ActivityFailure | undefined)?.cause;
+  return cause instanceof Error && cause.name === 'TimeoutFailure';
+}
