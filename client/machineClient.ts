@@ -24,14 +24,6 @@ import {
   NodeTypeKey,
 } from '../workflows/searchAttributes.js';
 
-const summaryKeys = [
-  MachineNameKey,
-  MachinePhaseKey,
-  NodeProviderKey,
-  NodeTypeKey,
-  BareMetalHostKey,
-  MachineAddressKey,
-];
 
 export interface MachineSummary {
   workflowId: string;
