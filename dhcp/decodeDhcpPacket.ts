@@ -21,15 +21,22 @@ export type DhcpDropReason =
   | 'bad-option-length'
   | 'bad-option-value';
 
-/** A malformed DHCP datagram; `offset` is the byte where decoding stopped. */
+/**
+ * A malformed DHCP datagram; `offset` is the byte where decoding stopped. Malformed packets are
+ * routine on a shared network, so no stack trace is captured: it would cost more than decoding.
+ */
 export class DhcpDecodeError extends Error {
-  constructor(
-    readonly reason: DhcpDropReason,
-    readonly offset: number,
-    detail: string,
-  ) {
+  readonly reason: DhcpDropReason;
+  readonly offset: number;
+
+  constructor(reason: DhcpDropReason, offset: number, detail: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(`DHCP packet dropped (${reason}) at byte ${offset}: ${detail}`);
+    Error.stackTraceLimit = limit;
     this.name = 'DhcpDecodeError';
+    this.reason = reason;
+    this.offset = offset;
   }
 }
 

@@ -28,14 +28,22 @@ export type TftpPacket =
 export type TftpDropReason =
   'too-short' | 'bad-opcode' | 'too-long' | 'unterminated-string' | 'bad-mode' | 'bad-options' | 'bad-length';
 
+/**
+ * A malformed TFTP datagram; `offset` is the byte where decoding stopped. Malformed packets are
+ * routine on a shared network, so no stack trace is captured: it would cost more than decoding.
+ */
 export class TftpDecodeError extends Error {
-  constructor(
-    readonly reason: TftpDropReason,
-    readonly offset: number,
-    detail: string,
-  ) {
+  readonly reason: TftpDropReason;
+  readonly offset: number;
+
+  constructor(reason: TftpDropReason, offset: number, detail: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(`TFTP packet dropped (${reason}) at byte ${offset}: ${detail}`);
+    Error.stackTraceLimit = limit;
     this.name = 'TftpDecodeError';
+    this.reason = reason;
+    this.offset = offset;
   }
 }
 

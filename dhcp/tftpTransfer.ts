@@ -68,9 +68,7 @@ export class TftpTransfer {
   private timer: NodeJS.Timeout | undefined;
   private cache: { start: number; data: Buffer } = { start: 0, data: Buffer.alloc(0) };
   private finish: ((result: TransferResult) => void) | undefined;
-  private sending = false;
-  /** An ACK that arrived while a window was being read and sent; handled right after. */
-  private pendingAck: number | undefined;
+  private refilling = false;
 
   constructor(
     private readonly socket: dgram.Socket,
@@ -92,7 +90,7 @@ export class TftpTransfer {
       this.socket.once('close', () => {
         this.end({ ok: false, reason: 'server shut down', retransmits: this.retransmits });
       });
-      void this.sendWindow();
+      this.sendWindow();
     });
   }
 
@@ -107,46 +105,50 @@ export class TftpTransfer {
     this.socket.send(packet, this.client.port, this.client.address);
   }
 
-  private async blockData(block: number): Promise<Buffer> {
-    const { blockSize } = this.params;
-    const start = (block - 1) * blockSize;
-    const length = Math.min(blockSize, Math.max(0, this.source.size - start));
-    const cached = this.cache;
-    if (start < cached.start || start + length > cached.start + cached.data.length) {
-      const windowBytes = blockSize * this.params.windowSize;
-      this.cache = { start, data: await this.source.read(start, Math.max(READ_AHEAD, windowBytes)) };
+  private sendWindow(): void {
+    if (this.refilling || !this.finish) return;
+    clearTimeout(this.timer);
+    if (this.next === 0) {
+      this.send(encodeTftpOack(this.params.acknowledged));
+    } else {
+      const { blockSize } = this.params;
+      const last = Math.min(this.next + this.params.windowSize - 1, this.lastBlock);
+      const start = (this.next - 1) * blockSize;
+      const end = Math.min(this.source.size, last * blockSize);
+      const cache = this.cache;
+      if (start < cache.start || end > cache.start + cache.data.length) {
+        void this.refill(start, end);
+        return;
+      }
+      for (let block = this.next; block <= last; block++) {
+        const offset = (block - 1) * blockSize - cache.start;
+        this.send(encodeTftpData(block, cache.data.subarray(offset, Math.min(offset + blockSize, end - cache.start))));
+      }
     }
-    const offset = start - this.cache.start;
-    return this.cache.data.subarray(offset, offset + length);
+    this.timer = setTimeout(() => {
+      this.onTimeout();
+    }, this.params.timeoutMs);
   }
 
-  private async sendWindow(): Promise<void> {
-    if (this.sending || !this.finish) return;
-    this.sending = true;
+  /**
+   * Reads ahead from `start`, then sends the window. ACKs arriving meanwhile are for blocks sent
+   * before, so they are dropped (see `onAck`).
+   */
+  private async refill(start: number, end: number): Promise<void> {
+    this.refilling = true;
     try {
-      clearTimeout(this.timer);
-      if (this.next === 0) {
-        this.send(encodeTftpOack(this.params.acknowledged));
-      } else {
-        const last = Math.min(this.next + this.params.windowSize - 1, this.lastBlock);
-        for (let block = this.next; block <= last; block++)
-          this.send(encodeTftpData(block, await this.blockData(block)));
-      }
-      this.timer = setTimeout(() => {
-        this.onTimeout();
-      }, this.params.timeoutMs);
+      this.cache = { start, data: await this.source.read(start, Math.max(READ_AHEAD, end - start)) };
     } catch (error) {
       this.end({
         ok: false,
         reason: `reading the file failed: ${(error as Error).message}`,
         retransmits: this.retransmits,
       });
+      return;
     } finally {
-      this.sending = false;
+      this.refilling = false;
     }
-    const pending = this.pendingAck;
-    this.pendingAck = undefined;
-    if (pending !== undefined) this.onAck(pending);
+    this.sendWindow();
   }
 
   private onTimeout(): void {
@@ -160,7 +162,7 @@ export class TftpTransfer {
       return;
     }
     this.retransmits++;
-    void this.sendWindow();
+    this.sendWindow();
   }
 
   private onMessage(message: Buffer, rinfo: { address: string; port: number }): void {
@@ -184,9 +186,8 @@ export class TftpTransfer {
       });
       return;
     }
-    if (packet.opcode !== TftpOpcode.ACK) return;
-    if (this.sending) this.pendingAck = packet.block;
-    else this.onAck(packet.block);
+    if (packet.opcode !== TftpOpcode.ACK || this.refilling) return;
+    this.onAck(packet.block);
   }
 
   private onAck(block: number): void {
@@ -201,6 +202,6 @@ export class TftpTransfer {
     }
     this.next = acked + 1;
     this.retries = 0;
-    void this.sendWindow();
+    this.sendWindow();
   }
 }

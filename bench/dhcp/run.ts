@@ -1,0 +1,141 @@
+// Boot server benchmarks: decoder fuzzing (1,000,000 inputs by default), memory with 10,000 hosts
+// indexed, reply-logic throughput, and TFTP throughput on loopback against tftpd-hpa and atftpd when
+// they are installed. Run: node --expose-gc --import tsx bench/dhcp/run.ts [fuzz-iterations]
+// Writes bench/dhcp/results.md.
+import { writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BareMetalHost } from '../../api/bareMetalHost.js';
+import { decodeDhcpPacket } from '../../dhcp/decodeDhcpPacket.js';
+import { encodeDhcpPacket } from '../../dhcp/encodeDhcpPacket.js';
+import { handleDhcpPacket } from '../../dhcp/handleDhcpPacket.js';
+import { HostIndex } from '../../dhcp/hostIndex.js';
+import { dhcpCorpus, fuzzDecoders } from './decoderFuzz.js';
+import { measureTftpThroughput, type TftpFigure } from './tftpThroughput.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function heapMiB(): number {
+  gc?.();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+}
+
+function macOf(i: number): string {
+  return ['aa', 'bb', ...[(i >> 16) & 0xff, (i >> 8) & 0xff, i & 0xff, 1].map((b) => b.toString(16).padStart(2, '0'))]
+    .slice(0, 6)
+    .join(':');
+}
+
+function hostIndexWith(count: number): HostIndex {
+  const index = new HostIndex();
+  for (let i = 0; i < count; i++) {
+    index.updateFromBareMetalHost(
+      BareMetalHost.parse({
+        apiVersion: 'metal3.io/v1alpha1',
+        kind: 'BareMetalHost',
+        metadata: {
+          name: `server-${i}`,
+          namespace: 'metal3-system',
+          annotations: {
+            'metal3.vcluster.com/ip-address': `10.${(i >> 8) & 0xff}.${i & 0xff}.10/8`,
+            'metal3.vcluster.com/dns-servers': '10.0.0.53',
+          },
+        },
+        spec: { bootMACAddress: macOf(i) },
+        status: { provisioning: { state: 'available' } },
+      }),
+    );
+  }
+  return index;
+}
+
+function fuzzRun(iterations: number): string {
+  const checkpoints: number[] = [heapMiB()];
+  const started = Date.now();
+  let failures: string[] = [];
+  let replies = 0;
+  let repliesToRandom = 0;
+  const slice = Math.ceil(iterations / 10);
+  for (let done = 0, round = 0; done < iterations; done += slice, round++) {
+    const report = fuzzDecoders(1000 + round, Math.min(slice, iterations - done));
+    failures = failures.concat(report.failures);
+    replies += report.dhcp.replies;
+    repliesToRandom += report.dhcp.repliesToRandom;
+    checkpoints.push(heapMiB());
+  }
+  const seconds = (Date.now() - started) / 1000;
+  return [
+    `- inputs: ${2 * iterations} (${iterations} DHCP + ${iterations} TFTP, half random, half mutated real packets) in ${seconds.toFixed(1)} s`,
+    `- exceptions or undecodable replies: ${failures.length}; replies to random input: ${repliesToRandom}; replies to mutated known-host packets: ${replies}`,
+    `- heap after GC at each tenth (MiB): ${checkpoints.map((m) => m.toFixed(1)).join(', ')}`,
+  ].join('\n');
+}
+
+function replyThroughput(index: HostIndex): string {
+  const discover = dhcpCorpus()[0] ?? Buffer.alloc(0);
+  const settings = {
+    serverIp: '10.0.0.2',
+    serverPort: 67,
+    clientPort: 68,
+    leaseSeconds: 3600,
+    tftpEnabled: true,
+    httpBaseUrl: 'http://10.0.0.2:8080',
+    bootFiles: new Set(['snponly.efi']),
+  };
+  const packets = Array.from({ length: 1000 }, (_, i) => {
+    const copy = Buffer.from(discover);
+    Buffer.from(macOf(i).replace(/:/g, ''), 'hex').copy(copy, 28);
+    return copy;
+  });
+  const rounds = 200;
+  const started = process.hrtime.bigint();
+  for (let r = 0; r < rounds; r++) {
+    for (const packet of packets) {
+      const decoded = decodeDhcpPacket(packet);
+      if (!decoded.ok) throw decoded.error;
+      const outcome = handleDhcpPacket(decoded.packet, index, settings);
+      if (outcome.kind !== 'reply') throw new Error('expected a reply');
+      encodeDhcpPacket(outcome.packet, outcome.maxLength);
+    }
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return `- decode + decide + encode of a PXE DISCOVER for 1,000 known hosts: ${Math.round((rounds * packets.length) / seconds).toLocaleString('en')} packets/s (one core, no sockets)`;
+}
+
+function tftpTable(figures: TftpFigure[]): string {
+  return [
+    '| server | options | 64 MiB in | throughput |',
+    '|---|---|---|---|',
+    ...figures.map(
+      (f) =>
+        `| ${f.server} | ${f.options} | ${f.seconds === undefined ? (f.note ?? 'n/a') : `${f.seconds.toFixed(2)} s`} | ${f.seconds === undefined ? '' : `${(64 / f.seconds).toFixed(1)} MiB/s`} |`,
+    ),
+  ].join('\n');
+}
+
+const iterations = Number(process.argv[2] ?? 500_000);
+const before = heapMiB();
+const index = hostIndexWith(10_000);
+const indexed = heapMiB() - before;
+const sections = [
+  '# Boot server benchmarks',
+  '',
+  `Machine: ${cpus().length} CPUs (nproc), ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory; Node ${process.version}; load average at start ${(await import('node:os')).loadavg()[0]?.toFixed(1)}. The machine is shared, so absolute figures vary between runs.`,
+  '',
+  '## Host index',
+  `- 10,000 BareMetalHosts indexed: ${indexed.toFixed(1)} MiB of heap (${((indexed * 2 ** 20) / 10_000).toFixed(0)} bytes per host)`,
+  '',
+  '## DHCP reply logic',
+  replyThroughput(index),
+  '',
+  '## Decoder fuzzing',
+  fuzzRun(iterations),
+  '',
+  '## TFTP throughput (loopback, atftp client, one 64 MiB file)',
+  tftpTable(await measureTftpThroughput()),
+  '',
+];
+await writeFile(path.join(here, 'results.md'), sections.join('\n'));
+process.stdout.write(`${sections.join('\n')}\n`);
