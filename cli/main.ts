@@ -2,6 +2,8 @@
 import { Command } from 'commander';
 import { registerBootServerCommand } from './bootServerCommand.js';
 import { registerDevstackCommand } from './devstackCommand.js';
+import { registerRenderCommand } from './renderCommand.js';
+import { registerIpamCommand } from './ipamCommand.js';
 import { registerSimCommand } from './simCommand.js';
 import { registerValidateCommand } from './validateCommand.js';
 
@@ -13,6 +15,8 @@ const program = new Command('metal3-provider')
 
 registerBootServerCommand(program);
 registerDevstackCommand(program);
+registerRenderCommand(program);
+registerIpamCommand(program);
 registerSimCommand(program);
 registerValidateCommand(program);
 

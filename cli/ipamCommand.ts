@@ -1,0 +1,141 @@
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import type { Command } from 'commander';
+import { inventory, type AllocationRecord, type PoolInventory } from '../ipam/inventory.js';
+import { IP_ADDRESS_ANNOTATION } from '../ipam/lease.js';
+import { createBareMetalHostApi } from '../k8s/bareMetalHosts.js';
+import { createIpAllocationApi, POOL_LABEL } from '../k8s/ipAllocations.js';
+import { loadKubeConfig } from '../k8s/kubeClient.js';
+import { machineWorkflowId } from '../workflows/machineContract.js';
+
+type MachineState = 'present' | 'gone' | 'unknown';
+
+interface ListOptions {
+  pool?: string;
+  namespace?: string;
+  kubeconfig?: string;
+  machineCheck: boolean;
+  json?: boolean;
+}
+
+const DESCRIBE_CONCURRENCY = 16;
+
+function machineId(machine: AllocationRecord['machine']): string {
+  return `${machine.namespace}/${machine.name}`;
+}
+
+/**
+ * A Machine exists while its lifecycle workflow runs; a closed or absent workflow means the Machine is
+ * gone and its address can be reclaimed. Without a reachable Temporal server every state is unknown.
+ */
+async function machineStates(machines: AllocationRecord['machine'][]): Promise<Map<string, MachineState>> {
+  const states = new Map<string, MachineState>();
+  let connection: Connection;
+  const config = loadClientConnectConfig();
+  try {
+    connection = await Connection.connect(config.connectionOptions);
+  } catch (err) {
+    process.stderr.write(
+      `cannot reach Temporal to check Machines (${err instanceof Error ? err.message : String(err)}); ` +
+        'set TEMPORAL_ADDRESS or a profile, or pass --no-machine-check\n',
+    );
+    for (const machine of machines) states.set(machineId(machine), 'unknown');
+    return states;
+  }
+  try {
+    const client = new Client({ connection, namespace: config.namespace ?? 'default' });
+    const unique = [...new Map(machines.map((m) => [machineId(m), m])).values()];
+    for (let i = 0; i < unique.length; i += DESCRIBE_CONCURRENCY) {
+      await Promise.all(
+        unique.slice(i, i + DESCRIBE_CONCURRENCY).map(async (machine) => {
+          states.set(machineId(machine), await machineState(client, machine));
+        }),
+      );
+    }
+  } finally {
+    await connection.close();
+  }
+  return states;
+}
+
+async function machineState(client: Client, machine: AllocationRecord['machine']): Promise<MachineState> {
+  try {
+    const description = await client.workflow.getHandle(machineWorkflowId(machine)).describe();
+    return description.status.name === 'RUNNING' ? 'present' : 'gone';
+  } catch (err) {
+    return err instanceof WorkflowNotFoundError ? 'gone' : 'unknown';
+  }
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows.reduce<number[]>((w, row) => row.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), []);
+  return rows.map((row) =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+function render(pools: PoolInventory[], states: Map<string, MachineState> | undefined): string {
+  if (pools.length === 0) return 'no allocations\n';
+  const lines: string[] = [];
+  for (const pool of pools) {
+    const size =
+      pool.size === undefined
+        ? 'size unknown (its network properties no longer build a pool)'
+        : `${pool.free} free of ${pool.size}`;
+    const onHosts =
+      pool.onHostsOnly.length > 0 ? `, ${pool.onHostsOnly.length} on hosts only (${pool.onHostsOnly.join(', ')})` : '';
+    lines.push(`${pool.id}  ${pool.description ?? ''}: ${pool.allocated} allocated${onHosts}, ${size}`);
+    const rows = pool.allocations.map((a) => {
+      const state = states?.get(machineId(a.machine));
+      const flag = state === 'gone' ? 'MACHINE GONE' : state === 'unknown' ? 'machine state unknown' : '';
+      return ['  ' + a.address, machineId(a.machine), a.host ?? '-', a.name, flag];
+    });
+    lines.push(...table([['  ADDRESS', 'MACHINE', 'HOST', 'ALLOCATION', ''], ...rows]), '');
+  }
+  return lines.join('\n');
+}
+
+function json(pools: PoolInventory[], states: Map<string, MachineState> | undefined): string {
+  const out = pools.map((pool) => ({
+    ...pool,
+    size: pool.size?.toString(),
+    free: pool.free?.toString(),
+    allocations: pool.allocations.map((a) => ({ ...a, machineState: states?.get(machineId(a.machine)) })),
+  }));
+  return `${JSON.stringify(out, null, 2)}\n`;
+}
+
+/** `metal3-provider ipam list [--pool ID]`: pools, used/free counts, allocations and their Machines. */
+export function registerIpamCommand(program: Command): void {
+  const ipam = program.command('ipam').description('IP address management: pools and address allocations');
+  ipam
+    .command('list')
+    .description(
+      'show pools with used and free counts, and each allocation with its Machine; flag Machines that are gone',
+    )
+    .option('--pool <id>', 'only this pool (the id shown by this command, e.g. pool-3fa9c1d2e4)')
+    .option('-n, --namespace <namespace>', "namespace of the BareMetalHosts (default: the kubeconfig context's)")
+    .option('--kubeconfig <file>', 'kubeconfig of the Control Plane Cluster (default: KUBECONFIG or ~/.kube/config)')
+    .option('--no-machine-check', 'do not ask Temporal whether each Machine still exists')
+    .option('--json', 'print JSON instead of a table')
+    .action(async (options: ListOptions) => {
+      const kubeConfig = loadKubeConfig(options.kubeconfig);
+      const namespace =
+        options.namespace ?? kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ?? 'default';
+      const [objects, hosts] = await Promise.all([
+        createIpAllocationApi(kubeConfig, namespace).list(options.pool ? { [POOL_LABEL]: options.pool } : {}),
+        createBareMetalHostApi(kubeConfig, namespace).list(),
+      ]);
+      const records: AllocationRecord[] = objects.map((o) => ({ name: o.metadata.name, ...o.spec }));
+      const hostAddresses = hosts.items.flatMap((h) => {
+        const value = h.metadata.annotations?.[IP_ADDRESS_ANNOTATION];
+        return value ? [value.split('/')[0] ?? value] : [];
+      });
+      const pools = inventory(records, hostAddresses);
+      const states = options.machineCheck ? await machineStates(records.map((r) => r.machine)) : undefined;
+      process.stdout.write(options.json ? json(pools, states) : render(pools, states));
+    });
+}
