@@ -62,11 +62,9 @@ export function nextState(host: BareMetalHost, now: Date, config: SimConfig): Si
 
   switch (state) {
     case '':
-      return host.spec.bmc
-        ? write({ state: 'registering', operationalStatus: 'OK' })
-        : write({ state: 'unmanaged', operationalStatus: 'discovered' });
+      return host.spec.bmc ? register(write) : write({ state: 'unmanaged', operationalStatus: 'discovered' });
     case 'unmanaged':
-      return host.spec.bmc ? write({ state: 'registering', operationalStatus: 'OK' }) : {};
+      return host.spec.bmc ? register(write) : {};
     case 'registering':
       return after('registering', () => write({ state: 'inspecting', errorCount: 0 }));
     case 'inspecting':
@@ -110,6 +108,11 @@ export function nextState(host: BareMetalHost, now: Date, config: SimConfig): Si
     default:
       return {};
   }
+}
+
+/** Registration reads the power state from the BMC; simulated machines start switched off. */
+function register(write: (changes: Partial<BmhStatus> & { state?: string }) => SimTransition): SimTransition {
+  return write({ state: 'registering', operationalStatus: 'OK', poweredOn: false, errorCount: 0, errorMessage: '' });
 }
 
 function provisioningOutcome(status: BmhStatus, settings: HostSettings, now: Date): SimTransition {
