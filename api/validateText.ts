@@ -1,7 +1,6 @@
 import { formatIssue, type ConfigIssue } from './issues.js';
 import { loadYamlDocuments, type LoadedDocument } from './yaml/loadDocuments.js';
 import { validateDocument, type ValidatedDocument } from './validateDocument.js';
-import { NodeTypeSelectionError, selectNodeType } from './resolve/nodeType.js';
 
 /** A problem located in a file: `file:line: path: message`. */
 export interface LocatedProblem {
@@ -40,28 +39,4 @@ export function validateYamlText(text: string, file: string): TextReport {
     else problems.push(...result.issues.map((issue) => ({ file, line: source.lineOf(issue.path), issue })));
   }
   return { problems, documents };
-}
-
-/**
- * Checks between documents validated together: a NodeClaim whose NodeProvider is among them must
- * name one of its node types.
- */
-export function crossDocumentProblems(documents: readonly LocatedDocument[]): LocatedProblem[] {
-  const providers = new Map(
-    documents.flatMap((d) =>
-      d.document.kind === 'NodeProvider' ? [[d.document.value.metadata.name, d.document.value]] : [],
-    ),
-  );
-  return documents.flatMap(({ file, source, document }) => {
-    if (document.kind !== 'NodeClaim') return [];
-    const provider = providers.get(document.value.spec.providerRef);
-    if (!provider) return [];
-    try {
-      selectNodeType(provider, document.value);
-      return [];
-    } catch (error) {
-      if (!(error instanceof NodeTypeSelectionError)) throw error;
-      return [{ file, line: source.lineOf(error.issue.path), issue: error.issue }];
-    }
-  });
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { crossDocumentProblems, formatProblem, validateYamlText, type LocatedDocument } from '../api/validateText.js';
+import { crossDocumentProblems } from '../api/crossDocument.js';
+import { formatProblem, validateYamlText, type LocatedDocument } from '../api/validateText.js';
 
 async function readText(file: string): Promise<string | Error> {
   try {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { didYouMean } from '../suggest.js';
 import { LOCATION_NAMES, isReservedKey, propertyKeys, propertySpec, type PropertyLocation } from './catalogue.js';
 import { PropertyValueError } from './values.js';
+import { networkConsistencyProblems } from './networkConsistency.js';
 
 export interface PropertyProblem {
   readonly key: string;
@@ -72,8 +73,9 @@ export function duplicateMessage(key: string): string {
 /** A string map of properties whose entries are checked against the catalogue for `location`. */
 export function propertyMap(location: PropertyLocation, unknownKeys: UnknownKeys = 'reject') {
   return z.record(z.string(), z.string()).superRefine((map, ctx) => {
-    for (const { key, message } of propertyMapProblems(map, location, unknownKeys)) {
-      ctx.addIssue({ code: 'custom', path: [key], message });
-    }
+    const problems = propertyMapProblems(map, location, unknownKeys);
+    // Between keys only once each value is right on its own; otherwise one mistake is reported twice.
+    if (problems.length === 0) problems.push(...networkConsistencyProblems(map));
+    for (const { key, message } of problems) ctx.addIssue({ code: 'custom', path: [key], message });
   });
 }

@@ -4,8 +4,8 @@ import type { NodeType } from '../nodeProvider.js';
 import { ConfigValidationError, type ConfigIssue } from '../issues.js';
 import { PropertyKeys } from '../properties/keys.js';
 import { duplicateMessage, duplicatedKeys } from '../properties/validateProperties.js';
-import { networkConsistencyProblems } from './networkConsistency.js';
-import type { EffectiveProperties, EffectiveProperty, PropertyOrigin } from './origin.js';
+import { networkConsistencyProblems } from '../properties/networkConsistency.js';
+import { describeOrigin, type EffectiveProperties, type EffectiveProperty, type PropertyOrigin } from './origin.js';
 
 export function nodeClaimName(claim: NodeClaim): string {
   const { namespace, name } = claim.metadata;
@@ -82,12 +82,16 @@ export function resolveEffectiveProperties(input: EffectivePropertiesInput): Eff
     layers.push([environment.spec.properties, { kind: 'nodeEnvironment', name: environment.metadata.name }]);
   }
   const effective = merge(layers);
-  const problems = networkConsistencyProblems(effective);
-  if (problems.length > 0)
+  const problems = networkConsistencyProblems(propertyValues(effective), (key) => {
+    const origin = effective[key]?.origin;
+    return origin ? ` (from ${describeOrigin(origin)})` : '';
+  });
+  if (problems.length > 0) {
     throw new ConfigValidationError(
       subject,
-      problems.map((message) => ({ path: [], message })),
+      problems.map(({ message }) => ({ path: [], message })),
     );
+  }
   return effective;
 }
 

@@ -53,7 +53,12 @@ export function resolveImage(effective: EffectiveProperties, osImage: OSImage | 
     );
   }
   const result = readImageProperties(values);
-  if (!result.ok) throw imageError(result.problems.map((p) => p.message).join('; '));
+  if (!result.ok) {
+    const problems = result.problems.map((p) => p.message).join('; ');
+    throw imageError(
+      `${problems}; set it on the node type or NodeClaim, or name an OSImage with ${PropertyKeys.osImage}`,
+    );
+  }
   return { ...result.image, source: { kind: 'properties' } };
 }
 

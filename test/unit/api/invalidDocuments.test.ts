@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { formatIssue } from '../../../api/issues.js';
-import { crossDocumentProblems, validateYamlText } from '../../../api/validateText.js';
+import { crossDocumentProblems } from '../../../api/crossDocument.js';
+import { validateYamlText } from '../../../api/validateText.js';
 
 const invalidDir = fileURLToPath(new URL('../../fixtures/api/invalid/', import.meta.url));
 
@@ -154,6 +155,12 @@ const CASES: [file: string, expected: string[]][] = [
     ],
   ],
   [
+    'nodeclaim-environment-range-outside-cidr.yaml',
+    [
+      '32: spec: range "10.0.0.250-10.0.1.5" of metal3.vcluster.com/network-ip-range (from NodeEnvironment "dc1") is not inside the hosts of metal3.vcluster.com/network-cidr "10.0.0.1/24" (from node type "compute-node" properties)',
+    ],
+  ],
+  [
     'nodeclaim-no-node-type.yaml',
     ['6: spec: names no node type; set typeRef, nodeTypeSelector or the property vcluster.com/node-type'],
   ],
@@ -174,7 +181,20 @@ const CASES: [file: string, expected: string[]][] = [
     'nodeclaim-unknown-type.yaml',
     ['26: spec.typeRef: NodeProvider "metal3-provider" has no node type "compute-nodes"; did you mean "compute-node"?'],
   ],
+  [
+    'nodeclaim-without-image.yaml',
+    [
+      '22: spec: metal3.vcluster.com/image-url is not set; set it on the node type or NodeClaim, or name an OSImage with vcluster.com/os-image',
+    ],
+  ],
   ['nodeenvironment-no-properties.yaml', ['5: spec.properties: is required']],
+  [
+    'nodeenvironment-range-outside-cidr.yaml',
+    [
+      '8: spec.properties["metal3.vcluster.com/network-ip-range"]: range "10.0.0.1-10.0.0.10" of metal3.vcluster.com/network-ip-range contains the gateway of metal3.vcluster.com/network-cidr "10.0.0.1/24"',
+      '8: spec.properties["metal3.vcluster.com/network-ip-range"]: range "10.0.1.20-10.0.1.30" of metal3.vcluster.com/network-ip-range is not inside the hosts of metal3.vcluster.com/network-cidr "10.0.0.1/24"',
+    ],
+  ],
   [
     'nodeenvironment-server-name.yaml',
     [

@@ -1,0 +1,61 @@
+import { ConfigValidationError, type ConfigIssue } from './issues.js';
+import type { NodeClaim } from './nodeClaim.js';
+import type { NodeEnvironment } from './nodeEnvironment.js';
+import type { NodeProvider } from './nodeProvider.js';
+import type { OSImage } from './osImage.js';
+import { resolveEffectiveProperties, selectEnvironmentName } from './resolve/effectiveProperties.js';
+import { NodeTypeSelectionError, selectNodeType } from './resolve/nodeType.js';
+import { osImageName, resolveImage } from './resolve/sources.js';
+import type { LocatedDocument, LocatedProblem } from './validateText.js';
+
+interface Catalogue {
+  readonly providers: ReadonlyMap<string, NodeProvider>;
+  readonly environments: ReadonlyMap<string, NodeEnvironment>;
+  readonly osImages: ReadonlyMap<string, OSImage>;
+}
+
+function catalogue(documents: readonly LocatedDocument[]): Catalogue {
+  const providers = new Map<string, NodeProvider>();
+  const environments = new Map<string, NodeEnvironment>();
+  const osImages = new Map<string, OSImage>();
+  for (const { document } of documents) {
+    if (document.kind === 'NodeProvider') providers.set(document.value.metadata.name, document.value);
+    if (document.kind === 'NodeEnvironment') environments.set(document.value.metadata.name, document.value);
+    if (document.kind === 'OSImage') osImages.set(document.value.metadata.name, document.value);
+  }
+  return { providers, environments, osImages };
+}
+
+/**
+ * Resolves a NodeClaim the way provisioning will, as far as the documents at hand allow: a referenced
+ * NodeEnvironment or OSImage that is not among them may exist in the cluster, so it is not an error.
+ */
+function claimProblems(claim: NodeClaim, known: Catalogue): ConfigIssue[] {
+  const provider = known.providers.get(claim.spec.providerRef);
+  if (!provider) return [];
+  try {
+    const nodeType = selectNodeType(provider, claim);
+    const environmentName = selectEnvironmentName(nodeType, claim);
+    const environment = environmentName === undefined ? undefined : known.environments.get(environmentName);
+    if (environmentName !== undefined && !environment) return [];
+    const effective = resolveEffectiveProperties({ nodeType, nodeClaim: claim, environment });
+    const imageName = osImageName(effective);
+    const osImage = imageName === undefined ? undefined : known.osImages.get(imageName);
+    if (imageName === undefined || osImage) resolveImage(effective, osImage);
+    return [];
+  } catch (error) {
+    if (error instanceof NodeTypeSelectionError) return [error.issue];
+    if (error instanceof ConfigValidationError) return error.issues.map(({ message }) => ({ path: ['spec'], message }));
+    throw error;
+  }
+}
+
+/** Checks between documents validated together: each NodeClaim against its NodeProvider, environment and image. */
+export function crossDocumentProblems(documents: readonly LocatedDocument[]): LocatedProblem[] {
+  const known = catalogue(documents);
+  return documents.flatMap(({ file, source, document }) =>
+    document.kind === 'NodeClaim'
+      ? claimProblems(document.value, known).map((issue) => ({ file, line: source.lineOf(issue.path), issue }))
+      : [],
+  );
+}
