@@ -83,7 +83,15 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([dhcp.close(), tftp.close(), new Promise((resolve) => relay.close(() => resolve(undefined)))]);
+  await Promise.all([
+    dhcp.close(),
+    tftp.close(),
+    new Promise((resolve) =>
+      relay.close(() => {
+        resolve(undefined);
+      }),
+    ),
+  ]);
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -136,7 +144,9 @@ describe('TFTP transfers', () => {
       const [second] = (await nextMessage(client, 2000)) ?? [];
       client.send(encodeTftpAck(2), port, '127.0.0.1');
       const [third] = (await nextMessage(client, 2000)) ?? [];
-      await new Promise((resolve) => client.send(encodeTftpAck(3), port, '127.0.0.1', resolve));
+      await new Promise((resolve) => {
+        client.send(encodeTftpAck(3), port, '127.0.0.1', resolve);
+      });
       const sizes = [second, third].map((data) => {
         const packet = data && tftpOf(data);
         return packet?.opcode === 3 ? packet.data.length : -1;
