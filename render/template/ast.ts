@@ -1,4 +1,5 @@
 /** AST node types, mirroring Go's text/template/parse/node.go, with Go's String() rendering. */
+import type { GoFunc } from './functions.js';
 import { goQuote } from './quote.js';
 
 export interface Tree {
@@ -43,6 +44,9 @@ export interface CommandNode extends Base {
 export interface IdentifierNode extends Base {
   type: 'identifier';
   ident: string;
+  /** Resolved on first execution (the function table is fixed), then reused. */
+  fn?: GoFunc;
+  builtin?: boolean;
 }
 export interface VariableNode extends Base {
   type: 'variable';

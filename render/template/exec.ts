@@ -172,7 +172,7 @@ export class State {
       }
     } finally {
       this.dotIface = savedIface;
-      this.vars.length = mark;
+      truncate(this.vars, mark);
     }
   }
 
@@ -209,7 +209,7 @@ export class State {
         } catch (e) {
           if (e !== CONTINUE) throw e;
         } finally {
-          this.vars.length = mark2;
+          truncate(this.vars, mark2);
         }
       };
       let ran = false;
@@ -259,7 +259,7 @@ export class State {
       }
     } finally {
       this.dotIface = savedIface;
-      this.vars.length = mark;
+      truncate(this.vars, mark);
     }
   }
 
@@ -413,9 +413,14 @@ export class State {
   private evalFunction(dot: unknown, node: IdentifierNode, cmd: Node, args: Node[] | null, final: Final): unknown {
     this.node = node;
     const name = node.ident;
-    const fn = this.ctx.funcs[name];
-    if (fn === undefined) this.errorf(`${goQuote(name)} is not a defined function`);
-    return this.evalCall(dot, fn, this.ctx.builtinNames.has(name), cmd, name, args, final);
+    let fn = node.fn;
+    if (fn === undefined) {
+      fn = Object.prototype.hasOwnProperty.call(this.ctx.funcs, name) ? this.ctx.funcs[name] : undefined;
+      if (fn === undefined) this.errorf(`${goQuote(name)} is not a defined function`);
+      node.fn = fn;
+      node.builtin = this.ctx.builtinNames.has(name);
+    }
+    return this.evalCall(dot, fn, node.builtin === true, cmd, name, args, final);
   }
 
   private evalCall(
@@ -559,6 +564,11 @@ export class State {
     }
     this.write(typeof v === 'string' ? v : formatValue(v));
   }
+}
+
+/** Drops variables pushed after `mark` (faster than assigning `length`). */
+function truncate(vars: Variable[], mark: number): void {
+  while (vars.length > mark) vars.pop();
 }
 
 function canBeNil(typ: ParamType): boolean {

@@ -173,7 +173,10 @@ export function compareGoStrings(a: string, b: string): number {
 /** Map lookup; returns undefined when the key is absent. */
 export function mapGet(m: object, key: string): unknown {
   if (m instanceof Map) return (m as Map<string, unknown>).get(key);
-  return Object.prototype.hasOwnProperty.call(m, key) ? (m as Record<string, unknown>)[key] : undefined;
+  const v = (m as Record<string, unknown>)[key];
+  // Fast path: a value that cannot be inherited (Object.prototype's members are functions, bar __proto__).
+  if (v !== undefined && typeof v !== 'function' && key !== '__proto__') return v;
+  return Object.prototype.hasOwnProperty.call(m, key) ? v : undefined;
 }
 
 export function mapHas(m: object, key: string): boolean {
