@@ -1,0 +1,227 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import type { BareMetalHost } from '../api/bareMetalHost.js';
+import { ConfigValidationError } from '../api/issues.js';
+import type { NodeClaim } from '../api/nodeClaim.js';
+import { PropertyKeys } from '../api/properties/keys.js';
+import { PropertyValueError, type SecretReference } from '../api/properties/values.js';
+import { resolveEffectiveProperties, selectEnvironmentName } from '../api/resolve/effectiveProperties.js';
+import { NodeTypeSelectionError, selectNodeType } from '../api/resolve/nodeType.js';
+import type { EffectiveProperties } from '../api/resolve/origin.js';
+import { resolveNetworkDataSource, resolveUserDataSource } from '../api/resolve/sources.js';
+import type { Secret } from '../api/templateSecret.js';
+import { formatProblem, validateYamlText, type LocatedDocument } from '../api/validateText.js';
+import type { ValidatedDocument } from '../api/validateDocument.js';
+import { PoolConfigError } from '../ipam/errors.js';
+import type { Lease } from '../ipam/lease.js';
+import { MachineDataError } from '../render/errors.js';
+import { renderMachineData, type MachineData } from '../render/machineData.js';
+import { LeaseInputError, firstPoolLease, leaseFromAddress } from '../render/previewLease.js';
+import { formatSecretReference } from '../render/propertyDocument.js';
+import { readTemplateSecret } from '../render/templateSecretText.js';
+import { selectSshKeys } from '../render/templateValues.js';
+
+interface RenderOptions {
+  claim: string;
+  provider?: string;
+  host?: string;
+  environment?: string[];
+  osImage?: string[];
+  sshKey?: string[];
+  templateSecret?: string[];
+  address?: string;
+  gateway?: string;
+  registrationCommand?: string[];
+}
+
+/** Input the command cannot work with: a file, a missing document, a flag. */
+class RenderInputError extends Error {}
+
+type Kind = ValidatedDocument['kind'];
+type Of<K extends Kind> = Extract<ValidatedDocument, { kind: K }>['value'];
+
+/** Every document of every file, validated; all problems of all files are reported at once. */
+async function loadDocuments(files: readonly string[]): Promise<LocatedDocument[]> {
+  const problems: string[] = [];
+  const documents: LocatedDocument[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      problems.push(`${file}: cannot read: ${code === 'ENOENT' ? 'no such file' : String(error)}`);
+      continue;
+    }
+    const report = validateYamlText(text, file);
+    problems.push(...report.problems.map(formatProblem));
+    documents.push(...report.documents);
+  }
+  if (problems.length > 0) throw new RenderInputError(problems.join('\n'));
+  return documents;
+}
+
+function ofKind<K extends Kind>(documents: readonly LocatedDocument[], kind: K): Of<K>[] {
+  return documents.flatMap(({ document }) => (document.kind === kind ? [document.value as Of<K>] : []));
+}
+
+function theClaim(documents: readonly LocatedDocument[], file: string): NodeClaim {
+  const claims = ofKind(
+    documents.filter((d) => d.file === file),
+    'NodeClaim',
+  );
+  const [claim, ...others] = claims;
+  if (claim === undefined || others.length > 0) {
+    throw new RenderInputError(`${file}: must hold exactly one NodeClaim; it holds ${claims.length}`);
+  }
+  return claim;
+}
+
+/** The host named by metal3.vcluster.com/server-name, else the first one given. */
+function theHost(documents: readonly LocatedDocument[], effective: EffectiveProperties): BareMetalHost | undefined {
+  const hosts = ofKind(documents, 'BareMetalHost');
+  const pinned = effective[PropertyKeys.serverName]?.value;
+  if (pinned === undefined) return hosts[0];
+  const host = hosts.find((h) => h.metadata.name === pinned);
+  if (host === undefined && hosts.length > 0) {
+    throw new RenderInputError(`${PropertyKeys.serverName} pins BareMetalHost "${pinned}", which no --host file holds`);
+  }
+  return host;
+}
+
+function findSecret(documents: readonly LocatedDocument[], reference: SecretReference): Secret | undefined {
+  return ofKind(documents, 'Secret').find(
+    ({ metadata }) =>
+      metadata.name === reference.name &&
+      (reference.namespace === undefined || metadata.namespace === reference.namespace),
+  );
+}
+
+function templateFromSecret(
+  documents: readonly LocatedDocument[],
+  reference: SecretReference,
+  property: string,
+): string {
+  const secret = findSecret(documents, reference);
+  if (secret === undefined) {
+    const name = formatSecretReference(reference);
+    throw new RenderInputError(
+      `${property} names the template Secret "${name}", which none of the files holds; pass it with --template-secret`,
+    );
+  }
+  return readTemplateSecret(secret, property);
+}
+
+/** --address/--gateway, else the pool's first address, so templates see an AllocatedIP as Machines will. */
+function previewLease(options: RenderOptions, effective: EffectiveProperties): Lease | undefined {
+  if (options.address !== undefined) return leaseFromAddress(options.address, options.gateway, effective);
+  if (options.gateway !== undefined) throw new RenderInputError('--gateway needs --address');
+  const lease = firstPoolLease(effective);
+  if (lease) {
+    process.stderr.write(
+      `note: without --address, using ${lease.address}/${lease.prefix}, the first address of the pool\n`,
+    );
+  }
+  return lease;
+}
+
+async function render(options: RenderOptions): Promise<MachineData> {
+  const files = [
+    options.claim,
+    ...[options.provider, options.host].filter((file) => file !== undefined),
+    ...(options.environment ?? []),
+    ...(options.osImage ?? []),
+    ...(options.sshKey ?? []),
+    ...(options.templateSecret ?? []),
+  ];
+  const documents = await loadDocuments([...new Set(files)]);
+  const claim = theClaim(documents, options.claim);
+  const provider = ofKind(documents, 'NodeProvider').find((p) => p.metadata.name === claim.spec.providerRef);
+  if (provider === undefined) {
+    throw new RenderInputError(
+      `NodeClaim "${claim.metadata.name}" names NodeProvider "${claim.spec.providerRef}", which none of the files holds; pass it with --provider`,
+    );
+  }
+  const nodeType = selectNodeType(provider, claim);
+  const environmentName = selectEnvironmentName(nodeType, claim);
+  const environment = ofKind(documents, 'NodeEnvironment').find((e) => e.metadata.name === environmentName);
+  const effective = resolveEffectiveProperties({ nodeType, nodeClaim: claim, ...(environment && { environment }) });
+  const userDataSource = resolveUserDataSource(effective);
+  const networkDataSource = resolveNetworkDataSource(effective);
+  return renderMachineData({
+    claim,
+    effective,
+    sshKeys: selectSshKeys(effective, ofKind(documents, 'SSHKey')),
+    bareMetalHost: theHost(documents, effective),
+    lease: previewLease(options, effective),
+    templates: {
+      ...(userDataSource.kind === 'templateSecret' && {
+        userDataTemplateSecret: templateFromSecret(
+          documents,
+          userDataSource.secret,
+          PropertyKeys.userDataTemplateSecret,
+        ),
+      }),
+      ...(networkDataSource.kind === 'templateSecret' && {
+        networkDataTemplateSecret: templateFromSecret(
+          documents,
+          networkDataSource.secret,
+          PropertyKeys.networkDataTemplateSecret,
+        ),
+      }),
+    },
+    registrationCommands: options.registrationCommand ?? [],
+  });
+}
+
+function print(data: MachineData): void {
+  const section = (title: string, text: string) => `==> ${title} <==\n${text}${text.endsWith('\n') ? '' : '\n'}`;
+  process.stdout.write(
+    [
+      section('user data', data.userData),
+      section('network data', data.networkData ?? '(none: the host configures its network by DHCP)'),
+      section('meta data', data.metaData),
+    ].join('\n'),
+  );
+}
+
+/** Errors that describe the input; anything else is a defect and keeps its stack trace. */
+const INPUT_ERRORS = [
+  RenderInputError,
+  ConfigValidationError,
+  NodeTypeSelectionError,
+  MachineDataError,
+  PropertyValueError,
+  PoolConfigError,
+  LeaseInputError,
+];
+
+/**
+ * `metal3-provider render --claim FILE …`: the user data, network data and meta data a Machine would
+ * get, for debugging templates before anything is provisioned. They may hold secrets, so they go to
+ * standard output only, for the terminal that asked.
+ */
+export function registerRenderCommand(program: Command): void {
+  program
+    .command('render')
+    .description('print the user data, network data and meta data a Machine would get, without provisioning anything')
+    .requiredOption('--claim <file>', 'YAML file with the NodeClaim (it may hold the other documents too)')
+    .option('--provider <file>', 'the NodeProvider; the file may also hold OSImage, SSHKey and other documents')
+    .option('--host <file>', 'the BareMetalHost the Machine would claim')
+    .option('--environment <files...>', 'NodeEnvironment documents')
+    .option('--os-image <files...>', 'OSImage documents')
+    .option('--ssh-key <files...>', 'SSHKey documents that vcluster.com/ssh-keys names')
+    .option('--template-secret <files...>', 'Secrets holding user-data or network-data templates')
+    .option('--address <cidr>', 'allocated address with prefix, e.g. 10.0.0.5/24 (default: first address of the pool)')
+    .option('--gateway <ip>', 'default gateway for --address (default: the network-cidr gateway or first host)')
+    .option('--registration-command <commands...>', 'join commands appended after the user runcmd entries')
+    .action(async (options: RenderOptions) => {
+      try {
+        print(await render(options));
+      } catch (error) {
+        if (!INPUT_ERRORS.some((type) => error instanceof type)) throw error;
+        process.stderr.write(`${(error as Error).message}\n`);
+        process.exitCode = 1;
+      }
+    });
+}
