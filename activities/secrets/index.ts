@@ -28,14 +28,14 @@ export interface DeleteMachineSecretsResult {
 export function createSecretActivities(options: { kubeConfig: KubeConfig; namespace: string }) {
   const secrets = createSecretApi(options.kubeConfig, options.namespace);
   return {
-    async writeMachineSecrets(input: WriteMachineSecretsInput): Promise<MachineSecretNames> {
+    writeMachineSecrets: async (input: WriteMachineSecretsInput): Promise<MachineSecretNames> => {
       try {
         return await writeMachineSecrets(secrets, input);
       } catch (err) {
         throw toActivityFailure(err, 'writing the Machine data Secrets');
       }
     },
-    async deleteMachineSecrets(input: { machine: MachineRef }): Promise<DeleteMachineSecretsResult> {
+    deleteMachineSecrets: async (input: { machine: MachineRef }): Promise<DeleteMachineSecretsResult> => {
       try {
         return await deleteMachineSecrets(secrets, input.machine);
       } catch (err) {
