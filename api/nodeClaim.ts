@@ -13,13 +13,24 @@ export type NodeTypeRequirement = z.infer<typeof NodeTypeRequirement>;
 export const NodeClaimSpec = z
   .strictObject({
     /** The NodeProvider's name. */
-    providerRef: ObjectName,
+    providerRef: ObjectName.describe('Name of the NodeProvider to provision from.'),
     /** The node type's name; or choose one by its properties with nodeTypeSelector. */
-    typeRef: ObjectName.optional(),
-    nodeTypeSelector: z.array(NodeTypeRequirement).min(1).optional(),
-    project: z.string().min(1).optional(),
-    properties: propertyMap('nodeClaim').optional(),
-    environmentRef: z.strictObject({ name: ObjectName }).optional(),
+    typeRef: ObjectName.optional().describe('Name of the node type; or choose one with nodeTypeSelector.'),
+    nodeTypeSelector: z
+      .array(NodeTypeRequirement)
+      .min(1)
+      .optional()
+      .describe('Chooses the first node type whose properties have every listed value.'),
+    project: z.string().min(1).optional().describe('Project the Machine belongs to.'),
+    properties: propertyMap('nodeClaim')
+      .optional()
+      .describe('Provisioning properties; override those of the node type.'),
+    environmentRef: z
+      .strictObject({ name: ObjectName })
+      .optional()
+      .describe(
+        'NodeEnvironment whose properties are merged in, unless vcluster.com/network-environment names another.',
+      ),
   })
   .superRefine((spec, ctx) => {
     if (spec.typeRef !== undefined && spec.nodeTypeSelector !== undefined) {

@@ -9,7 +9,9 @@ export const NodeEnvironment = z.strictObject({
   metadata: ClusterObjectMeta,
   spec: z.strictObject({
     displayName: z.string().optional(),
-    properties: propertyMap('nodeEnvironment'),
+    properties: propertyMap('nodeEnvironment').describe(
+      'Properties merged into the Machines that use this environment.',
+    ),
   }),
 });
 export type NodeEnvironment = z.infer<typeof NodeEnvironment>;

@@ -16,7 +16,10 @@ export const HelmValues = z.string().superRefine((text, ctx) => {
   }
 });
 
-const component = { enabled: z.boolean().optional(), helmValues: HelmValues.optional() };
+const component = {
+  enabled: z.boolean().optional().describe('Deploy the component; when false, an existing deployment is used.'),
+  helmValues: HelmValues.optional().describe('Raw YAML passed as values to the chart.'),
+};
 
 const ChartRepo = z.string().refine((url) => /^(oci|https?):\/\/\S+$/.test(url), {
   error: (issue) => `${JSON.stringify(issue.input)} is not a chart repository; use an oci://, https:// or http:// URL`,
@@ -47,10 +50,12 @@ export const NodeType = z
   .strictObject({
     name: ObjectName,
     displayName: z.string().optional(),
-    resources: Resources.optional(),
-    bareMetalHosts: z.strictObject({ selector: LabelSelector }),
-    properties: propertyMap('nodeType').optional(),
-    annotations: propertyMap('nodeType').optional(),
+    resources: Resources.optional().describe('Least resources a BareMetalHost must have, as Kubernetes quantities.'),
+    bareMetalHosts: z.strictObject({
+      selector: LabelSelector.describe('Labels of the BareMetalHosts this node type may claim.'),
+    }),
+    properties: propertyMap('nodeType').optional().describe('Provisioning properties of Machines of this type.'),
+    annotations: propertyMap('nodeType').optional().describe('Read like properties; a key may not be in both.'),
   })
   .superRefine((nodeType, ctx) => {
     for (const key of duplicatedKeys(nodeType.properties, nodeType.annotations)) {
@@ -75,9 +80,11 @@ export const NodeTypes = z.array(NodeType).superRefine((nodeTypes, ctx) => {
 });
 
 export const Metal3Spec = z.strictObject({
-  clusterRef: z.strictObject({ cluster: z.string().min(1), namespace: NamespaceName }),
-  deploy: Deploy.optional(),
-  nodeTypes: NodeTypes.min(1),
+  clusterRef: z
+    .strictObject({ cluster: z.string().min(1), namespace: NamespaceName })
+    .describe('The Control Plane Cluster and namespace of the Metal3 components and BareMetalHosts.'),
+  deploy: Deploy.optional().describe('Infrastructure the provider installs with Helm.'),
+  nodeTypes: NodeTypes.min(1).describe('The kinds of bare-metal servers offered.'),
 });
 export type Metal3Spec = z.infer<typeof Metal3Spec>;
 

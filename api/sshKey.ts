@@ -9,10 +9,13 @@ export const SSHKey = z.strictObject({
   metadata: ClusterObjectMeta,
   spec: z.strictObject({
     displayName: z.string().optional(),
-    publicKey: z.string().superRefine((key, ctx) => {
-      const problem = sshPublicKeyProblem(key);
-      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-    }),
+    publicKey: z
+      .string()
+      .superRefine((key, ctx) => {
+        const problem = sshPublicKeyProblem(key);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .describe('One OpenSSH public key line, e.g. "ssh-ed25519 AAAA… user@host".'),
   }),
 });
 export type SSHKey = z.infer<typeof SSHKey>;

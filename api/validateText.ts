@@ -40,3 +40,18 @@ export function validateYamlText(text: string, file: string): TextReport {
   }
   return { problems, documents };
 }
+
+/** Thrown by loadYamlConfig: every problem of the text, one `file:line: path: message` per line. */
+export class ConfigFileError extends Error {
+  constructor(readonly problems: readonly LocatedProblem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'ConfigFileError';
+  }
+}
+
+/** The validated documents of a YAML text, for programs that read configuration files. */
+export function loadYamlConfig(text: string, file: string): ValidatedDocument[] {
+  const report = validateYamlText(text, file);
+  if (report.problems.length > 0) throw new ConfigFileError(report.problems);
+  return report.documents.map((d) => d.document);
+}

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { describeValue, type ConfigIssue } from './issues.js';
+import { ConfigValidationError, describeValue, type ConfigIssue } from './issues.js';
 import { didYouMean } from './suggest.js';
 
 /**
@@ -119,4 +119,14 @@ export function validateWith<S extends z.ZodType>(
   if (result.success) return { ok: true, value: result.data };
   const issues = toConfigIssues(result.error, schema).map((i) => ({ ...i, path: [...basePath, ...i.path] }));
   return { ok: false, issues };
+}
+
+/**
+ * Parses an object read at run time (from the apiserver or a file) or throws ConfigValidationError
+ * naming `subject` and every problem, e.g. `parseConfig(NodeProvider, object, 'NodeProvider "p"')`.
+ */
+export function parseConfig<S extends z.ZodType>(schema: S, value: unknown, subject: string): z.infer<S> {
+  const result = validateWith(schema, value);
+  if (!result.ok) throw new ConfigValidationError(subject, result.issues);
+  return result.value;
 }

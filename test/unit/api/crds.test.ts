@@ -51,10 +51,10 @@ describe('CRDs', () => {
     const spec = (
       parse(renderCrd(provider)) as { spec: { versions: { schema: { openAPIV3Schema: StructuralSchema } }[] } }
     ).spec.versions[0]?.schema.openAPIV3Schema.properties?.spec?.properties?.metal3?.properties;
-    expect(spec?.deploy?.properties?.dhcp?.properties?.helmValues).toEqual({ type: 'string' });
+    expect(spec?.deploy?.properties?.dhcp?.properties?.helmValues?.type).toBe('string');
     const nodeType = spec?.nodeTypes?.items?.properties;
-    expect(nodeType?.properties).toEqual({ type: 'object', additionalProperties: { type: 'string' } });
-    expect(nodeType?.annotations).toEqual({ type: 'object', additionalProperties: { type: 'string' } });
+    expect(nodeType?.properties).toMatchObject({ type: 'object', additionalProperties: { type: 'string' } });
+    expect(nodeType?.annotations).toMatchObject({ type: 'object', additionalProperties: { type: 'string' } });
     expect(nodeType?.resources?.additionalProperties).toEqual({ 'x-kubernetes-int-or-string': true });
   });
 });
