@@ -31,7 +31,11 @@ let relay: dgram.Socket;
 function nextMessage(socket: dgram.Socket, timeoutMs: number): Promise<[Buffer, dgram.RemoteInfo] | undefined> {
   return Promise.race([
     once(socket, 'message') as Promise<[Buffer, dgram.RemoteInfo]>,
-    new Promise<undefined>((resolve) => setTimeout(resolve, timeoutMs)),
+    new Promise<undefined>((resolve) => {
+      setTimeout(() => {
+        resolve(undefined);
+      }, timeoutMs);
+    }),
   ]);
 }
 
