@@ -63,9 +63,13 @@ export function hostSettings(host: BareMetalHost, config: SimConfig): HostSettin
     const value = get(key);
     return value === undefined ? fallback : value === 'true';
   };
-  const baseDelay = int('delay-ms', config.defaultDelayMs);
+  // Most specific first: the host's step delay, the host's delay, the config's step delay, its default.
+  const hostDelay = int('delay-ms', -1);
   const delayMs = Object.fromEntries(
-    SIM_STEPS.map((step) => [step, int(`delay-${step}-ms`, config.delaysMs[step] ?? baseDelay)]),
+    SIM_STEPS.map((step) => {
+      const fallback = hostDelay >= 0 ? hostDelay : (config.delaysMs[step] ?? config.defaultDelayMs);
+      return [step, int(`delay-${step}-ms`, fallback)];
+    }),
   ) as Record<SimStep, number>;
   const hang = get('hang') ?? config.faults.hang;
   return {
