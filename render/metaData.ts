@@ -7,7 +7,8 @@ import type { NodeClaim } from '../api/nodeClaim.js';
  * other keys are the names Metal3 (CAPM3) and cloud-init's NoCloud use for the same values, so any
  * reader finds them. The instance id is the NodeClaim's uid (`namespace.name` before it has one):
  * unique per Machine, so cloud-init runs its per-instance steps again on a host that served another
- * Machine before. A flat map of strings, as YAML.
+ * Machine before. A flat map of strings, as YAML 1.1 (which BMO's reader speaks): a name such as `on`
+ * or `yes` is quoted so that it stays a string.
  */
 export function renderMetaData(claim: NodeClaim): string {
   const { name, namespace } = claim.metadata;
@@ -21,5 +22,5 @@ export function renderMetaData(claim: NodeClaim): string {
     local_hostname: name,
     name,
   };
-  return stringify(metaData);
+  return stringify(metaData, { version: '1.1' });
 }

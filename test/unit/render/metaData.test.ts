@@ -24,4 +24,8 @@ describe('renderMetaData', () => {
   it('uses namespace.name as the instance id before the claim has a uid, never a slash', () => {
     expect(parse(renderMetaData(nodeClaim('worker-5')))).toMatchObject({ 'instance-id': 'team-a.worker-5' });
   });
+
+  it('keeps names that YAML 1.1 reads as booleans strings', () => {
+    expect(parse(renderMetaData(nodeClaim('on')), { version: '1.1' })).toMatchObject({ hostname: 'on', name: 'on' });
+  });
 });
