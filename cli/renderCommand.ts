@@ -19,7 +19,7 @@ import { renderMachineData, type MachineData } from '../render/machineData.js';
 import { LeaseInputError, firstPoolLease, leaseFromAddress } from '../render/previewLease.js';
 import { formatSecretReference } from '../render/propertyDocument.js';
 import { readTemplateSecret } from '../render/templateSecretText.js';
-import { selectSshKeys } from '../render/templateValues.js';
+import { selectSshKeys, type TemplateSshKey } from '../render/templateValues.js';
 
 interface RenderOptions {
   claim: string;
@@ -112,6 +112,15 @@ function templateFromSecret(
   return readTemplateSecret(secret, property);
 }
 
+function sshKeysOf(documents: readonly LocatedDocument[], effective: EffectiveProperties): TemplateSshKey[] {
+  try {
+    return selectSshKeys(effective, ofKind(documents, 'SSHKey'));
+  } catch (error) {
+    if (!(error instanceof MachineDataError)) throw error;
+    throw new RenderInputError(`${error.message}; or pass the SSHKey documents with --ssh-key`);
+  }
+}
+
 /** --address/--gateway, else the pool's first address, so templates see an AllocatedIP as Machines will. */
 function previewLease(options: RenderOptions, effective: EffectiveProperties): Lease | undefined {
   if (options.address !== undefined) return leaseFromAddress(options.address, options.gateway, effective);
@@ -145,13 +154,18 @@ async function render(options: RenderOptions): Promise<MachineData> {
   const nodeType = selectNodeType(provider, claim);
   const environmentName = selectEnvironmentName(nodeType, claim);
   const environment = ofKind(documents, 'NodeEnvironment').find((e) => e.metadata.name === environmentName);
+  if (environmentName !== undefined && environment === undefined) {
+    throw new RenderInputError(
+      `NodeClaim "${claim.metadata.name}" uses NodeEnvironment "${environmentName}", which none of the files holds; pass it with --environment`,
+    );
+  }
   const effective = resolveEffectiveProperties({ nodeType, nodeClaim: claim, ...(environment && { environment }) });
   const userDataSource = resolveUserDataSource(effective);
   const networkDataSource = resolveNetworkDataSource(effective);
   return renderMachineData({
     claim,
     effective,
-    sshKeys: selectSshKeys(effective, ofKind(documents, 'SSHKey')),
+    sshKeys: sshKeysOf(documents, effective),
     bareMetalHost: theHost(documents, effective),
     lease: previewLease(options, effective),
     templates: {
