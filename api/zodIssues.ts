@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { ConfigValidationError, describeValue, type ConfigIssue } from './issues.js';
 import { didYouMean } from './suggest.js';
+import { definitionOf, unwrapped } from './schemaDefinition.js';
 
 /**
  * Turns zod's issues into messages for people writing YAML: "expected a string, got 32", unknown
@@ -10,38 +11,18 @@ import { didYouMean } from './suggest.js';
 
 type Issue = z.core.$ZodIssue;
 
-/** The parts of zod's schema definitions we walk to find the fields an object allows. */
-interface SchemaDef {
-  type: string;
-  shape?: Record<string, z.ZodType>;
-  element?: z.ZodType;
-  valueType?: z.ZodType;
-  innerType?: z.ZodType;
-  in?: z.ZodType;
-}
-
-function defOf(schema: z.ZodType): SchemaDef {
-  return schema.def;
-}
-
 /** The object schema at `path`, to list the fields it allows. */
-function schemaAt(schema: z.ZodType | undefined, path: readonly PropertyKey[]): z.ZodType | undefined {
-  let current = schema;
-  for (let i = 0; current !== undefined;) {
-    const def = defOf(current);
-    const wrapped = def.innerType ?? def.in;
-    if (wrapped) {
-      current = wrapped;
-      continue;
-    }
-    if (i === path.length) return current;
-    const segment = path[i++];
+function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
+  let current: z.ZodType | undefined = schema;
+  for (const segment of path) {
+    if (current === undefined) return undefined;
+    const def = definitionOf(unwrapped(current));
     if (def.type === 'object' && typeof segment === 'string') current = def.shape?.[segment];
     else if (def.type === 'array') current = def.element;
     else if (def.type === 'record') current = def.valueType;
     else return undefined;
   }
-  return undefined;
+  return current && unwrapped(current);
 }
 
 const TYPE_NAMES: Record<string, string> = {
@@ -101,7 +82,7 @@ export function toConfigIssues(error: z.ZodError, schema: z.ZodType): ConfigIssu
   return error.issues.flatMap((issue): ConfigIssue[] => {
     if (issue.code !== 'unrecognized_keys') return [{ path: issue.path, message: messageFor(issue) }];
     const target = schemaAt(schema, issue.path);
-    const allowed = target ? Object.keys(defOf(target).shape ?? {}) : [];
+    const allowed = target ? Object.keys(definitionOf(target).shape ?? {}) : [];
     return issue.keys.map((key) => ({
       path: [...issue.path, key],
       message: `unknown field ${JSON.stringify(key)}${didYouMean(key, allowed)}`,

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { definitionOf as defOf, unwrapped, type SchemaDefinition as Def } from '../schemaDefinition.js';
 
 /**
  * Converts a zod schema into a Kubernetes structural OpenAPI v3 schema: every node has a type,
@@ -16,23 +17,6 @@ export interface StructuralSchema {
   enum?: (string | number | boolean)[];
   'x-kubernetes-int-or-string'?: true;
   'x-kubernetes-preserve-unknown-fields'?: true;
-}
-
-interface Def {
-  type: string;
-  shape?: Record<string, z.ZodType>;
-  catchall?: z.ZodType;
-  element?: z.ZodType;
-  valueType?: z.ZodType;
-  innerType?: z.ZodType;
-  in?: z.ZodType;
-  options?: z.ZodType[];
-  entries?: Record<string, string | number>;
-  values?: (string | number | boolean)[];
-}
-
-function defOf(schema: z.ZodType): Def {
-  return schema.def;
 }
 
 function isOptional(schema: z.ZodType): boolean {
@@ -64,9 +48,9 @@ function unionSchema(def: Def): StructuralSchema {
 }
 
 export function toStructuralSchema(schema: z.ZodType): StructuralSchema {
+  const inner = unwrapped(schema);
+  if (inner !== schema) return withDescription(schema, toStructuralSchema(inner));
   const def = defOf(schema);
-  const wrapped = def.innerType ?? def.in;
-  if (wrapped) return withDescription(schema, toStructuralSchema(wrapped));
   switch (def.type) {
     case 'object':
       return withDescription(schema, objectSchema(def));
