@@ -4,6 +4,8 @@ import { createBareMetalHostApi, type BareMetalHostApi } from '../k8s/bareMetalH
 import type { SimConfig } from './settings.js';
 import { nextState } from './stateMachine.js';
 
+const MIN_PASS_MS = 20;
+
 export interface SimulatorOptions {
   kubeConfig: KubeConfig;
   namespace: string;
@@ -74,7 +76,8 @@ export function startSimulator(options: SimulatorOptions): Simulator {
         onError(err);
         idle = Math.min(idle, 1000);
       }
-      if (idle > 0) await sleep(idle);
+      // A short floor keeps a host whose writes never settle from turning the loop into a busy one.
+      await sleep(Math.max(idle, MIN_PASS_MS));
     }
   };
   const running = loop();
