@@ -1,5 +1,10 @@
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowNotFoundError,
+  type Client,
+  type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { NodeClaim } from '../api/nodeClaim.js';
 import { API_GROUP } from '../api/objectMeta.js';
@@ -24,7 +29,6 @@ import {
   NodeTypeKey,
 } from '../workflows/searchAttributes.js';
 
-
 export interface MachineSummary {
   workflowId: string;
   machine: string;
@@ -48,7 +52,7 @@ export class MachineClient {
   ) {}
 
   /** Stores the NodeClaim (if it is not there yet) and starts its Machine workflow, or finds the running one. */
-  async provisionMachine(claim: NodeClaim): Promise<WorkflowHandle<typeof machineLifecycle>> {
+  async provisionMachine(claim: NodeClaim): Promise<WorkflowHandleWithFirstExecutionRunId<typeof machineLifecycle>> {
     const namespace = claim.metadata.namespace ?? 'default';
     const stored = await this.storeClaim({ ...claim, metadata: { ...claim.metadata, namespace } });
     const machine: MachineRef = { namespace, name: claim.metadata.name, ...(stored.uid && { uid: stored.uid }) };

@@ -1,7 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ApiextensionsV1Api, type KubeConfig, type V1CustomResourceDefinition } from '@kubernetes/client-node';
-import { parseAllDocuments } from 'yaml';
+import {
+  ApiextensionsV1Api,
+  loadAllYaml,
+  type KubeConfig,
+  type V1CustomResourceDefinition,
+} from '@kubernetes/client-node';
 import { classifyApiError } from '../k8s/apiErrors.js';
 
 /** Applies every CustomResourceDefinition in `crdDir` (create, or replace keeping resourceVersion) and waits until each is Established. */
@@ -9,9 +13,11 @@ export async function installCrds(kubeConfig: KubeConfig, crdDir: string): Promi
   const api = kubeConfig.makeApiClient(ApiextensionsV1Api);
   const crds: V1CustomResourceDefinition[] = [];
   for (const file of (await readdir(crdDir)).filter((f) => f.endsWith('.yaml')).sort()) {
-    for (const doc of parseAllDocuments(await readFile(join(crdDir, file), 'utf8'))) {
-      const crd = doc.toJS() as V1CustomResourceDefinition | null;
-      if (crd?.kind === 'CustomResourceDefinition') crds.push(crd);
+    // loadAllYaml maps `x-kubernetes-*` keys onto the client's typed model; plain YAML objects would lose them.
+    for (const doc of loadAllYaml(
+      await readFile(join(crdDir, file), 'utf8'),
+    ) as (V1CustomResourceDefinition | null)[]) {
+      if (doc?.kind === 'CustomResourceDefinition') crds.push(doc);
     }
   }
   for (const crd of crds) await applyCrd(api, crd);

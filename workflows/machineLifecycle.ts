@@ -36,9 +36,13 @@ export async function machineLifecycle(input: MachineLifecycleInput): Promise<Ma
 
   const provisioning = new CancellationScope();
   // The operator's release interrupts whatever provisioning step is running or waiting.
-  void condition(() => state.releaseRequested).then(() => {
-    provisioning.cancel();
-  });
+  void condition(() => state.releaseRequested).then(
+    () => {
+      provisioning.cancel();
+    },
+    // Cancelling the whole workflow rejects this wait; the provisioning scope is cancelled with it.
+    () => undefined,
+  );
   try {
     await provisioning.run(async () => {
       const resolved = await state.step('resolve', () => shortSteps.resolveMachine({ machine: input.machine }));
