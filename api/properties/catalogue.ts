@@ -156,6 +156,16 @@ export const PROPERTY_CATALOGUE: readonly PropertySpec[] = [
   },
 ];
 
+/**
+ * Keys the provider writes on BareMetalHosts for the DHCP server. Users who copy them into
+ * properties are told what to set instead.
+ */
+export const HOST_ANNOTATION_HINTS: Readonly<Record<string, string>> = {
+  'metal3.vcluster.com/ip-address': `set ${K.networkCidr} or ${K.networkIpRange} and the provider allocates the address`,
+  'metal3.vcluster.com/gateway': `the gateway is the host part of ${K.networkCidr}`,
+  'metal3.vcluster.com/ntp-servers': `as a property, use ${K.ntpServers}`,
+};
+
 const BY_KEY = new Map(PROPERTY_CATALOGUE.map((spec) => [spec.key, spec]));
 
 export function propertySpec(key: string): PropertySpec | undefined {

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { didYouMean } from '../suggest.js';
-import { LOCATION_NAMES, isReservedKey, propertyKeys, propertySpec, type PropertyLocation } from './catalogue.js';
+import {
+  HOST_ANNOTATION_HINTS,
+  LOCATION_NAMES,
+  isReservedKey,
+  propertyKeys,
+  propertySpec,
+  type PropertyLocation,
+} from './catalogue.js';
 import { PropertyValueError } from './values.js';
 import { networkConsistencyProblems } from './networkConsistency.js';
 
@@ -31,6 +38,9 @@ export function propertyProblem(
   const spec = propertySpec(key);
   if (!spec) {
     if (unknownKeys === 'ignore' || !isReservedKey(key)) return undefined;
+    const hint = HOST_ANNOTATION_HINTS[key];
+    if (hint !== undefined)
+      return `${key} is a BareMetalHost annotation that the provider writes, not a property; ${hint}`;
     return `unknown property ${JSON.stringify(key)}${didYouMean(key, propertyKeys())}`;
   }
   if (!spec.where.includes(location)) {

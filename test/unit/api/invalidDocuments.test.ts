@@ -251,6 +251,12 @@ const CASES: [file: string, expected: string[]][] = [
     ],
   ],
   [
+    'property-host-annotation.yaml',
+    [
+      '8: spec.properties["metal3.vcluster.com/ntp-servers"]: metal3.vcluster.com/ntp-servers is a BareMetalHost annotation that the provider writes, not a property; as a property, use metal3-provider.io/ntp-servers',
+    ],
+  ],
+  [
     'property-node-type-on-nodetype.yaml',
     [
       '20: spec.metal3.nodeTypes[0].properties["vcluster.com/node-type"]: vcluster.com/node-type may only be set on a NodeClaim, not on a node type',
