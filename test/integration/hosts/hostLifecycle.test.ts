@@ -1,4 +1,4 @@
-import { KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,6 +118,10 @@ describe('host lifecycle', () => {
 
     const after = await api.get(name);
     expect(userVisible(after)).toEqual(userVisible(before));
+    const events = await env.kubeConfig
+      .makeApiClient(CoreV1Api)
+      .listNamespacedEvent({ namespace: env.namespace, fieldSelector: `involvedObject.name=${name}` });
+    expect(events.items.map((e) => e.reason).sort()).toEqual(['Claimed', 'Configured', 'Released', 'Restored']);
     expect(after.status?.provisioning?.state).toBe('available');
     expect(await runActivity(activities.awaitAvailable, { machine, host: name })).toEqual({
       host: name,

@@ -3,6 +3,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { BareMetalHost } from '../../../api/bareMetalHost.js';
 import { createHostActivities } from '../../../activities/hosts/index.js';
+import { classifyApiError } from '../../../k8s/apiErrors.js';
 import { createBareMetalHostApi, type BareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import { startSimulator, type Simulator } from '../../../sim/controller.js';
 import { SimConfig } from '../../../sim/settings.js';
@@ -16,7 +17,9 @@ export function startFastSimulator(kubeConfig: KubeConfig, namespace: string): S
     config: SimConfig.parse({ defaultDelayMs: 50 }),
     maxIdleMs: 500,
     onError: (err) => {
-      console.warn('simulator', err);
+      // The API server throttles bursts (429) while many hosts change at once; the loop just retries.
+      const { kind, message } = classifyApiError(err);
+      if (kind !== 'transient') console.warn(`simulator: ${message}`);
     },
   });
 }
