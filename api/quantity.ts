@@ -56,11 +56,6 @@ export function parseQuantity(input: string | number): Quantity {
   return fraction(numerator, denominator);
 }
 
-/** True when `text` is a well-formed quantity. */
-export function isQuantity(text: string | number): boolean {
-  return typeof text === 'number' ? Number.isFinite(text) : QUANTITY.test(text);
-}
-
 export function quantityFromInteger(value: bigint | number): Quantity {
   return { numerator: BigInt(value), denominator: 1n };
 }
