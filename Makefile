@@ -22,8 +22,10 @@ $(addprefix test-,$(TIERS)): test-%: deps tools
 
 deps: node_modules/.package-lock.json
 
+# The lock file pins every version. `npm ci` would refuse it where the registry serves only some
+# platforms' optional binaries (it wants an entry for each); `npm install` honours the same lock.
 node_modules/.package-lock.json: package-lock.json
-	npm ci --no-audit --no-fund
+	npm install --no-audit --no-fund
 
 system-packages:
 	bash scripts/install-system-packages.sh
