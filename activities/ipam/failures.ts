@@ -1,22 +1,9 @@
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { classifyApiError } from '../../k8s/apiErrors.js';
 import { PoolConfigError } from '../../ipam/errors.js';
+import { IpamFailureType } from './failureTypes.js';
 
-/**
- * Failure types of the IPAM activities; the workflow matches on `failure.type`. Messages say what
- * failed and what to do.
- */
-export const IpamFailureType = {
-  /** Every address of the pool is allocated, reserved or on a host. Retryable: addresses get released. */
-  AddressPoolExhausted: 'AddressPoolExhausted',
-  /** network-cidr / network-ip-range / reserved / DNS / NTP properties are unusable. Not retryable. */
-  InvalidNetworkConfig: 'InvalidNetworkConfig',
-  /** The BareMetalHost to carry the lease does not exist. Not retryable. */
-  HostNotFound: 'HostNotFound',
-  /** The Kubernetes API refused or failed a request; retryable unless the request itself was wrong. */
-  KubernetesApiError: 'KubernetesApiError',
-} as const;
-export type IpamFailureType = (typeof IpamFailureType)[keyof typeof IpamFailureType];
+export { IpamFailureType } from './failureTypes.js';
 
 export function poolExhausted(pool: { id: string; description: string; size: bigint }): ApplicationFailure {
   return ApplicationFailure.create({
