@@ -1,6 +1,6 @@
 // Boot server benchmarks: decoder fuzzing (1,000,000 inputs by default), memory with 10,000 hosts
-// indexed, reply-logic throughput, and TFTP throughput on loopback against tftpd-hpa and atftpd when
-// they are installed. Run: node --expose-gc --import tsx bench/dhcp/run.ts [fuzz-iterations]
+// indexed, reply-logic throughput, DORA exchanges per second with perfdhcp against dnsmasq and Kea,
+// and TFTP throughput on loopback against tftpd-hpa and atftpd. Run: node --expose-gc --import tsx bench/dhcp/run.ts [fuzz-iterations]
 // Writes bench/dhcp/results.md.
 import { writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -12,6 +12,7 @@ import { encodeDhcpPacket } from '../../dhcp/encodeDhcpPacket.js';
 import { handleDhcpPacket } from '../../dhcp/handleDhcpPacket.js';
 import { HostIndex } from '../../dhcp/hostIndex.js';
 import { dhcpCorpus, fuzzDecoders } from './decoderFuzz.js';
+import { measureDoraRates, type DoraFigure } from './doraRate.js';
 import { measureTftpThroughput, type TftpFigure } from './tftpThroughput.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -115,6 +116,14 @@ function tftpTable(figures: TftpFigure[]): string {
   ].join('\n');
 }
 
+function doraTable(figures: DoraFigure[]): string {
+  return [
+    '| server | DORA exchanges/s | notes |',
+    '|---|---|---|',
+    ...figures.map((f) => `| ${f.server} | ${f.rate === undefined ? 'n/a' : f.rate.toFixed(0)} | ${f.detail} |`),
+  ].join('\n');
+}
+
 const iterations = Number(process.argv[2] ?? 500_000);
 const before = heapMiB();
 const index = hostIndexWith(10_000);
@@ -132,6 +141,9 @@ const sections = [
   '',
   '## Decoder fuzzing',
   fuzzRun(iterations),
+  '',
+  '## DHCP DORA rate (perfdhcp as a relay, 1,000 known hosts, offered 20,000/s for 10 s, two namespaces)',
+  doraTable(await measureDoraRates(path.resolve(here, '..', '..'))),
   '',
   '## TFTP throughput (loopback, atftp client, one 64 MiB file)',
   tftpTable(await measureTftpThroughput()),
