@@ -1,27 +1,31 @@
 import { proxyActivities } from '@temporalio/workflow';
+import { HostFailureType } from '../activities/hosts/failureTypes.js';
+import { IpamFailureType } from '../activities/ipam/failureTypes.js';
 import type { MachineActivities } from '../activities/machine/index.js';
+import { CONFIG_INVALID } from './machineContract.js';
 
 /**
  * Activity stubs with timeouts and retries chosen per step. Kubernetes writes are short and retried
  * on transient errors; the waits heartbeat so that a crashed worker's wait resumes on another one.
  * Failure types the workflow handles itself are not retried here.
  */
-const RELEASE_AND_CLAIM_DECISIONS = [
-  'NoHostAvailable',
-  'HostNotEligible',
-  'AddressPoolExhausted',
-  'InvalidNetworkConfig',
+/** Failures the workflow decides about itself (wait, or ask the operator) instead of retrying blindly. */
+const DECIDED_BY_WORKFLOW = [
+  HostFailureType.NoHostAvailable,
+  HostFailureType.HostNotEligible,
+  IpamFailureType.AddressPoolExhausted,
+  IpamFailureType.InvalidNetworkConfig,
 ];
 
 /** Typed failures of an attempt to provision a host (BMO error types, or BMO giving up on the attempt). */
-export const PROVISIONING_FAILURE_TYPES = [
-  'ProvisioningError',
-  'RegistrationError',
-  'InspectionError',
-  'PreparationError',
-  'PowerManagementError',
-  'HostError',
-  'HostDeprovisioned',
+export const PROVISIONING_FAILURE_TYPES: string[] = [
+  HostFailureType.ProvisioningError,
+  HostFailureType.RegistrationError,
+  HostFailureType.InspectionError,
+  HostFailureType.PreparationError,
+  HostFailureType.PowerManagementError,
+  HostFailureType.HostError,
+  HostFailureType.HostDeprovisioned,
 ];
 
 /** resolve, claim, allocate, render, configure, release, free, delete: one Kubernetes round trip or a few. */
@@ -32,7 +36,12 @@ export const shortSteps = proxyActivities<MachineActivities>({
     backoffCoefficient: 2,
     maximumInterval: '30 seconds',
     maximumAttempts: 20,
-    nonRetryableErrorTypes: [...RELEASE_AND_CLAIM_DECISIONS, 'ConfigInvalid', 'HostNotClaimed', 'HostDeleted'],
+    nonRetryableErrorTypes: [
+      ...DECIDED_BY_WORKFLOW,
+      CONFIG_INVALID,
+      HostFailureType.HostNotClaimed,
+      HostFailureType.HostDeleted,
+    ],
   },
 });
 
@@ -53,5 +62,9 @@ export function provisioningWait(deadlineMs: number): Pick<MachineActivities, 'a
 export const releaseWait = proxyActivities<MachineActivities>({
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['HostNotReleased'] },
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '30 seconds',
+    nonRetryableErrorTypes: [HostFailureType.HostNotReleased],
+  },
 });

@@ -14,6 +14,9 @@ export type { MachineRef };
 
 export const PROVISIONING_TASK_QUEUE = 'metal3-provisioning';
 
+/** The Machine's configuration cannot be used (missing object, bad property); not retried. */
+export const CONFIG_INVALID = 'ConfigInvalid';
+
 export function machineWorkflowId(machine: Pick<MachineRef, 'namespace' | 'name'>): string {
   return `machine/${machine.namespace}/${machine.name}`;
 }

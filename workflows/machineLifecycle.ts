@@ -6,6 +6,8 @@ import {
   isCancellation,
   type ActivityFailure,
 } from '@temporalio/workflow';
+import { HostFailureType } from '../activities/hosts/failureTypes.js';
+import { IpamFailureType } from '../activities/ipam/failureTypes.js';
 import type { MachineSecretNames } from '../activities/secrets/index.js';
 import type { Lease } from '../ipam/lease.js';
 import type { MachineLifecycleInput, MachineStatus, ResolvedMachine } from './machineContract.js';
@@ -89,10 +91,14 @@ async function provisionMachine(state: MachineState, spec: ResolvedMachine, held
     state.setHost(claimed);
     const network = spec.network;
     if (network) {
-      const lease = await untilOperatorGivesUp(state, 'Allocating an address', ['AddressPoolExhausted'], () =>
-        state.step('allocateAddress', () =>
-          shortSteps.allocateAddress({ clusterNamespace: spec.clusterNamespace, machine, host: claimed, network }),
-        ),
+      const lease = await untilOperatorGivesUp(
+        state,
+        'Allocating an address',
+        [IpamFailureType.AddressPoolExhausted],
+        () =>
+          state.step('allocateAddress', () =>
+            shortSteps.allocateAddress({ clusterNamespace: spec.clusterNamespace, machine, host: claimed, network }),
+          ),
       );
       held.lease = lease;
       state.setAddress(`${lease.address}/${lease.prefix}`);
@@ -125,22 +131,26 @@ async function claimWhenAvailable(
   let backoffMs = 5_000;
   for (;;) {
     try {
-      const claimed = await untilOperatorGivesUp(state, 'Claiming the pinned host', ['HostNotEligible'], () =>
-        state.step('claimHost', () =>
-          shortSteps.claimHost({
-            clusterNamespace: spec.clusterNamespace,
-            machine,
-            nodeType: spec.nodeType,
-            selector: spec.selector,
-            ...(spec.resources && { resources: spec.resources }),
-            ...(spec.serverName && { serverName: spec.serverName }),
-            excludedHosts,
-          }),
-        ),
+      const claimed = await untilOperatorGivesUp(
+        state,
+        'Claiming the pinned host',
+        [HostFailureType.HostNotEligible],
+        () =>
+          state.step('claimHost', () =>
+            shortSteps.claimHost({
+              clusterNamespace: spec.clusterNamespace,
+              machine,
+              nodeType: spec.nodeType,
+              selector: spec.selector,
+              ...(spec.resources && { resources: spec.resources }),
+              ...(spec.serverName && { serverName: spec.serverName }),
+              excludedHosts,
+            }),
+          ),
       );
       return claimed.host;
     } catch (err) {
-      if (failureType(err) !== 'NoHostAvailable') throw err;
+      if (failureType(err) !== HostFailureType.NoHostAvailable) throw err;
       state.setPhase(
         'WaitingForHost',
         `${errorMessage(err)}; retrying in ${backoffMs / 1000}s (send \`retry\` to look now)`,
@@ -164,8 +174,7 @@ async function provisionHost(
   const host = held.host ?? '';
   const { awaitProvisioned } = provisioningWait(spec.provisioning.timeoutMs);
   let attempts = 0;
-  // BMO counts failed attempts in status.errorCount; a wait after a failure only fails on a newer one.
-  let afterErrorCount = 0;
+  let afterFailedAttempt = false;
   for (;;) {
     try {
       await state.step('configureHost', () =>
@@ -178,7 +187,7 @@ async function provisionHost(
         }),
       );
       await state.step('awaitProvisioned', () =>
-        awaitProvisioned({ clusterNamespace: spec.clusterNamespace, machine, host, afterErrorCount }),
+        awaitProvisioned({ clusterNamespace: spec.clusterNamespace, machine, host, afterFailedAttempt }),
       );
       return 'provisioned';
     } catch (err) {
@@ -186,7 +195,7 @@ async function provisionHost(
       if (!timedOut && !PROVISIONING_FAILURE_TYPES.includes(failureType(err) ?? '')) throw err;
       attempts += 1;
       state.status.provisionAttempts += 1;
-      afterErrorCount = Math.max(afterErrorCount, failureErrorCount(err));
+      afterFailedAttempt = true;
       if (!timedOut && attempts < spec.provisioning.attempts) continue;
       const what = timedOut
         ? `Provisioning passed its deadline of ${spec.provisioning.timeoutMs / 60_000} min`
@@ -256,13 +265,6 @@ async function untilOperatorGivesUp<T>(
 function failureType(err: unknown): string | undefined {
   const cause = (err as ActivityFailure | undefined)?.cause;
   return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
-}
-
-function failureErrorCount(err: unknown): number {
-  const cause = (err as ActivityFailure | undefined)?.cause;
-  const details =
-    cause instanceof ApplicationFailure ? (cause.details?.[0] as { errorCount?: unknown } | undefined) : undefined;
-  return typeof details?.errorCount === 'number' ? details.errorCount : 0;
 }
 
 function isTimeout(err: unknown): boolean {

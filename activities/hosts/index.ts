@@ -2,7 +2,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { createBareMetalHostApi } from '../../k8s/bareMetalHosts.js';
 import { createEventRecorder } from '../../k8s/events.js';
 import { awaitAvailable, type AwaitAvailableResult } from './awaitAvailable.js';
-import { awaitProvisioned, type AwaitHostInput } from './awaitProvisioned.js';
+import { awaitProvisioned, type AwaitHostInput, type AwaitProvisionedInput } from './awaitProvisioned.js';
 import { claimHost, type ClaimHostInput, type ClaimHostResult } from './claimHost.js';
 import { configureHost, type ConfigureHostInput, type ConfigureHostResult } from './configureHost.js';
 import { toActivityFailure } from './failures.js';
@@ -19,6 +19,7 @@ export type { HostProgress } from './followHost.js';
 export type {
   AwaitAvailableResult,
   AwaitHostInput,
+  AwaitProvisionedInput,
   ClaimHostInput,
   ClaimHostResult,
   ConfigureHostInput,
@@ -59,7 +60,7 @@ export function createHostActivities(options: HostActivityOptions) {
   return {
     claimHost: guarded<ClaimHostInput, ClaimHostResult>('claiming a BareMetalHost', claimHost),
     configureHost: guarded<ConfigureHostInput, ConfigureHostResult>('configuring a BareMetalHost', configureHost),
-    awaitProvisioned: guarded<AwaitHostInput, ProvisionedResult>(
+    awaitProvisioned: guarded<AwaitProvisionedInput, ProvisionedResult>(
       'waiting for a BareMetalHost to provision',
       awaitProvisioned,
     ),

@@ -8,11 +8,16 @@ import { createManagementObjects } from '../../k8s/managementObjects.js';
 import { createSecretApi, type SecretApi } from '../../k8s/secrets.js';
 import type { Lease } from '../../ipam/lease.js';
 import type { BmhImage } from '../../api/bareMetalHost.js';
-import { createHostActivities, type ClaimHostInput, type HostActivities } from '../hosts/index.js';
+import {
+  createHostActivities,
+  type AwaitProvisionedInput,
+  type ClaimHostInput,
+  type HostActivities,
+} from '../hosts/index.js';
 import { toActivityFailure } from '../hosts/failures.js';
 import { createIpamActivities, type IpamActivities, type NetworkProperties } from '../ipam/index.js';
 import { createSecretActivities, type MachineSecretNames, type SecretActivities } from '../secrets/index.js';
-import type { MachineRef, ResolvedMachine } from '../../workflows/machineContract.js';
+import { CONFIG_INVALID, type MachineRef, type ResolvedMachine } from '../../workflows/machineContract.js';
 import { resolveMachine } from './resolveMachine.js';
 import { writeMachineData } from './writeMachineData.js';
 
@@ -20,8 +25,6 @@ import { writeMachineData } from './writeMachineData.js';
 interface InNamespace {
   clusterNamespace: string;
 }
-
-export const CONFIG_INVALID = 'ConfigInvalid';
 
 interface NamespaceActivities {
   hosts: HostActivities;
@@ -112,10 +115,7 @@ export function createMachineActivities(options: { kubeConfig: KubeConfig }) {
         ...(secrets.networkData !== undefined && { networkData: secrets.networkData }),
         ...(secrets.metaData !== undefined && { metaData: secrets.metaData }),
       }),
-    awaitProvisioned: ({
-      clusterNamespace,
-      ...input
-    }: InNamespace & { machine: MachineRef; host: string; afterErrorCount?: number }) =>
+    awaitProvisioned: ({ clusterNamespace, ...input }: InNamespace & AwaitProvisionedInput) =>
       inNamespace(clusterNamespace).hosts.awaitProvisioned(input),
     releaseHost: ({ clusterNamespace, ...input }: InNamespace & { machine: MachineRef; host: string }) =>
       inNamespace(clusterNamespace).hosts.releaseHost(input),

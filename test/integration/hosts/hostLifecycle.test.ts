@@ -6,7 +6,6 @@ import { HostFailureType, type HostProgress } from '../../../activities/hosts/in
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import type { Simulator } from '../../../sim/controller.js';
 import { useTestEnv } from '../../support/testEnv.js';
-import { ensureBmhCrdKeepsUnknownFields } from './bmhCrd.js';
 import {
   createAvailableHosts,
   failureOf,
@@ -21,8 +20,7 @@ import { startTcpProxy } from './tcpProxy.js';
 const env = useTestEnv();
 let sim: Simulator;
 
-beforeAll(async () => {
-  await ensureBmhCrdKeepsUnknownFields(env.kubeConfig);
+beforeAll(() => {
   sim = startFastSimulator(env.kubeConfig, env.namespace);
 });
 afterAll(async () => {

@@ -5,14 +5,12 @@ import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import type { Simulator } from '../../../sim/controller.js';
 import { createSimHosts } from '../../../sim/simHosts.js';
 import { useTestEnv } from '../../support/testEnv.js';
-import { ensureBmhCrdKeepsUnknownFields } from '../hosts/bmhCrd.js';
 import { isAvailable, startFastSimulator, waitFor } from '../hosts/hostTestKit.js';
 
 const env = useTestEnv();
 let sim: Simulator;
 
-beforeAll(async () => {
-  await ensureBmhCrdKeepsUnknownFields(env.kubeConfig);
+beforeAll(() => {
   sim = startFastSimulator(env.kubeConfig, env.namespace);
 });
 afterAll(async () => {
