@@ -107,7 +107,6 @@ export class TftpTransfer {
 
   private sendWindow(): void {
     if (this.refilling || !this.finish) return;
-    clearTimeout(this.timer);
     if (this.next === 0) {
       this.send(encodeTftpOack(this.params.acknowledged));
     } else {
@@ -117,6 +116,8 @@ export class TftpTransfer {
       const end = Math.min(this.source.size, last * blockSize);
       const cache = this.cache;
       if (start < cache.start || end > cache.start + cache.data.length) {
+        clearTimeout(this.timer);
+        this.timer = undefined;
         void this.refill(start, end);
         return;
       }
@@ -125,9 +126,12 @@ export class TftpTransfer {
         this.send(encodeTftpData(block, cache.data.subarray(offset, Math.min(offset + blockSize, end - cache.start))));
       }
     }
-    this.timer = setTimeout(() => {
-      this.onTimeout();
-    }, this.params.timeoutMs);
+    // One timer per transfer, re-armed for each window: cheaper than a new timer per block.
+    if (this.timer) this.timer.refresh();
+    else
+      this.timer = setTimeout(() => {
+        this.onTimeout();
+      }, this.params.timeoutMs);
   }
 
   /**
