@@ -1,6 +1,7 @@
 /** Go's text/template builtin functions (funcs.go). */
 import { FuncError } from './errors.js';
-import { sprint, sprintf, sprintln } from './fmt.js';
+import { sprint, sprintln } from './fmt.js';
+import { sprintf } from './sprintf.js';
 import { type FuncMap, goFunc } from './functions.js';
 import { isPrint } from './quote.js';
 import { utf8Decode, utf8Encode, utf8Length } from './utf8.js';

@@ -1,7 +1,7 @@
 /** The Sprig (and Helm) functions commonly used in cloud-init templates, with Sprig's argument order. */
 import { base64Decode, base64Encode, sha256Hex } from './encoding.js';
 import { FuncError } from './errors.js';
-import { sprintf } from './fmt.js';
+import { sprintf } from './sprintf.js';
 import { type FuncMap, goFunc } from './functions.js';
 import { marshalJSON } from './json.js';
 import { GoComplex, GoFloat, GoTypedInt, isTrue, kindOf, mapHas, typedMap, typedSlice } from './values.js';
