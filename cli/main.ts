@@ -4,6 +4,9 @@ import { registerBootServerCommand } from './bootServerCommand.js';
 import { registerDevstackCommand } from './devstackCommand.js';
 import { registerRenderCommand } from './renderCommand.js';
 import { registerIpamCommand } from './ipamCommand.js';
+import { registerMachineCommand } from './machineCommand.js';
+import { registerTemporalCommand } from './temporalCommand.js';
+import { registerWorkerCommand } from './workerCommand.js';
 import { registerSimCommand } from './simCommand.js';
 import { registerValidateCommand } from './validateCommand.js';
 
@@ -17,6 +20,9 @@ registerBootServerCommand(program);
 registerDevstackCommand(program);
 registerRenderCommand(program);
 registerIpamCommand(program);
+registerMachineCommand(program);
+registerTemporalCommand(program);
+registerWorkerCommand(program);
 registerSimCommand(program);
 registerValidateCommand(program);
 

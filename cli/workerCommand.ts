@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { pino } from 'pino';
+import { loadKubeConfig } from '../k8s/kubeClient.js';
+import { createProvisioningWorker } from '../worker/provisioningWorker.js';
+import { connectWorker } from '../worker/temporalConnection.js';
+
+const PINO_LEVELS = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
+
+/** `worker provisioning`: the Machine workflows and their Kubernetes activities. */
+export function registerWorkerCommand(program: Command): void {
+  const worker = program.command('worker').description('run a Temporal worker');
+  worker
+    .command('provisioning')
+    .description('task queue metal3-provisioning: Machine lifecycles (Temporal settings from envconfig)')
+    .option(
+      '--kubeconfig <file>',
+      'kubeconfig of the Control Plane Cluster (default: in-cluster, KUBECONFIG, ~/.kube/config)',
+    )
+    .option('--metrics-address <host:port>', 'serve Prometheus metrics here', '127.0.0.1:9464')
+    .action(async (options: { kubeconfig?: string; metricsAddress: string }) => {
+      const log = pino({ name: 'metal3-provider', base: { worker: 'provisioning' } });
+      Runtime.install({
+        // SDK log lines go through the same structured logger as ours, with their workflow and activity context.
+        logger: new DefaultLogger('INFO', ({ level, message, meta }) => {
+          log[PINO_LEVELS[level]](meta ?? {}, message);
+        }),
+        telemetryOptions: { metrics: { prometheus: { bindAddress: options.metricsAddress } } },
+      });
+      const { connection, namespace } = await connectWorker();
+      const running = await createProvisioningWorker({
+        connection,
+        namespace,
+        kubeConfig: loadKubeConfig(options.kubeconfig),
+      });
+      log.info({ namespace, metrics: options.metricsAddress }, 'provisioning worker started');
+      // Runtime.install shuts the worker down gracefully on SIGINT and SIGTERM.
+      await running.run();
+      await connection.close();
+      log.info('provisioning worker stopped');
+    });
+}
