@@ -1,0 +1,385 @@
+/** Expression evaluation of the executor (pipelines, commands, fields, calls, arguments): Go's exec.go. */
+import type {
+  ChainNode,
+  CommandNode,
+  FieldNode,
+  IdentifierNode,
+  Node,
+  NumberNode,
+  PipeNode,
+  Tree,
+  VariableNode,
+} from './ast.js';
+import { nodeString } from './ast.js';
+import { TemplateExecError } from './errors.js';
+import { formatValue } from './fmt.js';
+import type { FuncMap, GoFunc, ParamType } from './functions.js';
+import { goQuote } from './quote.js';
+import { utf8Length } from './utf8.js';
+import { GoComplex, GoFloat, elemTypeOf, isGoMap, isTrue, mapGet, mapHas, typeName, zeroOf } from './values.js';
+
+export type MissingKey = 'default' | 'zero' | 'error';
+
+/** Sentinel for "no final (piped) argument". */
+export const MISSING: unique symbol = Symbol('missing');
+export type Final = unknown;
+
+export interface Variable {
+  name: string;
+  value: unknown;
+  iface: boolean;
+}
+
+/** Shared, per-execution state (output, options). */
+export interface ExecContext {
+  trees: Map<string, Tree>;
+  funcs: FuncMap;
+  builtinNames: Set<string>;
+  missingKey: MissingKey;
+  maxOutputBytes: number;
+  out: string;
+  /** UTF-16 length already known to be within the byte limit. */
+  checkedUpTo: number;
+}
+
+/** The expression half of the executor; State (exec.ts) adds the walk over the template. */
+export abstract class Evaluator {
+  node: Node | null = null;
+  vars: Variable[];
+  dotIface = false;
+  /** Side channel from evalField: whether the returned value is statically interface{}-typed. */
+  protected lastIface = false;
+
+  constructor(
+    readonly ctx: ExecContext,
+    readonly tmpl: Tree,
+    dot: unknown,
+    readonly depth: number,
+  ) {
+    this.vars = [{ name: '$', value: dot, iface: false }];
+  }
+
+  errorf(msg: string): never {
+    const name = this.tmpl.name;
+    if (this.node === null) throw new TemplateExecError(`template: ${name}: ${msg}`);
+    const pos = this.node.pos;
+    const text = this.tmpl.text;
+    const lineStart = text.lastIndexOf('\n', pos - 1) + 1;
+    const col = lineStart === 0 ? utf8Length(text.slice(0, pos)) : utf8Length(text.slice(lineStart, pos));
+    let line = 1;
+    for (let i = text.indexOf('\n'); i >= 0 && i < pos; i = text.indexOf('\n', i + 1)) line++;
+    const loc = `${this.tmpl.parseName}:${line}:${col}`;
+    throw new TemplateExecError(`template: ${loc}: executing ${goQuote(name)} at <${nodeString(this.node)}>: ${msg}`);
+  }
+
+  protected varValue(name: string): Variable {
+    for (let i = this.vars.length - 1; i >= 0; i--) {
+      const v = this.vars[i] as Variable;
+      if (v.name === name) return v;
+    }
+    this.errorf(`undefined variable: ${name}`);
+  }
+
+  protected setVar(name: string, value: unknown, iface: boolean): void {
+    const v = this.varValue(name);
+    v.value = value;
+    v.iface = iface;
+  }
+
+  evalPipeline(dot: unknown, pipe: PipeNode | null): unknown {
+    if (pipe === null) return undefined;
+    this.node = pipe;
+    let value: unknown = MISSING;
+    for (const cmd of pipe.cmds) {
+      value = this.evalCommand(dot, cmd, value);
+      if (value === null) value = undefined; // interface{} holding nil: dig down to "no value".
+    }
+    for (const v of pipe.decl) {
+      if (pipe.isAssign) this.setVar(v.ident[0] ?? '', value, false);
+      else this.vars.push({ name: v.ident[0] ?? '', value, iface: false });
+    }
+    return value;
+  }
+
+  protected notAFunction(args: Node[] | null, final: Final): void {
+    if ((args !== null && args.length > 1) || final !== MISSING) {
+      this.errorf(`can't give argument to non-function ${nodeString((args as Node[])[0] as Node)}`);
+    }
+  }
+
+  protected evalCommand(dot: unknown, cmd: CommandNode, final: Final): unknown {
+    const first = cmd.args[0] as Node;
+    switch (first.type) {
+      case 'field':
+        return this.evalFieldNode(dot, first, cmd.args, final);
+      case 'chain':
+        return this.evalChainNode(dot, first, cmd.args, final);
+      case 'identifier':
+        return this.evalFunction(dot, first, cmd, cmd.args, final);
+      case 'pipe':
+        this.notAFunction(cmd.args, final);
+        return this.evalPipeline(dot, first);
+      case 'variable':
+        return this.evalVariableNode(dot, first, cmd.args, final);
+    }
+    this.node = first;
+    this.notAFunction(cmd.args, final);
+    switch (first.type) {
+      case 'bool':
+        return first.value;
+      case 'dot':
+        return dot;
+      case 'nil':
+        this.errorf('nil is not a command');
+        break;
+      case 'number':
+        return this.idealConstant(first);
+      case 'string':
+        return first.text;
+    }
+    this.errorf(`can't evaluate command ${goQuote(nodeString(first))}`);
+  }
+
+  protected idealConstant(c: NumberNode): unknown {
+    this.node = c;
+    if (c.isComplex) return new GoComplex(c.complex[0], c.complex[1]);
+    const isHexInt =
+      c.text.length > 2 && c.text[0] === '0' && (c.text[1] === 'x' || c.text[1] === 'X') && !/[pP]/.test(c.text);
+    const isRuneInt = c.text.startsWith("'");
+    if (c.isFloat && !isHexInt && !isRuneInt && /[.eEpP]/.test(c.text)) return new GoFloat(c.float);
+    if (c.isInt) return c.big ?? c.int;
+    if (c.isUint) this.errorf(`${c.text} overflows int`);
+    return undefined;
+  }
+
+  protected evalFieldNode(dot: unknown, field: FieldNode, args: Node[] | null, final: Final): unknown {
+    this.node = field;
+    return this.evalFieldChain(dot, dot, this.dotIface, field, field.ident, args, final);
+  }
+
+  protected evalChainNode(dot: unknown, chain: ChainNode, args: Node[] | null, final: Final): unknown {
+    this.node = chain;
+    if (chain.node.type === 'nil') this.errorf(`indirection through explicit nil in ${nodeString(chain)}`);
+    const pipe = this.evalArg(dot, undefined, chain.node);
+    return this.evalFieldChain(dot, pipe, false, chain, chain.field, args, final);
+  }
+
+  protected evalVariableNode(dot: unknown, variable: VariableNode, args: Node[] | null, final: Final): unknown {
+    this.node = variable;
+    const v = this.varValue(variable.ident[0] ?? '');
+    if (variable.ident.length === 1) {
+      this.notAFunction(args, final);
+      return v.value;
+    }
+    return this.evalFieldChain(dot, v.value, v.iface, variable, variable.ident.slice(1), args, final);
+  }
+
+  protected evalFieldChain(
+    dot: unknown,
+    receiver: unknown,
+    iface: boolean,
+    node: Node,
+    ident: string[],
+    args: Node[] | null,
+    final: Final,
+  ): unknown {
+    const n = ident.length;
+    for (let i = 0; i < n - 1; i++) {
+      receiver = this.evalField(ident[i] ?? '', null, MISSING, receiver, iface);
+      iface = this.lastIface;
+    }
+    return this.evalField(ident[n - 1] ?? '', args, final, receiver, iface);
+  }
+
+  protected evalField(
+    fieldName: string,
+    args: Node[] | null,
+    final: Final,
+    receiver: unknown,
+    iface: boolean,
+  ): unknown {
+    this.lastIface = false;
+    if (receiver === undefined) {
+      if (this.ctx.missingKey === 'error') this.errorf(`nil data; no entry for key ${goQuote(fieldName)}`);
+      return undefined;
+    }
+    const typ = iface || receiver === null ? 'interface {}' : typeName(receiver);
+    if (receiver === null) this.errorf(`nil pointer evaluating ${typ}.${fieldName}`);
+    const hasArgs = (args !== null && args.length > 1) || final !== MISSING;
+    if (
+      isGoMap(receiver) &&
+      !(receiver instanceof Map && receiver.size > 0 && typeof receiver.keys().next().value !== 'string')
+    ) {
+      if (hasArgs) this.errorf(`${fieldName} is not a method but has arguments`);
+      const elemType = elemTypeOf(receiver);
+      this.lastIface = elemType === 'interface {}';
+      const result = mapGet(receiver, fieldName);
+      if (result !== undefined) return result;
+      if (mapHas(receiver, fieldName)) return null;
+      switch (this.ctx.missingKey) {
+        case 'zero':
+          return zeroOf(elemType);
+        case 'error':
+          this.errorf(`map has no entry for key ${goQuote(fieldName)}`);
+          break;
+        default:
+          return undefined;
+      }
+    }
+    this.errorf(`can't evaluate field ${fieldName} in type ${typ}`);
+  }
+
+  protected evalFunction(dot: unknown, node: IdentifierNode, cmd: Node, args: Node[] | null, final: Final): unknown {
+    this.node = node;
+    const name = node.ident;
+    let fn = node.fn;
+    if (fn === undefined) {
+      fn = Object.prototype.hasOwnProperty.call(this.ctx.funcs, name) ? this.ctx.funcs[name] : undefined;
+      if (fn === undefined) this.errorf(`${goQuote(name)} is not a defined function`);
+      node.fn = fn;
+      node.builtin = this.ctx.builtinNames.has(name);
+    }
+    return this.evalCall(dot, fn, node.builtin === true, cmd, name, args, final);
+  }
+
+  protected evalCall(
+    dot: unknown,
+    fun: GoFunc,
+    isBuiltin: boolean,
+    node: Node,
+    name: string,
+    allArgs: Node[] | null,
+    final: Final,
+  ): unknown {
+    const args = allArgs !== null ? allArgs.slice(1) : [];
+    const params = fun.params;
+    let numIn = args.length;
+    if (final !== MISSING) numIn++;
+    let numFixed = args.length;
+    if (fun.variadic) {
+      numFixed = params.length - 1;
+      if (numIn < numFixed) {
+        this.errorf(`wrong number of args for ${name}: want at least ${params.length - 1} got ${args.length}`);
+      }
+    } else if (numIn !== params.length) {
+      this.errorf(`wrong number of args for ${name}: want ${params.length} got ${numIn}`);
+    }
+
+    if (isBuiltin && (name === 'and' || name === 'or')) {
+      let v: unknown = undefined;
+      for (const arg of args) {
+        v = this.evalArg(dot, 'value', arg);
+        if (isTrue(v === null ? undefined : v) === (name === 'or')) return v;
+      }
+      if (final !== MISSING) v = this.validateType(final, 'value');
+      return v;
+    }
+
+    const argv: unknown[] = new Array(numIn);
+    let i = 0;
+    for (; i < numFixed && i < args.length; i++) argv[i] = this.evalArg(dot, params[i], args[i] as Node);
+    if (fun.variadic) {
+      const argType = params[params.length - 1];
+      for (; i < args.length; i++) argv[i] = this.evalArg(dot, argType, args[i] as Node);
+    }
+    if (final !== MISSING) {
+      let t = params[params.length - 1];
+      if (fun.variadic && numIn - 1 < numFixed) t = params[numIn - 1];
+      argv[i] = this.validateType(final, t);
+    }
+    if (isBuiltin && name === 'call') {
+      const calleeName = args.length === 0 ? formatValue(final) : nodeString(args[0] as Node);
+      argv.unshift(calleeName);
+    }
+    try {
+      return (fun.fn as (...a: unknown[]) => unknown)(...argv);
+    } catch (e) {
+      if (e instanceof TemplateExecError || e instanceof RangeError) throw e;
+      this.node = node;
+      this.errorf(`error calling ${name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  protected validateType(value: unknown, typ: ParamType | undefined): unknown {
+    if (value === undefined) {
+      if (typ === undefined) return null;
+      if (typ === 'value') return undefined;
+      if (canBeNil(typ)) return null;
+      this.errorf(`invalid value; expected ${typ}`);
+    }
+    if (typ === undefined || typ === 'value' || typ === 'any') return value;
+    if (value === null) {
+      // A nil interface{} is not assignable to a concrete type.
+      this.errorf(`wrong type for value; expected ${typ}; got interface {}`);
+    }
+    const actual = typeName(value);
+    if (actual !== typ) this.errorf(`wrong type for value; expected ${typ}; got ${actual}`);
+    return value;
+  }
+
+  protected evalArg(dot: unknown, typ: ParamType | undefined, n: Node): unknown {
+    this.node = n;
+    switch (n.type) {
+      case 'dot':
+        return this.validateType(dot === undefined ? undefined : dot, typ);
+      case 'nil':
+        if (typ === undefined || canBeNil(typ)) return typ === 'value' ? undefined : null;
+        this.errorf(`cannot assign nil to ${typ}`);
+        break;
+      case 'field':
+        return this.validateType(this.evalFieldNode(dot, n, [n], MISSING), typ);
+      case 'variable':
+        return this.validateType(this.evalVariableNode(dot, n, null, MISSING), typ);
+      case 'pipe':
+        return this.validateType(this.evalPipeline(dot, n), typ);
+      case 'identifier':
+        return this.validateType(this.evalFunction(dot, n, n, null, MISSING), typ);
+      case 'chain':
+        return this.validateType(this.evalChainNode(dot, n, null, MISSING), typ);
+    }
+    switch (typ) {
+      case 'bool':
+        if (n.type === 'bool') return n.value;
+        this.errorf(`expected bool; found ${nodeString(n)}`);
+        break;
+      case 'float64':
+        if (n.type === 'number' && n.isFloat) return new GoFloat(n.float);
+        this.errorf(`expected float; found ${nodeString(n)}`);
+        break;
+      case 'int':
+        if (n.type === 'number' && n.isInt) return n.int;
+        this.errorf(`expected integer; found ${nodeString(n)}`);
+        break;
+      case 'string':
+        if (n.type === 'string') return n.text;
+        this.errorf(`expected string; found ${nodeString(n)}`);
+        break;
+      case 'any':
+      case 'value':
+        return this.evalEmptyInterface(dot, n);
+    }
+    this.errorf(`can't handle ${nodeString(n)} for arg of type ${typ ?? '<nil>'}`);
+  }
+
+  protected evalEmptyInterface(dot: unknown, n: Node): unknown {
+    this.node = n;
+    switch (n.type) {
+      case 'bool':
+        return n.value;
+      case 'number':
+        return this.idealConstant(n);
+      case 'string':
+        return n.text;
+    }
+    this.errorf(`can't handle assignment of ${nodeString(n)} to empty interface argument`);
+  }
+}
+
+/** Drops variables pushed after `mark` (faster than assigning `length`). */
+export function truncate(vars: Variable[], mark: number): void {
+  while (vars.length > mark) vars.pop();
+}
+
+function canBeNil(typ: ParamType): boolean {
+  return typ === 'any' || typ === 'value' || typ.startsWith('[]') || typ.startsWith('map[') || typ.startsWith('func');
+}
