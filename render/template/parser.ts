@@ -1,36 +1,25 @@
 /** Parser: a port of Go's text/template/parse/parse.go. */
 import type { BranchNode, CommandNode, ListNode, Node, PipeNode, TemplateNode, Tree, VariableNode } from './ast.js';
 import { isEmptyTree, nodeString } from './ast.js';
-import { TemplateParseError } from './errors.js';
-import { type Item, Lexer, T } from './lexer.js';
+import { Lexer } from './lexer.js';
+import { TokenStream } from './parseBase.js';
+import { type Item, T } from './tokens.js';
 import { newNumber } from './number.js';
 import { goQuote, goUnquote } from './quote.js';
 
 /** Parenthesised pipelines nest at most this deep (Go: 10000; lower here to stay within the JS stack). */
 export const MAX_PARSE_DEPTH = 1000;
 
-function itemString(i: Item): string {
-  if (i.typ === T.EOF) return 'EOF';
-  if (i.typ === T.Error) return i.val;
-  if (i.typ > T.Keyword) return `<${i.val}>`;
-  const runes = Array.from(i.val);
-  if (runes.length > 10) return goQuote(runes.slice(0, 10).join('')) + '...';
-  return goQuote(i.val);
-}
-
-export class TreeParser {
+export class TreeParser extends TokenStream {
   tree: Tree;
-  private lex!: Lexer;
-  private token: Item[] = [];
-  private peekCount = 0;
   private vars: string[] = ['$'];
   private treeSet!: Map<string, Tree>;
-  private actionLine = 0;
   private rangeDepth = 0;
   private stackDepth = 0;
   private funcs!: (name: string) => boolean;
 
   constructor(name: string, parseName: string, text: string) {
+    super();
     this.tree = { name, parseName, text, root: { type: 'list', pos: 0, nodes: [] } };
   }
 
@@ -64,70 +53,6 @@ export class TreeParser {
     const c = new TreeParser(name, this.tree.parseName, this.tree.text);
     c.startParse(this.funcs, this.lex, this.treeSet);
     return c;
-  }
-
-  private next(): Item {
-    if (this.peekCount > 0) this.peekCount--;
-    else this.token[0] = this.lex.nextItem();
-    return this.token[this.peekCount] as Item;
-  }
-  private backup(): void {
-    this.peekCount++;
-  }
-  private backup2(t1: Item): void {
-    this.token[1] = t1;
-    this.peekCount = 2;
-  }
-  private backup3(t2: Item, t1: Item): void {
-    this.token[1] = t1;
-    this.token[2] = t2;
-    this.peekCount = 3;
-  }
-  private peek(): Item {
-    if (this.peekCount > 0) return this.token[this.peekCount - 1] as Item;
-    this.peekCount = 1;
-    this.token[0] = this.lex.nextItem();
-    return this.token[0];
-  }
-  private nextNonSpace(): Item {
-    let token: Item;
-    do token = this.next();
-    while (token.typ === T.Space);
-    return token;
-  }
-  private peekNonSpace(): Item {
-    const token = this.nextNonSpace();
-    this.backup();
-    return token;
-  }
-
-  errorf(msg: string): never {
-    const line = this.token[0]?.line ?? 1;
-    throw new TemplateParseError(`template: ${this.tree.parseName}:${line}: ${msg}`);
-  }
-
-  private expect(expected: T, context: string): Item {
-    const token = this.nextNonSpace();
-    if (token.typ !== expected) this.unexpected(token, context);
-    return token;
-  }
-
-  private expectOneOf(e1: T, e2: T, context: string): Item {
-    const token = this.nextNonSpace();
-    if (token.typ !== e1 && token.typ !== e2) this.unexpected(token, context);
-    return token;
-  }
-
-  private unexpected(token: Item, context: string): never {
-    if (token.typ === T.Error) {
-      let extra = '';
-      if (this.actionLine !== 0 && this.actionLine !== token.line) {
-        extra = ` in action started at ${this.tree.parseName}:${this.actionLine}`;
-        if (token.val.endsWith(' action')) extra = extra.slice(' in action'.length);
-      }
-      this.errorf(`${itemString(token)}${extra}`);
-    }
-    this.errorf(`unexpected ${itemString(token)} in ${context}`);
   }
 
   add(): void {
