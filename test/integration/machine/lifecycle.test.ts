@@ -4,6 +4,7 @@ import type { BareMetalHost } from '../../../api/bareMetalHost.js';
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import type { MachinePhase } from '../../../workflows/machineContract.js';
 import { useMachineStack } from '../../support/machineStack.js';
+import { recordHistory } from '../../support/recordHistory.js';
 
 const stack = useMachineStack({ hosts: 4 });
 
@@ -90,6 +91,7 @@ describe('machineLifecycle', () => {
     );
     const released = await first.result();
     expect(released.phase).toBe('Released');
+    await recordHistory(first, 'provision-and-release');
     expect(userView(await hosts.get(ready.host ?? ''))).toEqual(before.get(ready.host ?? ''));
     expect(await machineSecrets('m1')).toEqual([]);
     expect(await allocations()).toEqual([]);
@@ -119,6 +121,7 @@ describe('machineLifecycle', () => {
     await waitForPhase('m2', 'Ready');
     await handle.signal('release');
     expect((await handle.result()).phase).toBe('Released');
+    await recordHistory(handle, 'stuck-then-retry');
   });
 
   it('cancelling mid-provision leaves no claimed host, allocation or Secret', async () => {
@@ -140,6 +143,7 @@ describe('machineLifecycle', () => {
       .toBe('provisioning');
     await handle.cancel();
     await expect(handle.result()).rejects.toThrow();
+    await recordHistory(handle, 'cancel-mid-provision');
     const after = await hosts.get(target);
     expect(after.spec.consumerRef).toBeUndefined();
     expect(after.spec.image).toBeUndefined();

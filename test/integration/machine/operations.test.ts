@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import type { MachinePhase } from '../../../workflows/machineContract.js';
 import { useMachineStack } from '../../support/machineStack.js';
+import { recordHistory } from '../../support/recordHistory.js';
 
 const stack = useMachineStack({ hosts: 3 });
 
@@ -76,9 +77,9 @@ describe('operator actions and secrecy', () => {
     expect(left.spec.image).toBeUndefined();
     await setFault(first, undefined);
     await stack.client.releaseMachine({ namespace: stack.env.namespace, name: 'mover' });
-    expect((await stack.client.handle({ namespace: stack.env.namespace, name: 'mover' }).result()).phase).toBe(
-      'Released',
-    );
+    const handle = stack.client.handle({ namespace: stack.env.namespace, name: 'mover' });
+    expect((await handle.result()).phase).toBe('Released');
+    await recordHistory(handle, 'retry-on-other-host');
   });
 
   it('keeps user data, templates and join commands out of workflow history', async () => {
