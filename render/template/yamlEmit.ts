@@ -7,6 +7,7 @@
  */
 import { marshalJSON } from './json.js';
 import { formatFloat } from './strconv.js';
+import { utf8Length } from './utf8.js';
 import { GoFloat, GoTypedInt, kindOf, mapGet } from './values.js';
 import { BASE60_FLOAT, analyze, isBreak, isPrintable, resolvesToNonString, yamlKeyCompare } from './yamlScalar.js';
 
@@ -196,11 +197,14 @@ class Emitter {
   double(value: string, allowBreaks: boolean, indent: number): void {
     this.indicator('"', true, false, false);
     const chars = Array.from(value);
+    // go-yaml's is_bom() looks at the start of the value, not the current character, so a value that
+    // begins with a BOM has every character escaped.
+    const bom = value.startsWith('\uFEFF');
     let spaces = false;
     for (let i = 0; i < chars.length; i++) {
       const c = chars[i] as string;
       const r = c.codePointAt(0) ?? 0;
-      if (!isPrintable(c) || r === 0xfeff || isBreak(c) || c === '"' || c === '\\') {
+      if (bom || !isPrintable(c) || isBreak(c) || c === '"' || c === '\\') {
         this.put('\\');
         const named: Record<number, string> = {
           0: '0',
@@ -293,8 +297,16 @@ class Emitter {
     const mapIndent = indent + BEST_INDENT;
     for (const [key, value] of n.entries) {
       this.writeIndent(mapIndent);
-      this.scalar(key, true, mapIndent + BEST_INDENT, true);
-      this.indicator(':', false, false, false);
+      if (analyze(key).multiline || utf8Length(key) > 128) {
+        // Not a simple key: go-yaml writes "? key" and ": value" on lines of their own.
+        this.indicator('?', true, false, true);
+        this.scalar(key, true, mapIndent + BEST_INDENT, false);
+        this.writeIndent(mapIndent);
+        this.indicator(':', true, false, true);
+      } else {
+        this.scalar(key, true, mapIndent + BEST_INDENT, true);
+        this.indicator(':', false, false, false);
+      }
       this.node(value, mapIndent, true);
     }
   }

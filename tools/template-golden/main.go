@@ -35,6 +35,10 @@ type caseSpec struct {
 	MissingKey string          `json:"mk"`
 	Delims     []string        `json:"delims"`
 	TplName    string          `json:"tname"`
+	// TemplateFile and DataFile (paths relative to the cases directory) load the template / the
+	// JSON data from files, e.g. the benchmark inputs.
+	TemplateFile string `json:"tfile"`
+	DataFile     string `json:"dfile"`
 }
 
 // golden is one fixture entry.
@@ -216,7 +220,25 @@ func main() {
 				panic("duplicate case name " + c.Name)
 			}
 			seen[c.Name] = true
+			if c.TemplateFile != "" {
+				b, err := os.ReadFile(filepath.Join(*casesDir, c.TemplateFile))
+				if err != nil {
+					panic(err)
+				}
+				c.Template = string(b)
+			}
 			data := c.Data
+			if c.DataFile != "" {
+				b, err := os.ReadFile(filepath.Join(*casesDir, c.DataFile))
+				if err != nil {
+					panic(err)
+				}
+				var compact bytes.Buffer
+				if err := json.Compact(&compact, b); err != nil {
+					panic(err)
+				}
+				data = compact.Bytes()
+			}
 			if len(data) == 0 {
 				data = cf.Data
 			}
