@@ -38,8 +38,6 @@ export interface ExecContext {
   missingKey: MissingKey;
   maxOutputBytes: number;
   out: string;
-  /** UTF-16 length already known to be within the byte limit. */
-  checkedUpTo: number;
 }
 
 /** The expression half of the executor; State (exec.ts) adds the walk over the template. */

@@ -69,7 +69,6 @@ export class Template {
       missingKey: options?.missingKey ?? 'default',
       maxOutputBytes: options?.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
       out: '',
-      checkedUpTo: 0,
     };
     if (tree === undefined) {
       throw new TemplateExecError(`template: ${goQuote(this.name)} is an incomplete or empty template`);
