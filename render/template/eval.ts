@@ -38,6 +38,8 @@ export interface ExecContext {
   missingKey: MissingKey;
   maxOutputBytes: number;
   out: string;
+  /** UTF-8 length of `out`, tracked once it could exceed the limit (-1 until then). */
+  outBytes: number;
 }
 
 /** The expression half of the executor; State (exec.ts) adds the walk over the template. */

@@ -23,12 +23,11 @@ export class State extends Evaluator {
   private write(s: string): void {
     const ctx = this.ctx;
     ctx.out += s;
-    // Cheap check first: UTF-8 is at most 3 bytes per UTF-16 unit.
-    if (ctx.out.length * 3 > ctx.maxOutputBytes) {
-      if (ctx.out.length > ctx.maxOutputBytes || utf8Length(ctx.out) > ctx.maxOutputBytes) {
-        this.errorf(`output exceeds the limit of ${ctx.maxOutputBytes} bytes`);
-      }
-    }
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: count bytes only once the output could be too big,
+    // then incrementally.
+    if (ctx.outBytes >= 0) ctx.outBytes += utf8Length(s);
+    else if (ctx.out.length * 3 > ctx.maxOutputBytes) ctx.outBytes = utf8Length(ctx.out);
+    if (ctx.outBytes > ctx.maxOutputBytes) this.errorf(`output exceeds the limit of ${ctx.maxOutputBytes} bytes`);
   }
 
   walk(dot: unknown, node: Node): void {

@@ -69,6 +69,7 @@ export class Template {
       missingKey: options?.missingKey ?? 'default',
       maxOutputBytes: options?.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
       out: '',
+      outBytes: -1,
     };
     if (tree === undefined) {
       throw new TemplateExecError(`template: ${goQuote(this.name)} is an incomplete or empty template`);
