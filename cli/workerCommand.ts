@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { loadKubeConfig } from '../k8s/kubeClient.js';
 import { createProvisioningWorker } from '../worker/provisioningWorker.js';
 import { connectWorker } from '../worker/temporalConnection.js';
+import { PROVISIONING_TASK_QUEUE } from '../workflows/machineContract.js';
 
 const PINO_LEVELS = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
 
@@ -18,7 +19,8 @@ export function registerWorkerCommand(program: Command): void {
       'kubeconfig of the Control Plane Cluster (default: in-cluster, KUBECONFIG, ~/.kube/config)',
     )
     .option('--metrics-address <host:port>', 'serve Prometheus metrics here', '127.0.0.1:9464')
-    .action(async (options: { kubeconfig?: string; metricsAddress: string }) => {
+    .option('--task-queue <name>', 'task queue to poll', PROVISIONING_TASK_QUEUE)
+    .action(async (options: { kubeconfig?: string; metricsAddress: string; taskQueue: string }) => {
       const log = pino({ name: 'metal3-provider', base: { worker: 'provisioning' } });
       Runtime.install({
         // SDK log lines go through the same structured logger as ours, with their workflow and activity context.
@@ -32,8 +34,12 @@ export function registerWorkerCommand(program: Command): void {
         connection,
         namespace,
         kubeConfig: loadKubeConfig(options.kubeconfig),
+        taskQueue: options.taskQueue,
       });
-      log.info({ namespace, metrics: options.metricsAddress }, 'provisioning worker started');
+      log.info(
+        { namespace, taskQueue: options.taskQueue, metrics: options.metricsAddress },
+        'provisioning worker started',
+      );
       // Runtime.install shuts the worker down gracefully on SIGINT and SIGTERM.
       await running.run();
       await connection.close();

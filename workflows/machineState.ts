@@ -1,4 +1,11 @@
-import { condition, isCancellation, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  condition,
+  isCancellation,
+  metricMeter,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import {
   releaseSignal,
   releaseUpdate,
@@ -26,10 +33,23 @@ import {
 export class MachineState {
   readonly status: MachineStatus;
   releaseRequested = false;
+  // Exported with the SDK's metrics (Prometheus on the worker); not re-emitted on replay.
+  private readonly phaseEntries = metricMeter.createCounter(
+    'metal3_machine_phase_entries',
+    'machines',
+    'Machines entering a phase',
+  );
+  private readonly stepDurations = metricMeter.createHistogram(
+    'metal3_machine_step_duration',
+    'int',
+    'ms',
+    'Lifecycle step durations',
+  );
   private retryRequest: RetryRequest | undefined;
 
   constructor(input: MachineLifecycleInput) {
     this.status = { machine: input.machine, phase: 'Pending', provisionAttempts: 0, steps: [], properties: {} };
+    this.phaseEntries.add(1, { phase: 'Pending' });
     upsertSearchAttributes([
       { key: MachineNameKey, value: `${input.machine.namespace}/${input.machine.name}` },
       { key: NodeProviderKey, value: input.provider },
@@ -39,6 +59,7 @@ export class MachineState {
   }
 
   setPhase(phase: MachinePhase, details?: string): void {
+    if (phase !== this.status.phase) this.phaseEntries.add(1, { phase });
     this.status.phase = phase;
     this.status.details = details;
     upsertSearchAttributes([{ key: MachinePhaseKey, value: phase }]);
@@ -77,6 +98,8 @@ export class MachineState {
       throw err;
     } finally {
       record.endedAt = new Date().toISOString();
+      const ms = Date.parse(record.endedAt) - Date.parse(record.startedAt);
+      this.stepDurations.record(ms, { step, outcome: record.outcome ?? 'failed' });
     }
   }
 

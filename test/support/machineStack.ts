@@ -26,12 +26,19 @@ export interface MachineStack {
  * the file's namespace, an OSImage and SSHKey, simulated hosts, the simulator, and a provisioning
  * worker on the file's task queue.
  */
-export function useMachineStack(options: { hosts: number; hostAnnotations?: Record<string, string> }): MachineStack {
+export function useMachineStack(options: {
+  hosts: number;
+  hostAnnotations?: Record<string, string>;
+  /** Simulator step delay (default 100 ms). */
+  simDelayMs?: number;
+  /** Run the provisioning worker in this process (default); false when the test runs its own. */
+  worker?: boolean;
+}): MachineStack {
   const env = useTestEnv();
   const stack = { env } as MachineStack;
-  let worker: Worker;
-  let running: Promise<void>;
-  let connection: NativeConnection;
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  let connection: NativeConnection | undefined;
   let sim: Simulator;
 
   beforeAll(async () => {
@@ -88,15 +95,17 @@ export function useMachineStack(options: { hosts: number; hostAnnotations?: Reco
       namespace: env.namespace,
       config: SimConfig.parse({ defaultDelayMs: 100 }),
     });
-    connection = await NativeConnection.connect({ address: env.temporal.address });
-    worker = await createProvisioningWorker({
-      connection,
-      namespace: env.temporal.namespace,
-      kubeConfig: env.kubeConfig,
-      taskQueue: env.taskQueue,
-      workflowBundlePath: env.workflowBundlePath,
-    });
-    running = worker.run();
+    if (options.worker !== false) {
+      connection = await NativeConnection.connect({ address: env.temporal.address });
+      worker = await createProvisioningWorker({
+        connection,
+        namespace: env.temporal.namespace,
+        kubeConfig: env.kubeConfig,
+        taskQueue: env.taskQueue,
+        workflowBundlePath: env.workflowBundlePath,
+      });
+      running = worker.run();
+    }
     stack.client = new MachineClient(env.temporal.client, env.kubeConfig, env.taskQueue);
     stack.claim = (name, properties = {}) => ({
       apiVersion: API_GROUP_VERSION,
@@ -112,9 +121,9 @@ export function useMachineStack(options: { hosts: number; hostAnnotations?: Reco
   });
 
   afterAll(async () => {
-    worker.shutdown();
+    worker?.shutdown();
     await running;
-    await connection.close();
+    await connection?.close();
     await sim.stop();
   });
   return stack;
