@@ -1,18 +1,22 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { pino, type Logger } from 'pino';
+import { pino } from 'pino';
 import { parse as parseYaml } from 'yaml';
 import { BootServerConfigError, resolveBootServerConfig } from '../dhcp/bootServerConfig.js';
 import { startBootServers } from '../dhcp/bootServers.js';
 import { HostIndex } from '../dhcp/hostIndex.js';
 import { loadHostsFile } from '../dhcp/loadHostsFile.js';
 import { logIndexChange } from '../dhcp/logIndexChange.js';
+import { watchBareMetalHosts } from '../dhcp/watchBareMetalHosts.js';
+import { loadKubeConfig } from '../k8s/kubeClient.js';
 
 interface BootServerOptions {
   values: string[];
   set: string[];
   bootFilesDir: string;
   hostsFile?: string;
+  watchNamespace?: string;
+  kubeconfig?: string;
   logLevel: string;
   inspectorCollectors?: string;
   inspectorExtraKernelParam: string[];
@@ -20,16 +24,10 @@ interface BootServerOptions {
   callbackInsecureSkipVerify?: boolean;
 }
 
-/**
- * Feeds the index from a live source (the BareMetalHost watch) and returns a function that stops it.
- * Hosts from `--hosts-file` are indexed first.
- */
-export type BootHostSource = (index: HostIndex, logger: Logger) => Promise<() => Promise<void>>;
-
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 /** `metal3-provider boot-server`: DHCP, TFTP and HTTP boot, configured by the DHCP chart's values and flags. */
-export function registerBootServerCommand(program: Command, watchHosts?: BootHostSource): void {
+export function registerBootServerCommand(program: Command): void {
   program
     .command('boot-server')
     .description('run the DHCP, TFTP and HTTP boot servers for BareMetalHosts')
@@ -46,6 +44,8 @@ export function registerBootServerCommand(program: Command, watchHosts?: BootHos
       '/usr/lib/ipxe',
     )
     .option('--hosts-file <file>', 'YAML file of BareMetalHost documents to answer (a static host source)')
+    .option('--watch-namespace <namespace>', 'answer the BareMetalHosts of this namespace, following changes live')
+    .option('--kubeconfig <file>', 'kubeconfig for --watch-namespace (default: in-cluster, KUBECONFIG, ~/.kube/config)')
     .option('--log-level <level>', 'pino log level', 'info')
     .option('--inspector-collectors <list>', 'comma-separated ipa-inspection-collectors for the inspector iPXE script')
     .option(
@@ -78,7 +78,9 @@ export function registerBootServerCommand(program: Command, watchHosts?: BootHos
       const index = new HostIndex();
       if (options.hostsFile)
         for (const change of await loadHostsFile(options.hostsFile, index)) logIndexChange(logger, change);
-      const stopWatch = watchHosts ? await watchHosts(index, logger) : undefined;
+      const stopWatch = options.watchNamespace
+        ? await watchBareMetalHosts(loadKubeConfig(options.kubeconfig), options.watchNamespace, index, logger)
+        : undefined;
       const servers = await startBootServers(config, options.bootFilesDir, index, logger);
       const stop = (): void => {
         logger.info({ dhcp: servers.dhcp.stats, tftp: servers.tftp?.stats }, 'boot servers stopping');
