@@ -101,22 +101,33 @@ export function registerMachineCommand(program: Command): void {
     });
 }
 
-/** Prints each change of phase or step until the Machine settles; returns the phase it settled in. */
+/**
+ * Follows a Machine until it settles and returns the phase it settled in. On a terminal one line is
+ * redrawn with a spinner; otherwise each change of phase or step is printed on its own line.
+ */
 async function follow(client: MachineClient, machine: { namespace: string; name: string }): Promise<MachinePhase> {
+  const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+  const tty = process.stdout.isTTY;
   let last = '';
-  for (;;) {
+  for (let tick = 0; ; tick++) {
     const status = await client.getMachineStatus(machine);
-    const line = status
-      ? `${status.phase}${status.step ? ` (${status.step})` : ''}${status.host ? ` on ${status.host}` : ''}`
-      : 'Pending';
-    if (line !== last)
+    const where = status?.host ? ` on ${status.host}` : '';
+    const line = status ? `${status.phase}${status.step ? ` (${status.step})` : ''}${where}` : 'Pending';
+    const settled = status && ['Ready', 'Stuck', 'Failed', 'Released'].includes(status.phase);
+    if (tty) {
+      process.stdout.write(
+        `\r\x1b[2K${settled ? '✔' : (frames[tick % frames.length] ?? '')} ${machine.namespace}/${machine.name}: ${line}`,
+      );
+      if (settled) process.stdout.write('\n');
+    } else if (line !== last) {
       process.stdout.write(`${new Date().toISOString()} ${machine.namespace}/${machine.name}: ${line}\n`);
+    }
     last = line;
-    if (status && ['Ready', 'Stuck', 'Failed', 'Released'].includes(status.phase)) {
+    if (status && settled) {
       if (status.details) process.stdout.write(`  ${status.details}\n`);
       return status.phase;
     }
-    await new Promise((r) => setTimeout(r, 1000));
+    await new Promise((r) => setTimeout(r, tty ? 200 : 1000));
   }
 }
 

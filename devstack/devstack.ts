@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,7 +11,11 @@ import { startEtcd } from './startEtcd.js';
 import { startKubeApiserver } from './startKubeApiserver.js';
 import { startTemporalDevServer } from './startTemporalDevServer.js';
 
-export const projectRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
+/** The folder holding package.json: one level up from the sources, two from the compiled `dist/`. */
+export const projectRoot =
+  [1, 2]
+    .map((up) => resolve(fileURLToPath(new URL('.', import.meta.url)), ...Array<string>(up).fill('..')))
+    .find((dir) => existsSync(join(dir, 'package.json'))) ?? resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 export interface DevstackEndpoints {
   temporalAddress: string;

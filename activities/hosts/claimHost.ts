@@ -97,6 +97,7 @@ async function tryClaim(deps: HostDeps, input: ClaimHostInput, candidate: BareMe
       const kind = classifyApiError(err).kind;
       if (kind === 'notFound') return { kind: 'lost' };
       if (kind !== 'conflict') throw err;
+      deps.onClaimConflict();
     }
     try {
       host = await deps.hosts.get(host.metadata.name);

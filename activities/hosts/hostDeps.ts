@@ -10,6 +10,8 @@ export interface HostDeps {
   heartbeatIntervalMs: number;
   /** Tie-breaking among equally small hosts; injectable for tests. */
   random: () => number;
+  /** Counts a claim lost to a concurrent writer (a 409 on the resourceVersion-guarded update). */
+  onClaimConflict: () => void;
 }
 
 /** An Event on the host, so `kubectl describe bmh` tells what the provider did and for whom. */

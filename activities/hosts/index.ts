@@ -1,4 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import { Context } from '@temporalio/activity';
 import { createBareMetalHostApi } from '../../k8s/bareMetalHosts.js';
 import { createEventRecorder } from '../../k8s/events.js';
 import { awaitAvailable, type AwaitAvailableResult } from './awaitAvailable.js';
@@ -47,6 +48,11 @@ export function createHostActivities(options: HostActivityOptions) {
     events: createEventRecorder(options.kubeConfig, 'metal3-provider', options.onEventError),
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 5000,
     random: options.random ?? Math.random,
+    onClaimConflict: () => {
+      Context.current()
+        .metricMeter.createCounter('metal3_claim_conflicts', 'conflicts', 'Claims lost to a concurrent update')
+        .add(1);
+    },
   };
   const guarded =
     <I, O>(doing: string, fn: (deps: HostDeps, input: I) => Promise<O>) =>
