@@ -56,7 +56,12 @@ describe('host lifecycle', () => {
       count: 1,
       prefix: 'life',
       labels: { role: 'life', rack: 'r7' },
-      annotations: { 'ops.example/owner': 'team-x', 'metal3.vcluster.com/ntp-servers': '10.0.0.9' },
+      annotations: {
+        'ops.example/owner': 'team-x',
+        'metal3.vcluster.com/ntp-servers': '10.0.0.9',
+        // Long enough that a heartbeat surely sees the host while it provisions, even on a busy machine.
+        'sim.metal3-provider/delay-provisioning-ms': '2000',
+      },
     });
     const machine = { namespace: 'team-a', name: 'life', uid: 'u-life' };
     const activities = hostActivities(env.kubeConfig, env.namespace);
