@@ -1,6 +1,6 @@
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { NodeClaim } from '../../api/nodeClaim.js';
 import { API_GROUP_VERSION, API_GROUP } from '../../api/objectMeta.js';
 import { MachineClient } from '../../client/machineClient.js';
@@ -8,6 +8,7 @@ import { startSimulator, type Simulator } from '../../sim/controller.js';
 import { SimConfig } from '../../sim/settings.js';
 import { createSimHosts } from '../../sim/simHosts.js';
 import { createProvisioningWorker } from '../../worker/provisioningWorker.js';
+import type { MachinePhase, MachineStatus } from '../../workflows/machineContract.js';
 import { useTestEnv, type TestEnv } from './testEnv.js';
 
 export interface MachineStack {
@@ -19,6 +20,8 @@ export interface MachineStack {
   claim(name: string, properties?: Record<string, string>): NodeClaim;
   /** Stores a Secret in the test namespace (e.g. a join Secret). */
   secret(name: string, data: Record<string, string>): Promise<void>;
+  /** Polls the Machine's status query until it is in `phase`, and returns that status. */
+  waitForPhase(name: string, phase: MachinePhase, timeout?: number): Promise<MachineStatus>;
 }
 
 /**
@@ -113,6 +116,15 @@ export function useMachineStack(options: {
       metadata: { name, namespace: env.namespace },
       spec: { providerRef: stack.provider, typeRef: 'compute-node', properties },
     });
+    stack.waitForPhase = async (name, phase, timeout = 60_000) => {
+      const machine = { namespace: env.namespace, name };
+      await expect
+        .poll(async () => (await stack.client.getMachineStatus(machine))?.phase, { timeout, interval: 250 })
+        .toBe(phase);
+      const status = await stack.client.getMachineStatus(machine);
+      if (!status) throw new Error(`no status for Machine ${name}`);
+      return status;
+    };
     stack.secret = async (name, data) => {
       await env.kubeConfig
         .makeApiClient(CoreV1Api)

@@ -2,21 +2,10 @@ import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import type { BareMetalHost } from '../../../api/bareMetalHost.js';
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
-import type { MachinePhase } from '../../../workflows/machineContract.js';
 import { useMachineStack } from '../../support/machineStack.js';
 import { recordHistory } from '../../support/recordHistory.js';
 
 const stack = useMachineStack({ hosts: 4 });
-
-async function waitForPhase(name: string, phase: MachinePhase, timeout = 60_000) {
-  const machine = { namespace: stack.env.namespace, name };
-  await expect
-    .poll(async () => (await stack.client.getMachineStatus(machine))?.phase, { timeout, interval: 250 })
-    .toBe(phase);
-  const status = await stack.client.getMachineStatus(machine);
-  if (!status) throw new Error(`no status for ${name}`);
-  return status;
-}
 
 /** A host as a user sees it: everything but status and server-managed metadata. */
 function userView(host: BareMetalHost) {
@@ -69,7 +58,7 @@ describe('machineLifecycle', () => {
     const second = await stack.client.provisionMachine(claim);
     expect(second.firstExecutionRunId).toBe(first.firstExecutionRunId);
 
-    const ready = await waitForPhase('m1', 'Ready');
+    const ready = await stack.waitForPhase('m1', 'Ready');
     expect(ready.host).toBeDefined();
     expect(ready.address).toMatch(/^10\.50\.0\.\d+\/24$/);
     expect(ready.properties['vcluster.com/os-image']?.origin).toBe('node type "compute-node" properties');
@@ -107,7 +96,7 @@ describe('machineLifecycle', () => {
     const handle = await stack.client.provisionMachine(
       stack.claim('m2', { 'metal3.vcluster.com/server-name': target }),
     );
-    const stuck = await waitForPhase('m2', 'Stuck');
+    const stuck = await stack.waitForPhase('m2', 'Stuck');
     expect(stuck.host).toBe(target);
     expect(stuck.provisionAttempts).toBe(2);
     expect(stuck.details).toContain('send the signal `retry`');
@@ -118,7 +107,7 @@ describe('machineLifecycle', () => {
       .toContain(`${stack.env.namespace}/m2`);
 
     await handle.signal('retry');
-    await waitForPhase('m2', 'Ready');
+    await stack.waitForPhase('m2', 'Ready');
     await handle.signal('release');
     expect((await handle.result()).phase).toBe('Released');
     await recordHistory(handle, 'stuck-then-retry');
@@ -137,7 +126,7 @@ describe('machineLifecycle', () => {
         'metal3.vcluster.com/network-cidr': '10.51.0.1/24',
       }),
     );
-    await waitForPhase('m3', 'Provisioning');
+    await stack.waitForPhase('m3', 'Provisioning');
     await expect
       .poll(async () => (await hosts.get(target)).status?.provisioning?.state, { timeout: 20_000 })
       .toBe('provisioning');

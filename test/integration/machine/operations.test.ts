@@ -1,21 +1,10 @@
 import { CoreV1Api } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
-import type { MachinePhase } from '../../../workflows/machineContract.js';
 import { useMachineStack } from '../../support/machineStack.js';
 import { recordHistory } from '../../support/recordHistory.js';
 
 const stack = useMachineStack({ hosts: 3 });
-
-async function waitForPhase(name: string, phase: MachinePhase, timeout = 60_000) {
-  const machine = { namespace: stack.env.namespace, name };
-  await expect
-    .poll(async () => (await stack.client.getMachineStatus(machine))?.phase, { timeout, interval: 250 })
-    .toBe(phase);
-  const status = await stack.client.getMachineStatus(machine);
-  if (!status) throw new Error(`no status for ${name}`);
-  return status;
-}
 
 async function setFault(host: string, failures: string | undefined) {
   const hosts = createBareMetalHostApi(stack.env.kubeConfig, stack.env.namespace);
@@ -62,14 +51,14 @@ describe('operator actions and secrecy', () => {
     for (const name of names) await setFault(name, '99');
 
     await stack.client.provisionMachine(stack.claim('mover'));
-    const stuck = await waitForPhase('mover', 'Stuck');
+    const stuck = await stack.waitForPhase('mover', 'Stuck');
     const first = stuck.host ?? '';
     for (const name of names.filter((n) => n !== first)) await setFault(name, undefined);
 
     expect(
       await stack.client.retryMachine({ namespace: stack.env.namespace, name: 'mover' }, { otherHost: true }),
     ).toContain('on another host');
-    const ready = await waitForPhase('mover', 'Ready');
+    const ready = await stack.waitForPhase('mover', 'Ready');
     expect(ready.host).toBeDefined();
     expect(ready.host).not.toBe(first);
     const left = await hosts.get(first);
@@ -100,7 +89,7 @@ describe('operator actions and secrecy', () => {
         'metal3-provider.io/join-secret': 'secretive-join',
       }),
     );
-    const ready = await waitForPhase('secretive', 'Ready');
+    const ready = await stack.waitForPhase('secretive', 'Ready');
     const host = await createBareMetalHostApi(stack.env.kubeConfig, stack.env.namespace).get(ready.host ?? '');
     const userData = await stack.env.kubeConfig
       .makeApiClient(CoreV1Api)
