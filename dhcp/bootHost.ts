@@ -1,13 +1,19 @@
 import { Address4 } from 'ip-address';
 import type { BareMetalHost } from '../api/bareMetalHost.js';
+import {
+  DNS_SERVERS_ANNOTATION,
+  GATEWAY_ANNOTATION,
+  IP_ADDRESS_ANNOTATION,
+  NTP_SERVERS_ANNOTATION,
+} from '../ipam/lease.js';
 import { normalizeMac } from './dhcpPacket.js';
 
-/** The spec's per-BareMetalHost DHCP annotations. */
+/** The spec's per-BareMetalHost DHCP annotations, as IPAM writes them. */
 export const LEASE_ANNOTATIONS = {
-  ipAddress: 'metal3.vcluster.com/ip-address',
-  gateway: 'metal3.vcluster.com/gateway',
-  dnsServers: 'metal3.vcluster.com/dns-servers',
-  ntpServers: 'metal3.vcluster.com/ntp-servers',
+  ipAddress: IP_ADDRESS_ANNOTATION,
+  gateway: GATEWAY_ANNOTATION,
+  dnsServers: DNS_SERVERS_ANNOTATION,
+  ntpServers: NTP_SERVERS_ANNOTATION,
 } as const;
 
 /** Everything the boot servers need to know about one BareMetalHost, keyed by its boot MAC. */
