@@ -32,7 +32,7 @@ export async function buildToolWithGo(spec: ToolSpec, output: string, progress: 
     await go(`go build ${spec.goPackage} (this takes minutes)`, [
       'build',
       '-trimpath',
-      '-ldflags=-s -w',
+      `-ldflags=-s -w ${spec.goLdflags ?? ''}`.trim(),
       '-o',
       `${output}.partial`,
       spec.goPackage,

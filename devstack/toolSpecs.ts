@@ -12,6 +12,8 @@ export interface ToolSpec {
   /** Module and main package built with `go build` in a throwaway module. */
   goModule: string;
   goPackage: string;
+  /** Extra linker flags, e.g. the version stamp a release build carries. */
+  goLdflags?: string;
   /** Official release archive or binary, for machines with internet but without Go. */
   downloadUrl: (os: string, arch: string) => string;
   /** Path of the binary inside the archive; undefined when the download is the binary itself. */
@@ -37,6 +39,12 @@ export const toolSpecs: Record<ToolName, ToolSpec> = {
     envVar: 'KUBE_APISERVER_PATH',
     goModule: 'k8s.io/kubernetes',
     goPackage: 'k8s.io/kubernetes/cmd/kube-apiserver',
+    // Without the stamp the server reports v0.0.0-master, which clients such as helm check charts against.
+    goLdflags: [
+      `-X k8s.io/component-base/version.gitVersion=${KUBERNETES_VERSION}`,
+      `-X k8s.io/component-base/version.gitMajor=1`,
+      `-X k8s.io/component-base/version.gitMinor=${KUBERNETES_VERSION.split('.')[1] ?? ''}`,
+    ].join(' '),
     downloadUrl: (os, arch) => `https://dl.k8s.io/${KUBERNETES_VERSION}/bin/${os}/${arch}/kube-apiserver`,
   },
   etcd: {
