@@ -73,14 +73,10 @@ describe('claimHost', () => {
 
   it('is idempotent: a retried claim returns the host this Machine already holds', async () => {
     const activities = hostActivities(env.kubeConfig, env.namespace);
-    const first = await runActivity(activities.claimHost, {
-      machine: machine('again'),
-      selector: { matchLabels: { role: 'other' } },
-    });
-    const second = await runActivity(activities.claimHost, {
-      machine: machine('again'),
-      selector: { matchLabels: { role: 'other' } },
-    });
+    // other-004 and other-005 stay free for the pinning test below.
+    const request = { selector: { matchLabels: { role: 'other' } }, excludedHosts: ['other-004', 'other-005'] };
+    const first = await runActivity(activities.claimHost, { machine: machine('again'), ...request });
+    const second = await runActivity(activities.claimHost, { machine: machine('again'), ...request });
     expect(first.alreadyClaimed).toBe(false);
     expect(second).toEqual({ ...first, alreadyClaimed: true });
   });
