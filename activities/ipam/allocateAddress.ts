@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { DNS_SERVERS_PROPERTY, NTP_SERVERS_PROPERTY } from '../../ipam/errors.js';
-import { leaseFor, type Lease } from '../../ipam/lease.js';
+import { tryParseAddress } from '../../ipam/address.js';
+import { IP_ADDRESS_ANNOTATION, leaseFor, type Lease } from '../../ipam/lease.js';
 import { allocationName, machineKey } from '../../ipam/naming.js';
 import { buildPool, type Pool, type PoolSource } from '../../ipam/pool.js';
 import { parseAddressList } from '../../ipam/ranges.js';
 import { freeAddresses } from '../../ipam/select.js';
 import { MACHINE_LABEL, POOL_LABEL, type IpAddressAllocation, type MachineRef } from '../../k8s/ipAllocations.js';
 import { poolExhausted } from './failures.js';
-import { writeHostLease } from './hostLease.js';
+import { readHost, writeHostLease } from './hostLease.js';
 import type { IpamDeps } from './ipamDeps.js';
 
 /** The network properties of the Machine's effective spec that concern its address. */
@@ -68,12 +69,44 @@ export async function allocateAddress(deps: IpamDeps, input: AllocateAddressInpu
     return result(pool, allocation, lease);
   };
 
-  const held = await deps.allocations.list({ [POOL_LABEL]: pool.id, [MACHINE_LABEL]: machineKey(input.machine) });
-  const mine = held.find((allocation) => sameMachine(allocation.spec.machine, input.machine));
+  const mine =
+    (await heldByHostLease(deps, input, pool)) ?? (deps.isRetry() ? await heldByLabel(deps, input, pool) : undefined);
   if (mine) return finish(mine.metadata.name, leaseOf(mine, dnsServers, ntpServers));
 
   const won = await createFirstFree(deps, input, pool, dnsServers, ntpServers);
   return finish(won.name, won.lease);
+}
+
+/**
+ * The allocation named by the lease already on the host, when this Machine holds it: one read of the
+ * host and one of the allocation, whatever the number of allocations (a repeated ask, or a retry after
+ * the lease was written).
+ */
+async function heldByHostLease(
+  deps: IpamDeps,
+  input: AllocateAddressInput,
+  pool: Pool,
+): Promise<IpAddressAllocation | undefined> {
+  const host = await readHost(deps.hosts, input.host);
+  const annotated = host.metadata.annotations?.[IP_ADDRESS_ANNOTATION]?.split('/')[0];
+  const address = annotated === undefined ? undefined : tryParseAddress(annotated);
+  if (address?.family !== pool.family) return undefined;
+  const allocation = await deps.allocations.get(allocationName(pool.id, pool.family, address.value));
+  return allocation && sameMachine(allocation.spec.machine, input.machine) ? allocation : undefined;
+}
+
+/**
+ * Every allocation of this Machine in the pool, by label. The API server filters all allocations of
+ * the namespace for it, so it is asked only by a retried attempt: one that may have created its
+ * allocation and failed before the lease reached the host.
+ */
+async function heldByLabel(
+  deps: IpamDeps,
+  input: AllocateAddressInput,
+  pool: Pool,
+): Promise<IpAddressAllocation | undefined> {
+  const held = await deps.allocations.list({ [POOL_LABEL]: pool.id, [MACHINE_LABEL]: machineKey(input.machine) });
+  return held.find((allocation) => sameMachine(allocation.spec.machine, input.machine));
 }
 
 async function createFirstFree(

@@ -15,6 +15,16 @@ function withAnnotations(host: BareMetalHost, changes: Record<string, string | n
   return unchanged ? undefined : { ...host, metadata: { ...host.metadata, annotations: next } };
 }
 
+/** The host, or the typed HostNotFound failure that names it. */
+export async function readHost(hosts: BareMetalHostApi, hostName: string): Promise<BareMetalHost> {
+  try {
+    return await hosts.get(hostName);
+  } catch (err) {
+    if (classifyApiError(err).kind === 'notFound') throw hostNotFound(hostName, hosts.namespace);
+    throw err;
+  }
+}
+
 /** Writes the lease as the annotations the DHCP server reads. Idempotent. */
 export async function writeHostLease(hosts: BareMetalHostApi, hostName: string, lease: Lease): Promise<void> {
   try {

@@ -1,4 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import { asyncLocalStorage } from '@temporalio/activity';
 import { createBareMetalHostApi } from '../../k8s/bareMetalHosts.js';
 import { createIpAllocationApi } from '../../k8s/ipAllocations.js';
 import { allocateAddress, type AllocateAddressInput, type AllocateAddressResult } from './allocateAddress.js';
@@ -28,12 +29,17 @@ export interface IpamActivities {
 
 const DEFAULT_USAGE_MAX_AGE_MS = 30_000;
 
+/** Called outside an activity (the CLI, a benchmark), a call is its own first attempt. */
+function isRetriedAttempt(): boolean {
+  return (asyncLocalStorage.getStore()?.info.attempt ?? 1) > 1;
+}
+
 /** The IPAM activities for a worker; one object per process, so that its usage cache is shared. */
 export function createIpamActivities(options: IpamActivityOptions): IpamActivities {
   const allocations = createIpAllocationApi(options.kubeConfig, options.namespace);
   const hosts = createBareMetalHostApi(options.kubeConfig, options.namespace);
   const usage = new PoolUsageCache({ allocations, hosts }, options.usageMaxAgeMs ?? DEFAULT_USAGE_MAX_AGE_MS);
-  const deps = { allocations, hosts, usage };
+  const deps = { allocations, hosts, usage, isRetry: isRetriedAttempt };
   return {
     async allocateAddress(input) {
       try {

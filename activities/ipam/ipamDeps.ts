@@ -7,4 +7,6 @@ export interface IpamDeps {
   allocations: IpAllocationApi;
   hosts: BareMetalHostApi;
   usage: PoolUsageCache;
+  /** True in a retried activity attempt, which may have left an allocation its host does not show yet. */
+  isRetry(): boolean;
 }

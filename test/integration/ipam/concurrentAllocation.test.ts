@@ -2,9 +2,11 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CustomObjectsApi } from '@kubernetes/client-node';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createIpamActivities, IpamFailureType } from '../../../activities/ipam/index.js';
 import { BMH_API_VERSION, BMH_GROUP, BMH_PLURAL, BMH_VERSION } from '../../../api/bareMetalHost.js';
+import { machineKey } from '../../../ipam/naming.js';
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import { createIpAllocationApi } from '../../../k8s/ipAllocations.js';
 import { useTestEnv } from '../../support/testEnv.js';
@@ -196,6 +198,33 @@ describe('allocateAddress across two processes', () => {
       network,
     });
     expect(next.address).toBe('10.20.0.102');
+  });
+
+  it('a retried attempt finds the allocation its failed attempt made before the lease reached the host', async () => {
+    await createHosts([{ name: 'host-crash' }]);
+    const machine = { namespace: 'tenant', name: 'machine-crash' };
+    const crashNetwork = { networkCidr: '10.40.0.1/24' };
+    const first = createIpamActivities({ kubeConfig: env.kubeConfig, namespace: env.namespace });
+    const lease = await first.allocateAddress({ machine, host: 'host-crash', network: crashNetwork });
+    // The failed attempt: its allocation exists, the host never got the lease.
+    const hosts = createBareMetalHostApi(env.kubeConfig, env.namespace);
+    const leased = await hosts.get('host-crash');
+    await hosts.replace({ ...leased, metadata: { ...leased.metadata, annotations: {} } });
+
+    const retried = createIpamActivities({ kubeConfig: env.kubeConfig, namespace: env.namespace });
+    const again = await new MockActivityEnvironment({ attempt: 2 }).run(retried.allocateAddress, {
+      machine,
+      host: 'host-crash',
+      network: crashNetwork,
+    });
+    expect(again).toEqual(lease);
+    const mine = await createIpAllocationApi(env.kubeConfig, env.namespace).list({
+      'metal3-provider.io/machine': machineKey(machine),
+    });
+    expect(mine.map((a) => a.spec.address)).toEqual([lease.address]);
+    const host = await hosts.get('host-crash');
+    expect(host.metadata.annotations?.['metal3.vcluster.com/ip-address']).toBe(`${lease.address}/24`);
+    expect(await first.releaseAddress({ machine })).toEqual({ released: [lease.address] });
   });
 
   it('fails without retry on an invalid network and on a missing host', async () => {
