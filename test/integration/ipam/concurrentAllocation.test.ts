@@ -212,11 +212,14 @@ describe('allocateAddress across two processes', () => {
     await hosts.replace({ ...leased, metadata: { ...leased.metadata, annotations: {} } });
 
     const retried = createIpamActivities({ kubeConfig: env.kubeConfig, namespace: env.namespace });
-    const again = await new MockActivityEnvironment({ attempt: 2 }).run(retried.allocateAddress, {
-      machine,
-      host: 'host-crash',
-      network: crashNetwork,
-    });
+    const again = await new MockActivityEnvironment({ attempt: 2 }).run(
+      (input: Parameters<typeof retried.allocateAddress>[0]) => retried.allocateAddress(input),
+      {
+        machine,
+        host: 'host-crash',
+        network: crashNetwork,
+      },
+    );
     expect(again).toEqual(lease);
     const mine = await createIpAllocationApi(env.kubeConfig, env.namespace).list({
       'metal3-provider.io/machine': machineKey(machine),
