@@ -69,6 +69,16 @@ export function addressAt(intervals: readonly Interval[], index: bigint): bigint
   throw new RangeError(`index ${index} is beyond the ${totalSize(intervals)} addresses of the pool`);
 }
 
+/** The zero-based position of an address across the intervals; undefined when it is in none. */
+export function indexOf(intervals: readonly Interval[], value: bigint): bigint | undefined {
+  let before = 0n;
+  for (const interval of intervals) {
+    if (contains(interval, value)) return before + (value - interval.first);
+    before += intervalSize(interval);
+  }
+  return undefined;
+}
+
 /**
  * Every address once, starting at `startIndex` and wrapping around to the lowest address.
  * Lazy: callers stop as soon as they find what they need.

@@ -118,8 +118,9 @@ async function createFirstFree(
 ): Promise<{ name: string; lease: Lease }> {
   const calledAt = Date.now();
   const usage = await deps.usage.current(pool);
-  const start = input.startAt === 'random' ? randomIndex(pool.size) : 0n;
+  const randomStart = input.startAt === 'random' ? randomIndex(pool.size) : undefined;
   for (;;) {
+    const start = randomStart ?? usage.firstCandidate;
     let losses = 0;
     for (const value of freeAddresses(pool, (v) => usage.isUsed(v), start)) {
       const name = allocationName(pool.id, pool.family, value);

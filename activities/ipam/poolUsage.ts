@@ -1,4 +1,5 @@
 import { annotatedAddress, IP_ADDRESS_ANNOTATION } from '../../ipam/lease.js';
+import { addressAt, indexOf } from '../../ipam/intervals.js';
 import type { Pool } from '../../ipam/pool.js';
 import { tryParseAddress } from '../../ipam/address.js';
 import type { BareMetalHostApi } from '../../k8s/bareMetalHosts.js';
@@ -22,6 +23,11 @@ export interface PoolUsage {
   refresh(): Promise<void>;
   /** When the last full list started (ms since epoch). */
   readonly listedAt: number;
+  /**
+   * A pool position below which every address is known to be taken: where a lowest-first search
+   * starts, so it does not walk past all the allocations each time.
+   */
+  readonly firstCandidate: bigint;
   markFree(value: bigint): void;
 }
 
@@ -37,6 +43,7 @@ class ListedPoolUsage implements PoolUsage {
   private learnedDuringList: Set<bigint> | undefined;
   private refreshing: Promise<void> | undefined;
   listedAt = 0;
+  firstCandidate = 0n;
 
   constructor(
     private readonly deps: Deps,
@@ -56,11 +63,24 @@ class ListedPoolUsage implements PoolUsage {
     if (!taken) return;
     this.known.add(value);
     this.learnedDuringList?.add(value);
+    this.advanceFirstCandidate();
   }
 
   markFree(value: bigint): void {
     this.known.delete(value);
     this.learnedDuringList?.delete(value);
+    const index = indexOf(this.pool.intervals, value);
+    if (index !== undefined && index < this.firstCandidate) this.firstCandidate = index;
+  }
+
+  /** Moves past known-taken addresses; amortised, each address is passed once per list. */
+  private advanceFirstCandidate(): void {
+    while (
+      this.firstCandidate < this.pool.size &&
+      this.known.has(addressAt(this.pool.intervals, this.firstCandidate))
+    ) {
+      this.firstCandidate++;
+    }
   }
 
   /** Concurrent callers share one list. */
@@ -90,6 +110,9 @@ class ListedPoolUsage implements PoolUsage {
     }
     this.known = listed;
     this.listedAt = startedAt;
+    // Others may have released addresses since the last list: search from the bottom again.
+    this.firstCandidate = 0n;
+    this.advanceFirstCandidate();
   }
 }
 

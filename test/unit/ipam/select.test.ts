@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatAddress, tryParseAddress } from '../../../ipam/address.js';
+import { addressAt, indexOf } from '../../../ipam/intervals.js';
 import { buildPool, type Pool } from '../../../ipam/pool.js';
 import { freeAddresses } from '../../../ipam/select.js';
 
@@ -45,5 +46,18 @@ describe('freeAddresses', () => {
     const v6 = buildPool({ networkCidr: 'fd00::1/64' });
     expect(take(v6, ['fd00::2'], 0n, 1)).toEqual(['fd00::3']);
     expect(take(v6, [], v6.size - 1n, 2)).toEqual(['fd00::ffff:ffff:ffff:ffff', 'fd00::2']);
+  });
+});
+
+describe('indexOf', () => {
+  const pool = buildPool({ networkCidr: '10.0.0.1/24', networkIpRange: '10.0.0.10-10.0.0.12,10.0.0.20-10.0.0.21' });
+
+  it('is the position addressAt reads, across ranges, and undefined outside the pool', () => {
+    expect(indexOf(pool.intervals, value('10.0.0.10'))).toBe(0n);
+    expect(indexOf(pool.intervals, value('10.0.0.12'))).toBe(2n);
+    expect(indexOf(pool.intervals, value('10.0.0.20'))).toBe(3n);
+    expect(indexOf(pool.intervals, value('10.0.0.21'))).toBe(4n);
+    expect(indexOf(pool.intervals, value('10.0.0.13'))).toBeUndefined();
+    for (let i = 0n; i < pool.size; i++) expect(indexOf(pool.intervals, addressAt(pool.intervals, i))).toBe(i);
   });
 });
