@@ -12,13 +12,18 @@ export function registerDevstackCommand(program: Command): void {
   devstack
     .command('up')
     .description('start the stack, print its endpoints, and keep it running until Ctrl-C')
-    .action(async () => {
+    .option(
+      '--ui-codec-endpoint <url>',
+      "codec server the Web UI calls to show encrypted payloads (see 'codec-server --cors-origin')",
+    )
+    .action(async (options: { uiCodecEndpoint?: string }) => {
       const existing = await readState();
       if (existing && isAlive(existing.ownerPid)) {
         throw new Error(`a devstack is already running (pid ${existing.ownerPid}); stop it with 'devstack down'`);
       }
       const { endpoints: stack, stop } = await startDevstack({
         progress: (line) => process.stderr.write(`${line}\n`),
+        ...(options.uiCodecEndpoint && { uiCodecEndpoint: options.uiCodecEndpoint }),
       });
       await writeState({ ...stack, ownerPid: process.pid });
       process.stdout.write(
@@ -26,6 +31,7 @@ export function registerDevstackCommand(program: Command): void {
           'devstack is up',
           `  Temporal address:  ${stack.temporalAddress} (namespace ${stack.temporalNamespace})`,
           `  Temporal Web UI:   ${stack.temporalUiUrl}`,
+          ...(options.uiCodecEndpoint ? [`  UI codec endpoint: ${options.uiCodecEndpoint}`] : []),
           `  kube-apiserver:    ${stack.kubeApiserverUrl}`,
           `  kubeconfig:        ${stack.kubeconfigPath}`,
           `  helm:              ${stack.helmPath}`,

@@ -29,15 +29,21 @@ export function registerWorkerCommand(program: Command): void {
         }),
         telemetryOptions: { metrics: { prometheus: { bindAddress: options.metricsAddress } } },
       });
-      const { connection, namespace } = await connectWorker();
+      const { connection, namespace, dataConverter } = await connectWorker();
       const running = await createProvisioningWorker({
         connection,
         namespace,
+        dataConverter,
         kubeConfig: loadKubeConfig(options.kubeconfig),
         taskQueue: options.taskQueue,
       });
       log.info(
-        { namespace, taskQueue: options.taskQueue, metrics: options.metricsAddress },
+        {
+          namespace,
+          taskQueue: options.taskQueue,
+          metrics: options.metricsAddress,
+          encryptedPayloads: dataConverter !== undefined,
+        },
         'provisioning worker started',
       );
       // Runtime.install shuts the worker down gracefully on SIGINT and SIGTERM.

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createMachineActivities } from '../activities/machine/index.js';
 import { PROVISIONING_TASK_QUEUE } from '../workflows/machineContract.js';
@@ -13,6 +14,8 @@ export interface ProvisioningWorkerOptions {
   /** A pre-built workflow bundle (production); without it the workflows are bundled at start. */
   workflowBundlePath?: string;
   identity?: string;
+  /** From connectWorker(): encrypts payloads when a codec key is configured. */
+  dataConverter?: DataConverter;
 }
 
 /** The bundle `npm run build` writes next to the compiled worker. */
@@ -32,6 +35,7 @@ export async function createProvisioningWorker(options: ProvisioningWorkerOption
     ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: workflowsEntry }),
     activities: createMachineActivities({ kubeConfig: options.kubeConfig }),
     ...(options.identity && { identity: options.identity }),
+    ...(options.dataConverter && { dataConverter: options.dataConverter }),
     // Waiting activities heartbeat; on SIGTERM they get time to record where they were.
     shutdownGraceTime: '10 seconds',
   });

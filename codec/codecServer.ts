@@ -1,0 +1,168 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { PayloadCodec } from '@temporalio/common';
+import type { Logger } from 'pino';
+import { PayloadDecryptionError, UnknownCodecKeyError } from './aesGcmCodec.js';
+import { CodecRequestError, codecResponse, parseCodecRequest } from './codecJson.js';
+
+export interface CodecServerOptions {
+  codec: PayloadCodec;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Web origins (the Temporal Web UI) allowed to call from a browser, e.g. http://localhost:8233. */
+  corsOrigins?: readonly string[];
+  /** When set, every request needs `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Largest request body accepted (default 8 MiB). */
+  maxBodyBytes?: number;
+  logger?: Logger;
+}
+
+export interface RunningCodecServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+const ALLOWED_HEADERS = 'content-type, x-namespace, authorization';
+
+/** An answer with a status; the message goes to the caller as `{"error": ...}`. */
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
+
+/** Compares digests so neither the content nor the length of the token leaks through timing. */
+function tokenMatches(header: string | undefined, expected: Buffer): boolean {
+  const match = /^Bearer (.+)$/i.exec(header ?? '');
+  return match?.[1] !== undefined && timingSafeEqual(digest(match[1].trim()), expected);
+}
+
+/** Reads the body up to `limit` bytes; beyond that the request is refused without reading the rest. */
+function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    return Promise.reject(new HttpError(413, `request body is ${declared} bytes; the limit is ${limit}`));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new HttpError(413, `request body is larger than the limit of ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', reject);
+  });
+}
+
+/**
+ * Temporal's codec server protocol over HTTP: POST /encode and /decode with `{"payloads": [...]}`, so
+ * the Web UI and `temporal` CLI can show encrypted payloads. Browsers get CORS headers only for the
+ * configured origins; with a token, every POST needs it.
+ */
+export async function startCodecServer(options: CodecServerOptions): Promise<RunningCodecServer> {
+  const origins = new Set(options.corsOrigins ?? []);
+  const expected = options.token === undefined ? undefined : digest(options.token);
+  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<number> => {
+    const origin = req.headers.origin;
+    const allowedOrigin = origin !== undefined && origins.has(origin);
+    if (allowedOrigin) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Access-Control-Allow-Credentials', 'true');
+    }
+    res.setHeader('Vary', 'Origin');
+    if (origin !== undefined && !allowedOrigin) {
+      throw new HttpError(403, `origin ${origin} is not allowed; start the codec server with --cors-origin ${origin}`);
+    }
+    const path = new URL(req.url ?? '/', 'http://codec').pathname;
+    const operation = path === '/encode' ? 'encode' : path === '/decode' ? 'decode' : undefined;
+    if (!operation) throw new HttpError(404, `no ${path} here; POST /encode or /decode`);
+    if (req.method === 'OPTIONS') {
+      // Preflight: the browser sends no credentials, so it is answered without the token.
+      res.writeHead(204, {
+        'Access-Control-Allow-Methods': 'POST, OPTIONS',
+        'Access-Control-Allow-Headers': ALLOWED_HEADERS,
+        'Access-Control-Max-Age': '600',
+      });
+      res.end();
+      return 204;
+    }
+    if (req.method !== 'POST') throw new HttpError(405, `${path} takes POST`, { Allow: 'POST, OPTIONS' });
+    if (expected && !tokenMatches(req.headers.authorization, expected)) {
+      throw new HttpError(401, 'missing or wrong bearer token', { 'WWW-Authenticate': 'Bearer' });
+    }
+    const payloads = parseCodecRequest(await readBody(req, limit));
+    const result = operation === 'encode' ? await options.codec.encode(payloads) : await options.codec.decode(payloads);
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(codecResponse(result));
+    return 200;
+  };
+
+  const server = http.createServer((req, res) => {
+    handle(req, res)
+      .then((status) => {
+        options.logger?.debug({ method: req.method, path: req.url, status }, 'codec request');
+      })
+      .catch((error: unknown) => {
+        const known =
+          error instanceof HttpError
+            ? error
+            : error instanceof CodecRequestError ||
+                error instanceof UnknownCodecKeyError ||
+                error instanceof PayloadDecryptionError
+              ? new HttpError(400, error.message)
+              : undefined;
+        if (known) options.logger?.info({ method: req.method, path: req.url, status: known.status }, known.message);
+        else options.logger?.error({ err: error, method: req.method, path: req.url }, 'codec request failed');
+        if (res.headersSent) {
+          res.destroy();
+          return;
+        }
+        // A refused body is not read to its end: close the connection rather than reuse it.
+        if (known?.status === 413) res.setHeader('Connection', 'close');
+        res.writeHead(known?.status ?? 500, { 'Content-Type': 'application/json', ...known?.headers });
+        res.end(JSON.stringify({ error: known?.message ?? 'internal error' }));
+      });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          resolve();
+        });
+      }),
+  };
+}

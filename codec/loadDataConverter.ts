@@ -1,0 +1,54 @@
+import { readFile } from 'node:fs/promises';
+import type { DataConverter } from '@temporalio/common';
+import { AesGcmCodec } from './aesGcmCodec.js';
+import {
+  CODEC_KEY_ENV,
+  CODEC_KEYS_FILE_ENV,
+  CodecKeyConfigError,
+  parseCodecKeyEnv,
+  parseCodecKeysFile,
+  type CodecKeys,
+} from './codecKeys.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The codec keys configured for this process: the keys file named by METAL3_PROVIDER_CODEC_KEYS_FILE
+ * (several keys, for rotation) or the single key in METAL3_PROVIDER_CODEC_KEY; undefined when neither
+ * is set, i.e. payloads are not encrypted.
+ */
+export async function loadCodecKeys(env: Env = process.env): Promise<CodecKeys | undefined> {
+  const file = env[CODEC_KEYS_FILE_ENV]?.trim();
+  const single = env[CODEC_KEY_ENV]?.trim();
+  if (file && single) {
+    throw new CodecKeyConfigError('codec key configuration', [
+      { path: [], message: `set ${CODEC_KEYS_FILE_ENV} or ${CODEC_KEY_ENV}, not both` },
+    ]);
+  }
+  if (single) return parseCodecKeyEnv(single);
+  if (!file) return undefined;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new CodecKeyConfigError(CODEC_KEYS_FILE_ENV, [
+      { path: [], message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` },
+    ]);
+  }
+  return parseCodecKeysFile(text, file);
+}
+
+/** The encryption codec when keys are configured. */
+export async function loadPayloadCodec(env: Env = process.env): Promise<AesGcmCodec | undefined> {
+  const keys = await loadCodecKeys(env);
+  return keys && new AesGcmCodec(keys);
+}
+
+/**
+ * The data converter every client, worker and controller of this project uses: the SDK defaults plus
+ * the encryption codec when a key is configured; undefined (SDK defaults) otherwise.
+ */
+export async function loadDataConverter(env: Env = process.env): Promise<DataConverter | undefined> {
+  const codec = await loadPayloadCodec(env);
+  return codec && { payloadCodecs: [codec] };
+}
