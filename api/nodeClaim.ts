@@ -42,6 +42,38 @@ export const NodeClaimSpec = z
     }
   });
 
+/** One condition, as Kubernetes conventions write them (`kubectl wait --for=condition=Ready`). */
+export const NodeClaimCondition = z.looseObject({
+  type: z.string().min(1),
+  status: z.enum(['True', 'False', 'Unknown']),
+  reason: z.string().optional().describe('One CamelCase word saying why.'),
+  message: z.string().optional().describe('What is happening, in words; what to do when something is wrong.'),
+  lastTransitionTime: z.string().optional().describe('When status last changed (RFC 3339).'),
+  observedGeneration: z.number().optional(),
+});
+export type NodeClaimCondition = z.infer<typeof NodeClaimCondition>;
+
+/**
+ * What the NodeClaim controller reports (status subresource). Loose, so that a status written by a
+ * newer controller survives an older one reading it.
+ */
+export const NodeClaimStatus = z.looseObject({
+  phase: z
+    .string()
+    .optional()
+    .describe(
+      'Phase of the Machine: Pending, WaitingForHost, Provisioning, Ready, Stuck, Releasing, Released, Failed.',
+    ),
+  bareMetalHost: z.string().optional().describe('Name of the BareMetalHost the Machine runs on.'),
+  address: z.string().optional().describe('Address (CIDR) allocated to the Machine.'),
+  workflowId: z.string().optional().describe('Temporal workflow running the Machine lifecycle.'),
+  releaseRequestedAt: z.string().optional().describe('When the controller asked the Machine to release (RFC 3339).'),
+  reportedSteps: z.number().optional().describe('Lifecycle steps already reported as Events.'),
+  observedGeneration: z.number().optional().describe('The metadata.generation this status describes.'),
+  conditions: z.array(NodeClaimCondition).optional().describe('Ready: True once the Machine is provisioned.'),
+});
+export type NodeClaimStatus = z.infer<typeof NodeClaimStatus>;
+
 /** The request for one Machine. */
 export const NodeClaim = z
   .strictObject({
@@ -49,7 +81,7 @@ export const NodeClaim = z
     kind: z.literal('NodeClaim'),
     metadata: NamespacedObjectMeta,
     spec: NodeClaimSpec,
-    status: z.record(z.string(), z.unknown()).optional(),
+    status: NodeClaimStatus.optional(),
   })
   .superRefine((claim, ctx) => {
     // Metadata annotations also carry the platform's own keys, so only known keys are checked.

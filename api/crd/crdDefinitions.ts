@@ -12,6 +12,8 @@ interface PrinterColumn {
   readonly name: string;
   readonly type: 'string' | 'date' | 'integer';
   readonly jsonPath: string;
+  /** 0 (default) shows the column in `kubectl get`; higher only with `-o wide`. */
+  readonly priority?: number;
 }
 
 interface KindDefinition {
@@ -50,7 +52,12 @@ export const KIND_DEFINITIONS: readonly KindDefinition[] = [
     columns: [
       { name: 'Provider', type: 'string', jsonPath: '.spec.providerRef' },
       { name: 'Type', type: 'string', jsonPath: '.spec.typeRef' },
+      { name: 'Phase', type: 'string', jsonPath: '.status.phase' },
+      { name: 'Host', type: 'string', jsonPath: '.status.bareMetalHost' },
+      { name: 'Address', type: 'string', jsonPath: '.status.address' },
+      { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
       AGE,
+      { name: 'Reason', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].reason', priority: 1 },
     ],
   },
   {
