@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerBootServerCommand } from './bootServerCommand.js';
+import { registerCodecServerCommand } from './codecServerCommand.js';
 import { registerDevstackCommand } from './devstackCommand.js';
 import { registerRenderCommand } from './renderCommand.js';
 import { registerIpamCommand } from './ipamCommand.js';
@@ -17,6 +18,7 @@ const program = new Command('metal3-provider')
   .enablePositionalOptions();
 
 registerBootServerCommand(program);
+registerCodecServerCommand(program);
 registerDevstackCommand(program);
 registerRenderCommand(program);
 registerIpamCommand(program);
