@@ -155,6 +155,7 @@ export async function reconcileClaim(
         next.reportedSteps = steps.reported;
         events.push(
           ...steps.events,
+          ...hostEvent(current.bareMetalHost, observation.status.host),
           ...phaseEvent(current.phase, observation.status.phase, observation.status.details),
         );
       } else if (observation.kind === 'foreign') {

@@ -1,0 +1,92 @@
+import { CoreV1Api, CustomObjectsApi, setHeaderOptions } from '@kubernetes/client-node';
+import { expect } from 'vitest';
+import { pino } from 'pino';
+import { API_GROUP } from '../../../api/objectMeta.js';
+import { NodeClaimStatus } from '../../../api/nodeClaim.js';
+import { NodeClaimController } from '../../../controller/nodeClaimController.js';
+import { NODECLAIM_FINALIZER } from '../../../controller/nodeClaimApi.js';
+import type { MachineStack } from '../../support/machineStack.js';
+
+/** Lease timing short enough for a test to watch a takeover: expiry after 3 s, renewals every 0.4 s. */
+export const TEST_LEASE = { leaseDurationSeconds: 3, renewDeadlineMs: 2_000, retryPeriodMs: 400 };
+
+export interface StoredClaim {
+  metadata: { name: string; uid: string; finalizers?: string[]; deletionTimestamp?: string };
+  status?: NodeClaimStatus;
+}
+
+/** A controller replica on this file's namespace and task queue, on the given Lease. */
+export function startController(stack: MachineStack, identity: string, leaseName: string): NodeClaimController {
+  const controller = new NodeClaimController({
+    kubeConfig: stack.env.kubeConfig,
+    machines: stack.client,
+    logger: pino({ level: process.env.CONTROLLER_TEST_LOG ?? 'silent', base: { identity } }),
+    namespace: stack.env.namespace,
+    lease: { name: leaseName, namespace: stack.env.namespace, identity, ...TEST_LEASE },
+    pollIntervalMs: 500,
+  });
+  controller.start();
+  return controller;
+}
+
+export function claimApi(stack: MachineStack) {
+  const api = stack.env.kubeConfig.makeApiClient(CustomObjectsApi);
+  const where = () => ({ group: API_GROUP, version: 'v1', namespace: stack.env.namespace, plural: 'nodeclaims' });
+  return {
+    /** Creates the NodeClaim through the API, as `kubectl apply` of a new object does. */
+    async apply(name: string, properties: Record<string, string> = {}): Promise<void> {
+      await api.createNamespacedCustomObject({ ...where(), body: stack.claim(name, properties) });
+    },
+    async get(name: string): Promise<StoredClaim | undefined> {
+      try {
+        return (await api.getNamespacedCustomObject({ ...where(), name })) as StoredClaim;
+      } catch {
+        return undefined;
+      }
+    },
+    async delete(name: string): Promise<void> {
+      await api.deleteNamespacedCustomObject({ ...where(), name });
+    },
+    /** `kubectl get nodeclaims`: the apiserver's table with the CRD's printer columns. */
+    async table(): Promise<{ columns: string[]; rows: Record<string, unknown>[] }> {
+      const table = (await api.listNamespacedCustomObject(
+        where(),
+        setHeaderOptions('Accept', 'application/json;as=Table;v=v1;g=meta.k8s.io'),
+      )) as { columnDefinitions: { name: string }[]; rows: { cells: unknown[] }[] };
+      const columns = table.columnDefinitions.map((c) => c.name);
+      return {
+        columns,
+        rows: table.rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, r.cells[i]]))),
+      };
+    },
+    async waitForPhase(name: string, phase: string, timeout = 60_000): Promise<StoredClaim> {
+      await expect.poll(async () => (await this.get(name))?.status?.phase, { timeout, interval: 200 }).toBe(phase);
+      const claim = await this.get(name);
+      if (!claim) throw new Error(`NodeClaim ${name} is gone`);
+      return claim;
+    },
+    async waitGone(name: string, timeout = 60_000): Promise<void> {
+      await expect.poll(async () => (await this.get(name)) === undefined, { timeout, interval: 200 }).toBe(true);
+    },
+    /** The claim's Events as `kubectl describe` lists them: reason and message, oldest first. */
+    async events(name: string): Promise<{ type: string; reason: string; message: string }[]> {
+      const list = await stack.env.kubeConfig.makeApiClient(CoreV1Api).listNamespacedEvent({
+        namespace: stack.env.namespace,
+        fieldSelector: `involvedObject.kind=NodeClaim,involvedObject.name=${name}`,
+      });
+      return list.items
+        .sort((a, b) => (a.firstTimestamp?.getTime() ?? 0) - (b.firstTimestamp?.getTime() ?? 0))
+        .map((e) => ({ type: e.type ?? '', reason: e.reason ?? '', message: e.message ?? '' }));
+    },
+  };
+}
+
+export { NODECLAIM_FINALIZER };
+
+/** How many executions Temporal has of the claim's workflow id (runs started, open or closed). */
+export async function workflowStarts(stack: MachineStack, name: string): Promise<number> {
+  let count = 0;
+  const workflowId = `machine/${stack.env.namespace}/${name}`;
+  for await (const _ of stack.env.temporal.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) count++;
+  return count;
+}
