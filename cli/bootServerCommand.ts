@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { parse as parseYaml } from 'yaml';
 import { BootServerConfigError, resolveBootServerConfig } from '../dhcp/bootServerConfig.js';
 import { startBootServers } from '../dhcp/bootServers.js';
-import { HostIndex } from '../dhcp/hostIndex.js';
+import { LeaseAddressIndex } from '../dhcp/leaseAddressIndex.js';
 import { loadHostsFile } from '../dhcp/loadHostsFile.js';
 import { logIndexChange } from '../dhcp/logIndexChange.js';
 import { watchBareMetalHosts } from '../dhcp/watchBareMetalHosts.js';
@@ -60,7 +60,10 @@ export function registerBootServerCommand(program: Command): void {
       collect,
       [],
     )
-    .option('--callback-insecure-skip-verify', 'skip TLS verification when the callback proxy forwards to IPA')
+    .option(
+      '--callback-insecure-skip-verify',
+      'skip TLS verification when the callback proxy forwards to IPA (by default the certificate the agent sent in its heartbeat is required)',
+    )
     .action(async (options: BootServerOptions) => {
       const logger = pino({ level: options.logLevel });
       let config;
@@ -75,7 +78,8 @@ export function registerBootServerCommand(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      const index = new HostIndex();
+      // Also keyed by lease address: the callback proxy recognises agents by the address they were leased.
+      const index = new LeaseAddressIndex();
       if (options.hostsFile)
         for (const change of await loadHostsFile(options.hostsFile, index)) logIndexChange(logger, change);
       const stopWatch = options.watchNamespace
@@ -83,7 +87,15 @@ export function registerBootServerCommand(program: Command): void {
         : undefined;
       const servers = await startBootServers(config, options.bootFilesDir, index, logger);
       const stop = (): void => {
-        logger.info({ dhcp: servers.dhcp.stats, tftp: servers.tftp?.stats }, 'boot servers stopping');
+        logger.info(
+          {
+            dhcp: servers.dhcp.stats,
+            tftp: servers.tftp?.stats,
+            ironicHttpProxy: servers.http.proxyStats,
+            callbackProxy: servers.callback?.stats,
+          },
+          'boot servers stopping',
+        );
         void Promise.all([servers.close(), stopWatch?.()]);
       };
       process.once('SIGTERM', stop);

@@ -198,13 +198,15 @@ export function resolveBootServerConfig(input: ConfigInput): BootServerConfig {
     ironicHttpUrl: url('proxy.ironicHttpUrl', true),
     ironicApiUrl: url('proxy.ironicApiUrl', false),
   };
+  const http = { listen: listen('http.listenAddr'), advertiseUrl: url('http.advertiseUrl', true) };
   const config: BootServerConfig = {
     dhcp: { serverIp, listen: listen('dhcp.listenAddr') },
     tftp: tftpListen ? { listen: tftpListen } : undefined,
-    http: { listen: listen('http.listenAddr'), advertiseUrl: url('http.advertiseUrl', true) },
+    http,
     proxy,
     scripts: {
-      ironicHttpUrl: proxy.ironicHttpUrl,
+      // The scripts fetch kernel and ramdisk through our HTTP server, which proxies them from Ironic.
+      imagesUrl: http.advertiseUrl,
       callbackUrl: proxy.callbackAdvertiseUrl,
       inspectorCollectors: input.flags.inspectorCollectors ?? DEFAULT_INSPECTOR_COLLECTORS,
       inspectorExtraKernelParams: input.flags.inspectorExtraKernelParam ?? [],

@@ -2,9 +2,11 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { BootServerConfig } from './bootServerConfig.js';
+import { CallbackProxy } from './callbackProxy.js';
 import { DhcpServer } from './dhcpServer.js';
 import type { HostLookup } from './hostIndex.js';
 import { HttpBootServer } from './httpBootServer.js';
+import { hasAddressLookup } from './leaseAddressIndex.js';
 import { TftpServer } from './tftpServer.js';
 
 /** Lease time of every answer; addresses are fixed per host, so renewals only re-read annotations. */
@@ -14,6 +16,8 @@ export interface BootServers {
   dhcp: DhcpServer;
   tftp: TftpServer | undefined;
   http: HttpBootServer;
+  /** Absent when `proxy.ironicApiUrl` is empty. */
+  callback: CallbackProxy | undefined;
   close(): Promise<void>;
 }
 
@@ -31,7 +35,11 @@ export async function listBootFiles(root: string): Promise<Set<string>> {
   return files;
 }
 
-/** Starts HTTP, TFTP (unless disabled) and DHCP; if one fails to start, the others are closed again. */
+/**
+ * Starts HTTP, the IPA callback proxy (when `proxy.ironicApiUrl` is set and `lookup` can find hosts
+ * by lease address, as LeaseAddressIndex does), TFTP (unless disabled) and DHCP; if one fails to
+ * start, the others are closed again.
+ */
 export async function startBootServers(
   config: BootServerConfig,
   bootFilesDir: string,
@@ -45,8 +53,25 @@ export async function startBootServers(
     root: bootFilesDir,
     lookup,
     scripts: config.scripts,
+    ironicHttpUrl: config.proxy.ironicHttpUrl,
     logger: logger.child({ server: 'http' }),
   });
+  let callback: CallbackProxy | undefined;
+  if (config.proxy.ironicApiUrl === '') {
+    logger.info('IPA callback proxy disabled (proxy.ironicApiUrl is empty); agents cannot reach Ironic through us');
+  } else if (!hasAddressLookup(lookup)) {
+    logger.warn('IPA callback proxy disabled: the host source cannot find hosts by lease address');
+  } else {
+    callback = new CallbackProxy({
+      listenHost: config.proxy.callbackListen.host,
+      port: config.proxy.callbackListen.port,
+      advertiseUrl: config.proxy.callbackAdvertiseUrl,
+      ironicApiUrl: config.proxy.ironicApiUrl,
+      hosts: lookup,
+      insecureSkipVerify: config.callbackInsecureSkipVerify,
+      logger: logger.child({ server: 'callback' }),
+    });
+  }
   const tftp = config.tftp
     ? new TftpServer({
         listenHost: config.tftp.listen.host,
@@ -75,7 +100,7 @@ export async function startBootServers(
     await Promise.all(started.map((server) => server.close()));
   };
   try {
-    for (const server of [http, ...(tftp ? [tftp] : []), dhcp]) {
+    for (const server of [http, ...(callback ? [callback] : []), ...(tftp ? [tftp] : []), dhcp]) {
       await server.start();
       started.push(server);
     }
@@ -84,5 +109,5 @@ export async function startBootServers(
     throw error;
   }
   if (!tftp) logger.info('TFTP disabled (tftp.listenAddr is ""); HTTP Boot still works');
-  return { dhcp, tftp, http, close };
+  return { dhcp, tftp, http, callback, close };
 }

@@ -1,10 +1,14 @@
 import { createReadStream } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { ScriptKind } from './chooseBootFile.js';
 import type { HostLookup } from './hostIndex.js';
+import { IronicHttpProxy } from './ironicHttpProxy.js';
 import { renderIpxeScript, type ScriptSettings } from './ipxeScripts.js';
+import type { ProxyStats } from './proxyStats.js';
+import { parseRequestTarget } from './requestTarget.js';
 import { BootFilePathError, resolveBootFilePath } from './resolveBootFilePath.js';
 
 export interface HttpBootServerOptions {
@@ -14,6 +18,8 @@ export interface HttpBootServerOptions {
   root: string;
   lookup: HostLookup;
   scripts: ScriptSettings;
+  /** `proxy.ironicHttpUrl`: every path not served here is streamed from there. */
+  ironicHttpUrl: string;
   logger: Logger;
 }
 
@@ -23,16 +29,28 @@ interface Answer {
   status: number;
   mac?: string;
   host?: string;
+  /** Set for requests forwarded to Ironic: what happened, and why it failed if it did. */
+  proxy?: string;
+  reason?: string;
 }
 
 /**
- * Serves boot binaries under `/boot/<file>` and iPXE scripts under `/ipxe/<kind>.ipxe?mac=<mac>`.
- * Scripts are only rendered for MACs of known hosts; every request is logged with MAC and host.
+ * Serves boot binaries under `/boot/<file>` and iPXE scripts under `/ipxe/<kind>.ipxe?mac=<mac>`;
+ * every other path is proxied to Ironic's HTTP server (the agent kernel and ramdisk the scripts
+ * name, images). Scripts are only rendered for MACs of known hosts; every request is logged.
  */
 export class HttpBootServer {
   private server: http.Server | undefined;
+  private readonly ironic: IronicHttpProxy;
 
-  constructor(private readonly options: HttpBootServerOptions) {}
+  constructor(private readonly options: HttpBootServerOptions) {
+    this.ironic = new IronicHttpProxy({ ironicHttpUrl: options.ironicHttpUrl });
+  }
+
+  /** Counters of the requests forwarded to Ironic's HTTP server. */
+  get proxyStats(): ProxyStats {
+    return this.ironic.stats;
+  }
 
   async start(): Promise<void> {
     const server = http.createServer((req, res) => {
@@ -48,6 +66,12 @@ export class HttpBootServer {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
+      // CONNECT is a forward-proxy request; this server is not one.
+      server.on('connect', (req: http.IncomingMessage, socket: Duplex) => {
+        this.ironic.refuse('connect');
+        this.log(req, { status: 405, reason: 'CONNECT refused: not a forward proxy' });
+        socket.end('HTTP/1.1 405 Method Not Allowed\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      });
       server.listen(this.options.port, this.options.listenHost, () => {
         server.off('error', reject);
         resolve();
@@ -74,17 +98,18 @@ export class HttpBootServer {
   }
 
   private log(req: http.IncomingMessage, answer: Answer): void {
-    this.options.logger.info(
-      {
-        method: req.method,
-        path: req.url,
-        status: answer.status,
-        mac: answer.mac,
-        host: answer.host,
-        client: req.socket.remoteAddress,
-      },
-      'HTTP boot request',
-    );
+    const fields = {
+      method: req.method,
+      path: req.url,
+      status: answer.status,
+      mac: answer.mac,
+      host: answer.host,
+      proxy: answer.proxy,
+      reason: answer.reason,
+      client: req.socket.remoteAddress,
+    };
+    if (answer.reason !== undefined) this.options.logger.warn(fields, 'HTTP boot request');
+    else this.options.logger.info(fields, 'HTTP boot request');
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<Answer> {
@@ -93,7 +118,25 @@ export class HttpBootServer {
       res.end(req.method === 'HEAD' ? undefined : body);
       return { status, ...extra };
     };
-    if (req.method !== 'GET' && req.method !== 'HEAD') return text(405, 'only GET and HEAD are served\n');
+    const raw = req.url ?? '';
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      if (!isLocalPath(raw)) this.ironic.refuse('method');
+      return text(405, 'only GET and HEAD are served\n', { reason: `method ${req.method ?? ''} refused` });
+    }
+    if (!raw.startsWith('/') || raw.startsWith('//')) {
+      // "GET http://elsewhere/ HTTP/1.1" and the like: this is not a forward proxy.
+      this.ironic.refuse('not-origin-form');
+      return text(400, 'only origin-form request targets (/path) are served\n', { reason: 'not-origin-form' });
+    }
+    if (!isLocalPath(raw)) {
+      const parsed = parseRequestTarget(raw);
+      if (!parsed.ok) {
+        this.ironic.refuse(parsed.refusal.code);
+        return text(400, `${parsed.refusal.message}\n`, { reason: parsed.refusal.code });
+      }
+      const proxied = await this.ironic.forward(req, res, parsed.target);
+      return { status: proxied.status, proxy: proxied.outcome, reason: proxied.reason };
+    }
     const url = new URL(req.url ?? '/', 'http://boot.invalid');
 
     const script = SCRIPT_PATH.exec(url.pathname);
@@ -130,4 +173,9 @@ export class HttpBootServer {
     }
     return text(404, 'not found\n');
   }
+}
+
+/** `/boot/` and `/ipxe/` are this server's own; nothing under them is forwarded. */
+function isLocalPath(target: string | undefined): boolean {
+  return target !== undefined && (target.startsWith('/boot/') || target.startsWith('/ipxe/'));
 }

@@ -3,8 +3,12 @@ import type { ScriptKind } from './chooseBootFile.js';
 
 /** Inputs of the iPXE scripts, from `proxy.*` and the server flags. */
 export interface ScriptSettings {
-  /** `proxy.ironicHttpUrl`: where the Ironic agent kernel and ramdisk are served. */
-  ironicHttpUrl: string;
+  /**
+   * Where hosts download the agent kernel and ramdisk: our own `http.advertiseUrl`. The HTTP boot
+   * server streams those paths from `proxy.ironicHttpUrl`, because Ironic may sit in a network the
+   * hosts cannot reach; they only ever need to reach this server.
+   */
+  imagesUrl: string;
   /** `proxy.callbackAdvertiseUrl`: the agent talks to Ironic through the callback proxy. */
   callbackUrl: string;
   /** `--inspector-collectors`. */
@@ -24,7 +28,7 @@ export function scriptMarker(kind: ScriptKind, host: BootHost): string {
 }
 
 function agentScript(kind: ScriptKind, host: BootHost, settings: ScriptSettings, params: string[]): string {
-  const base = settings.ironicHttpUrl.replace(/\/+$/, '');
+  const base = settings.imagesUrl.replace(/\/+$/, '');
   const kernelLine = [
     `${base}/images/ironic-python-agent.kernel`,
     ...params,

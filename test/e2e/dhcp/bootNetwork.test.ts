@@ -199,7 +199,7 @@ describe('DHCP with real clients', () => {
     const script = runIn(cli, ['curl', '-sS', '--max-time', '5', url]).stdout;
     expect(script).toContain('#!ipxe');
     expect(script).toContain('metal3-provider boot script: inspector for metal3-system/server-01');
-    expect(script).toContain(`kernel --timeout 60000 http://${SERVER_IP}:6180/images/ironic-python-agent.kernel`);
+    expect(script).toContain(`kernel --timeout 60000 http://${SERVER_IP}:8080/images/ironic-python-agent.kernel`);
     expect(script).toContain('ipa-inspection-collectors=default,logs');
     expect(script).toContain(`BOOTIF=${KNOWN_MAC}`);
     expect(script).toContain(`ipa-api-url=http://${SERVER_IP}:8081`);

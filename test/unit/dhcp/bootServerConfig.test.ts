@@ -22,8 +22,10 @@ describe('resolveBootServerConfig', () => {
     expect(config.tftp).toEqual({ listen: { host: '192.168.100.2', port: 69 } });
     expect(config.http).toEqual({ listen: { host: '0.0.0.0', port: 8080 }, advertiseUrl: 'http://192.168.100.2:8080' });
     expect(config.proxy.callbackAdvertiseUrl).toBe('http://192.168.100.2:8081');
+    expect(config.proxy.ironicHttpUrl).toBe('http://ironic.metal3-system.svc:6180');
+    // Hosts download the agent through our HTTP server, which proxies Ironic's.
     expect(config.scripts).toMatchObject({
-      ironicHttpUrl: 'http://ironic.metal3-system.svc:6180',
+      imagesUrl: 'http://192.168.100.2:8080',
       callbackUrl: 'http://192.168.100.2:8081',
       inspectorCollectors: 'default,extra-hardware,logs',
     });

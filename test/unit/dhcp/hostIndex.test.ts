@@ -79,7 +79,7 @@ describe('renderIpxeScript', () => {
   index.updateFromBareMetalHost(bmh('a', 'aa:bb:cc:dd:ee:01', lease));
   const host = index.byMac('aa:bb:cc:dd:ee:01');
   const settings = {
-    ironicHttpUrl: 'http://ironic:6180/',
+    imagesUrl: 'http://10.0.0.2:8080/',
     callbackUrl: 'http://10.0.0.2:8081',
     inspectorCollectors: 'default,logs',
     inspectorExtraKernelParams: ['console=ttyS0', 'ipa-debug=1'],
@@ -94,7 +94,7 @@ describe('renderIpxeScript', () => {
       'echo metal3-provider boot script: inspector for ns/a (aa:bb:cc:dd:ee:01)',
     ]);
     expect(script).toContain(
-      'kernel --timeout 60000 http://ironic:6180/images/ironic-python-agent.kernel BOOTIF=aa:bb:cc:dd:ee:01 ipa-api-url=http://10.0.0.2:8081 ipa-inspection-callback-url=http://10.0.0.2:8081/v1/continue_inspection ipa-inspection-collectors=default,logs console=ttyS0 ipa-debug=1 initrd=ironic-python-agent.initramfs || goto retry',
+      'kernel --timeout 60000 http://10.0.0.2:8080/images/ironic-python-agent.kernel BOOTIF=aa:bb:cc:dd:ee:01 ipa-api-url=http://10.0.0.2:8081 ipa-inspection-callback-url=http://10.0.0.2:8081/v1/continue_inspection ipa-inspection-collectors=default,logs console=ttyS0 ipa-debug=1 initrd=ironic-python-agent.initramfs || goto retry',
     );
     expect(script).toContain('goto download');
     const installer = renderIpxeScript('installer', host, settings);
