@@ -1,5 +1,17 @@
 import dgram from 'node:dgram';
 
+/**
+ * Our sockets only ever name IP literals (listen addresses, a peer's source address). Answering the
+ * lookup at once spares every datagram sent a resolver call and a deferred send.
+ */
+function literalLookup(
+  address: string,
+  _options: unknown,
+  callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void,
+): void {
+  callback(null, address, 4);
+}
+
 /** A bound UDPv4 socket; rejects with the bind error (address in use, not a local address...). */
 export function bindUdpSocket(
   host: string,
@@ -7,7 +19,7 @@ export function bindUdpSocket(
   { broadcast = false, reuseAddr = true } = {},
 ): Promise<dgram.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = dgram.createSocket({ type: 'udp4', reuseAddr });
+    const socket = dgram.createSocket({ type: 'udp4', reuseAddr, lookup: literalLookup });
     const onError = (error: Error): void => {
       socket.close();
       reject(error);
