@@ -122,7 +122,7 @@ export function renewDeadlinePassed(lastRenewMs: number, nowMs: number, renewDea
 
 /** The wait before the next try: the retry period plus up to 20 % jitter (`random` in [0, 1)). */
 export function retryDelayMs(retryPeriodMs: number, random: number): number {
-  return Math.round(retryPeriodMs * (1 + (JITTER_FACTOR - 1) * random));
+  return Math.floor(retryPeriodMs * (1 + (JITTER_FACTOR - 1) * random));
 }
 
 // ---------------------------------------------------------------------------------------------
