@@ -67,7 +67,9 @@ export function createReclaimActivities(options: ReclaimActivityOptions) {
   const { kubeConfig } = options;
   const client = (): Client => options.client ?? Context.current().client;
   const gone = async (machines: MachineRef[]): Promise<(machine: MachineRef) => boolean> => {
-    const states: Map<string, MachineWorkflowState> = await machineWorkflowStates(client(), machines);
+    const states: Map<string, MachineWorkflowState> = await askTemporal('describing Machine workflows', () =>
+      machineWorkflowStates(client(), machines),
+    );
     return (machine) => states.get(machineKeyOf(machine)) === 'gone';
   };
   const guarded =
@@ -166,6 +168,21 @@ export function createReclaimActivities(options: ReclaimActivityOptions) {
       findStuckMachines(client(), input),
     ),
   };
+}
+
+/** Temporal could not answer; retried, since calling a Machine gone without an answer could release a live one. */
+export const TEMPORAL_REQUEST_FAILED = 'TemporalRequestFailed';
+
+async function askTemporal<T>(doing: string, ask: () => Promise<T>): Promise<T> {
+  try {
+    return await ask();
+  } catch (err) {
+    throw ApplicationFailure.create({
+      type: TEMPORAL_REQUEST_FAILED,
+      message: `${doing} failed: ${err instanceof Error ? err.message : String(err)}; check the worker's connection to Temporal`,
+      nonRetryable: false,
+    });
+  }
 }
 
 function result<T>(found: T[], skipped: ReclaimItem[], scanned: number, next: PageCursor | undefined): ScanResult<T> {

@@ -7,6 +7,7 @@ import { runCommand } from '../../../devstack/runCommand.js';
 import { machineKey } from '../../../ipam/naming.js';
 import { MACHINE_LABEL, POOL_LABEL, createIpAllocationApi } from '../../../k8s/ipAllocations.js';
 import { useMachineStack } from '../../support/machineStack.js';
+import { recordHistory } from '../../support/recordHistory.js';
 import {
   allocations,
   currentDetails,
@@ -146,6 +147,7 @@ describe('fleetReclaim', () => {
       ...secretsBefore.filter((s) => s.startsWith('m5: ')),
     ]);
 
+    await recordHistory(stack.env.temporal.client.workflow.getHandle(workflowId), 'fleet-reclaim');
     const details = await currentDetails(stack.env.temporal.client, workflowId);
     expect(details).toContain('**Fleet reclaim done**');
     expect(details).toContain(`${stack.env.namespace}/${host(0)}`);

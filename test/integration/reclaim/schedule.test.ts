@@ -43,7 +43,7 @@ describe('metal3-provider reclaim schedule', () => {
 
     const handle = env.temporal.client.schedule.getHandle(scheduleId());
     const first = await handle.describe();
-    expect(first.spec.intervals.map((i) => i.every)).toEqual([600_000]);
+    expect(first.spec.intervals?.map((i) => i.every)).toEqual([600_000]);
     expect(first.policies.overlap).toBe('SKIP');
     expect(first.action).toMatchObject({
       type: 'startWorkflow',
@@ -70,7 +70,7 @@ describe('metal3-provider reclaim schedule', () => {
     expect(updated.code).toBe(0);
     expect(updated.stdout).toContain(`updated schedule ${scheduleId()}: fleet reclaim every 15m`);
     const second = await handle.describe();
-    expect(second.spec.intervals.map((i) => i.every)).toEqual([900_000]);
+    expect(second.spec.intervals?.map((i) => i.every)).toEqual([900_000]);
     expect(second.policies.overlap).toBe('SKIP');
     expect(second.action.args).toEqual([{ providers: ['metal3-east'], stuckAfterMs: 7_200_000, pageSize: 100 }]);
     // Still the one schedule, with no action taken yet.
