@@ -1,0 +1,68 @@
+import type { AppsV1Api } from '@kubernetes/client-node';
+import { ApplicationFailure } from '@temporalio/common';
+import { classifyApiError } from '../../k8s/apiErrors.js';
+import { InfraFailureType, type Workload } from '../../workflows/infraContract.js';
+import { daemonSetReadiness, deploymentReadiness, type Readiness } from './releaseWorkloads.js';
+
+/** What an activity attempt needs from its context: heartbeats, a cancellable sleep. */
+export interface PollContext {
+  heartbeat(details: unknown): void;
+  sleep(ms: number): Promise<void>;
+}
+
+export interface AwaitRolloutInput {
+  release: string;
+  workloads: Workload[];
+  /** Epoch milliseconds; retried attempts share the workflow's deadline. */
+  deadlineAt: number;
+  pollMs: number;
+}
+
+async function readiness(apps: AppsV1Api, workload: Workload): Promise<Readiness> {
+  try {
+    if (workload.kind === 'Deployment')
+      return deploymentReadiness(
+        await apps.readNamespacedDeployment({ name: workload.name, namespace: workload.namespace }),
+      );
+    return daemonSetReadiness(
+      await apps.readNamespacedDaemonSet({ name: workload.name, namespace: workload.namespace }),
+    );
+  } catch (error) {
+    const classified = classifyApiError(error);
+    // Deleted by hand or not created yet: waiting is right, helm's next run recreates it.
+    if (classified.kind === 'notFound') return { ready: false, detail: 'not found' };
+    throw ApplicationFailure.create({
+      type: InfraFailureType.KubernetesApiError,
+      message: `reading ${workload.kind} ${workload.namespace}/${workload.name} failed: ${classified.message}`,
+      nonRetryable: classified.kind === 'forbidden',
+    });
+  }
+}
+
+const describe = (workload: Workload, detail: string): string =>
+  `${workload.kind} ${workload.namespace}/${workload.name} (${detail})`;
+
+/**
+ * Polls the release's Deployments and DaemonSets until every one reports ready, heartbeating what it
+ * still waits for. Past the deadline it fails with RolloutTimeout naming the workloads not ready.
+ */
+export async function awaitRollout(apps: AppsV1Api, input: AwaitRolloutInput, ctx: PollContext): Promise<Workload[]> {
+  for (;;) {
+    const waiting: string[] = [];
+    for (const workload of input.workloads) {
+      const state = await readiness(apps, workload);
+      if (!state.ready) waiting.push(describe(workload, state.detail));
+    }
+    if (waiting.length === 0) return input.workloads;
+    ctx.heartbeat({ waitingFor: waiting });
+    const left = input.deadlineAt - Date.now();
+    if (left <= 0) {
+      throw ApplicationFailure.create({
+        type: InfraFailureType.RolloutTimeout,
+        message: `release ${input.release} is not ready: ${waiting.join(', ')}; check the pods' events and logs, then deploy again`,
+        nonRetryable: true,
+      });
+    }
+    await ctx.sleep(Math.min(input.pollMs, left));
+  }
+}

@@ -1,0 +1,91 @@
+import { AppsV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  InfraFailureType,
+  type AppliedRelease,
+  type ReleaseRequest,
+  type Workload,
+} from '../../workflows/infraContract.js';
+import { applyRelease, releaseManifest } from './applyRelease.js';
+import { awaitRollout, type AwaitRolloutInput } from './awaitRollout.js';
+import { HelmCommandError, type HelmRunner } from './helmCommand.js';
+import { releaseWorkloads } from './releaseWorkloads.js';
+import { InvalidHelmValuesError } from './releaseValues.js';
+
+export interface InfraActivityOptions extends HelmRunner {
+  /** Reads workload status; the same cluster as `kubeconfigPath`. */
+  kubeConfig: KubeConfig;
+  /** The folder of the bundled charts. */
+  chartsDir: string;
+  /** How often a running helm command heartbeats, so cancellation and lost workers are noticed. */
+  heartbeatIntervalMs?: number;
+}
+
+/** Runs `work` with the attempt's cancellation signal, heartbeating while it runs. */
+async function heartbeating<T>(intervalMs: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const ctx = Context.current();
+  const timer = setInterval(() => {
+    ctx.heartbeat();
+  }, intervalMs);
+  try {
+    return await work(ctx.cancellationSignal);
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** helm and values errors as typed failures; helm's error line only, never the values. */
+function toInfraFailure(error: unknown, doing: string): unknown {
+  if (error instanceof InvalidHelmValuesError)
+    return ApplicationFailure.create({
+      type: InfraFailureType.InvalidDeploySpec,
+      message: error.message,
+      nonRetryable: true,
+    });
+  if (error instanceof HelmCommandError)
+    return ApplicationFailure.create({ type: InfraFailureType.HelmFailed, message: `${doing}: ${error.message}` });
+  return error;
+}
+
+/** The activities of task queue metal3-infra: Helm releases of the infrastructure and their rollout. */
+export function createInfraActivities(options: InfraActivityOptions) {
+  const runner: HelmRunner = {
+    helmPath: options.helmPath,
+    ...(options.kubeconfigPath !== undefined && { kubeconfigPath: options.kubeconfigPath }),
+  };
+  const apps = options.kubeConfig.makeApiClient(AppsV1Api);
+  const interval = options.heartbeatIntervalMs ?? 5000;
+  return {
+    async applyRelease(request: ReleaseRequest): Promise<AppliedRelease> {
+      try {
+        return await heartbeating(interval, (signal) =>
+          applyRelease({ runner, chartsDir: options.chartsDir }, request, signal),
+        );
+      } catch (error) {
+        throw toInfraFailure(error, `deploying release ${request.namespace}/${request.release}`);
+      }
+    },
+    async releaseWorkloads(input: { release: string; namespace: string }): Promise<Workload[]> {
+      try {
+        const manifest = await heartbeating(interval, (signal) =>
+          releaseManifest(runner, input.release, input.namespace, signal),
+        );
+        return releaseWorkloads(manifest, input.namespace);
+      } catch (error) {
+        throw toInfraFailure(error, `reading release ${input.namespace}/${input.release}`);
+      }
+    },
+    awaitRollout(input: AwaitRolloutInput): Promise<Workload[]> {
+      const ctx = Context.current();
+      return awaitRollout(apps, input, {
+        heartbeat: (details) => {
+          ctx.heartbeat(details);
+        },
+        sleep: (ms) => ctx.sleep(ms),
+      });
+    },
+  };
+}
+
+export type InfraActivities = ReturnType<typeof createInfraActivities>;
