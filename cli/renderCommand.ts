@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { BareMetalHost } from '../api/bareMetalHost.js';
 import { ConfigValidationError } from '../api/issues.js';
@@ -10,13 +9,14 @@ import { NodeTypeSelectionError, selectNodeType } from '../api/resolve/nodeType.
 import type { EffectiveProperties } from '../api/resolve/origin.js';
 import { resolveNetworkDataSource, resolveUserDataSource } from '../api/resolve/sources.js';
 import type { Secret } from '../api/templateSecret.js';
-import { formatProblem, validateYamlText, type LocatedDocument } from '../api/validateText.js';
+import type { LocatedDocument } from '../api/validateText.js';
 import type { ValidatedDocument } from '../api/validateDocument.js';
 import { PoolConfigError } from '../ipam/errors.js';
 import type { Lease } from '../ipam/lease.js';
 import { MachineDataError } from '../render/errors.js';
 import { renderMachineData, type MachineData } from '../render/machineData.js';
 import { LeaseInputError, firstPoolLease, leaseFromAddress } from '../render/previewLease.js';
+import { readDocumentFiles } from './readDocumentFiles.js';
 import { formatSecretReference } from '../render/propertyDocument.js';
 import { readTemplateSecret } from '../render/templateSecretText.js';
 import { selectSshKeys, type TemplateSshKey } from '../render/templateValues.js';
@@ -42,21 +42,7 @@ type Of<K extends Kind> = Extract<ValidatedDocument, { kind: K }>['value'];
 
 /** Every document of every file, validated; all problems of all files are reported at once. */
 async function loadDocuments(files: readonly string[]): Promise<LocatedDocument[]> {
-  const problems: string[] = [];
-  const documents: LocatedDocument[] = [];
-  for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      problems.push(`${file}: cannot read: ${code === 'ENOENT' ? 'no such file' : String(error)}`);
-      continue;
-    }
-    const report = validateYamlText(text, file);
-    problems.push(...report.problems.map(formatProblem));
-    documents.push(...report.documents);
-  }
+  const { documents, problems } = await readDocumentFiles(files);
   if (problems.length > 0) throw new RenderInputError(problems.join('\n'));
   return documents;
 }
