@@ -87,6 +87,7 @@ const defaultResponder: AgentResponder = (req, res) => {
 };
 
 export class AgentStandIn {
+  static readonly defaultResponder: AgentResponder = defaultResponder;
   readonly requests: RecordedRequest[] = [];
   respond: AgentResponder = defaultResponder;
   private constructor(
