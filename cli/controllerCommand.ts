@@ -44,10 +44,14 @@ export function registerControllerCommand(program: Command): void {
       'name of the coordination.k8s.io Lease the replicas elect a leader with',
       'metal3-provider-controller',
     )
-    .option('--lease-namespace <namespace>', 'namespace of that Lease', 'default')
+    .option(
+      '--lease-namespace <namespace>',
+      'namespace of that Lease (POD_NAMESPACE when set)',
+      process.env.POD_NAMESPACE ?? 'default',
+    )
     .option(
       '--identity <identity>',
-      'this replica in the Lease (default: host name and process id)',
+      'this replica in the Lease; unique per replica (host name and process id)',
       `${hostname()}-${process.pid}`,
     )
     .option(

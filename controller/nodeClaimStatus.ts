@@ -147,6 +147,19 @@ export function statusNameTaken(
   };
 }
 
+/**
+ * A closed workflow's last status, with the phase it ended in: a workflow terminated or timed out
+ * mid-way never wrote Released or Failed, so its last phase (say, Provisioning) would mislead.
+ */
+export function closedMachineStatus(status: MachineStatus, closedAs: string): MachineStatus {
+  if (status.phase === 'Released' || status.phase === 'Failed') return status;
+  return {
+    ...status,
+    phase: 'Failed',
+    details: `the Machine workflow was ${closedAs.toLowerCase().replace(/_/g, ' ')} while ${status.phase}; what it held is returned by the fleet reclaim, or release it by hand`,
+  };
+}
+
 /** Equal as stored: key order does not matter. */
 export function sameStatus(a: NodeClaimStatus | undefined, b: NodeClaimStatus): boolean {
   return canonical(a ?? {}) === canonical(b);

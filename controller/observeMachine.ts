@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { MachineClient } from '../client/machineClient.js';
 import { statusQuery, type MachineRef } from '../workflows/machineContract.js';
+import { closedMachineStatus } from './nodeClaimStatus.js';
 import type { MachineObservation } from './reconcileNodeClaim.js';
 
 /**
@@ -26,5 +27,6 @@ export async function observeMachine(client: MachineClient, machine: MachineRef)
   if (uid !== undefined && machine.uid !== undefined && uid !== machine.uid) {
     return running ? { kind: 'foreign', status } : { kind: 'absent' };
   }
-  return { kind: 'found', running, status, ...(closedAs !== undefined && { closedAs }) };
+  if (closedAs === undefined) return { kind: 'found', running, status };
+  return { kind: 'found', running, status: closedMachineStatus(status, closedAs), closedAs };
 }

@@ -207,15 +207,17 @@ export class LeaderElector {
     if (this.leading) {
       this.leading = false;
       await this.options.onStoppedLeading();
-      await this.release();
     }
+    // Also when a last attempt took the Lease just as we stopped: release() checks who holds it.
+    await this.release();
   }
 
   private async run(): Promise<void> {
     let lastRenewMs = 0;
     while (!this.stopped) {
       const attemptStarted = Date.now();
-      const held = await this.tryAcquireOrRenew();
+      // A request that hangs counts as a failed renewal; the renew deadline then ends leadership in time.
+      const held = await Promise.race([this.tryAcquireOrRenew(), this.timeout(this.timing.renewDeadlineMs)]);
       if (this.hasStopped()) break;
       if (held) {
         lastRenewMs = attemptStarted;
@@ -234,6 +236,10 @@ export class LeaderElector {
       }
       await this.sleep(retryDelayMs(this.timing.retryPeriodMs, Math.random()));
     }
+  }
+
+  private timeout(ms: number): Promise<false> {
+    return new Promise((resolve) => setTimeout(resolve, ms, false).unref());
   }
 
   /** Read through a method: `stop()` may have run while we awaited. */

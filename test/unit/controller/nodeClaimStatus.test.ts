@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { NodeClaimStatus } from '../../../api/nodeClaim.js';
 import { hostEvent, phaseEvent, stepEvents } from '../../../controller/claimEvents.js';
-import { sameStatus, statusFromMachine, statusInvalid, statusStarted } from '../../../controller/nodeClaimStatus.js';
+import {
+  closedMachineStatus,
+  sameStatus,
+  statusFromMachine,
+  statusInvalid,
+  statusStarted,
+} from '../../../controller/nodeClaimStatus.js';
 import type { MachineStatus, StepRecord } from '../../../workflows/machineContract.js';
 
 const t0 = new Date('2026-01-01T00:00:00.000Z');
@@ -69,6 +75,15 @@ describe('NodeClaim status', () => {
     const invalid = statusInvalid({}, 'spec: names no node type', { now: t0 });
     expect(invalid.conditions?.[0]?.reason).toBe('InvalidSpec');
     expect(invalid.conditions?.[0]?.message).toContain('names no node type');
+  });
+});
+
+describe('closedMachineStatus', () => {
+  it('calls a workflow that closed without releasing Failed, and keeps Released and Failed as they are', () => {
+    const terminated = closedMachineStatus(machine({ phase: 'Provisioning', host: 'h1' }), 'TERMINATED');
+    expect(terminated.phase).toBe('Failed');
+    expect(terminated.details).toContain('terminated while Provisioning');
+    expect(closedMachineStatus(machine({ phase: 'Released' }), 'CANCELLED').phase).toBe('Released');
   });
 });
 
