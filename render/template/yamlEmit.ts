@@ -130,48 +130,30 @@ class Emitter {
 
   plain(value: string, allowBreaks: boolean, indent: number): void {
     if (!this.whitespace) this.put(' ');
-    const chars = Array.from(value);
-    let spaces = false;
-    let breaks = false;
-    for (let i = 0; i < chars.length; i++) {
-      const c = chars[i] as string;
-      if (c === ' ') {
-        if (allowBreaks && !spaces && this.column > BEST_WIDTH && chars[i + 1] !== ' ') this.writeIndent(indent);
-        else this.write(c);
-        spaces = true;
-      } else if (isBreak(c)) {
-        if (!breaks && c === '\n') this.putBreak();
-        this.writeBreak(c);
-        this.indention = true;
-        breaks = true;
-      } else {
-        if (breaks) this.writeIndent(indent);
-        this.write(c);
-        this.indention = false;
-        spaces = false;
-        breaks = false;
-      }
-    }
+    this.foldedText(value, allowBreaks, indent, false);
     this.whitespace = false;
     this.indention = false;
   }
 
   single(value: string, allowBreaks: boolean, indent: number): void {
     this.indicator("'", true, false, false);
+    this.foldedText(value, allowBreaks, indent, true);
+    this.indicator("'", false, false, false);
+    this.whitespace = false;
+    this.indention = false;
+  }
+
+  /** A plain or single-quoted scalar's text, folded at a space past the best width. */
+  private foldedText(value: string, allowBreaks: boolean, indent: number, quoted: boolean): void {
     const chars = Array.from(value);
     let spaces = false;
     let breaks = false;
     for (let i = 0; i < chars.length; i++) {
       const c = chars[i] as string;
       if (c === ' ') {
-        if (
-          allowBreaks &&
-          !spaces &&
-          this.column > BEST_WIDTH &&
-          i > 0 &&
-          i < chars.length - 1 &&
-          chars[i + 1] !== ' '
-        ) {
+        // A quoted scalar never folds at its first or last character: the fold would eat that space.
+        const inside = !quoted || (i > 0 && i < chars.length - 1);
+        if (allowBreaks && !spaces && this.column > BEST_WIDTH && inside && chars[i + 1] !== ' ') {
           this.writeIndent(indent);
         } else this.write(c);
         spaces = true;
@@ -182,16 +164,13 @@ class Emitter {
         breaks = true;
       } else {
         if (breaks) this.writeIndent(indent);
-        if (c === "'") this.put("'");
+        if (quoted && c === "'") this.put("'");
         this.write(c);
         this.indention = false;
         spaces = false;
         breaks = false;
       }
     }
-    this.indicator("'", false, false, false);
-    this.whitespace = false;
-    this.indention = false;
   }
 
   double(value: string, allowBreaks: boolean, indent: number): void {
