@@ -1,6 +1,7 @@
 import dgram from 'node:dgram';
 import type { Logger } from 'pino';
 import { decodeDhcpPacket, type DhcpDropReason } from './decodeDhcpPacket.js';
+import type { MessageType } from './dhcpPacket.js';
 import { DhcpEncodeError, encodeDhcpPacket } from './encodeDhcpPacket.js';
 import { handleDhcpPacket, type DhcpSettings, type IgnoreReason } from './handleDhcpPacket.js';
 import type { HostLookup } from './hostIndex.js';
@@ -9,6 +10,8 @@ import { bindUdpSocket } from './udpSocket.js';
 export interface DhcpServerStats {
   received: number;
   replied: number;
+  /** Replies by DHCP message type (OFFER 2, ACK 5, NAK 6). */
+  repliedByType: Partial<Record<MessageType, number>>;
   dropped: Partial<Record<DhcpDropReason, number>>;
   ignored: Partial<Record<IgnoreReason, number>>;
 }
@@ -23,7 +26,7 @@ export interface DhcpServerOptions {
 
 const WILDCARD = '0.0.0.0';
 
-function count<K extends string>(counters: Partial<Record<K, number>>, key: K): void {
+function count<K extends string | number>(counters: Partial<Record<K, number>>, key: K): void {
   counters[key] = (counters[key] ?? 0) + 1;
 }
 
@@ -37,7 +40,7 @@ function count<K extends string>(counters: Partial<Record<K, number>>, key: K): 
  * does not deliver limited broadcasts to a socket bound to a unicast address.
  */
 export class DhcpServer {
-  readonly stats: DhcpServerStats = { received: 0, replied: 0, dropped: {}, ignored: {} };
+  readonly stats: DhcpServerStats = { received: 0, replied: 0, repliedByType: {}, dropped: {}, ignored: {} };
   private sockets: dgram.Socket[] = [];
   private sendSocket: dgram.Socket | undefined;
 
@@ -120,6 +123,7 @@ export class DhcpServer {
       if (error) logger.warn({ err: error, mac: outcome.host.mac, to: address }, 'DHCP reply not sent');
     });
     this.stats.replied++;
+    count(this.stats.repliedByType, outcome.messageType);
     logger.info(
       {
         mac: outcome.host.mac,

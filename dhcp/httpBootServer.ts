@@ -39,7 +39,17 @@ interface Answer {
  * every other path is proxied to Ironic's HTTP server (the agent kernel and ramdisk the scripts
  * name, images). Scripts are only rendered for MACs of known hosts; every request is logged.
  */
+/** Counters of every request answered, proxied ones included, for the metrics endpoint. */
+export interface HttpBootStats {
+  requests: number;
+  /** Finished or aborted responses by status code. */
+  responses: Record<string, number>;
+  /** Bytes written to clients, headers included. */
+  sentBytes: number;
+}
+
 export class HttpBootServer {
+  readonly stats: HttpBootStats = { requests: 0, responses: {}, sentBytes: 0 };
   private server: http.Server | undefined;
   private readonly ironic: IronicHttpProxy;
 
@@ -54,6 +64,7 @@ export class HttpBootServer {
 
   async start(): Promise<void> {
     const server = http.createServer((req, res) => {
+      this.count(req, res);
       this.handle(req, res)
         .then((answer) => {
           this.log(req, answer);
@@ -94,6 +105,16 @@ export class HttpBootServer {
       server.close(() => {
         resolve();
       });
+    });
+  }
+
+  private count(req: http.IncomingMessage, res: http.ServerResponse): void {
+    this.stats.requests++;
+    // Responses on one connection are sequential, so the socket's byte count delta is this response's.
+    const before = req.socket.bytesWritten;
+    res.once('close', () => {
+      this.stats.responses[res.statusCode] = (this.stats.responses[res.statusCode] ?? 0) + 1;
+      this.stats.sentBytes += req.socket.bytesWritten - before;
     });
   }
 

@@ -24,6 +24,8 @@ export interface TftpServerStats {
   completed: number;
   failed: number;
   active: number;
+  /** Bytes of the completed transfers' files. */
+  sentBytes: number;
   refused: Partial<Record<'write' | 'access-violation' | 'not-found' | 'busy', number>>;
   dropped: Partial<Record<TftpDropReason | 'unexpected-opcode', number>>;
 }
@@ -37,7 +39,15 @@ function count<K extends string>(counters: Partial<Record<K, number>>, key: K): 
 
 /** A read-only TFTP server: requests on the listen port, each transfer on its own port. */
 export class TftpServer {
-  readonly stats: TftpServerStats = { requests: 0, completed: 0, failed: 0, active: 0, refused: {}, dropped: {} };
+  readonly stats: TftpServerStats = {
+    requests: 0,
+    completed: 0,
+    failed: 0,
+    active: 0,
+    sentBytes: 0,
+    refused: {},
+    dropped: {},
+  };
   private socket: dgram.Socket | undefined;
   private readonly transferSockets = new Set<dgram.Socket>();
 
@@ -164,6 +174,7 @@ export class TftpServer {
     };
     if (result.ok) {
       this.stats.completed++;
+      this.stats.sentBytes += result.bytes;
       logger.info({ ...fields, bytes: result.bytes }, 'TFTP transfer complete');
     } else {
       this.stats.failed++;
