@@ -131,5 +131,6 @@ const HEADER = '# Generated from the zod schemas in api/ by `npx tsx api/crd/gen
 
 /** The file text of one kind's CRD, exactly as committed under crds/. */
 export function renderCrd(definition: KindDefinition): string {
-  return HEADER + stringify(customResourceDefinition(definition), { lineWidth: 0 });
+  // Single quotes where quoting is needed, as prettier writes YAML.
+  return HEADER + stringify(customResourceDefinition(definition), { lineWidth: 0, singleQuote: true });
 }
