@@ -187,7 +187,8 @@ export function forwardHttp(
 
     upstream.on('response', (answer) => {
       const status = answer.statusCode ?? 502;
-      if (request.redirects === 'refuse' && status >= 300 && status < 400) {
+      // 304 Not Modified is an answer, not a redirect.
+      if (request.redirects === 'refuse' && status >= 300 && status < 400 && status !== 304) {
         answer.resume();
         upstream.destroy();
         const location = answer.headers.location ?? '';
