@@ -6,7 +6,8 @@ import { validateWith } from '../api/zodIssues.js';
 import type { MachineClient } from '../client/machineClient.js';
 import type { EventRecorder, EventSubject } from '../k8s/events.js';
 import { machineWorkflowId, type MachineRef } from '../workflows/machineContract.js';
-import { hostEvent, phaseEvent, stepEvents, type ClaimEvent } from './claimEvents.js';
+import type { ClaimEvent } from './claimEvents.js';
+import { reportObservation } from './claimReport.js';
 import {
   hasFinalizer,
   withFinalizer,
@@ -14,14 +15,7 @@ import {
   type NodeClaimApi,
   type StoredNodeClaim,
 } from './nodeClaimApi.js';
-import {
-  sameStatus,
-  statusFromMachine,
-  statusInvalid,
-  statusNameTaken,
-  statusStarted,
-  type StatusContext,
-} from './nodeClaimStatus.js';
+import { sameStatus, statusInvalid, statusStarted, type StatusContext } from './nodeClaimStatus.js';
 import { observeMachine } from './observeMachine.js';
 import { decideNodeClaim, nextLookMs, type ClaimAction, type MachineObservation } from './reconcileNodeClaim.js';
 
@@ -79,6 +73,7 @@ export async function reconcileClaim(
     hasFinalizer: hasFinalizer(stored),
     ...(problem !== undefined && { specProblem: problem }),
     releaseRequested: previous.releaseRequestedAt !== undefined,
+    started: previous.workflowId !== undefined,
   };
   const machine: MachineRef = {
     namespace: key.namespace,
@@ -119,11 +114,11 @@ export async function reconcileClaim(
       log.info('finalizer added');
       return { requeueAfterMs: 0 };
     case 'reportInvalid': {
-      const status = statusInvalid(previous, problem ?? 'the spec is invalid', context);
-      const changed =
-        previous.conditions?.find((c) => c.type === 'Ready')?.message !== status.conditions?.at(-1)?.message;
-      await writeStatus(status, changed ? [{ type: 'Warning', reason: 'InvalidSpec', message: problem ?? '' }] : []);
-      log.warn({ problem }, 'NodeClaim cannot be provisioned');
+      const message = problem ?? 'the spec is invalid';
+      const status = statusInvalid(previous, message, context);
+      if (sameStatus(previous, status)) return {};
+      await writeStatus(status, [{ type: 'Warning', reason: 'InvalidSpec', message }]);
+      log.warn({ problem: message }, 'NodeClaim cannot be provisioned');
       return {};
     }
     case 'start': {
@@ -148,20 +143,9 @@ export async function reconcileClaim(
           message: 'the NodeClaim is being deleted: the Machine gives back its host, address and Secrets',
         });
       }
-      let next = current;
-      if (observation.kind === 'found') {
-        next = statusFromMachine(current, observation.status, workflowId, context);
-        const steps = stepEvents(observation.status.steps, current.reportedSteps ?? 0);
-        next.reportedSteps = steps.reported;
-        events.push(
-          ...steps.events,
-          ...hostEvent(current.bareMetalHost, observation.status.host),
-          ...phaseEvent(current.phase, observation.status.phase, observation.status.details),
-        );
-      } else if (observation.kind === 'foreign') {
-        next = statusNameTaken(current, workflowId, context);
-      }
-      const written = await writeStatus(next, events);
+      const report = reportObservation(current, observation, workflowId, context);
+      events.push(...report.events);
+      const written = await writeStatus(report.status, events);
       if (action === 'removeFinalizer') {
         await deps.claims.replace(withoutFinalizer(written));
         log.info('Machine released; finalizer removed');

@@ -24,6 +24,11 @@ export interface ClaimView {
   specProblem?: string;
   /** The controller already asked this claim's Machine to release (status.releaseRequestedAt). */
   releaseRequested: boolean;
+  /**
+   * The controller already started this claim's workflow (status.workflowId). If Temporal no longer
+   * has it (a closed workflow past its retention), the Machine is not provisioned a second time.
+   */
+  started: boolean;
 }
 
 export type ClaimAction =
@@ -53,7 +58,10 @@ export function decideNodeClaim(claim: ClaimView, machine: MachineObservation): 
     return 'release';
   }
   if (!claim.hasFinalizer) return 'addFinalizer';
-  if (machine.kind === 'absent') return claim.specProblem === undefined ? 'start' : 'reportInvalid';
+  if (machine.kind === 'absent') {
+    if (claim.started) return 'report';
+    return claim.specProblem === undefined ? 'start' : 'reportInvalid';
+  }
   return 'report';
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NodeClaimStatus } from '../../../api/nodeClaim.js';
 import { hostEvent, phaseEvent, stepEvents } from '../../../controller/claimEvents.js';
+import { reportObservation } from '../../../controller/claimReport.js';
 import {
   closedMachineStatus,
   sameStatus,
@@ -126,5 +127,25 @@ describe('NodeClaim Events', () => {
       { type: 'Normal', reason: 'HostClaimed', message: 'claimed BareMetalHost h1' },
     ]);
     expect(hostEvent('h1', 'h1')).toEqual([]);
+  });
+});
+
+describe('reportObservation', () => {
+  it('reports each change once: the same observation applied to its own result adds no Events', () => {
+    const steps: StepRecord[] = [
+      { step: 'resolve', startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:00:01.000Z', outcome: 'ok' },
+      { step: 'claimHost', startedAt: '2026-01-01T00:00:01.000Z', endedAt: '2026-01-01T00:00:02.000Z', outcome: 'ok' },
+    ];
+    const observation = {
+      kind: 'found' as const,
+      running: true,
+      status: machine({ phase: 'Provisioning', host: 'h1', steps }),
+    };
+    const started = statusStarted({}, workflowId, { now: t0 });
+    const first = reportObservation(started, observation, workflowId, { now: t1 });
+    expect(first.events.map((e) => e.reason)).toEqual(['Resolve', 'ClaimHost', 'HostClaimed', 'Provisioning']);
+    const again = reportObservation(first.status, observation, workflowId, { now: new Date('2026-01-01T00:05:00Z') });
+    expect(again.events).toEqual([]);
+    expect(sameStatus(first.status, again.status)).toBe(true);
   });
 });

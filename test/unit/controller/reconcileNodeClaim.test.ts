@@ -15,7 +15,7 @@ function machine(phase: MachinePhase, running = true): MachineObservation {
   return { kind: 'found', running, status: statusOf(phase) };
 }
 
-const live: ClaimView = { deleting: false, hasFinalizer: true, releaseRequested: false };
+const live: ClaimView = { deleting: false, hasFinalizer: true, releaseRequested: false, started: false };
 const deleting: ClaimView = { ...live, deleting: true };
 
 describe('decideNodeClaim', () => {
@@ -27,6 +27,8 @@ describe('decideNodeClaim', () => {
     expect(decideNodeClaim(live, { kind: 'absent' })).toBe('start');
     expect(decideNodeClaim({ ...live, specProblem: 'names no node type' }, { kind: 'absent' })).toBe('reportInvalid');
     expect(decideNodeClaim(live, machine('Provisioning'))).toBe('report');
+    // Once started, a workflow Temporal no longer has (past retention) is not started again.
+    expect(decideNodeClaim({ ...live, started: true }, { kind: 'absent' })).toBe('report');
     // A Machine released out of band (e.g. from the CLI) is not started again while its claim lives.
     expect(decideNodeClaim(live, machine('Released', false))).toBe('report');
     expect(decideNodeClaim(live, { kind: 'foreign', status: statusOf('Ready') })).toBe('report');
