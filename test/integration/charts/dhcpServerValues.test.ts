@@ -143,4 +143,14 @@ describe('DHCP server chart with the spec examples', () => {
       }),
     ).rejects.toThrow(/networkAttachmentDefinition\.config must be a CNI configuration JSON object/);
   });
+
+  it('a misspelt server setting fails the install instead of the pod', async () => {
+    await expect(
+      helmTemplate(env.helmPath, CHART, {
+        release: 'boot',
+        namespace: 'metal3-system',
+        values: ['dhcp:\n  listenAdr: 0.0.0.0:67\n'],
+      }),
+    ).rejects.toThrow(/at '\/dhcp': additional properties 'listenAdr' not allowed/);
+  });
 });
