@@ -147,7 +147,7 @@ export function registerReclaimCommand(program: Command): void {
           options.json ? `${JSON.stringify(report, null, 2)}\n` : `${reportMarkdown(report, 'done')}\n`,
         );
         const failed = report.hosts.failed + report.addresses.failed + report.secrets.failed;
-        if (failed > 0) process.exitCode = 1;
+        if (failed > 0 || report.errors.length > 0) process.exitCode = 1;
       } finally {
         await client.connection.close();
       }

@@ -1,4 +1,4 @@
-import { continueAsNew, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, isCancellation, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { MachineRef } from '../activities/hosts/machineRef.js';
 import type { ReclaimActivities, ScanInput, ScanResult } from '../activities/reclaim/index.js';
 import { releaseWait, shortSteps } from './machineActivities.js';
@@ -11,6 +11,7 @@ import {
   firstPosition,
   nextPosition,
   reportMarkdown,
+  skipPosition,
   type KindTally,
   type ReclaimInput,
   type ReclaimItem,
@@ -71,7 +72,17 @@ export async function fleetReclaim(input: ReclaimInput = {}): Promise<ReclaimRep
     if (pagesThisRun >= pagesPerRun || workflowInfo().continueAsNewSuggested) {
       return continueAsNew<typeof fleetReclaim>({ ...input, progress: { scope, report, position } });
     }
-    position = await handlePage(scope, position, report, settings, stuckAfterMs);
+    const current: ReclaimPosition = position;
+    try {
+      position = await handlePage(scope, current, report, settings, stuckAfterMs);
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      // A listing that fails after its retries: say so and go on; whatever it would have found waits for the next run.
+      const where =
+        current.kind === 'stuck' ? 'Stuck Machines' : `${current.kind} in ${scope.namespaces[current.namespace] ?? ''}`;
+      report.errors.push(`looking at ${where} failed: ${errorMessage(err)}`);
+      position = skipPosition(scope, current);
+    }
     pagesThisRun += 1;
     report.pages += 1;
     setCurrentDetails(reportMarkdown(report, 'running'));

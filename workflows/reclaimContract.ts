@@ -102,6 +102,8 @@ export interface ReclaimReport {
   secrets: KindTally;
   /** Objects that look like ours but whose Machine cannot be told; left alone. */
   skipped: ReclaimItem[];
+  /** Listings that kept failing; what they would have found is left for the next run. */
+  errors: string[];
   stuck: StuckMachine[];
   stuckAfterMs: number;
   /** Kubernetes objects and workflows looked at. */
@@ -124,6 +126,7 @@ export function emptyReport(options: { dryRun: boolean; startedAt: string; stuck
     addresses: emptyTally(),
     secrets: emptyTally(),
     skipped: [],
+    errors: [],
     stuck: [],
     stuckAfterMs: options.stuckAfterMs,
     scanned: 0,
@@ -152,6 +155,15 @@ export function nextPosition(
   }
   if (position.kind !== 'stuck') return { namespace: 0, kind: 'stuck', page: {} };
   return undefined;
+}
+
+/**
+ * Where to go on when a listing keeps failing: past the rest of its namespace, since addresses and
+ * Secrets are only given back after the hosts of the same namespace (the lifecycle's order).
+ */
+export function skipPosition(scope: ReclaimScope, position: ReclaimPosition): ReclaimPosition | undefined {
+  if (position.kind === 'stuck') return undefined;
+  return nextPosition(scope, { namespace: position.namespace, kind: 'secrets', page: {} }, undefined);
 }
 
 /** Where a reclaim starts: the first namespace's hosts, or the Stuck Machines when no namespace is in scope. */
@@ -186,7 +198,7 @@ export function reportMarkdown(report: ReclaimReport, state: 'running' | 'done')
       : `**Fleet reclaim done**${mode} — ${report.scanned} object(s) looked at in ${report.pages} page(s), ${report.runs} run(s)`,
   );
   lines.push(`Namespaces: ${report.namespaces.length > 0 ? report.namespaces.join(', ') : 'none'}`);
-  if (state === 'done' && reportIsClean(report))
+  if (state === 'done' && reportIsClean(report) && report.errors.length === 0)
     lines.push('', 'Nothing to reclaim: every host, address and Secret belongs to a running Machine.');
   for (const kind of ['hosts', 'addresses', 'secrets'] as const) {
     const tally = report[kind];
@@ -197,6 +209,10 @@ export function reportMarkdown(report: ReclaimReport, state: 'running' | 'done')
     lines.push('', `### ${(report.dryRun ? DRY_TITLES : KIND_TITLES)[kind]}: ${counts}`);
     lines.push(...tally.items.map((item) => `- ${describeItem(item)}`));
     if (tally.items.length < tally.found) lines.push(`- … ${tally.found - tally.items.length} more`);
+  }
+  if (report.errors.length > 0) {
+    lines.push('', `### Could not finish: ${report.errors.length}`);
+    lines.push(...report.errors.map((error) => `- ${error}`));
   }
   if (report.skipped.length > 0) {
     lines.push('', `### Left alone: ${report.skipped.length}`);

@@ -10,6 +10,7 @@ import {
   firstPosition,
   nextPosition,
   reportMarkdown,
+  skipPosition,
   type ReclaimPosition,
 } from '../../../workflows/reclaimContract.js';
 
@@ -90,6 +91,20 @@ describe('reclaim positions', () => {
     ]);
   });
 
+  it('past a listing that keeps failing, goes on with the next namespace, never to its addresses or Secrets', () => {
+    expect(skipPosition(scope, { namespace: 0, kind: 'hosts', page: { token: 't' } })).toEqual({
+      namespace: 1,
+      kind: 'hosts',
+      page: {},
+    });
+    expect(skipPosition(scope, { namespace: 1, kind: 'addresses', page: {} })).toEqual({
+      namespace: 0,
+      kind: 'stuck',
+      page: {},
+    });
+    expect(skipPosition(scope, { namespace: 0, kind: 'stuck', page: {} })).toBeUndefined();
+  });
+
   it('with no namespace in scope only lists Stuck Machines', () => {
     const empty = { namespaces: [], providers: [] };
     const first = firstPosition(empty);
@@ -118,6 +133,15 @@ describe('reportMarkdown', () => {
     expect(text).toContain('### BareMetalHosts to release and restore: 1');
     expect(text).toContain('`metal3/host-1` of Machine `team-a/m1`: would release and restore');
     expect(text).toContain('### Machines Stuck for over 1h (not touched): 1');
+    expect(text).not.toContain('Nothing to reclaim');
+  });
+
+  it('names the listings that could not be finished', () => {
+    const report = emptyReport({ dryRun: false, startedAt: '2026-01-01T00:00:00Z', stuckAfterMs: 3_600_000 });
+    report.errors = ['looking at hosts in metal3 failed: forbidden'];
+    const text = reportMarkdown(report, 'done');
+    expect(text).toContain('### Could not finish: 1');
+    expect(text).toContain('- looking at hosts in metal3 failed: forbidden');
     expect(text).not.toContain('Nothing to reclaim');
   });
 });
