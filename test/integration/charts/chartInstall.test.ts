@@ -72,8 +72,10 @@ async function can(
 
 describe('charts on the API server', () => {
   it('multus (spec example: namespace kube-system) installs the NetworkAttachmentDefinition CRD and the DaemonSet', async () => {
-    const objects = await install('multus', 'multus', [await specHelmValues('deploy-multus-fragment.yaml', 'multus')]);
-    const daemonSet = (await readBack(env.kubeConfig, find(objects, 'DaemonSet', 'multus'))) as RenderedObject & {
+    // Cluster-scoped names derive from the release: one of this file's own.
+    const release = `multus-${env.namespace}`;
+    const objects = await install('multus', release, [await specHelmValues('deploy-multus-fragment.yaml', 'multus')]);
+    const daemonSet = (await readBack(env.kubeConfig, find(objects, 'DaemonSet', release))) as RenderedObject & {
       spec: { template: { spec: { containers: { image: string }[] } } };
     };
     expect(daemonSet.metadata.namespace).toBe('kube-system');
@@ -163,7 +165,8 @@ describe('charts on the API server', () => {
   });
 
   it('the provider (every component on) may do its Kubernetes work and nothing cluster-wide beyond it', async () => {
-    const objects = await install('metal3-provider', 'provider', [
+    const release = `provider-${env.namespace}`;
+    const objects = await install('metal3-provider', release, [
       [
         'temporal:',
         '  address: temporal.example.internal:7233',
@@ -188,7 +191,7 @@ describe('charts on the API server', () => {
         ['codec-server', '--listen'],
       ]),
     );
-    const sa = 'provider-metal3-provider';
+    const sa = `${release}-metal3-provider`;
     expect(await can(sa, 'update', 'metal3.io', 'baremetalhosts', env.namespace)).toBe(true);
     expect(await can(sa, 'create', 'metal3-provider.io', 'ipaddressallocations', env.namespace)).toBe(true);
     expect(await can(sa, 'create', '', 'secrets', env.namespace)).toBe(true);
