@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerBootServerCommand } from './bootServerCommand.js';
+import { registerControllerCommand } from './controllerCommand.js';
 import { registerCodecServerCommand } from './codecServerCommand.js';
+import { registerDeployCommand } from './deployCommand.js';
 import { registerDevstackCommand } from './devstackCommand.js';
 import { registerRenderCommand } from './renderCommand.js';
 import { registerIpamCommand } from './ipamCommand.js';
 import { registerMachineCommand } from './machineCommand.js';
+import { registerReclaimCommand } from './reclaimCommand.js';
 import { registerTemporalCommand } from './temporalCommand.js';
 import { registerWorkerCommand } from './workerCommand.js';
 import { registerSimCommand } from './simCommand.js';
@@ -18,11 +21,14 @@ const program = new Command('metal3-provider')
   .enablePositionalOptions();
 
 registerBootServerCommand(program);
+registerControllerCommand(program);
 registerCodecServerCommand(program);
+registerDeployCommand(program);
 registerDevstackCommand(program);
 registerRenderCommand(program);
 registerIpamCommand(program);
 registerMachineCommand(program);
+registerReclaimCommand(program);
 registerTemporalCommand(program);
 registerWorkerCommand(program);
 registerSimCommand(program);

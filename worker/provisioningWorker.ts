@@ -4,6 +4,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createMachineActivities } from '../activities/machine/index.js';
+import { createReclaimActivities } from '../activities/reclaim/index.js';
 import { PROVISIONING_TASK_QUEUE } from '../workflows/machineContract.js';
 
 export interface ProvisioningWorkerOptions {
@@ -33,7 +34,10 @@ export async function createProvisioningWorker(options: ProvisioningWorkerOption
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? PROVISIONING_TASK_QUEUE,
     ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: workflowsEntry }),
-    activities: createMachineActivities({ kubeConfig: options.kubeConfig }),
+    activities: {
+      ...createMachineActivities({ kubeConfig: options.kubeConfig }),
+      ...createReclaimActivities({ kubeConfig: options.kubeConfig }),
+    },
     ...(options.identity && { identity: options.identity }),
     ...(options.dataConverter && { dataConverter: options.dataConverter }),
     // Waiting activities heartbeat; on SIGTERM they get time to record where they were.
