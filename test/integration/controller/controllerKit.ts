@@ -1,4 +1,4 @@
-import { CoreV1Api, CustomObjectsApi, setHeaderOptions } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { expect } from 'vitest';
 import { pino } from 'pino';
 import { API_GROUP } from '../../../api/objectMeta.js';
@@ -24,6 +24,8 @@ export function startController(stack: MachineStack, identity: string, leaseName
     namespace: stack.env.namespace,
     lease: { name: leaseName, namespace: stack.env.namespace, identity, ...TEST_LEASE },
     pollIntervalMs: 500,
+    // Ready Machines are looked at every 2 s, so a release from outside shows up quickly.
+    settledIntervalMs: 2_000,
   });
   controller.start();
   return controller;
@@ -43,6 +45,13 @@ export function claimApi(stack: MachineStack) {
       } catch {
         return undefined;
       }
+    },
+    /** Changes the claim's labels (a merge patch, as `kubectl label` sends). */
+    async label(name: string, labels: Record<string, string>): Promise<void> {
+      await api.patchNamespacedCustomObject(
+        { ...where(), name, body: { metadata: { labels } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
     },
     async delete(name: string): Promise<void> {
       await api.deleteNamespacedCustomObject({ ...where(), name });

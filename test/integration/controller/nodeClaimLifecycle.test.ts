@@ -114,4 +114,49 @@ describe('NodeClaim controller', () => {
     await claims.delete('bad-1');
     await claims.waitGone('bad-1', 20_000);
   });
+
+  it('shows a Stuck Machine as Ready=False with what to do, and releases it when the claim is deleted', async () => {
+    const claims = claimApi(stack);
+    controller ??= startController(stack, 'only', 'lifecycle');
+    const hosts = createBareMetalHostApi(stack.env.kubeConfig, stack.env.namespace);
+    const target = (await hosts.list()).items.find((h) => !h.spec.consumerRef)?.metadata.name ?? '';
+    const flaky = await hosts.get(target);
+    flaky.metadata.annotations = { ...flaky.metadata.annotations, 'sim.metal3-provider/fail-provisioning': '5' };
+    await hosts.replace(flaky);
+
+    await claims.apply('stuck-1', { 'metal3.vcluster.com/server-name': target });
+    const stuck = await claims.waitForPhase('stuck-1', 'Stuck');
+    const ready = stuck.status?.conditions?.find((c) => c.type === 'Ready');
+    expect(ready).toMatchObject({ status: 'False', reason: 'Stuck' });
+    expect(ready?.message).toContain('send the signal `retry`');
+    expect(stuck.status?.bareMetalHost).toBe(target);
+    const warnings = (await claims.events('stuck-1')).filter((e) => e.type === 'Warning').map((e) => e.reason);
+    expect(warnings).toContain('Stuck');
+    expect(warnings).toContain('AwaitProvisioned');
+
+    await claims.delete('stuck-1');
+    await claims.waitGone('stuck-1');
+    expect((await hosts.get(target)).spec.consumerRef).toBeUndefined();
+  });
+
+  it('does not provision again a Machine released from outside while its claim still exists', async () => {
+    const claims = claimApi(stack);
+    controller ??= startController(stack, 'only', 'lifecycle');
+    await claims.apply('cli-released');
+    await claims.waitForPhase('cli-released', 'Ready');
+    await stack.client.releaseMachine({ namespace: stack.env.namespace, name: 'cli-released' });
+    const released = await claims.waitForPhase('cli-released', 'Released');
+    expect(released.status?.bareMetalHost).toBeUndefined();
+    expect(released.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'Released',
+    });
+    // Later looks at the claim (a touch of its labels wakes the controller) start nothing either.
+    await claims.label('cli-released', { touched: 'yes' });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await workflowStarts(stack, 'cli-released')).toBe(1);
+    await claims.delete('cli-released');
+    await claims.waitGone('cli-released');
+    expect(await workflowStarts(stack, 'cli-released')).toBe(1);
+  });
 });
