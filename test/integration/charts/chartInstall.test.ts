@@ -49,7 +49,7 @@ function find(objects: RenderedObject[], kind: string, name: string): RenderedOb
   return found;
 }
 
-/** Whether a service account may do `verb` on `resource`, as the API server's RBAC decides. */
+/** Whether a service account may do `verb` on `resource` (`name/subresource` allowed), as the API server's RBAC decides. */
 async function can(
   serviceAccount: string,
   verb: string,
@@ -58,12 +58,13 @@ async function can(
   namespace?: string,
 ): Promise<boolean> {
   const api = env.kubeConfig.makeApiClient(AuthorizationV1Api);
+  const [name, subresource] = resource.split('/');
   const review = await api.createSubjectAccessReview({
     body: {
       spec: {
         user: `system:serviceaccount:${env.namespace}:${serviceAccount}`,
         groups: ['system:serviceaccounts', `system:serviceaccounts:${env.namespace}`, 'system:authenticated'],
-        resourceAttributes: { verb, group, resource, ...(namespace && { namespace }) },
+        resourceAttributes: { verb, group, resource: name, subresource, ...(namespace && { namespace }) },
       },
     },
   });
