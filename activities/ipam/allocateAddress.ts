@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DNS_SERVERS_PROPERTY, NTP_SERVERS_PROPERTY } from '../../ipam/errors.js';
-import { tryParseAddress } from '../../ipam/address.js';
-import { IP_ADDRESS_ANNOTATION, leaseFor, type Lease } from '../../ipam/lease.js';
+import { annotatedAddress, IP_ADDRESS_ANNOTATION, leaseFor, type Lease } from '../../ipam/lease.js';
 import { allocationName, machineKey } from '../../ipam/naming.js';
 import { buildPool, type Pool, type PoolSource } from '../../ipam/pool.js';
 import { parseAddressList } from '../../ipam/ranges.js';
@@ -88,8 +87,7 @@ async function heldByHostLease(
   pool: Pool,
 ): Promise<IpAddressAllocation | undefined> {
   const host = await readHost(deps.hosts, input.host);
-  const annotated = host.metadata.annotations?.[IP_ADDRESS_ANNOTATION]?.split('/')[0];
-  const address = annotated === undefined ? undefined : tryParseAddress(annotated);
+  const address = annotatedAddress(host.metadata.annotations?.[IP_ADDRESS_ANNOTATION]);
   if (address?.family !== pool.family) return undefined;
   const allocation = await deps.allocations.get(allocationName(pool.id, pool.family, address.value));
   return allocation && sameMachine(allocation.spec.machine, input.machine) ? allocation : undefined;
