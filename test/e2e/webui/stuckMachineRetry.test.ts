@@ -16,7 +16,7 @@ import {
 const FAIL_PROVISIONING = 'sim.metal3-provider/fail-provisioning';
 
 const stack = useMachineStack({ hosts: 2 });
-let browser: Browser;
+let browser: Browser | undefined;
 let page: Page;
 
 beforeAll(async () => {
@@ -26,7 +26,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser.close();
+  await browser?.close();
 });
 
 /** Sets or clears the simulator's provisioning fault on a host (re-reading when the simulator wrote in between). */
