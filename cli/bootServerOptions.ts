@@ -1,0 +1,91 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import type { Logger } from 'pino';
+import { parse as parseYaml } from 'yaml';
+import { resolveBootServerConfig, type BootServerConfig } from '../dhcp/bootServerConfig.js';
+import type { HostIndex } from '../dhcp/hostIndex.js';
+import { loadHostsFile } from '../dhcp/loadHostsFile.js';
+import { logIndexChange } from '../dhcp/logIndexChange.js';
+import { watchBareMetalHosts } from '../dhcp/watchBareMetalHosts.js';
+import type { KubeConfig } from '@kubernetes/client-node';
+
+/**
+ * The boot servers' command-line surface, shared by `boot-server` and `worker boot`: the DHCP chart's
+ * values (`-f`, `--set`), the four server flags, the boot files and the host sources.
+ */
+export interface BootServerOptions {
+  values: string[];
+  set: string[];
+  bootFilesDir: string;
+  hostsFile?: string;
+  watchNamespace?: string;
+  kubeconfig?: string;
+  logLevel: string;
+  inspectorCollectors?: string;
+  inspectorExtraKernelParam: string[];
+  installerExtraKernelParam: string[];
+  callbackInsecureSkipVerify?: boolean;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export function addBootServerOptions(command: Command): Command {
+  return command
+    .option(
+      '-f, --values <file>',
+      'Helm values file of the DHCP chart (dhcp.*, tftp.*, http.*, proxy.*); repeatable',
+      collect,
+      [],
+    )
+    .option('--set <key=value>', 'set one value, e.g. dhcp.serverIP=10.0.0.2; repeatable', collect, [])
+    .option(
+      '--boot-files-dir <dir>',
+      'directory with the iPXE binaries, served read-only over TFTP and HTTP',
+      '/usr/lib/ipxe',
+    )
+    .option('--hosts-file <file>', 'YAML file of BareMetalHost documents to answer (a static host source)')
+    .option('--watch-namespace <namespace>', 'answer the BareMetalHosts of this namespace, following changes live')
+    .option('--kubeconfig <file>', 'kubeconfig of the cluster (default: in-cluster, KUBECONFIG, ~/.kube/config)')
+    .option('--log-level <level>', 'pino log level', 'info')
+    .option('--inspector-collectors <list>', 'comma-separated ipa-inspection-collectors for the inspector iPXE script')
+    .option(
+      '--inspector-extra-kernel-param <param>',
+      'extra kernel parameter for the inspector iPXE script; repeatable',
+      collect,
+      [],
+    )
+    .option(
+      '--installer-extra-kernel-param <param>',
+      'extra kernel parameter for the installer iPXE script; repeatable',
+      collect,
+      [],
+    )
+    .option(
+      '--callback-insecure-skip-verify',
+      'skip TLS verification when the callback proxy forwards to IPA (by default the certificate the agent sent in its heartbeat is required)',
+    );
+}
+
+/** Values files, `--set` and flags resolved as the chart would; throws BootServerConfigError naming every problem. */
+export async function loadBootServerConfig(options: BootServerOptions): Promise<BootServerConfig> {
+  const values = await Promise.all(
+    options.values.map(async (file) => parseYaml(await readFile(file, 'utf8')) as unknown),
+  );
+  return resolveBootServerConfig({ values, sets: options.set, flags: options, env: process.env });
+}
+
+/**
+ * Fills the host index from `--hosts-file` and/or the BareMetalHost watch of `--watch-namespace`;
+ * resolves once both are loaded (the watch has listed every host). Returns what stops the watch.
+ */
+export async function startHostSources(
+  options: Pick<BootServerOptions, 'hostsFile' | 'watchNamespace'>,
+  kubeConfig: () => KubeConfig,
+  index: HostIndex,
+  logger: Logger,
+): Promise<() => Promise<void>> {
+  if (options.hostsFile)
+    for (const change of await loadHostsFile(options.hostsFile, index)) logIndexChange(logger, change);
+  if (!options.watchNamespace) return () => Promise.resolve();
+  return watchBareMetalHosts(kubeConfig(), options.watchNamespace, index, logger);
+}
