@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerBootServerCommand } from './bootServerCommand.js';
+import { registerCheckCommand } from './checkCommand.js';
 import { registerControllerCommand } from './controllerCommand.js';
 import { registerCodecServerCommand } from './codecServerCommand.js';
 import { registerDeployCommand } from './deployCommand.js';
@@ -21,6 +22,7 @@ const program = new Command('metal3-provider')
   .enablePositionalOptions();
 
 registerBootServerCommand(program);
+registerCheckCommand(program);
 registerControllerCommand(program);
 registerCodecServerCommand(program);
 registerDeployCommand(program);

@@ -1,0 +1,73 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Client } from '@temporalio/client';
+import { machineWorkflowStates } from '../activities/reclaim/machineWorkflows.js';
+import { listMachineSecretsPage, type SecretEntry } from '../activities/reclaim/pagedLists.js';
+import { createBareMetalHostApi } from '../k8s/bareMetalHosts.js';
+import { createIpAllocationApi } from '../k8s/ipAllocations.js';
+import type { PageCursor } from '../workflows/reclaimContract.js';
+import { checkFleet, machinesOf, type FleetSnapshot, type Violation } from './fleetInvariants.js';
+
+export interface FleetCheckReport {
+  namespaces: string[];
+  hosts: number;
+  allocations: number;
+  secrets: number;
+  machines: number;
+  checks: number;
+  violations: Violation[];
+}
+
+async function machineSecrets(kubeConfig: KubeConfig, namespace: string): Promise<SecretEntry[]> {
+  const secrets: SecretEntry[] = [];
+  let cursor: PageCursor | undefined = {};
+  while (cursor) {
+    const page = await listMachineSecretsPage(kubeConfig, namespace, 500, cursor);
+    secrets.push(...page.items);
+    cursor = page.next;
+  }
+  return secrets;
+}
+
+/** Reads one namespace as the invariants see it: hosts, allocations and the names and labels of Machine Secrets. */
+export async function readFleetSnapshot(kubeConfig: KubeConfig, namespace: string): Promise<FleetSnapshot> {
+  const [hosts, allocations, secrets] = await Promise.all([
+    createBareMetalHostApi(kubeConfig, namespace).list(),
+    createIpAllocationApi(kubeConfig, namespace).list(),
+    machineSecrets(kubeConfig, namespace),
+  ]);
+  return { namespace, hosts: hosts.items, allocations, secrets };
+}
+
+/**
+ * Checks the fleet invariants in each namespace, read-only: one read of the cluster, then one
+ * describe per Machine named by any object. A Machine whose workflow the server cannot describe
+ * fails the check rather than counting as gone.
+ */
+export async function checkFleetInvariants(
+  kubeConfig: KubeConfig,
+  client: Client,
+  namespaces: readonly string[],
+): Promise<FleetCheckReport> {
+  const report: FleetCheckReport = {
+    namespaces: [...namespaces],
+    hosts: 0,
+    allocations: 0,
+    secrets: 0,
+    machines: 0,
+    checks: 0,
+    violations: [],
+  };
+  for (const namespace of namespaces) {
+    const snapshot = await readFleetSnapshot(kubeConfig, namespace);
+    const machines = machinesOf(snapshot);
+    const states = await machineWorkflowStates(client, machines);
+    const result = checkFleet(snapshot, states);
+    report.hosts += snapshot.hosts.length;
+    report.allocations += snapshot.allocations.length;
+    report.secrets += snapshot.secrets.length;
+    report.machines += states.size;
+    report.checks += result.checks;
+    report.violations.push(...result.violations);
+  }
+  return report;
+}
