@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { Command } from 'commander';
-import { loadYamlConfig } from '../api/validateText.js';
+import { ConfigFileError, loadYamlConfig } from '../api/validateText.js';
 import { deploymentInput, followDeployment, startDeployment } from '../client/infraDeployment.js';
 import { connectClient } from '../worker/temporalConnection.js';
 import { INFRA_TASK_QUEUE } from '../workflows/infraContract.js';
@@ -36,7 +36,15 @@ export function registerDeployCommand(program: Command): void {
     .option('--rollout-timeout <duration>', 'how long each component may take to report ready', '15m')
     .option('--no-wait', 'start the deployment and return')
     .action(async (options: DeployCommandOptions) => {
-      const documents = loadYamlConfig(await readFile(options.file, 'utf8'), options.file);
+      let documents;
+      try {
+        documents = loadYamlConfig(await readFile(options.file, 'utf8'), options.file);
+      } catch (error) {
+        if (!(error instanceof ConfigFileError)) throw error;
+        process.stderr.write(`${error.message}\n`);
+        process.exitCode = 2;
+        return;
+      }
       const providers = documents.flatMap((d) => (d.kind === 'NodeProvider' ? [d.value] : []));
       if (providers.length !== 1)
         throw new Error(`${options.file} must hold exactly one NodeProvider; it holds ${providers.length}`);
