@@ -151,17 +151,19 @@ export class NodeClaimController {
     informer.on('add', enqueue);
     informer.on('update', enqueue);
     informer.on('delete', enqueue);
-    informer.on('error', (err: unknown) => {
+    const restart = (err: unknown) => {
       if (stopped) return;
       this.options.logger.warn(
         { err: err instanceof Error ? err.message : String(err) },
         'NodeClaim watch failed; restarting',
       );
+      // A restarted informer lists again: claims changed meanwhile are queued from the fresh list.
       setTimeout(() => {
-        if (!stopped) void informer.start().catch(() => undefined);
+        if (!stopped) informer.start().catch(restart);
       }, WATCH_RESTART_MS);
-    });
-    await informer.start();
+    };
+    informer.on('error', restart);
+    await informer.start().catch(restart);
     return async () => {
       stopped = true;
       await informer.stop();

@@ -167,6 +167,11 @@ function specOf(record: LeaseRecord): V1Lease['spec'] {
   };
 }
 
+/** The Lease as read (its resourceVersion included) carrying `record`; the read object stays as it was. */
+function withSpec(read: V1Lease, record: LeaseRecord): V1Lease {
+  return { apiVersion: read.apiVersion, kind: read.kind, metadata: read.metadata, spec: specOf(record) };
+}
+
 export class LeaderElector {
   private readonly api: CoordinationV1Api;
   private readonly timing: LeaseTiming;
@@ -282,8 +287,7 @@ export class LeaderElector {
       if (!mayTakeLease(this.observation, identity, Date.now())) return false;
       const next = nextRecord(record, identity, now, this.timing.leaseDurationSeconds);
       // The resourceVersion we read makes this a compare-and-swap: of two candidates, one wins.
-      current.spec = specOf(next);
-      this.lease = await this.api.replaceNamespacedLease({ name, namespace, body: current });
+      this.lease = await this.api.replaceNamespacedLease({ name, namespace, body: withSpec(current, next) });
       this.observation = observe(this.observation, next, Date.now());
       return true;
     } catch (err) {
@@ -299,8 +303,8 @@ export class LeaderElector {
     try {
       const current = await this.api.readNamespacedLease({ name, namespace });
       if (current.spec?.holderIdentity !== identity) return;
-      current.spec = specOf(releasedRecord(recordOf(current), new Date()));
-      await this.api.replaceNamespacedLease({ name, namespace, body: current });
+      const body = withSpec(current, releasedRecord(recordOf(current), new Date()));
+      await this.api.replaceNamespacedLease({ name, namespace, body });
     } catch (err) {
       this.options.onError?.(err, 'could not release the lease; others take over when it expires');
     }

@@ -68,11 +68,20 @@ export function claimApi(stack: MachineStack) {
         rows: table.rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, r.cells[i]]))),
       };
     },
+    /** Polls until the claim's status is in `phase`; a timeout says which phase and condition it was in. */
     async waitForPhase(name: string, phase: string, timeout = 60_000): Promise<StoredClaim> {
-      await expect.poll(async () => (await this.get(name))?.status?.phase, { timeout, interval: 200 }).toBe(phase);
-      const claim = await this.get(name);
-      if (!claim) throw new Error(`NodeClaim ${name} is gone`);
-      return claim;
+      const deadline = Date.now() + timeout;
+      for (;;) {
+        const claim = await this.get(name);
+        if (claim?.status?.phase === phase) return claim;
+        if (Date.now() > deadline) {
+          const ready = claim?.status?.conditions?.find((c) => c.type === 'Ready');
+          throw new Error(
+            `NodeClaim ${name} did not reach ${phase} in ${timeout} ms: ${claim?.status?.phase ?? 'no status'}, ${ready?.reason ?? ''}: ${ready?.message ?? ''}`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
     },
     async waitGone(name: string, timeout = 60_000): Promise<void> {
       await expect.poll(async () => (await this.get(name)) === undefined, { timeout, interval: 200 }).toBe(true);

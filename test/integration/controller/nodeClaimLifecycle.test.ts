@@ -136,7 +136,11 @@ describe('NodeClaim controller', () => {
 
     await claims.delete('stuck-1');
     await claims.waitGone('stuck-1');
-    expect((await hosts.get(target)).spec.consumerRef).toBeUndefined();
+    const returned = await hosts.get(target);
+    expect(returned.spec.consumerRef).toBeUndefined();
+    // The host works again for the next test.
+    delete returned.metadata.annotations?.['sim.metal3-provider/fail-provisioning'];
+    await hosts.replace(returned);
   });
 
   it('does not provision again a Machine released from outside while its claim still exists', async () => {

@@ -32,17 +32,19 @@ describe('a restarted controller', () => {
     // One host provisions slowly, so one Machine is still on its way when the controller restarts.
     const slowHost = (await hosts.list()).items[0]?.metadata.name ?? '';
     const slow = await hosts.get(slowHost);
-    slow.metadata.annotations = { ...slow.metadata.annotations, 'sim.metal3-provider/delay-provisioning-ms': '6000' };
+    slow.metadata.annotations = { ...slow.metadata.annotations, 'sim.metal3-provider/delay-provisioning-ms': '8000' };
     await hosts.replace(slow);
 
     const first = startController(stack, 'first', 'restart');
     running.push(first);
+    // The pinned claim goes first, so neither of the others takes its host.
+    await claims.apply('r-slow', { 'metal3.vcluster.com/server-name': slowHost });
+    await claims.waitForPhase('r-slow', 'Provisioning');
     await claims.apply('r-1');
     await claims.apply('r-2');
-    await claims.apply('r-slow', { 'metal3.vcluster.com/server-name': slowHost });
     await claims.waitForPhase('r-1', 'Ready');
     await claims.waitForPhase('r-2', 'Ready');
-    await claims.waitForPhase('r-slow', 'Provisioning');
+    expect((await claims.get('r-slow'))?.status?.phase).toBe('Provisioning');
     const eventsBefore = {
       'r-1': await claims.events('r-1'),
       'r-2': await claims.events('r-2'),
