@@ -41,16 +41,9 @@ function rolloutWait(timeoutMs: number, pollMs: number): Pick<InfraActivities, '
   });
 }
 
-/** In-cluster Ironic endpoints of the Metal3 chart's `<release>-ironic` Service. */
-export function ironicUrls(namespace: string): { ironicHttpUrl: string; ironicApiUrl: string } {
-  const host = `${RELEASE_NAMES.metal3}-ironic.${namespace}.svc`;
-  return { ironicHttpUrl: `http://${host}:6180`, ironicApiUrl: `http://${host}:6385` };
-}
-
 /** Values the provider fills in for a component; the user's helmValues override each of them. */
 function computedValues(component: InfraComponent, input: DeployInfrastructureInput): Record<string, unknown> {
   if (component === 'multus') return { namespace: input.namespace };
-  if (component === 'dhcp' && input.deploy.metal3?.enabled === true) return { proxy: ironicUrls(input.namespace) };
   return {};
 }
 
@@ -68,6 +61,14 @@ function releaseRequest(component: InfraComponent, input: DeployInfrastructureIn
     namespace: input.namespace,
     ...(spec?.helmValues !== undefined && { helmValues: spec.helmValues }),
     computedValues: computedValues(component, input),
+    ...(component === 'dhcp' &&
+      input.deploy.metal3?.enabled === true && {
+        ironicFrom: {
+          release: RELEASE_NAMES.metal3,
+          namespace: input.namespace,
+          ...(input.deploy.metal3.helmValues !== undefined && { metal3HelmValues: input.deploy.metal3.helmValues }),
+        },
+      }),
     ...(Object.keys(overrides).length > 0 && { chartOverrides: overrides }),
   };
 }

@@ -46,8 +46,13 @@ export interface ReleaseRequest {
   chartOverrides?: { chartRepo?: string; chart?: string; version?: string };
   /** The user's `helmValues` (raw YAML); wins over every default. */
   helmValues?: string;
-  /** Values computed by the workflow (Ironic URLs, Multus namespace); under the user's, over the chart's. */
+  /** Values computed by the workflow (the Multus namespace); under the user's, over the chart's. */
   computedValues: Record<string, unknown>;
+  /**
+   * Metal3 is deployed with this component: the DHCP server's `proxy.ironicHttpUrl`/`ironicApiUrl`
+   * point at its Ironic Service (ports from the Metal3 helmValues), unless the user set them.
+   */
+  ironicFrom?: { release: string; namespace: string; metal3HelmValues?: string };
 }
 
 export type ReleaseChange = 'installed' | 'upgraded' | 'unchanged';

@@ -1,6 +1,7 @@
 import { parseYamlMapping } from '../../api/properties/documents.js';
 import { PropertyValueError } from '../../api/properties/values.js';
 import type { InfraComponent, ReleaseRequest } from '../../workflows/infraContract.js';
+import { ironicUrls } from './ironicEndpoints.js';
 
 export type Values = Record<string, unknown>;
 
@@ -45,18 +46,35 @@ export function mergeValues(base: Values, over: Values): Values {
   return out;
 }
 
-/** Spec defaults, under the values the workflow computed, under the user's `helmValues` (the user wins). */
-export function releaseValues(request: Pick<ReleaseRequest, 'component' | 'helmValues' | 'computedValues'>): Values {
-  let user: Values = {};
-  if (request.helmValues !== undefined) {
-    try {
-      user = parseYamlMapping(request.helmValues);
-    } catch (error) {
-      if (!(error instanceof PropertyValueError)) throw error;
-      throw new InvalidHelmValuesError(request.component, error.message);
-    }
+function parseHelmValues(component: InfraComponent, text: string | undefined): Values {
+  if (text === undefined) return {};
+  try {
+    return parseYamlMapping(text);
+  } catch (error) {
+    if (!(error instanceof PropertyValueError)) throw error;
+    throw new InvalidHelmValuesError(component, error.message);
   }
-  return mergeValues(mergeValues(SPEC_DEFAULTS[request.component], request.computedValues), user);
+}
+
+/**
+ * Spec defaults, under the values the provider computes (Multus namespace, Ironic URLs), under the
+ * user's `helmValues`: the user wins.
+ */
+export function releaseValues(
+  request: Pick<ReleaseRequest, 'component' | 'helmValues' | 'computedValues' | 'ironicFrom'>,
+): Values {
+  const user = parseHelmValues(request.component, request.helmValues);
+  const { ironicFrom } = request;
+  const computed = ironicFrom
+    ? mergeValues(request.computedValues, {
+        proxy: ironicUrls(
+          ironicFrom.release,
+          ironicFrom.namespace,
+          parseHelmValues('metal3', ironicFrom.metal3HelmValues),
+        ),
+      })
+    : request.computedValues;
+  return mergeValues(mergeValues(SPEC_DEFAULTS[request.component], computed), user);
 }
 
 /** Deep equality of two JSON values, key order ignored: decides whether a release needs an upgrade. */

@@ -56,7 +56,11 @@ async function offered(): Promise<string | undefined> {
   );
   const answer = await Promise.race([
     once(relay, 'message') as Promise<[Buffer]>,
-    new Promise<undefined>((resolve) => setTimeout(resolve, 400)),
+    new Promise<undefined>((resolve) =>
+      setTimeout(() => {
+        resolve(undefined);
+      }, 400),
+    ),
   ]);
   const decoded = answer && decodeDhcpPacket(answer[0]);
   return decoded?.ok ? decoded.packet.yiaddr : undefined;

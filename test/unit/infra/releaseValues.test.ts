@@ -6,7 +6,6 @@ import {
   releaseValues,
   sameValues,
 } from '../../../activities/infra/releaseValues.js';
-import { ironicUrls } from '../../../workflows/deployInfrastructure.js';
 
 describe('releaseValues', () => {
   it('puts the spec defaults under the computed values under the user helmValues', () => {
@@ -22,21 +21,38 @@ describe('releaseValues', () => {
     });
   });
 
-  it('fills in the Ironic URLs unless the user set them, keeping the rest of the user proxy section', () => {
-    const computed = { proxy: ironicUrls('metal3-system') };
-    expect(releaseValues({ component: 'dhcp', computedValues: computed }).proxy).toEqual({
+  it('fills in the Ironic URLs of the Metal3 release unless the user set them, keeping the rest of the proxy section', () => {
+    const ironicFrom = { release: 'metal3', namespace: 'metal3-system' };
+    expect(releaseValues({ component: 'dhcp', computedValues: {}, ironicFrom }).proxy).toEqual({
       ironicHttpUrl: 'http://metal3-ironic.metal3-system.svc:6180',
       ironicApiUrl: 'http://metal3-ironic.metal3-system.svc:6385',
     });
     const own = releaseValues({
       component: 'dhcp',
       helmValues: 'proxy:\n  ironicApiUrl: https://ironic.example:6385\n  callbackPort: 9081\n',
-      computedValues: computed,
+      computedValues: {},
+      ironicFrom,
     });
     expect(own.proxy).toEqual({
       ironicHttpUrl: 'http://metal3-ironic.metal3-system.svc:6180',
       ironicApiUrl: 'https://ironic.example:6385',
       callbackPort: 9081,
+    });
+  });
+
+  it('follows Ironic ports changed in the Metal3 helmValues', () => {
+    const values = releaseValues({
+      component: 'dhcp',
+      computedValues: {},
+      ironicFrom: {
+        release: 'metal3',
+        namespace: 'ns',
+        metal3HelmValues: 'ironic:\n  apiPort: 7385\n  httpPort: "7180"\n',
+      },
+    });
+    expect(values.proxy).toEqual({
+      ironicHttpUrl: 'http://metal3-ironic.ns.svc:7180',
+      ironicApiUrl: 'http://metal3-ironic.ns.svc:7385',
     });
   });
 

@@ -41,7 +41,7 @@ describe('releaseWorkloads', () => {
 
 describe('workload readiness', () => {
   it('waits for a Deployment until its controller observed the current generation and every replica is available', () => {
-    const spec = { replicas: 2 };
+    const spec = { replicas: 2, selector: {}, template: {} };
     expect(deploymentReadiness({ metadata: { generation: 2 }, spec }).ready).toBe(false);
     expect(
       deploymentReadiness({
