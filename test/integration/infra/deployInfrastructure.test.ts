@@ -11,6 +11,7 @@ import {
   type DeployInfrastructureInput,
   type InfraComponent,
 } from '../../../workflows/infraContract.js';
+import { recordHistory } from '../../support/recordHistory.js';
 import { readSpecExample } from '../../support/specExamples.js';
 import { useTestEnv } from '../../support/testEnv.js';
 import { markReady, releaseWorkloadsInCluster } from './playController.js';
@@ -100,6 +101,7 @@ describe('deployInfrastructure', () => {
     expect(handle.workflowId).toBe(`infra/full-${env.namespace}`);
     await playRollouts(handle, ['multus', 'metal3', 'dhcp']);
     const result = await handle.result();
+    await recordHistory(handle, 'deploy-infrastructure');
     expect(result.components.map((c) => [c.component, c.outcome, c.revision])).toEqual([
       ['multus', 'installed', 1],
       ['metal3', 'installed', 1],
