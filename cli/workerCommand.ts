@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { pino } from 'pino';
+import { registerBootWorkerCommand } from './bootWorkerCommand.js';
 import { loadKubeConfig } from '../k8s/kubeClient.js';
 import { createProvisioningWorker } from '../worker/provisioningWorker.js';
 import { connectWorker } from '../worker/temporalConnection.js';
@@ -11,6 +12,7 @@ const PINO_LEVELS = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn'
 /** `worker provisioning`: the Machine workflows and their Kubernetes activities. */
 export function registerWorkerCommand(program: Command): void {
   const worker = program.command('worker').description('run a Temporal worker');
+  registerBootWorkerCommand(worker);
   worker
     .command('provisioning')
     .description('task queue metal3-provisioning: Machine lifecycles (Temporal settings from envconfig)')
