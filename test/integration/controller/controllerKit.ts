@@ -86,6 +86,12 @@ export function claimApi(stack: MachineStack) {
     async waitGone(name: string, timeout = 60_000): Promise<void> {
       await expect.poll(async () => (await this.get(name)) === undefined, { timeout, interval: 200 }).toBe(true);
     },
+    /** Waits until the claim has an Event with `reason` (Events are recorded just after the status they stand for). */
+    async waitForEvent(name: string, reason: string, timeout = 10_000): Promise<void> {
+      await expect
+        .poll(async () => (await this.events(name)).map((e) => e.reason), { timeout, interval: 100 })
+        .toContain(reason);
+    },
     /** The claim's Events as `kubectl describe` lists them: reason and message, oldest first. */
     async events(name: string): Promise<{ type: string; reason: string; message: string }[]> {
       const list = await stack.env.kubeConfig.makeApiClient(CoreV1Api).listNamespacedEvent({

@@ -53,6 +53,7 @@ describe('NodeClaim controller', () => {
       Reason: 'Provisioned',
     });
 
+    await claims.waitForEvent('web-1', 'Ready');
     const provisioned = await claims.events('web-1');
     expect(provisioned.map((e) => e.reason)).toEqual(
       expect.arrayContaining([
@@ -78,6 +79,7 @@ describe('NodeClaim controller', () => {
     expect(released.status?.provisioning?.state).toBe('available');
     const status = await stack.client.getMachineStatus({ namespace: stack.env.namespace, name: 'web-1' });
     expect(status?.phase).toBe('Released');
+    await claims.waitForEvent('web-1', 'Released');
     const all = (await claims.events('web-1')).map((e) => e.reason);
     expect(all).toEqual(
       expect.arrayContaining(['ReleaseRequested', 'ReleaseHost', 'AwaitAvailable', 'ReleaseAddress']),
@@ -130,6 +132,7 @@ describe('NodeClaim controller', () => {
     expect(ready).toMatchObject({ status: 'False', reason: 'Stuck' });
     expect(ready?.message).toContain('send the signal `retry`');
     expect(stuck.status?.bareMetalHost).toBe(target);
+    await claims.waitForEvent('stuck-1', 'Stuck');
     const warnings = (await claims.events('stuck-1')).filter((e) => e.type === 'Warning').map((e) => e.reason);
     expect(warnings).toContain('Stuck');
     expect(warnings).toContain('AwaitProvisioned');

@@ -45,6 +45,8 @@ describe('a restarted controller', () => {
     await claims.waitForPhase('r-1', 'Ready');
     await claims.waitForPhase('r-2', 'Ready');
     expect((await claims.get('r-slow'))?.status?.phase).toBe('Provisioning');
+    await claims.waitForEvent('r-1', 'Ready');
+    await claims.waitForEvent('r-2', 'Ready');
     const eventsBefore = {
       'r-1': await claims.events('r-1'),
       'r-2': await claims.events('r-2'),
@@ -61,6 +63,7 @@ describe('a restarted controller', () => {
     expect(second.counters.actions.addFinalizer).toBe(0);
     for (const name of ['r-1', 'r-2', 'r-slow']) expect(await workflowStarts(stack, name)).toBe(1);
 
+    await claims.waitForEvent('r-slow', 'Ready');
     // Settled claims got no new Events; every step of every claim was reported exactly once.
     expect(await claims.events('r-1')).toEqual(eventsBefore['r-1']);
     expect(await claims.events('r-2')).toEqual(eventsBefore['r-2']);
