@@ -96,7 +96,7 @@ export function useMachineStack(options: {
     sim = startSimulator({
       kubeConfig: env.kubeConfig,
       namespace: env.namespace,
-      config: SimConfig.parse({ defaultDelayMs: 100 }),
+      config: SimConfig.parse({ defaultDelayMs: options.simDelayMs ?? 100 }),
     });
     if (options.worker !== false) {
       connection = await NativeConnection.connect({ address: env.temporal.address });
