@@ -197,6 +197,7 @@ describe('charts on the API server', () => {
     expect(await can(sa, 'create', 'metal3-provider.io', 'ipaddressallocations', env.namespace)).toBe(true);
     expect(await can(sa, 'create', '', 'secrets', env.namespace)).toBe(true);
     expect(await can(sa, 'patch', 'management.loft.sh', 'nodeclaims/status', env.namespace)).toBe(true);
+    expect(await can(sa, 'create', 'management.loft.sh', 'nodeclaims', env.namespace)).toBe(true);
     expect(await can(sa, 'list', 'management.loft.sh', 'nodeproviders')).toBe(true);
     expect(await can(sa, 'update', 'coordination.k8s.io', 'leases', env.namespace)).toBe(true);
     expect(await can(sa, 'update', 'coordination.k8s.io', 'leases', 'default')).toBe(false);
