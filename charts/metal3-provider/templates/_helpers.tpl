@@ -126,6 +126,9 @@ spec:
           ports:
             {{- toYaml . | nindent 12 }}
           {{- end }}
+          {{- with .probes }}
+          {{- toYaml . | nindent 10 }}
+          {{- end }}
           securityContext:
             {{- toYaml $root.Values.securityContext | nindent 12 }}
           {{- with .resources }}
