@@ -7,7 +7,7 @@ TIERS := unit integration e2e
 .PHONY: demo test deps tools system-packages lint typecheck $(addprefix test-,$(TIERS))
 
 demo: deps tools
-	$(CLI) devstack up
+	$(CLI) demo
 
 test: deps system-packages tools lint typecheck
 	@rm -rf $(REPORTS); mkdir -p $(REPORTS); status=0; \
