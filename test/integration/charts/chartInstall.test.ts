@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { AuthorizationV1Api } from '@kubernetes/client-node';
+import { ApiextensionsV1Api, AuthorizationV1Api } from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { chartsDir, helmTemplate, runHelm, runHelmWithValues, type RenderedObject } from '../../support/helmCli.js';
@@ -127,6 +127,16 @@ describe('charts on the API server', () => {
     expect(await can(bmo, 'get', '', 'secrets', env.namespace)).toBe(true);
     expect(await can(bmo, 'update', 'coordination.k8s.io', 'leases', env.namespace)).toBe(true);
     expect(await can(bmo, 'list', 'metal3.io', 'baremetalhosts', 'default')).toBe(false);
+
+    // The operator's API is there for it; the BareMetalHost CRD already on the cluster is left as it was.
+    const crds = env.kubeConfig.makeApiClient(ApiextensionsV1Api);
+    for (const plural of ['hardwaredata', 'hostfirmwaresettings', 'preprovisioningimages', 'hostupdatepolicies']) {
+      expect((await crds.readCustomResourceDefinition({ name: `${plural}.metal3.io` })).spec.group).toBe('metal3.io');
+    }
+    const bmh = await crds.readCustomResourceDefinition({ name: 'baremetalhosts.metal3.io' });
+    expect(bmh.spec.versions[0]?.schema?.openAPIV3Schema?.properties?.spec?.properties).toHaveProperty(
+      'bootMACAddress',
+    );
   });
 
   it('the DHCP server (bridge and hostNetwork examples) reaches Ironic through the metal3 URLs and only reads BareMetalHosts', async () => {
