@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { startDevstack } from '../devstack/devstack.js';
 import { resolveTool } from '../devstack/resolveTool.js';
-import { toolSpecs, type ToolName } from '../devstack/toolSpecs.js';
+import { defaultToolNames, toolSpecs, type ToolName } from '../devstack/toolSpecs.js';
 import { envExports, readState, removeState, writeState } from '../devstack/stateFile.js';
 
 export function registerDevstackCommand(program: Command): void {
@@ -49,11 +49,16 @@ export function registerDevstackCommand(program: Command): void {
 
   devstack
     .command('tools')
+    .argument('[names...]', `tools to provide, of: ${Object.keys(toolSpecs).join(', ')}`, defaultToolNames)
     .description(
-      'find or provide temporal, kube-apiserver, etcd and helm (built with Go on first use), and print their paths',
+      `find or provide tools (built with Go on first use) and print their paths; by default ${defaultToolNames.join(', ')}`,
     )
-    .action(async () => {
-      for (const name of Object.keys(toolSpecs) as ToolName[]) {
+    .action(async (names: string[]) => {
+      const unknown = names.filter((name) => !(name in toolSpecs));
+      if (unknown.length > 0) {
+        throw new Error(`unknown tool ${unknown.join(', ')}; known tools: ${Object.keys(toolSpecs).join(', ')}`);
+      }
+      for (const name of names as ToolName[]) {
         const started = Date.now();
         const tool = await resolveTool(name, (line) => process.stderr.write(`${line}\n`));
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
