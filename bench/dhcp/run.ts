@@ -1,9 +1,10 @@
 // Boot server benchmarks: decoder fuzzing (1,000,000 inputs by default), memory with 10,000 hosts
 // indexed, reply-logic throughput, DORA exchanges per second with perfdhcp against dnsmasq and Kea,
-// and TFTP throughput on loopback against tftpd-hpa and atftpd. Run: node --expose-gc --import tsx bench/dhcp/run.ts [fuzz-iterations]
-// Writes bench/dhcp/results.md.
+// and TFTP throughput on loopback against tftpd-hpa and atftpd.
+// Run: node --expose-gc --import tsx bench/dhcp/run.ts [fuzz-iterations]   writes bench/dhcp/results.md;
+//      node --import tsx bench/dhcp/run.ts --tftp-only [rounds]             prints the TFTP table only.
 import { writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BareMetalHost } from '../../api/bareMetalHost.js';
@@ -13,7 +14,7 @@ import { handleDhcpPacket } from '../../dhcp/handleDhcpPacket.js';
 import { HostIndex } from '../../dhcp/hostIndex.js';
 import { dhcpCorpus, fuzzDecoders } from './decoderFuzz.js';
 import { measureDoraRates, type DoraFigure } from './doraRate.js';
-import { measureTftpThroughput, type TftpFigure } from './tftpThroughput.js';
+import { measureTftpThroughput, tftpTable } from './tftpThroughput.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -105,17 +106,6 @@ function replyThroughput(index: HostIndex): string {
   return `- decode + decide + encode of a PXE DISCOVER for 1,000 known hosts: ${Math.round((rounds * packets.length) / seconds).toLocaleString('en')} packets/s (one core, no sockets)`;
 }
 
-function tftpTable(figures: TftpFigure[]): string {
-  return [
-    '| server | options | 64 MiB in | throughput |',
-    '|---|---|---|---|',
-    ...figures.map(
-      (f) =>
-        `| ${f.server} | ${f.options} | ${f.seconds === undefined ? (f.note ?? 'n/a') : `${f.seconds.toFixed(2)} s`} | ${f.seconds === undefined ? '' : `${(64 / f.seconds).toFixed(1)} MiB/s`} |`,
-    ),
-  ].join('\n');
-}
-
 function doraTable(figures: DoraFigure[]): string {
   return [
     '| server | DORA exchanges/s | notes |',
@@ -124,30 +114,45 @@ function doraTable(figures: DoraFigure[]): string {
   ].join('\n');
 }
 
-const iterations = Number(process.argv[2] ?? 500_000);
-const before = heapMiB();
-const index = hostIndexWith(10_000);
-const indexed = heapMiB() - before;
-const sections = [
-  '# Boot server benchmarks',
-  '',
-  `Machine: ${cpus().length} CPUs (nproc), ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory; Node ${process.version}; load average at start ${(await import('node:os')).loadavg()[0]?.toFixed(1)}. The machine is shared, so absolute figures vary between runs.`,
-  '',
-  '## Host index',
-  `- 10,000 BareMetalHosts indexed: ${indexed.toFixed(1)} MiB of heap (${((indexed * 2 ** 20) / 10_000).toFixed(0)} bytes per host)`,
-  '',
-  '## DHCP reply logic',
-  replyThroughput(index),
-  '',
-  '## Decoder fuzzing',
-  fuzzRun(iterations),
-  '',
-  '## DHCP DORA rate (perfdhcp as a relay, 1,000 known hosts, offered 20,000/s for 10 s, two namespaces)',
-  doraTable(await measureDoraRates(path.resolve(here, '..', '..'))),
-  '',
-  '## TFTP throughput (loopback, atftp client, one 64 MiB file)',
-  tftpTable(await measureTftpThroughput()),
-  '',
-];
-await writeFile(path.join(here, 'results.md'), sections.join('\n'));
-process.stdout.write(`${sections.join('\n')}\n`);
+const TFTP_HEADING =
+  '## TFTP throughput (loopback, atftp client, one 64 MiB file, 5 rounds with the servers interleaved; CPU: ours from process.cpuUsage, the others from perf stat task-clock of the daemon and its children)';
+
+function machine(): string {
+  return `Machine: ${cpus().length} CPUs (nproc), ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory; Node ${process.version}; load average at start ${loadavg()[0]?.toFixed(1)}. The machine is shared, so absolute figures vary between runs.`;
+}
+
+if (process.argv[2] === '--tftp-only') {
+  const rounds = Number(process.argv[3] ?? 5);
+  const header = machine();
+  process.stdout.write(`${header}\n\n${tftpTable(await measureTftpThroughput(rounds))}\n`);
+} else {
+  const iterations = Number(process.argv[2] ?? 500_000);
+  const header = machine();
+  const before = heapMiB();
+  const index = hostIndexWith(10_000);
+  const indexed = heapMiB() - before;
+  const sections = [
+    '# Boot server benchmarks',
+    '',
+    header,
+    '',
+    '## Host index',
+    `- 10,000 BareMetalHosts indexed: ${indexed.toFixed(1)} MiB of heap (${((indexed * 2 ** 20) / 10_000).toFixed(0)} bytes per host)`,
+    '',
+    '## DHCP reply logic',
+    replyThroughput(index),
+    '',
+    '## Decoder fuzzing',
+    fuzzRun(iterations),
+    '',
+    '## DHCP DORA rate (perfdhcp as a relay, 1,000 known hosts, offered 20,000/s for 10 s, two namespaces)',
+    doraTable(await measureDoraRates(path.resolve(here, '..', '..'))),
+    '',
+    TFTP_HEADING,
+    tftpTable(await measureTftpThroughput()),
+    `Load average after the run: ${loadavg()[0]?.toFixed(1)}.`,
+    '',
+  ];
+  await writeFile(path.join(here, 'results.md'), sections.join('\n'));
+  process.stdout.write(`${sections.join('\n')}\n`);
+}
