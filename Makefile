@@ -4,12 +4,12 @@ CLI := node bin/metal3-provider.js
 REPORTS := test-results
 TIERS := unit integration e2e
 
-.PHONY: demo test deps tools system-packages lint typecheck $(addprefix test-,$(TIERS))
+.PHONY: demo test deps tools test-tools system-packages lint typecheck $(addprefix test-,$(TIERS))
 
 demo: deps tools
 	$(CLI) demo
 
-test: deps system-packages tools lint typecheck
+test: deps system-packages tools test-tools lint typecheck
 	@rm -rf $(REPORTS); mkdir -p $(REPORTS); status=0; \
 	for tier in $(TIERS); do \
 	  npx vitest run --project $$tier --reporter=default --reporter=json --outputFile=$(REPORTS)/$$tier.json || status=1; \
@@ -17,7 +17,7 @@ test: deps system-packages tools lint typecheck
 	node scripts/summarize-tests.mjs $(addprefix $(REPORTS)/,$(addsuffix .json,$(TIERS))) || status=1; \
 	exit $$status
 
-$(addprefix test-,$(TIERS)): test-%: deps tools
+$(addprefix test-,$(TIERS)): test-%: deps tools test-tools
 	npx vitest run --project $*
 
 deps: node_modules/.package-lock.json
@@ -32,6 +32,10 @@ system-packages:
 
 tools: deps
 	$(CLI) devstack tools
+
+# The Temporal server and its schema tool, for the tests of `devstack up --temporal=postgres`.
+test-tools: deps
+	$(CLI) devstack tools temporal-server temporal-sql-tool
 
 lint: deps
 	npx eslint .

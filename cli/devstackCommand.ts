@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { startDevstack } from '../devstack/devstack.js';
+import { Option } from 'commander';
+import { startDevstack, type TemporalBackend } from '../devstack/devstack.js';
 import { resolveTool } from '../devstack/resolveTool.js';
 import { defaultToolNames, toolSpecs, type ToolName } from '../devstack/toolSpecs.js';
 import { envExports, readState, removeState, writeState } from '../devstack/stateFile.js';
@@ -16,7 +17,15 @@ export function registerDevstackCommand(program: Command): void {
       '--ui-codec-endpoint <url>',
       "codec server the Web UI calls to show encrypted payloads (see 'codec-server --cors-origin')",
     )
-    .action(async (options: { uiCodecEndpoint?: string }) => {
+    .addOption(
+      new Option(
+        '--temporal <backend>',
+        'dev: the dev server on SQLite with the Web UI; postgres: the Temporal server on PostgreSQL',
+      )
+        .choices(['dev', 'postgres'])
+        .default('dev'),
+    )
+    .action(async (options: { uiCodecEndpoint?: string; temporal: TemporalBackend }) => {
       const existing = await readState();
       if (existing && isAlive(existing.ownerPid)) {
         throw new Error(`a devstack is already running (pid ${existing.ownerPid}); stop it with 'devstack down'`);
@@ -24,13 +33,15 @@ export function registerDevstackCommand(program: Command): void {
       const { endpoints: stack, stop } = await startDevstack({
         progress: (line) => process.stderr.write(`${line}\n`),
         ...(options.uiCodecEndpoint && { uiCodecEndpoint: options.uiCodecEndpoint }),
+        temporal: options.temporal,
       });
       await writeState({ ...stack, ownerPid: process.pid });
       process.stdout.write(
         [
           'devstack is up',
           `  Temporal address:  ${stack.temporalAddress} (namespace ${stack.temporalNamespace})`,
-          `  Temporal Web UI:   ${stack.temporalUiUrl}`,
+          `  Temporal backend:  ${stack.temporalBackend === 'dev' ? 'dev server (SQLite)' : 'Temporal server on PostgreSQL'}`,
+          `  Temporal Web UI:   ${stack.temporalUiUrl || 'none (the Web UI comes with the dev server)'}`,
           ...(options.uiCodecEndpoint ? [`  UI codec endpoint: ${options.uiCodecEndpoint}`] : []),
           `  kube-apiserver:    ${stack.kubeApiserverUrl}`,
           `  kubeconfig:        ${stack.kubeconfigPath}`,

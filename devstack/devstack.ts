@@ -9,7 +9,8 @@ import type { ManagedProcess } from './managedProcess.js';
 import { resolveTool } from './resolveTool.js';
 import { startEtcd } from './startEtcd.js';
 import { startKubeApiserver } from './startKubeApiserver.js';
-import { startTemporalDevServer } from './startTemporalDevServer.js';
+import { startTemporalDevServer, type RunningTemporal } from './startTemporalDevServer.js';
+import { startTemporalServer } from './startTemporalServer.js';
 
 /** The folder holding package.json: one level up from the sources, two from the compiled `dist/`. */
 export const projectRoot =
@@ -20,7 +21,9 @@ export const projectRoot =
 export interface DevstackEndpoints {
   temporalAddress: string;
   temporalNamespace: string;
+  /** Empty with `--temporal=postgres`: the Web UI ships with the dev server only. */
   temporalUiUrl: string;
+  temporalBackend: TemporalBackend;
   kubeApiserverUrl: string;
   kubeconfigPath: string;
   helmPath: string;
@@ -38,7 +41,11 @@ export interface DevstackOptions {
   /** Called with progress lines (tool builds, start-up). */
   progress?: (line: string) => void;
   uiCodecEndpoint?: string;
+  /** `dev`: the Temporal CLI's dev server on SQLite (default); `postgres`: the Temporal server on PostgreSQL. */
+  temporal?: TemporalBackend;
 }
+
+export type TemporalBackend = 'dev' | 'postgres';
 
 /**
  * The embedded default: a real Temporal dev server, etcd and kube-apiserver on free loopback
@@ -46,8 +53,9 @@ export interface DevstackOptions {
  */
 export async function startDevstack(options: DevstackOptions = {}): Promise<Devstack> {
   const progress = options.progress ?? (() => undefined);
-  const [temporalBin, etcdBin, apiserverBin, helm] = [
-    await resolveTool('temporal', progress),
+  const backend = options.temporal ?? 'dev';
+  const startTemporal = await temporalStarter(backend, progress, options.uiCodecEndpoint);
+  const [etcdBin, apiserverBin, helm] = [
     await resolveTool('etcd', progress),
     await resolveTool('kube-apiserver', progress),
     await resolveTool('helm', progress),
@@ -59,7 +67,9 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    progress('starting etcd, kube-apiserver and the Temporal dev server');
+    progress(
+      `starting etcd, kube-apiserver and the Temporal ${backend === 'dev' ? 'dev server' : 'server on PostgreSQL'}`,
+    );
     const startKubernetes = async (): Promise<Awaited<ReturnType<typeof startKubeApiserver>>> => {
       const etcd = await startEtcd(etcdBin.path, dir);
       started.push(etcd.process);
@@ -68,8 +78,8 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
       return apiserver;
     };
     const [temporalResult, apiserverResult] = await Promise.allSettled([
-      startTemporalDevServer(temporalBin.path, dir, options).then((t) => {
-        started.push(t.process);
+      startTemporal(dir).then((t) => {
+        started.push(...t.processes);
         return t;
       }),
       startKubernetes(),
@@ -82,6 +92,7 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
       temporalAddress: temporal.address,
       temporalNamespace: temporal.namespace,
       temporalUiUrl: temporal.uiUrl,
+      temporalBackend: backend,
       kubeApiserverUrl: apiserver.url,
       kubeconfigPath: apiserver.kubeconfigPath,
       helmPath: helm.path,
@@ -93,4 +104,20 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
     await stop();
     throw err;
   }
+}
+
+async function temporalStarter(
+  backend: TemporalBackend,
+  progress: (line: string) => void,
+  uiCodecEndpoint: string | undefined,
+): Promise<(dir: string) => Promise<RunningTemporal>> {
+  if (backend === 'postgres') {
+    const [server, sqlTool] = [
+      await resolveTool('temporal-server', progress),
+      await resolveTool('temporal-sql-tool', progress),
+    ];
+    return (dir) => startTemporalServer({ server: server.path, sqlTool: sqlTool.path }, dir);
+  }
+  const cli = await resolveTool('temporal', progress);
+  return (dir) => startTemporalDevServer(cli.path, dir, uiCodecEndpoint ? { uiCodecEndpoint } : {});
 }

@@ -5,8 +5,10 @@ import { freePort } from './freePort.js';
 import { ManagedProcess } from './managedProcess.js';
 
 export interface RunningTemporal {
-  process: ManagedProcess;
+  /** The server process, and everything it needs started before it (its database), in start order. */
+  processes: ManagedProcess[];
   address: string;
+  /** Empty when this server has no Web UI. */
   uiUrl: string;
   namespace: string;
 }
@@ -69,5 +71,5 @@ export async function startTemporalDevServer(
       await connection.close();
     }
   }, 60_000);
-  return { process, address, uiUrl: `http://127.0.0.1:${uiPort}`, namespace: 'default' };
+  return { processes: [process], address, uiUrl: `http://127.0.0.1:${uiPort}`, namespace: 'default' };
 }

@@ -28,7 +28,7 @@ describe('devstack --ui-codec-endpoint', () => {
     try {
       expect((await uiCodecSettings(server.uiUrl)).Endpoint).toBe('http://127.0.0.1:8888');
     } finally {
-      await server.process.stop();
+      for (const p of server.processes) await p.stop();
       await rm(dir, { recursive: true, force: true });
     }
   });
