@@ -34,6 +34,8 @@ export interface DevstackEndpoints {
 
 export interface Devstack {
   endpoints: DevstackEndpoints;
+  /** The running children by name, for tests that crash and restart them. */
+  processes: Map<string, ManagedProcess>;
   stop: () => Promise<void>;
 }
 
@@ -99,7 +101,7 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
       dir,
       pids: Object.fromEntries(started.map((p) => [p.name, p.pid])),
     };
-    return { endpoints, stop };
+    return { endpoints, processes: new Map(started.map((p) => [p.name, p])), stop };
   } catch (err) {
     await stop();
     throw err;

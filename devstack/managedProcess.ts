@@ -5,19 +5,17 @@ import { readFile } from 'node:fs/promises';
 /** A long-running child of the devstack: its output goes to a log file, and it can be stopped for sure. */
 export class ManagedProcess {
   private exited = false;
-  private readonly exit: Promise<void>;
+  private child: ChildProcess;
+  private exit: Promise<void>;
 
   private constructor(
     readonly name: string,
-    private readonly child: ChildProcess,
+    private readonly command: string,
+    private readonly args: string[],
     readonly logFile: string,
+    private readonly env: NodeJS.ProcessEnv | undefined,
   ) {
-    this.exit = new Promise((resolve) => {
-      child.on('exit', () => {
-        this.exited = true;
-        resolve();
-      });
-    });
+    [this.child, this.exit] = this.spawn('w');
   }
 
   static start(
@@ -27,11 +25,35 @@ export class ManagedProcess {
     logFile: string,
     env?: NodeJS.ProcessEnv,
   ): ManagedProcess {
-    const log = createWriteStream(logFile);
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: env ?? process.env });
+    return new ManagedProcess(name, command, args, logFile, env);
+  }
+
+  private spawn(flags: 'w' | 'a'): [ChildProcess, Promise<void>] {
+    const log = createWriteStream(this.logFile, { flags });
+    const child = spawn(this.command, this.args, { stdio: ['ignore', 'pipe', 'pipe'], env: this.env ?? process.env });
     child.stdout.pipe(log);
     child.stderr.pipe(log);
-    return new ManagedProcess(name, child, logFile);
+    this.exited = false;
+    const exit = new Promise<void>((resolve) => {
+      child.on('exit', () => {
+        this.exited = true;
+        resolve();
+      });
+    });
+    return [child, exit];
+  }
+
+  /** Kills the process at once, as a crash or an OOM kill would. */
+  async kill(): Promise<void> {
+    if (this.exited) return;
+    this.child.kill('SIGKILL');
+    await this.exit;
+  }
+
+  /** Starts the same command again after it exited, appending to the same log (crash-and-restart tests). */
+  restart(): void {
+    if (!this.exited) throw new Error(`${this.name} is still running; stop or kill it before restarting`);
+    [this.child, this.exit] = this.spawn('a');
   }
 
   get pid(): number {
