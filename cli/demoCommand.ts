@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { demoSummary } from '../devstack/demo/demoSummary.js';
 import { runDemo } from '../devstack/demo/runDemo.js';
+import { isAlive, readState, removeState, writeState } from '../devstack/stateFile.js';
 
 /** `metal3-provider demo`: the embedded default with Machines being provisioned, until Ctrl-C. */
 export function registerDemoCommand(program: Command): void {
@@ -16,6 +17,12 @@ export function registerDemoCommand(program: Command): void {
         process.stdout.write(`${line}\n`);
       };
       const run = await runDemo({ say });
+      // Recorded like `devstack up` does, so that `devstack env` points a second shell at the demo; a
+      // running `devstack up` keeps its record, and the summary's exports still lead here.
+      const other = await readState();
+      const publish = !other || !isAlive(other.ownerPid);
+      if (publish) await writeState({ ...run.stack, ownerPid: process.pid });
+      else say(`'devstack env' points at the devstack of pid ${other.ownerPid}, not at this demo`);
       process.stdout.write(demoSummary(run));
       if (!options.exitAfterSummary) {
         await new Promise<void>((resolve) => {
@@ -25,6 +32,7 @@ export function registerDemoCommand(program: Command): void {
       }
       say('stopping the demo');
       await run.stop();
+      if (publish) await removeState();
       say('demo stopped; nothing left running');
     });
 }

@@ -3,7 +3,7 @@ import { Option } from 'commander';
 import { startDevstack, type TemporalBackend } from '../devstack/devstack.js';
 import { resolveTool } from '../devstack/resolveTool.js';
 import { defaultToolNames, toolSpecs, type ToolName } from '../devstack/toolSpecs.js';
-import { envExports, readState, removeState, writeState } from '../devstack/stateFile.js';
+import { envExports, isAlive, readState, removeState, writeState } from '../devstack/stateFile.js';
 
 export function registerDevstackCommand(program: Command): void {
   const devstack = program
@@ -107,13 +107,4 @@ function waitForSignal(): Promise<void> {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

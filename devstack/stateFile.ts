@@ -26,6 +26,16 @@ export async function readState(): Promise<DevstackState | undefined> {
   }
 }
 
+/** Whether the process that wrote a state file still runs. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function removeState(): Promise<void> {
   await rm(stateFilePath(), { force: true });
 }
