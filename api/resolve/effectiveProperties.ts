@@ -14,6 +14,24 @@ export function nodeClaimName(claim: NodeClaim): string {
 
 type Layer = readonly [Readonly<Record<string, string>> | undefined, PropertyOrigin];
 
+/**
+ * Annotations Kubernetes and its tools write (`kubectl.kubernetes.io/last-applied-configuration`,
+ * `deployment.kubernetes.io/…`, `*.k8s.io/…`): bookkeeping of the object, never properties.
+ */
+function isKubernetesAnnotation(key: string): boolean {
+  const slash = key.indexOf('/');
+  if (slash < 0) return false;
+  const domain = key.slice(0, slash);
+  return ['kubernetes.io', 'k8s.io'].some((reserved) => domain === reserved || domain.endsWith(`.${reserved}`));
+}
+
+/** An object's annotations as properties: everything but Kubernetes' own. */
+function annotationProperties(
+  annotations: Readonly<Record<string, string>> | undefined,
+): Record<string, string> | undefined {
+  return annotations && Object.fromEntries(Object.entries(annotations).filter(([key]) => !isKubernetesAnnotation(key)));
+}
+
 function merge(layers: readonly Layer[]): Record<string, EffectiveProperty> {
   const merged: Record<string, EffectiveProperty> = {};
   for (const [values, origin] of layers) {
@@ -42,9 +60,9 @@ function machineLayers(nodeType: NodeType, claim: NodeClaim): Layer[] {
   if (issues.length > 0) throw new ConfigValidationError(`NodeClaim "${claimName}"`, issues);
   return [
     [nodeType.properties, { kind: 'nodeType', name: nodeType.name, field: 'properties' }],
-    [nodeType.annotations, { kind: 'nodeType', name: nodeType.name, field: 'annotations' }],
+    [annotationProperties(nodeType.annotations), { kind: 'nodeType', name: nodeType.name, field: 'annotations' }],
     [claim.spec.properties, { kind: 'nodeClaim', name: claimName, field: 'properties' }],
-    [claim.metadata.annotations, { kind: 'nodeClaim', name: claimName, field: 'annotations' }],
+    [annotationProperties(claim.metadata.annotations), { kind: 'nodeClaim', name: claimName, field: 'annotations' }],
   ];
 }
 

@@ -90,6 +90,24 @@ describe('effective properties', () => {
     expect(provisioningSettings(effective)).toEqual({ attempts: 2, timeoutMs: 3_600_000, serverName: 'server-01' });
   });
 
+  it("leaves out the annotations Kubernetes and kubectl write, such as kubectl apply's last-applied-configuration", () => {
+    const request = claim(
+      {},
+      {
+        'kubectl.kubernetes.io/last-applied-configuration': '{"apiVersion":"management.loft.sh/v1"}',
+        'deployment.kubernetes.io/revision': '3',
+        'k8s.io/owner': 'x',
+        'metal3.vcluster.com/server-name': 'server-01',
+        'example.com/kubernetes.io': 'kept',
+      },
+    );
+    const effective = resolveEffectiveProperties({ nodeType: nodeType(), nodeClaim: request });
+    expect(Object.keys(propertyValues(effective)).sort()).toEqual([
+      'example.com/kubernetes.io',
+      'metal3.vcluster.com/server-name',
+    ]);
+  });
+
   it('prefers vcluster.com/network-environment over spec.environmentRef', () => {
     const request = claim({
       environmentRef: { name: 'dc2' },
