@@ -1,0 +1,87 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CoreV1Api, Watch } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadKubeConfig } from '../../../k8s/kubeClient.js';
+import { resourceOf, startKubeApiProxy, type KubeApiProxy } from '../../support/kubeApiProxy.js';
+import { useTestEnv } from '../../support/testEnv.js';
+
+const env = useTestEnv();
+let proxy: KubeApiProxy;
+
+beforeAll(async () => {
+  proxy = await startKubeApiProxy(env.kubeconfigPath, await mkdtemp(join(tmpdir(), 'kube-api-proxy-')));
+});
+afterAll(async () => {
+  await proxy.close();
+});
+
+const viaProxy = () => loadKubeConfig(proxy.kubeconfigPath);
+const secret = (name: string) => ({ metadata: { name }, stringData: { key: 'value' } });
+
+describe('the fault-injecting kube-apiserver proxy', () => {
+  it('names the resource of a request path', () => {
+    expect(resourceOf('/api/v1/namespaces/a/secrets/b')).toBe('secrets');
+    expect(resourceOf('/api/v1/namespaces')).toBe('namespaces');
+    expect(resourceOf('/apis/metal3.io/v1alpha1/namespaces/a/baremetalhosts/h/status?x=1')).toBe(
+      'baremetalhosts/status',
+    );
+  });
+
+  it('forwards reads and writes with the client certificate, counting writes by resource', async () => {
+    proxy.resetCounts();
+    const core = viaProxy().makeApiClient(CoreV1Api);
+    await core.createNamespacedSecret({ namespace: env.namespace, body: secret('counted') });
+    const read = await core.readNamespacedSecret({ namespace: env.namespace, name: 'counted' });
+    expect(read.metadata?.name).toBe('counted');
+    await core.deleteNamespacedSecret({ namespace: env.namespace, name: 'counted' });
+    expect(proxy.counts()).toMatchObject({ reads: 1, writes: 2, writesByResource: { secrets: 2 }, injected: 0 });
+  });
+
+  it('streams a watch through, and a cut ends it and refuses requests until it heals', async () => {
+    const events: string[] = [];
+    let ended: unknown = 'open';
+    await new Watch(viaProxy()).watch(
+      `/api/v1/namespaces/${env.namespace}/secrets`,
+      {},
+      (type, object: { metadata?: { name?: string } }) => events.push(`${type} ${object.metadata?.name ?? ''}`),
+      (err: unknown) => (ended = err),
+    );
+    await env.kubeConfig
+      .makeApiClient(CoreV1Api)
+      .createNamespacedSecret({ namespace: env.namespace, body: secret('watched') });
+    await expect.poll(() => events).toContain('ADDED watched');
+
+    const cut = proxy.cut(1500);
+    await expect.poll(() => ended).not.toBe('open');
+    const during = viaProxy().makeApiClient(CoreV1Api).listNamespacedSecret({ namespace: env.namespace });
+    await expect(during).rejects.toThrow();
+    await cut;
+    const after = await viaProxy().makeApiClient(CoreV1Api).listNamespacedSecret({ namespace: env.namespace });
+    expect(after.items.map((s) => s.metadata?.name)).toContain('watched');
+  });
+
+  it('answers writes with injected 409, 429 and 500 Status responses, and forwards again when stopped', async () => {
+    const core = viaProxy().makeApiClient(CoreV1Api);
+    for (const code of [409, 429, 500]) {
+      proxy.injectFaults({ rate: 1, statuses: [code], seed: 7 });
+      const failed = await core
+        .createNamespacedSecret({ namespace: env.namespace, body: secret(`injected-${code}`) })
+        .then(
+          () => undefined,
+          (err: unknown) => err as { code?: number; body?: string; headers?: Record<string, string> },
+        );
+      expect(failed?.code).toBe(code);
+      expect(JSON.parse(failed?.body ?? '{}')).toMatchObject({ kind: 'Status', code });
+      if (code === 429) expect(failed?.headers?.['retry-after']).toBe('1');
+    }
+    expect(proxy.counts().injectedByStatus).toMatchObject({ 409: 1, 429: 1, 500: 1 });
+    const direct = env.kubeConfig.makeApiClient(CoreV1Api);
+    const names = (await direct.listNamespacedSecret({ namespace: env.namespace })).items.map((s) => s.metadata?.name);
+    expect(names.filter((n) => n?.startsWith('injected-'))).toEqual([]);
+
+    proxy.injectFaults({ rate: 0, statuses: [], seed: 0 });
+    await core.createNamespacedSecret({ namespace: env.namespace, body: secret('after-faults') });
+  });
+});

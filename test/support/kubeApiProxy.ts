@@ -1,0 +1,177 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { loadKubeConfig } from '../../k8s/kubeClient.js';
+import { SeededRandom } from './seededRandom.js';
+
+export interface KubeApiCounts {
+  reads: number;
+  watches: number;
+  writes: number;
+  /** Writes by resource, e.g. `baremetalhosts`, `secrets`, `baremetalhosts/status`. */
+  writesByResource: Record<string, number>;
+  /** Write responses the proxy made up instead of forwarding. */
+  injected: number;
+  /** Made-up responses by status code. */
+  injectedByStatus: Record<string, number>;
+}
+
+/** A plain-HTTP proxy on loopback in front of a kube-apiserver: counts requests, injects faults. */
+export interface KubeApiProxy {
+  url: string;
+  /** A kubeconfig that reaches the kube-apiserver through the proxy. */
+  kubeconfigPath: string;
+  counts(): KubeApiCounts;
+  resetCounts(): void;
+  /**
+   * From now on answers this fraction of writes with one of `statuses` (409, 429 with Retry-After,
+   * 500) as a Kubernetes Status, without forwarding them. `rate: 0` stops it.
+   */
+  injectFaults(options: { rate: number; statuses: number[]; seed: number }): void;
+  /** Resets every open connection and refuses new ones for `ms`, as a network partition would. */
+  cut(ms: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const REASONS: Record<number, string> = { 409: 'Conflict', 429: 'TooManyRequests', 500: 'InternalError' };
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'upgrade'];
+
+/** `/api/v1/namespaces/x/secrets/y` → `secrets`; `/apis/g/v/namespaces/x/foos/y/status` → `foos/status`. */
+export function resourceOf(path: string): string {
+  const segments = (path.split('?')[0] ?? '').split('/').filter(Boolean);
+  const rest = segments[0] === 'api' ? segments.slice(2) : segments.slice(3);
+  const inNamespace = rest[0] === 'namespaces' && rest.length > 2 ? rest.slice(2) : rest;
+  const [resource = '', , subresource] = inNamespace;
+  return subresource ? `${resource}/${subresource}` : resource;
+}
+
+function emptyCounts(): KubeApiCounts {
+  return { reads: 0, watches: 0, writes: 0, writesByResource: {}, injected: 0, injectedByStatus: {} };
+}
+
+export async function startKubeApiProxy(upstreamKubeconfigPath: string, dir: string): Promise<KubeApiProxy> {
+  const upstreamConfig = loadKubeConfig(upstreamKubeconfigPath);
+  const cluster = upstreamConfig.getCurrentCluster();
+  if (!cluster) throw new Error(`${upstreamKubeconfigPath} names no current cluster`);
+  const upstream = new URL(cluster.server);
+  const tls: https.RequestOptions = {};
+  await upstreamConfig.applyToHTTPSOptions(tls);
+  const agent = new https.Agent({ ca: tls.ca, cert: tls.cert, key: tls.key, keepAlive: true });
+
+  let counts = emptyCounts();
+  let faults: { rate: number; statuses: number[]; random: SeededRandom } | undefined;
+  let cutUntil = 0;
+  const sockets = new Set<Socket>();
+  const upstreamRequests = new Set<http.ClientRequest>();
+
+  const server = http.createServer((req, res) => {
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    if (WRITE_METHODS.has(method)) {
+      counts.writes++;
+      const resource = resourceOf(url);
+      counts.writesByResource[resource] = (counts.writesByResource[resource] ?? 0) + 1;
+      if (faults && faults.random.next() < faults.rate) {
+        const code = faults.random.pick(faults.statuses);
+        counts.injected++;
+        counts.injectedByStatus[code] = (counts.injectedByStatus[code] ?? 0) + 1;
+        req.resume();
+        req.on('end', () => {
+          const reason = REASONS[code] ?? 'InternalError';
+          const body = JSON.stringify({
+            kind: 'Status',
+            apiVersion: 'v1',
+            metadata: {},
+            status: 'Failure',
+            message: `injected by the test proxy: ${reason}`,
+            reason,
+            code,
+          });
+          res.writeHead(code, { 'content-type': 'application/json', ...(code === 429 && { 'retry-after': '1' }) });
+          res.end(body);
+        });
+        return;
+      }
+    } else if (/[?&]watch=(true|1)/.test(url)) counts.watches++;
+    else counts.reads++;
+
+    const headers: http.OutgoingHttpHeaders = { ...req.headers, host: upstream.host };
+    for (const header of HOP_BY_HOP) delete headers[header];
+    const forwarded = https.request(
+      { host: upstream.hostname, port: upstream.port, method, path: url, headers, agent },
+      (upstreamRes) => {
+        const responseHeaders: http.OutgoingHttpHeaders = { ...upstreamRes.headers };
+        for (const header of HOP_BY_HOP) delete responseHeaders[header];
+        res.writeHead(upstreamRes.statusCode ?? 502, responseHeaders);
+        // A watch sends its headers at once and its first event maybe much later; so must we.
+        res.flushHeaders();
+        upstreamRes.pipe(res);
+      },
+    );
+    upstreamRequests.add(forwarded);
+    forwarded.on('close', () => upstreamRequests.delete(forwarded));
+    forwarded.on('error', () => {
+      if (!res.headersSent) res.writeHead(502).end();
+      else res.destroy();
+    });
+    // The client went away (or was cut): stop the upstream request too, watches included.
+    res.on('close', () => {
+      if (!res.writableFinished) forwarded.destroy();
+    });
+    req.pipe(forwarded);
+  });
+  server.on('connection', (socket) => {
+    if (Date.now() < cutUntil) {
+      socket.resetAndDestroy();
+      return;
+    }
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address !== 'object') throw new Error('the proxy did not bind');
+  const url = `http://127.0.0.1:${address.port}`;
+
+  const kubeconfigPath = join(dir, 'kubeconfig-via-proxy');
+  await writeFile(
+    kubeconfigPath,
+    stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      // client-node refuses plain HTTP unless told to skip TLS checks; the proxy is loopback only.
+      clusters: [{ name: 'via-proxy', cluster: { server: url, 'insecure-skip-tls-verify': true } }],
+      users: [{ name: 'via-proxy', user: {} }],
+      contexts: [{ name: 'via-proxy', context: { cluster: 'via-proxy', user: 'via-proxy' } }],
+      'current-context': 'via-proxy',
+    }),
+    { mode: 0o600 },
+  );
+
+  return {
+    url,
+    kubeconfigPath,
+    counts: () => structuredClone(counts),
+    resetCounts: () => {
+      counts = emptyCounts();
+    },
+    injectFaults: ({ rate, statuses, seed }) => {
+      faults = rate > 0 && statuses.length > 0 ? { rate, statuses, random: new SeededRandom(seed) } : undefined;
+    },
+    cut: async (ms) => {
+      cutUntil = Date.now() + ms;
+      for (const socket of sockets) socket.resetAndDestroy();
+      for (const request of upstreamRequests) request.destroy();
+      await new Promise((r) => setTimeout(r, ms));
+    },
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      agent.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
