@@ -38,7 +38,12 @@ export interface KubeApiProxy {
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const REASONS: Record<number, string> = { 409: 'Conflict', 429: 'TooManyRequests', 500: 'InternalError' };
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'upgrade'];
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'upgrade']);
+
+/** Headers to pass on: all but the hop-by-hop ones, which belong to each connection. */
+function endToEnd(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name)));
+}
 
 /** `/api/v1/namespaces/x/secrets/y` → `secrets`; `/apis/g/v/namespaces/x/foos/y/status` → `foos/status`. */
 export function resourceOf(path: string): string {
@@ -99,14 +104,11 @@ export async function startKubeApiProxy(upstreamKubeconfigPath: string, dir: str
     } else if (/[?&]watch=(true|1)/.test(url)) counts.watches++;
     else counts.reads++;
 
-    const headers: http.OutgoingHttpHeaders = { ...req.headers, host: upstream.host };
-    for (const header of HOP_BY_HOP) delete headers[header];
+    const headers = { ...endToEnd(req.headers), host: upstream.host };
     const forwarded = https.request(
       { host: upstream.hostname, port: upstream.port, method, path: url, headers, agent },
       (upstreamRes) => {
-        const responseHeaders: http.OutgoingHttpHeaders = { ...upstreamRes.headers };
-        for (const header of HOP_BY_HOP) delete responseHeaders[header];
-        res.writeHead(upstreamRes.statusCode ?? 502, responseHeaders);
+        res.writeHead(upstreamRes.statusCode ?? 502, endToEnd(upstreamRes.headers));
         // A watch sends its headers at once and its first event maybe much later; so must we.
         res.flushHeaders();
         upstreamRes.pipe(res);
@@ -171,7 +173,11 @@ export async function startKubeApiProxy(upstreamKubeconfigPath: string, dir: str
     close: async () => {
       for (const socket of sockets) socket.destroy();
       agent.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      });
     },
   };
 }
