@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Three tiers: unit (pure code, no servers), integration (devstack + simulator),
-// e2e (network namespaces, real clients, browsers). `npm run test:<tier>` selects one.
+// Four tiers: unit (pure code, no servers), integration (devstack + simulator),
+// e2e (network namespaces, real clients, browsers), chaos (its own devstack, crashed and cut on
+// purpose while Machines run). `npm run test:<tier>` selects one.
 export default defineConfig({
   test: {
     projects: [
@@ -29,6 +30,14 @@ export default defineConfig({
           testTimeout: 300_000,
           hookTimeout: 300_000,
           fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'chaos',
+          include: ['test/chaos/**/*.test.ts'],
+          testTimeout: 900_000,
+          hookTimeout: 300_000,
         },
       },
     ],
