@@ -17,6 +17,8 @@ export interface KubeApiCounts {
   injected: number;
   /** Made-up responses by status code. */
   injectedByStatus: Record<string, number>;
+  /** Writes the kube-apiserver answered 409 Conflict (a stale resourceVersion or a name taken), by resource. */
+  conflictsByResource: Record<string, number>;
 }
 
 /** A plain-HTTP proxy on loopback in front of a kube-apiserver: counts requests, injects faults. */
@@ -55,7 +57,15 @@ export function resourceOf(path: string): string {
 }
 
 function emptyCounts(): KubeApiCounts {
-  return { reads: 0, watches: 0, writes: 0, writesByResource: {}, injected: 0, injectedByStatus: {} };
+  return {
+    reads: 0,
+    watches: 0,
+    writes: 0,
+    writesByResource: {},
+    injected: 0,
+    injectedByStatus: {},
+    conflictsByResource: {},
+  };
 }
 
 export async function startKubeApiProxy(upstreamKubeconfigPath: string, dir: string): Promise<KubeApiProxy> {
@@ -76,9 +86,10 @@ export async function startKubeApiProxy(upstreamKubeconfigPath: string, dir: str
   const server = http.createServer((req, res) => {
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
-    if (WRITE_METHODS.has(method)) {
+    const resource = resourceOf(url);
+    const isWrite = WRITE_METHODS.has(method);
+    if (isWrite) {
       counts.writes++;
-      const resource = resourceOf(url);
       counts.writesByResource[resource] = (counts.writesByResource[resource] ?? 0) + 1;
       if (faults && faults.random.next() < faults.rate) {
         const code = faults.random.pick(faults.statuses);
@@ -108,6 +119,9 @@ export async function startKubeApiProxy(upstreamKubeconfigPath: string, dir: str
     const forwarded = https.request(
       { host: upstream.hostname, port: upstream.port, method, path: url, headers, agent },
       (upstreamRes) => {
+        if (isWrite && upstreamRes.statusCode === 409) {
+          counts.conflictsByResource[resource] = (counts.conflictsByResource[resource] ?? 0) + 1;
+        }
         res.writeHead(upstreamRes.statusCode ?? 502, endToEnd(upstreamRes.headers));
         // A watch sends its headers at once and its first event maybe much later; so must we.
         res.flushHeaders();

@@ -29,14 +29,21 @@ describe('the fault-injecting kube-apiserver proxy', () => {
     );
   });
 
-  it('forwards reads and writes with the client certificate, counting writes by resource', async () => {
+  it('forwards reads and writes with the client certificate, counting writes and conflicts by resource', async () => {
     proxy.resetCounts();
     const core = viaProxy().makeApiClient(CoreV1Api);
     await core.createNamespacedSecret({ namespace: env.namespace, body: secret('counted') });
     const read = await core.readNamespacedSecret({ namespace: env.namespace, name: 'counted' });
     expect(read.metadata?.name).toBe('counted');
+    await expect(core.createNamespacedSecret({ namespace: env.namespace, body: secret('counted') })).rejects.toThrow();
     await core.deleteNamespacedSecret({ namespace: env.namespace, name: 'counted' });
-    expect(proxy.counts()).toMatchObject({ reads: 1, writes: 2, writesByResource: { secrets: 2 }, injected: 0 });
+    expect(proxy.counts()).toMatchObject({
+      reads: 1,
+      writes: 3,
+      writesByResource: { secrets: 3 },
+      conflictsByResource: { secrets: 1 },
+      injected: 0,
+    });
   });
 
   it('streams a watch through, and a cut ends it and refuses requests until it heals', async () => {
