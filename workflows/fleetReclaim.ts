@@ -1,7 +1,7 @@
 import { continueAsNew, isCancellation, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { MachineRef } from '../activities/hosts/machineRef.js';
 import type { ReclaimActivities, ScanInput, ScanResult } from '../activities/reclaim/index.js';
-import { releaseWait, shortSteps } from './machineActivities.js';
+import { releaseWait, shortStepActivities } from './machineActivities.js';
 import { errorMessage } from './machineState.js';
 import {
   RECLAIM_DEFAULTS,
@@ -157,7 +157,7 @@ async function reclaimHost(
     return;
   }
   try {
-    const released = await shortSteps.releaseHost({ clusterNamespace, machine, host });
+    const released = await shortStepActivities.releaseHost({ clusterNamespace, machine, host });
     if (released.outcome !== 'released') {
       // Restored or deleted meanwhile by someone else: nothing left to give back.
       record(tally, { ...item, outcome: released.outcome });
@@ -185,7 +185,7 @@ async function reclaimAddresses(
     return;
   }
   try {
-    const { released } = await shortSteps.releaseAddress({ clusterNamespace, machine: group.machine });
+    const { released } = await shortStepActivities.releaseAddress({ clusterNamespace, machine: group.machine });
     // Addresses on later pages may go with this call; those pages then find them gone and say nothing.
     for (const address of released) {
       record(tally, { namespace: clusterNamespace, name: address, machine, outcome: 'freed' }, 'repaired');
@@ -222,7 +222,7 @@ async function reclaimSecrets(
     return;
   }
   try {
-    const { deleted } = await shortSteps.deleteMachineData({ clusterNamespace, machine: group.machine });
+    const { deleted } = await shortStepActivities.deleteMachineData({ clusterNamespace, machine: group.machine });
     for (const secret of deleted) {
       record(tally, { namespace: clusterNamespace, name: secret, machine, outcome: 'deleted' }, 'repaired');
     }

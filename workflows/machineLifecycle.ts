@@ -47,7 +47,7 @@ export async function machineLifecycle(input: MachineLifecycleInput): Promise<Ma
   );
   try {
     await provisioning.run(async () => {
-      const resolved = await state.step('resolve', () => shortSteps.resolveMachine({ machine: input.machine }));
+      const resolved = await state.step('resolve', () => shortSteps().resolveMachine({ machine: input.machine }));
       spec = resolved;
       state.setNodeType(resolved.nodeType, resolved.properties);
       await provisionMachine(state, resolved, held);
@@ -66,7 +66,7 @@ export async function machineLifecycle(input: MachineLifecycleInput): Promise<Ma
     if (spec) {
       const clusterNamespace = spec.clusterNamespace;
       await state.step('deleteMachineData', () =>
-        shortSteps.deleteMachineData({ clusterNamespace, machine: input.machine }),
+        shortSteps().deleteMachineData({ clusterNamespace, machine: input.machine }),
       );
     }
   });
@@ -97,7 +97,7 @@ async function provisionMachine(state: MachineState, spec: ResolvedMachine, held
         [IpamFailureType.AddressPoolExhausted],
         () =>
           state.step('allocateAddress', () =>
-            shortSteps.allocateAddress({ clusterNamespace: spec.clusterNamespace, machine, host: claimed, network }),
+            shortSteps().allocateAddress({ clusterNamespace: spec.clusterNamespace, machine, host: claimed, network }),
           ),
       );
       held.lease = lease;
@@ -105,7 +105,7 @@ async function provisionMachine(state: MachineState, spec: ResolvedMachine, held
     }
     const lease = held.lease;
     held.secrets = await state.step('writeMachineData', () =>
-      shortSteps.writeMachineData({
+      shortSteps().writeMachineData({
         clusterNamespace: spec.clusterNamespace,
         machine,
         host: claimed,
@@ -137,7 +137,7 @@ async function claimWhenAvailable(
         [HostFailureType.HostNotEligible],
         () =>
           state.step('claimHost', () =>
-            shortSteps.claimHost({
+            shortSteps().claimHost({
               clusterNamespace: spec.clusterNamespace,
               machine,
               nodeType: spec.nodeType,
@@ -178,7 +178,7 @@ async function provisionHost(
   for (;;) {
     try {
       await state.step('configureHost', () =>
-        shortSteps.configureHost({
+        shortSteps().configureHost({
           clusterNamespace: spec.clusterNamespace,
           machine,
           host,
@@ -223,7 +223,7 @@ async function releaseHostAndAddress(
       'Releasing the host',
       [],
       async () => {
-        await state.step('releaseHost', () => shortSteps.releaseHost({ clusterNamespace, machine, host }));
+        await state.step('releaseHost', () => shortSteps().releaseHost({ clusterNamespace, machine, host }));
         await state.step('awaitAvailable', () => releaseWait.awaitAvailable({ clusterNamespace, machine, host }));
       },
       { releasing: true },
@@ -232,7 +232,7 @@ async function releaseHostAndAddress(
     state.setHost(undefined);
   }
   if (held.lease) {
-    await state.step('releaseAddress', () => shortSteps.releaseAddress({ clusterNamespace, machine }));
+    await state.step('releaseAddress', () => shortSteps().releaseAddress({ clusterNamespace, machine }));
     held.lease = undefined;
     state.setAddress(undefined);
   }

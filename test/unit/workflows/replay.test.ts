@@ -18,6 +18,11 @@ describe('machineLifecycle determinism', () => {
         'provision-and-release.json',
         'retry-on-other-host.json',
         'stuck-then-retry.json',
+        // Recorded before the short steps became local activities: Machines started then must go on.
+        'cancel-mid-provision.before-local-steps.json',
+        'provision-and-release.before-local-steps.json',
+        'retry-on-other-host.before-local-steps.json',
+        'stuck-then-retry.before-local-steps.json',
       ]),
     );
     const { code } = await bundleWorkflowCode({
