@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { pino } from 'pino';
 import { MachineClient } from '../client/machineClient.js';
 import { NodeClaimController } from '../controller/nodeClaimController.js';
@@ -44,15 +44,17 @@ export function registerControllerCommand(program: Command): void {
       'name of the coordination.k8s.io Lease the replicas elect a leader with',
       'metal3-provider-controller',
     )
-    .option(
-      '--lease-namespace <namespace>',
-      'namespace of that Lease (POD_NAMESPACE when set)',
-      process.env.POD_NAMESPACE ?? 'default',
+    .addOption(
+      new Option('--lease-namespace <namespace>', 'namespace of that Lease').default(
+        process.env.POD_NAMESPACE ?? 'default',
+        'POD_NAMESPACE, else "default"',
+      ),
     )
-    .option(
-      '--identity <identity>',
-      'this replica in the Lease; unique per replica (host name and process id)',
-      `${hostname()}-${process.pid}`,
+    .addOption(
+      new Option('--identity <identity>', 'this replica in the Lease; unique per replica').default(
+        `${hostname()}-${process.pid}`,
+        'host name and process id',
+      ),
     )
     .option(
       '--lease-duration <seconds>',
