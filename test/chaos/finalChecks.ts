@@ -33,7 +33,12 @@ export async function runFinalChecks(stack: ChaosStack, outcomes: MachineOutcome
   }
   const finalTarget = new Map([...lastOutcomes(outcomes)].map((o) => [o.name, o]));
   for (const outcome of finalTarget.values()) {
-    const status = await stack.machines.getMachineStatus({ namespace: CHAOS_NAMESPACE, name: outcome.name });
+    const status = await stack.machines
+      .getMachineStatus({ namespace: CHAOS_NAMESPACE, name: outcome.name })
+      .catch((err: unknown) => {
+        report.violations.push(`Machine ${outcome.name}: status query failed: ${String(err)}`);
+        return undefined;
+      });
     check(
       status?.phase === outcome.target,
       () =>
