@@ -34,8 +34,17 @@ export async function treeCpuSeconds(root: number): Promise<number> {
   return total;
 }
 
-/** Resident memory now (VmRSS), in MiB; 0 once the process is gone. */
-export async function residentMemory(pid: number): Promise<{ rssMiB: number }> {
+/** Resident memory now (VmRSS) and its high-water mark (VmHWM), in MiB; 0 once the process is gone. */
+export async function residentMemory(pid: number): Promise<{ rssMiB: number; hwmMiB: number }> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  return { rssMiB: Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) / 1024 };
+  const kiB = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+  return { rssMiB: kiB('VmRSS') / 1024, hwmMiB: kiB('VmHWM') / 1024 };
+}
+
+/** CPU seconds the whole machine spent busy (everything but idle and iowait), from /proc/stat. */
+export async function machineBusySeconds(): Promise<number> {
+  const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0] ?? '';
+  const ticks = line.split(/\s+/).slice(1).map(Number);
+  const [idle = 0, iowait = 0] = [ticks[3], ticks[4]];
+  return (ticks.slice(0, 8).reduce((a, b) => a + b, 0) - idle - iowait) / TICKS_PER_SECOND;
 }

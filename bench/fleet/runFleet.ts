@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { Client, Connection } from '@temporalio/client';
@@ -13,19 +14,27 @@ import { createBareMetalHostApi } from '../../k8s/bareMetalHosts.js';
 import { loadKubeConfig } from '../../k8s/kubeClient.js';
 import { createSimHosts } from '../../sim/simHosts.js';
 import { startKubeApiProxy } from '../../test/support/kubeApiProxy.js';
-import { residentMemory, treeCpuSeconds } from './processUsage.js';
+import { machineBusySeconds, residentMemory, treeCpuSeconds } from './processUsage.js';
+
+/** The devstack's own Temporal (dev server or server on PostgreSQL), or one reached at an address. */
+export type TemporalTarget =
+  { kind: 'devstack'; backend: TemporalBackend } | { kind: 'external'; address: string; namespace: string };
 
 export interface FleetConfig {
-  backend: TemporalBackend;
+  temporal: TemporalTarget;
+  /** The backend column of the results. */
+  label: string;
   machines: number;
   workers: number;
 }
 
 export interface FleetFigure extends FleetConfig {
+  /** 1-minute load average when the Machines were started (the machine is shared). */
+  loadAverage: number;
   readySeconds: number;
   releasedSeconds: number;
   workerCpuMsPerMachine: number;
-  /** Highest resident memory of one worker while the Machines ran, and its growth over the run per Machine. */
+  /** Highest VmHWM of one worker (start-up included), and the growth of resident memory over the run per Machine. */
   workerPeakMiB: number;
   workerKiBPerMachine: number;
   historyEventsMean: number;
@@ -33,9 +42,14 @@ export interface FleetFigure extends FleetConfig {
   historySampled: number;
   writesPerMachine: number;
   writesByResourcePerMachine: Record<string, number>;
+  /** 409 answers of the kube-apiserver to writes, by resource. */
   conflicts: Record<string, number>;
-  /** CPU of the Temporal server (and PostgreSQL) over the measured window, in cores. */
-  temporalCores: number;
+  /** The workers' own count of claims lost to a concurrent update (metal3_claim_conflicts). */
+  claimConflicts: number;
+  /** CPU over the measured window, in cores: the Temporal server (and PostgreSQL; undefined when external), kube-apiserver and etcd, the whole machine. */
+  temporalCores: number | undefined;
+  kubeCores: number;
+  machineCores: number;
 }
 
 const NAMESPACE = 'metal3-system';
@@ -51,6 +65,14 @@ async function forEachLimited<T>(items: T[], concurrency: number, work: (item: T
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
+/** The worker's metal3_claim_conflicts counter, from its Prometheus endpoint (0 before the first conflict). */
+async function claimConflictsOf(metricsAddress: string): Promise<number> {
+  const text = await (await fetch(`http://${metricsAddress}/metrics`)).text();
+  return [...text.matchAll(/^metal3_claim_conflicts(?:_total)?(?:\{[^}]*\})? (\S+)$/gm)]
+    .map((m) => Number(m[1]))
+    .reduce((a, b) => a + b, 0);
+}
+
 async function until(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -59,11 +81,12 @@ async function until(what: string, timeoutMs: number, check: () => Promise<boole
   }
 }
 
-function claimOf(index: number): NodeClaim {
+/** Names carry the run's tag: a Temporal namespace kept between runs may hold Machines of the same name. */
+function claimOf(tag: string, index: number): NodeClaim {
   return {
     apiVersion: API_GROUP_VERSION,
     kind: 'NodeClaim',
-    metadata: { name: `fleet-${String(index).padStart(5, '0')}`, namespace: NAMESPACE },
+    metadata: { name: `fleet-${tag}-${String(index).padStart(5, '0')}`, namespace: NAMESPACE },
     // A pool with room for the largest fleet; everything else comes from the example's node type.
     spec: {
       providerRef: 'metal3-provider',
@@ -81,11 +104,17 @@ function claimOf(index: number): NodeClaim {
  * reaching the kube-apiserver through a counting proxy, N Machines started at once, then all released.
  */
 export async function runFleet(config: FleetConfig, log: (line: string) => void): Promise<FleetFigure> {
-  const stack = await startDevstack({ temporal: config.backend });
+  const target = config.temporal;
+  // An external Temporal still needs the devstack's kube-apiserver; its idle dev server is left aside.
+  const stack = await startDevstack({ temporal: target.kind === 'devstack' ? target.backend : 'dev' });
   const { endpoints } = stack;
+  const temporal =
+    target.kind === 'external'
+      ? target
+      : { address: endpoints.temporalAddress, namespace: endpoints.temporalNamespace };
   const processes: ManagedProcess[] = [];
   const proxy = await startKubeApiProxy(endpoints.kubeconfigPath, endpoints.dir);
-  const connection = await Connection.connect({ address: endpoints.temporalAddress });
+  const connection = await Connection.connect({ address: temporal.address });
   try {
     const kubeConfig = loadKubeConfig(endpoints.kubeconfigPath);
     await kubeConfig.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: NAMESPACE } } });
@@ -99,8 +128,8 @@ export async function runFleet(config: FleetConfig, log: (line: string) => void)
     const cli = join(projectRoot, 'bin', 'metal3-provider.js');
     const env = (kubeconfig: string): NodeJS.ProcessEnv => ({
       ...process.env,
-      TEMPORAL_ADDRESS: endpoints.temporalAddress,
-      TEMPORAL_NAMESPACE: endpoints.temporalNamespace,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_NAMESPACE: temporal.namespace,
       KUBECONFIG: kubeconfig,
     });
     const start = (name: string, args: string[], kubeconfig: string): ManagedProcess => {
@@ -121,8 +150,10 @@ export async function runFleet(config: FleetConfig, log: (line: string) => void)
       return available.length === config.machines;
     });
     const workers: ManagedProcess[] = [];
+    const metricsAddresses: string[] = [];
     for (let i = 1; i <= config.workers; i++) {
       const metrics = `127.0.0.1:${await freePort()}`;
+      metricsAddresses.push(metrics);
       workers.push(
         start(`worker-${i}`, ['worker', 'provisioning', '--metrics-address', metrics], proxy.kubeconfigPath),
       );
@@ -134,34 +165,44 @@ export async function runFleet(config: FleetConfig, log: (line: string) => void)
     }
     log(`  ${config.machines} hosts available, ${config.workers} worker(s) polling`);
 
-    const temporalPids = [...stack.processes.values()]
-      .filter((p) => ['temporal', 'temporal-server', 'postgres'].includes(p.name))
-      .map((p) => p.pid);
-    const temporalCpu = async (): Promise<number> =>
-      (await Promise.all(temporalPids.map((pid) => treeCpuSeconds(pid)))).reduce((a, b) => a + b, 0);
-    const workerCpu = async (): Promise<number> =>
-      (await Promise.all(workers.map((w) => treeCpuSeconds(w.pid)))).reduce((a, b) => a + b, 0);
+    const pidsOf = (names: string[]): number[] =>
+      [...stack.processes.values()].filter((p) => names.includes(p.name)).map((p) => p.pid);
+    const cpuOf = async (pids: number[]): Promise<number> =>
+      (await Promise.all(pids.map((pid) => treeCpuSeconds(pid)))).reduce((a, b) => a + b, 0);
+    const temporalPids = target.kind === 'devstack' ? pidsOf(['temporal', 'temporal-server', 'postgres']) : [];
+    const kubePids = pidsOf(['kube-apiserver', 'etcd']);
+    const usage = async (): Promise<{ worker: number; temporal: number; kube: number; machine: number }> => ({
+      worker: await cpuOf(workers.map((w) => w.pid)),
+      temporal: await cpuOf(temporalPids),
+      kube: await cpuOf(kubePids),
+      machine: await machineBusySeconds(),
+    });
     const baselineRss = (await Promise.all(workers.map((w) => residentMemory(w.pid)))).map((m) => m.rssMiB);
-    // VmHWM would include start-up (bundling the workflow code); sample the window instead.
+    // VmHWM includes start-up (bundling the workflow code); growth per Machine comes from sampling the window.
     const peakRss = [...baselineRss];
     const sampler = setInterval(() => {
       void Promise.all(workers.map((w) => residentMemory(w.pid))).then((now) => {
         now.forEach((m, i) => (peakRss[i] = Math.max(peakRss[i] ?? 0, m.rssMiB)));
       });
     }, 250);
-    const [cpu0, temporal0] = [await workerCpu(), await temporalCpu()];
+    const usage0 = await usage();
     proxy.resetCounts();
 
-    const client = new Client({ connection, namespace: endpoints.temporalNamespace });
+    const client = new Client({ connection, namespace: temporal.namespace });
     const machines = new MachineClient(client, kubeConfig);
-    const count = async (query: string): Promise<number> => (await client.workflow.count(query)).count;
-    const claims = Array.from({ length: config.machines }, (_, i) => claimOf(i));
+    const tag = Date.now().toString(36);
+    const claims = Array.from({ length: config.machines }, (_, i) => claimOf(tag, i));
+    const loadAverage = loadavg()[0] ?? 0;
     const started = Date.now();
+    // Only this run's Machines, should the namespace hold earlier ones.
+    const since = `StartTime >= '${new Date(started - 1000).toISOString()}'`;
+    const count = async (query: string): Promise<number> =>
+      (await client.workflow.count(`${MACHINE_QUERY} AND ${since} AND ${query}`)).count;
     await forEachLimited(claims, CALL_CONCURRENCY, (claim) => machines.provisionMachine(claim));
     await until(
       'every Machine Ready',
       1_800_000,
-      async () => (await count(`${MACHINE_QUERY} AND MachinePhase = 'Ready'`)) === config.machines,
+      async () => (await count(`MachinePhase = 'Ready'`)) === config.machines,
     );
     const readySeconds = (Date.now() - started) / 1000;
     log(`  all Ready after ${readySeconds.toFixed(1)} s`);
@@ -171,28 +212,33 @@ export async function runFleet(config: FleetConfig, log: (line: string) => void)
     await until(
       'every Machine Released',
       1_800_000,
-      async () => (await count(`${MACHINE_QUERY} AND ExecutionStatus = 'Completed'`)) === config.machines,
+      async () => (await count(`ExecutionStatus = 'Completed'`)) === config.machines,
     );
     const releasedSeconds = (Date.now() - started) / 1000;
     log(`  all Released after ${releasedSeconds.toFixed(1)} s`);
     clearInterval(sampler);
-    const [cpu1, temporal1] = [await workerCpu(), await temporalCpu()];
+    const usage1 = await usage();
     const counts = proxy.counts();
+    const peakHwm = Math.max(...(await Promise.all(workers.map((w) => residentMemory(w.pid)))).map((m) => m.hwmMiB));
+    const claimConflicts = (await Promise.all(metricsAddresses.map(claimConflictsOf))).reduce((a, b) => a + b, 0);
 
     // History length of an even sample of the lifecycles.
     const step = Math.max(1, Math.floor(config.machines / 50));
     const lengths: number[] = [];
     for (let i = 0; i < config.machines; i += step) {
-      const history = await machines.handle({ namespace: NAMESPACE, name: claimOf(i).metadata.name }).fetchHistory();
+      const name = claims[i]?.metadata.name ?? '';
+      const history = await machines.handle({ namespace: NAMESPACE, name }).fetchHistory();
       lengths.push(history.events?.length ?? 0);
     }
     const perMachine = (n: number): number => n / config.machines;
+    const cores = (key: keyof typeof usage0): number => (usage1[key] - usage0[key]) / releasedSeconds;
     return {
       ...config,
+      loadAverage,
       readySeconds,
       releasedSeconds,
-      workerCpuMsPerMachine: perMachine(cpu1 - cpu0) * 1000,
-      workerPeakMiB: Math.max(...peakRss),
+      workerCpuMsPerMachine: perMachine(usage1.worker - usage0.worker) * 1000,
+      workerPeakMiB: peakHwm,
       workerKiBPerMachine:
         (peakRss.reduce((sum, peak, i) => sum + peak - (baselineRss[i] ?? 0), 0) * 1024) / config.machines,
       historyEventsMean: lengths.reduce((a, b) => a + b, 0) / lengths.length,
@@ -203,7 +249,10 @@ export async function runFleet(config: FleetConfig, log: (line: string) => void)
         Object.entries(counts.writesByResource).map(([resource, n]) => [resource, perMachine(n)]),
       ),
       conflicts: counts.conflictsByResource,
-      temporalCores: (temporal1 - temporal0) / releasedSeconds,
+      claimConflicts,
+      temporalCores: target.kind === 'devstack' ? cores('temporal') : undefined,
+      kubeCores: cores('kube'),
+      machineCores: cores('machine'),
     };
   } finally {
     await Promise.all(processes.map((p) => p.stop()));
