@@ -48,27 +48,36 @@ function tokenMatches(header: string | undefined, expected: Buffer): boolean {
   return match?.[1] !== undefined && timingSafeEqual(digest(match[1].trim()), expected);
 }
 
-/** Reads the body up to `limit` bytes; beyond that the request is refused without reading the rest. */
+/** Beyond this much, a refused body is not even drained: the connection is dropped. */
+const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads the body up to `limit` bytes. A larger body is read to its end and thrown away before the
+ * 413 goes out: a client still sending when the server closes gets a reset instead of the answer.
+ */
 function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    return Promise.reject(new HttpError(413, `request body is ${declared} bytes; the limit is ${limit}`));
-  }
+  const declared = Number(req.headers['content-length']) || 0;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const tooLarge = (): HttpError =>
+      new HttpError(413, `request body is ${Math.max(size, declared)} bytes; the limit is ${limit}`);
+    const drop = (): void => {
+      reject(tooLarge());
+      req.destroy();
+    };
+    if (declared > DRAIN_LIMIT_BYTES) {
+      drop();
+      return;
+    }
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new HttpError(413, `request body is larger than the limit of ${limit} bytes`));
-        return;
-      }
-      chunks.push(chunk);
+      if (size > DRAIN_LIMIT_BYTES) drop();
+      else if (size <= limit && declared <= limit) chunks.push(chunk);
     });
     req.on('end', () => {
-      resolve(Buffer.concat(chunks).toString('utf8'));
+      if (size > limit || declared > limit) reject(tooLarge());
+      else resolve(Buffer.concat(chunks).toString('utf8'));
     });
     req.on('error', reject);
   });
@@ -139,7 +148,7 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
           res.destroy();
           return;
         }
-        // A refused body is not read to its end: close the connection rather than reuse it.
+        // A client that sends more than we take is not one to keep a connection open for.
         if (known?.status === 413) res.setHeader('Connection', 'close');
         res.writeHead(known?.status ?? 500, { 'Content-Type': 'application/json', ...known?.headers });
         res.end(JSON.stringify({ error: known?.message ?? 'internal error' }));
