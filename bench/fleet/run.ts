@@ -127,11 +127,19 @@ const minimumSection = [
 
 const machine = `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average at start ${loadavg()[0]?.toFixed(1) ?? '?'}`;
 const figures: FleetFigure[] = [];
+const failures: string[] = [];
 for (const config of runs) {
   process.stderr.write(`${config.label}, ${config.workers} worker(s), N=${config.machines}\n`);
-  const figure = await runFleet(config, (line) => process.stderr.write(`${line}\n`));
-  figures.push(figure);
-  process.stdout.write(`${row(figure)}\n  writes per Machine: ${writesBreakdown(figure)}\n`);
+  const figure = await runFleet(config, (line) => process.stderr.write(`${line}\n`)).catch((err: unknown) => {
+    // One failed run (a Temporal server that died, say) is reported; the others still run.
+    failures.push(`- ${config.label}, ${config.workers} worker(s), N=${config.machines}: failed: ${String(err)}`);
+    process.stderr.write(`${String(err)}\n`);
+    return undefined;
+  });
+  if (figure) {
+    figures.push(figure);
+    process.stdout.write(`${row(figure)}\n  writes per Machine: ${writesBreakdown(figure)}\n`);
+  }
   await writeFile(
     values.out,
     [
@@ -142,6 +150,7 @@ for (const config of runs) {
       ...HEADER,
       ...figures.map(row),
       '',
+      ...(failures.length > 0 ? ['Runs that failed:', '', ...failures, ''] : []),
       'API writes per Machine by resource:',
       '',
       ...figures.map((f) => `- ${f.label}, ${f.workers} worker(s), N=${f.machines}: ${writesBreakdown(f)}`),

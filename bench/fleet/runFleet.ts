@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { loadavg } from 'node:os';
+import { cp, mkdtemp, readFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { Client, Connection } from '@temporalio/client';
@@ -254,6 +254,16 @@ export async function runFleet(config: FleetConfig, log: (line: string) => void)
       kubeCores: cores('kube'),
       machineCores: cores('machine'),
     };
+  } catch (err) {
+    // The devstack's folder goes with it; keep its logs to tell why (a Temporal server that died, say).
+    const kept = await mkdtemp(join(tmpdir(), 'fleet-failure-'));
+    await cp(endpoints.dir, kept, { recursive: true, filter: (source) => !/\.(sqlite|db)|etcd|pgdata/.test(source) });
+    throw new Error(
+      `N=${config.machines} with ${config.workers} worker(s) failed (logs kept in ${kept}): ${String(err)}`,
+      {
+        cause: err,
+      },
+    );
   } finally {
     await Promise.all(processes.map((p) => p.stop()));
     await connection.close();
