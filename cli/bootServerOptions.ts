@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { parse as parseYaml } from 'yaml';
 import { resolveBootServerConfig, type BootServerConfig } from '../dhcp/bootServerConfig.js';
+import { DEFAULT_TFTP_BUSY_POLL_MICROS } from '../dhcp/busyPoll.js';
 import type { HostIndex } from '../dhcp/hostIndex.js';
 import { loadHostsFile } from '../dhcp/loadHostsFile.js';
 import { logIndexChange } from '../dhcp/logIndexChange.js';
@@ -25,6 +26,7 @@ export interface BootServerOptions {
   inspectorExtraKernelParam: string[];
   installerExtraKernelParam: string[];
   callbackInsecureSkipVerify?: boolean;
+  tftpBusyPoll?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -63,6 +65,10 @@ export function addBootServerOptions(command: Command): Command {
     .option(
       '--callback-insecure-skip-verify',
       'skip TLS verification when the callback proxy forwards to IPA (by default the certificate the agent sent in its heartbeat is required)',
+    )
+    .option(
+      '--tftp-busy-poll <microseconds>',
+      `how long the TFTP server polls for the next ACK before it sleeps; faster transfers for some CPU, 0 turns it off (default ${DEFAULT_TFTP_BUSY_POLL_MICROS})`,
     );
 }
 

@@ -1,5 +1,6 @@
 import { Address4 } from 'ip-address';
 import { z } from 'zod';
+import { DEFAULT_TFTP_BUSY_POLL_MICROS } from './busyPoll.js';
 import { DEFAULT_INSPECTOR_COLLECTORS, type ScriptSettings } from './ipxeScripts.js';
 import { splitHostPort } from './udpSocket.js';
 
@@ -50,6 +51,7 @@ export interface ServerFlags {
   inspectorExtraKernelParam?: string[];
   installerExtraKernelParam?: string[];
   callbackInsecureSkipVerify?: boolean;
+  tftpBusyPoll?: string;
 }
 
 export interface Listen {
@@ -60,7 +62,7 @@ export interface Listen {
 export interface BootServerConfig {
   dhcp: { serverIp: string; listen: Listen };
   /** Absent when `tftp.listenAddr` is "". */
-  tftp: { listen: Listen } | undefined;
+  tftp: { listen: Listen; busyPollMicros: number } | undefined;
   http: { listen: Listen; advertiseUrl: string };
   proxy: { callbackListen: Listen; callbackAdvertiseUrl: string; ironicHttpUrl: string; ironicApiUrl: string };
   scripts: ScriptSettings;
@@ -77,6 +79,14 @@ export class BootServerConfigError extends Error {
 }
 
 type Tree = Record<string, unknown>;
+
+/** `--tftp-busy-poll`: whole microseconds, at most 10 ms (a longer spin would only burn the core). */
+function tftpBusyPoll(flag: string | undefined, problems: string[]): number {
+  if (flag === undefined) return DEFAULT_TFTP_BUSY_POLL_MICROS;
+  if (/^\d{1,5}$/.test(flag) && Number(flag) <= 10_000) return Number(flag);
+  problems.push(`--tftp-busy-poll: "${flag}" is not a number of microseconds from 0 to 10000`);
+  return 0;
+}
 
 function isTree(value: unknown): value is Tree {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -201,7 +211,9 @@ export function resolveBootServerConfig(input: ConfigInput): BootServerConfig {
   const http = { listen: listen('http.listenAddr'), advertiseUrl: url('http.advertiseUrl', true) };
   const config: BootServerConfig = {
     dhcp: { serverIp, listen: listen('dhcp.listenAddr') },
-    tftp: tftpListen ? { listen: tftpListen } : undefined,
+    tftp: tftpListen
+      ? { listen: tftpListen, busyPollMicros: tftpBusyPoll(input.flags.tftpBusyPoll, problems) }
+      : undefined,
     http,
     proxy,
     scripts: {

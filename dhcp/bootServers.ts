@@ -77,6 +77,7 @@ export async function startBootServers(
         listenHost: config.tftp.listen.host,
         port: config.tftp.listen.port,
         root: bootFilesDir,
+        busyPollMicros: config.tftp.busyPollMicros,
         logger: logger.child({ server: 'tftp' }),
       })
     : undefined;

@@ -2,10 +2,13 @@ import type dgram from 'node:dgram';
 import { open, readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { DEFAULT_TFTP_LIMITS, negotiateTftpOptions, type TftpLimits } from './negotiateTftpOptions.js';
+import { BusyPoller, DEFAULT_TFTP_BUSY_POLL_MICROS } from './busyPoll.js';
 import { BootFilePathError, resolveBootFilePath } from './resolveBootFilePath.js';
 import { TftpErrorCode, TftpOpcode, decodeTftpPacket, encodeTftpError, type TftpDropReason } from './tftpPacket.js';
-import { TftpTransfer, bufferSource, fileSource, toNetascii, type TransferSource } from './tftpTransfer.js';
-import { bindUdpSocket } from './udpSocket.js';
+import { TftpTransfer } from './tftpTransfer.js';
+import { bufferSource, fileSource, toNetascii, type TransferSource } from './tftpTransferSource.js';
+import { openTftpTransferPort, type TftpTransferPort } from './tftpTransferPort.js';
+import { bindUdpSocket, closeUdpSocket } from './udpSocket.js';
 
 export interface TftpServerOptions {
   listenHost: string;
@@ -17,6 +20,8 @@ export interface TftpServerOptions {
   /** Retransmissions of one window before a transfer is abandoned. */
   maxRetries?: number;
   maxTransfers?: number;
+  /** Microseconds to poll for an ACK before sleeping (see busyPoll.ts); 0 never polls. */
+  busyPollMicros?: number;
 }
 
 export interface TftpServerStats {
@@ -49,9 +54,12 @@ export class TftpServer {
     dropped: {},
   };
   private socket: dgram.Socket | undefined;
-  private readonly transferSockets = new Set<dgram.Socket>();
+  private readonly transferPorts = new Set<TftpTransferPort>();
+  private readonly poller: BusyPoller;
 
-  constructor(private readonly options: TftpServerOptions) {}
+  constructor(private readonly options: TftpServerOptions) {
+    this.poller = new BusyPoller(options.busyPollMicros ?? DEFAULT_TFTP_BUSY_POLL_MICROS);
+  }
 
   async start(): Promise<void> {
     const { listenHost, port, logger } = this.options;
@@ -74,17 +82,11 @@ export class TftpServer {
   }
 
   async close(): Promise<void> {
-    const sockets = [...this.transferSockets, ...(this.socket ? [this.socket] : [])];
-    this.transferSockets.clear();
+    const ports = [...this.transferPorts];
+    this.transferPorts.clear();
+    const socket = this.socket;
     this.socket = undefined;
-    await Promise.all(
-      sockets.map(
-        (socket) =>
-          new Promise<void>((resolve) => {
-            socket.close(resolve);
-          }),
-      ),
-    );
+    await Promise.all([...ports.map((port) => port.close()), socket && closeUdpSocket(socket)]);
   }
 
   private refuse(
@@ -156,14 +158,20 @@ export class TftpServer {
     params: ReturnType<typeof negotiateTftpOptions>,
   ): Promise<void> {
     const { logger } = this.options;
-    const socket = await bindUdpSocket(this.options.listenHost, 0, { reuseAddr: false });
-    this.transferSockets.add(socket);
+    const transferPort = await openTftpTransferPort(this.options.listenHost, client);
+    this.transferPorts.add(transferPort);
     this.stats.active++;
     const started = Date.now();
-    const result = await new TftpTransfer(socket, client, source, params, this.options.maxRetries ?? 5).run();
+    const result = await new TftpTransfer(
+      transferPort.socket,
+      source,
+      params,
+      this.options.maxRetries ?? 5,
+      this.poller,
+    ).run();
     this.stats.active--;
     await source.close();
-    if (this.transferSockets.delete(socket)) socket.close();
+    if (this.transferPorts.delete(transferPort)) await transferPort.close();
     const fields = {
       client: `${client.address}:${client.port}`,
       file: filename,

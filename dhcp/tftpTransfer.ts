@@ -1,61 +1,18 @@
 import type dgram from 'node:dgram';
-import type { FileHandle } from 'node:fs/promises';
+import type { BusyPoller } from './busyPoll.js';
 import type { TftpTransferParameters } from './negotiateTftpOptions.js';
-import {
-  TftpErrorCode,
-  TftpOpcode,
-  decodeTftpPacket,
-  encodeTftpData,
-  encodeTftpError,
-  encodeTftpOack,
-} from './tftpPacket.js';
-
-/** Bytes of the file as sent: the file itself, or its netascii form held in memory. */
-export interface TransferSource {
-  size: number;
-  read(position: number, length: number): Promise<Buffer>;
-  close(): Promise<void>;
-}
-
-export function fileSource(handle: FileHandle, size: number): TransferSource {
-  return {
-    size,
-    async read(position, length) {
-      const buffer = Buffer.allocUnsafe(length);
-      const { bytesRead } = await handle.read(buffer, 0, length, position);
-      return buffer.subarray(0, bytesRead);
-    },
-    close: () => handle.close(),
-  };
-}
-
-export function bufferSource(data: Buffer): TransferSource {
-  return {
-    size: data.length,
-    read: (position, length) => Promise.resolve(data.subarray(position, position + length)),
-    close: () => Promise.resolve(),
-  };
-}
-
-/** RFC 1350 netascii: CR LF line ends, a bare CR as CR NUL. */
-export function toNetascii(data: Buffer): Buffer {
-  const out: number[] = [];
-  for (const byte of data) {
-    if (byte === 0x0a) out.push(0x0d, 0x0a);
-    else if (byte === 0x0d) out.push(0x0d, 0x00);
-    else out.push(byte);
-  }
-  return Buffer.from(out);
-}
+import { TftpErrorCode, TftpOpcode, decodeTftpPacket, encodeTftpError, encodeTftpOack } from './tftpPacket.js';
+import { readPacketRun, type PacketRun, type TransferSource } from './tftpTransferSource.js';
 
 export type TransferResult =
   { ok: true; bytes: number; retransmits: number } | { ok: false; reason: string; retransmits: number };
 
 /** Read-ahead so a small window does not cost one file read per block. */
 const READ_AHEAD = 1 << 20;
+const NO_PACKETS: PacketRun = { first: 1, packets: [] };
 
 /**
- * One read transfer on its own socket (its TID, RFC 1350 §4). Sends a window of blocks
+ * One read transfer on its own socket, connected to the client (see tftpTransferPort.ts). Sends a window of blocks
  * (RFC 7440), moves on when the client acknowledges a block of it, retransmits from the first
  * unacknowledged block on timeout up to `maxRetries` times. Block numbers roll over from 65535 to 0.
  */
@@ -66,16 +23,16 @@ export class TftpTransfer {
   private retries = 0;
   private retransmits = 0;
   private timer: NodeJS.Timeout | undefined;
-  private cache: { start: number; data: Buffer } = { start: 0, data: Buffer.alloc(0) };
+  private packetRun: PacketRun = NO_PACKETS;
   private finish: ((result: TransferResult) => void) | undefined;
   private refilling = false;
 
   constructor(
     private readonly socket: dgram.Socket,
-    private readonly client: { address: string; port: number },
     private readonly source: TransferSource,
     private readonly params: TftpTransferParameters,
     private readonly maxRetries: number,
+    private readonly poller: BusyPoller,
   ) {
     this.next = params.acknowledged.size > 0 ? 0 : 1;
     this.lastBlock = Math.floor(source.size / params.blockSize) + 1;
@@ -84,8 +41,12 @@ export class TftpTransfer {
   run(): Promise<TransferResult> {
     return new Promise((resolve) => {
       this.finish = resolve;
-      this.socket.on('message', (message, rinfo) => {
-        this.onMessage(message, rinfo);
+      this.socket.on('message', (message) => {
+        this.onMessage(message);
+      });
+      // A connected socket reports the client's ICMP port unreachable as ECONNREFUSED: it is gone.
+      this.socket.on('error', (error) => {
+        this.end({ ok: false, reason: `client unreachable: ${error.message}`, retransmits: this.retransmits });
       });
       this.socket.once('close', () => {
         this.end({ ok: false, reason: 'server shut down', retransmits: this.retransmits });
@@ -102,7 +63,7 @@ export class TftpTransfer {
   }
 
   private send(packet: Buffer): void {
-    this.socket.send(packet, this.client.port, this.client.address);
+    this.socket.send(packet);
   }
 
   private sendWindow(): void {
@@ -110,22 +71,17 @@ export class TftpTransfer {
     if (this.next === 0) {
       this.send(encodeTftpOack(this.params.acknowledged));
     } else {
-      const { blockSize } = this.params;
       const last = Math.min(this.next + this.params.windowSize - 1, this.lastBlock);
-      const start = (this.next - 1) * blockSize;
-      const end = Math.min(this.source.size, last * blockSize);
-      const cache = this.cache;
-      if (start < cache.start || end > cache.start + cache.data.length) {
+      const { first, packets } = this.packetRun;
+      if (this.next < first || last >= first + packets.length) {
         clearTimeout(this.timer);
         this.timer = undefined;
-        void this.refill(start, end);
+        void this.refill();
         return;
       }
-      for (let block = this.next; block <= last; block++) {
-        const offset = (block - 1) * blockSize - cache.start;
-        this.send(encodeTftpData(block, cache.data.subarray(offset, Math.min(offset + blockSize, end - cache.start))));
-      }
+      for (let block = this.next; block <= last; block++) this.send(packets[block - first] as Buffer);
     }
+    this.poller.expectReply();
     // One timer per transfer, re-armed for each window: cheaper than a new timer per block.
     if (this.timer) this.timer.refresh();
     else
@@ -135,13 +91,14 @@ export class TftpTransfer {
   }
 
   /**
-   * Reads ahead from `start`, then sends the window. ACKs arriving meanwhile are for blocks sent
-   * before, so they are dropped (see `onAck`).
+   * Reads the packets from the first unacknowledged block on, then sends the window. ACKs arriving
+   * meanwhile are for blocks sent before, so they are dropped (see `onAck`).
    */
-  private async refill(start: number, end: number): Promise<void> {
+  private async refill(): Promise<void> {
     this.refilling = true;
+    const count = Math.max(this.params.windowSize, Math.ceil(READ_AHEAD / this.params.blockSize));
     try {
-      this.cache = { start, data: await this.source.read(start, Math.max(READ_AHEAD, end - start)) };
+      this.packetRun = await readPacketRun(this.source, this.params.blockSize, this.next, count);
     } catch (error) {
       this.end({
         ok: false,
@@ -169,16 +126,7 @@ export class TftpTransfer {
     this.sendWindow();
   }
 
-  private onMessage(message: Buffer, rinfo: { address: string; port: number }): void {
-    if (rinfo.address !== this.client.address || rinfo.port !== this.client.port) {
-      // RFC 1350 §4: a packet from a foreign TID gets an error and does not disturb the transfer.
-      this.socket.send(
-        encodeTftpError(TftpErrorCode.UnknownTransferId, 'unknown transfer ID'),
-        rinfo.port,
-        rinfo.address,
-      );
-      return;
-    }
+  private onMessage(message: Buffer): void {
     const decoded = decodeTftpPacket(message);
     if (!decoded.ok) return;
     const packet = decoded.packet;

@@ -41,3 +41,30 @@ export function splitHostPort(value: string): { host: string; port: number } | u
   if (port < 1 || port > 65535) return undefined;
   return { host: match[1] === '' ? '0.0.0.0' : (match[1] ?? '0.0.0.0'), port };
 }
+
+/** Connects a bound socket to one peer; rejects with the connect error. */
+export function connectUdpSocket(socket: dgram.Socket, port: number, address: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error): void => {
+      reject(error);
+    };
+    socket.once('error', onError);
+    socket.connect(port, address, () => {
+      socket.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+/** Closes a socket; one already closed counts as closed. */
+export function closeUdpSocket(socket: dgram.Socket): Promise<void> {
+  return new Promise((resolve) => {
+    try {
+      socket.close(() => {
+        resolve();
+      });
+    } catch {
+      resolve();
+    }
+  });
+}

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { TftpServer } from '../../dhcp/tftpServer.js';
@@ -21,8 +21,17 @@ export interface TftpFigure {
 const HOST = '127.0.0.1';
 const FILE = 'big.bin';
 const FILE_MIB = 64;
-/** atftpd conflicts with tftpd-hpa as a Debian package; the benchmark can use an unpacked copy. */
-const ATFTPD = process.env.ATFTPD ?? '/usr/sbin/atftpd';
+/** atftpd conflicts with tftpd-hpa as a Debian package: install-peers.sh unpacks it into the cache. */
+const ATFTPD =
+  process.env.ATFTPD ??
+  [
+    '/usr/sbin/atftpd',
+    path.join(
+      process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'),
+      'metal3-provider/bench/atftpd/usr/sbin/atftpd',
+    ),
+  ].find((candidate) => existsSync(candidate)) ??
+  '/usr/sbin/atftpd';
 const IN_TFTPD = '/usr/sbin/in.tftpd';
 const PERF = '/usr/bin/perf';
 
@@ -92,12 +101,22 @@ export async function measureTftpThroughput(rounds = 5): Promise<TftpFigure[]> {
   const root = await mkdtemp(path.join(tmpdir(), 'tftp-bench-'));
   await chmod(root, 0o755);
   await writeFile(path.join(root, FILE), randomBytes(FILE_MIB * 2 ** 20), { mode: 0o644 });
+  // As configured by default, and with the busy poll off (`--tftp-busy-poll 0`) to show what it buys.
   const ours = new TftpServer({ listenHost: HOST, port: 0, root, logger: pino({ level: 'silent' }) });
+  const oursAsleep = new TftpServer({
+    listenHost: HOST,
+    port: 0,
+    root,
+    logger: pino({ level: 'silent' }),
+    busyPollMicros: 0,
+  });
   const figures: TftpFigure[] = [];
   const servers: { name: string; transfer?: Transfer; windowed: boolean; note?: string }[] = [];
   try {
     await ours.start();
+    await oursAsleep.start();
     servers.push({ name: 'metal3-provider', transfer: oursTransfer(ours.port), windowed: true });
+    servers.push({ name: 'metal3-provider, busy poll off', transfer: oursTransfer(oursAsleep.port), windowed: true });
     servers.push(
       existsSync(IN_TFTPD)
         ? {
@@ -161,7 +180,7 @@ export async function measureTftpThroughput(rounds = 5): Promise<TftpFigure[]> {
       }
     }
   } finally {
-    await ours.close();
+    await Promise.all([ours.close(), oursAsleep.close()]);
     await rm(root, { recursive: true, force: true });
   }
   return figures;

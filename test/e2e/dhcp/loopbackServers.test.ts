@@ -164,6 +164,43 @@ describe('TFTP transfers', () => {
     }
   });
 
+  it('ends a transfer when the client is gone (ICMP port unreachable) and keeps serving', async () => {
+    const warnings: string[] = [];
+    const watched = new TftpServer({
+      listenHost: '127.0.0.1',
+      port: 0,
+      root,
+      logger: pino({ level: 'warn' }, { write: (line: string) => warnings.push(line) }),
+      limits: { maxBlockSize: 1468, maxWindowSize: 16, defaultTimeoutMs: 200 },
+      maxRetries: 5,
+    });
+    await watched.start();
+    try {
+      const leaving = await bindUdpSocket('127.0.0.1', 0);
+      leaving.send(encodeTftpRequest(1, 'three-blocks.bin', 'octet'), watched.port, '127.0.0.1');
+      expect((await nextMessage(leaving, 2000))?.[0]).toBeDefined();
+      leaving.close();
+      // The retransmission meets a closed port: the transfer ends with that reason, not after 5 retries.
+      for (let i = 0; i < 50 && watched.stats.failed === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(watched.stats.failed).toBe(1);
+      expect(warnings.join('')).toContain('client unreachable');
+
+      const client = await bindUdpSocket('127.0.0.1', 0);
+      try {
+        client.send(encodeTftpRequest(1, 'three-blocks.bin', 'octet'), watched.port, '127.0.0.1');
+        const [first, transfer] = (await nextMessage(client, 2000)) ?? [];
+        expect(first && tftpOf(first)).toMatchObject({ opcode: 3, block: 1 });
+        for (const block of [1, 2, 3]) client.send(encodeTftpAck(block), transfer?.port ?? 0, '127.0.0.1');
+        for (let i = 0; i < 50 && watched.stats.completed === 0; i++) await new Promise((r) => setTimeout(r, 20));
+        expect(watched.stats.completed).toBe(1);
+      } finally {
+        client.close();
+      }
+    } finally {
+      await watched.close();
+    }
+  });
+
   it('gives up after the retransmission cap and counts the failure', async () => {
     const failedBefore = tftp.stats.failed;
     const client = await bindUdpSocket('127.0.0.1', 0);

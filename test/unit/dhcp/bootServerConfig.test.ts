@@ -19,7 +19,7 @@ describe('resolveBootServerConfig', () => {
   it('applies the chart defaults with $(SERVER_IP) from the environment', () => {
     const config = resolveBootServerConfig({ values: [ironic], sets: [], flags: {}, env });
     expect(config.dhcp).toEqual({ serverIp: '192.168.100.2', listen: { host: '0.0.0.0', port: 67 } });
-    expect(config.tftp).toEqual({ listen: { host: '192.168.100.2', port: 69 } });
+    expect(config.tftp).toEqual({ listen: { host: '192.168.100.2', port: 69 }, busyPollMicros: 100 });
     expect(config.http).toEqual({ listen: { host: '0.0.0.0', port: 8080 }, advertiseUrl: 'http://192.168.100.2:8080' });
     expect(config.proxy.callbackAdvertiseUrl).toBe('http://192.168.100.2:8081');
     expect(config.proxy.ironicHttpUrl).toBe('http://ironic.metal3-system.svc:6180');
@@ -42,10 +42,12 @@ describe('resolveBootServerConfig', () => {
         inspectorExtraKernelParam: ['console=ttyS0,115200n8'],
         installerExtraKernelParam: ['console=ttyS0,115200n8', 'nomodeset'],
         callbackInsecureSkipVerify: true,
+        tftpBusyPoll: '0',
       },
       env,
     });
     expect(config.dhcp.listen).toEqual({ host: '192.168.100.2', port: 67 });
+    expect(config.tftp?.busyPollMicros).toBe(0);
     expect(config.scripts.installerExtraKernelParams).toEqual(['console=ttyS0,115200n8', 'nomodeset']);
     expect(config.callbackInsecureSkipVerify).toBe(true);
   });
@@ -66,7 +68,7 @@ describe('resolveBootServerConfig', () => {
       resolveBootServerConfig({
         values: [{ http: { advertiseUrl: 'ftp://x' } }],
         sets: ['tftp.port=70000', 'nonsense'],
-        flags: { inspectorCollectors: 'a b', installerExtraKernelParam: ['two words'] },
+        flags: { inspectorCollectors: 'a b', installerExtraKernelParam: ['two words'], tftpBusyPoll: '20ms' },
         env: {},
       }),
     );
@@ -79,6 +81,7 @@ describe('resolveBootServerConfig', () => {
         expect.stringContaining('proxy.ironicHttpUrl'),
         expect.stringContaining('--inspector-collectors'),
         expect.stringContaining('--installer-extra-kernel-param: "two words"'),
+        expect.stringContaining('--tftp-busy-poll: "20ms" is not a number of microseconds'),
       ]),
     );
   });

@@ -9,7 +9,7 @@ import {
   encodeTftpRequest,
   TftpOpcode,
 } from '../../../dhcp/tftpPacket.js';
-import { toNetascii } from '../../../dhcp/tftpTransfer.js';
+import { toNetascii } from '../../../dhcp/tftpTransferSource.js';
 
 function reason(buf: Buffer): string | undefined {
   const result = decodeTftpPacket(buf);
