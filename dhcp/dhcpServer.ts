@@ -119,9 +119,9 @@ export class DhcpServer {
       return;
     }
     const { address, port } = outcome.destination;
-    this.sendSocket?.send(wire, port, address, (error) => {
-      if (error) logger.warn({ err: error, mac: outcome.host.mac, to: address }, 'DHCP reply not sent');
-    });
+    // No callback: a failed send is the socket's 'error' event (logged there), and a callback per
+    // reply would cost a second trip into JavaScript for every packet.
+    this.sendSocket?.send(wire, port, address);
     this.stats.replied++;
     count(this.stats.repliedByType, outcome.messageType);
     logger.info(

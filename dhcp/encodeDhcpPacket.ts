@@ -23,9 +23,18 @@ export interface EncodablePacket extends Omit<DhcpPacket, 'options'> {
   options: EncodableOptions;
 }
 
+/** Dotted quad to four octets, digit by digit: this runs several times for every reply. */
 function writeIpv4(buf: Buffer, offset: number, address: string): void {
-  const parts = address.split('.');
-  for (let i = 0; i < 4; i++) buf[offset + i] = Number(parts[i] ?? 0) & 0xff;
+  let octet = 0;
+  let at = offset;
+  for (let i = 0; i < address.length; i++) {
+    const c = address.charCodeAt(i);
+    if (c === 0x2e) {
+      buf[at++] = octet & 0xff;
+      octet = 0;
+    } else octet = octet * 10 + (c - 0x30);
+  }
+  buf[at] = octet & 0xff;
 }
 
 function optionLength(value: Buffer): number {

@@ -10,10 +10,13 @@ import path from 'node:path';
  * with the same 1,000 reservations. Everything runs in two network namespaces created here.
  */
 
+/** One server over all rounds: the rate of each run that completed, and what went wrong otherwise. */
 export interface DoraFigure {
   server: string;
-  rate?: number;
-  detail: string;
+  rates: number[];
+  /** perfdhcp's drop counts (DISCOVER/REQUEST) of each completed run. */
+  drops: string[];
+  failures: string[];
 }
 
 const HOSTS = 1000;
@@ -62,7 +65,7 @@ function perfdhcp(ns: string): { rate?: number; detail: string } {
   const rate = /Rate: ([\d.]+) 4-way exchanges\/second/.exec(output)?.[1];
   const drops = [...output.matchAll(/drops: (\d+)/g)].map((m) => m[1]).join('/');
   return rate
-    ? { rate: Number(rate), detail: `drops (DISCOVER/REQUEST): ${drops}` }
+    ? { rate: Number(rate), detail: drops }
     : { detail: `perfdhcp failed: ${output.slice(-300).replace(/\n/g, ' ')}` };
 }
 
@@ -73,7 +76,7 @@ async function stop(child: ChildProcess): Promise<void> {
   child.kill('SIGKILL');
 }
 
-export async function measureDoraRates(projectRoot: string): Promise<DoraFigure[]> {
+export async function measureDoraRates(projectRoot: string, rounds = 3): Promise<DoraFigure[]> {
   const work = mkdtempSync(path.join(tmpdir(), 'dora-bench-'));
   const prefix = `m3d${process.pid % 100000}`;
   const srv = `${prefix}-srv`;
@@ -179,15 +182,26 @@ export async function measureDoraRates(projectRoot: string): Promise<DoraFigure[
         env: { KEA_LOCKFILE_DIR: 'none', KEA_PIDFILE_DIR: work },
       },
     ];
-    for (const server of servers) {
-      const child = spawn('ip', ['netns', 'exec', srv, ...server.args], {
-        stdio: 'ignore',
-        cwd: projectRoot,
-        env: { ...process.env, ...server.env },
-      });
-      await sleep(server.name === 'metal3-provider' ? 8000 : 2000);
-      figures.push({ server: server.name, ...perfdhcp(cli) });
-      await stop(child);
+    for (const server of servers) figures.push({ server: server.name, rates: [], drops: [], failures: [] });
+    // Rounds interleave the servers, so a busy spell on a shared machine hits all of them alike.
+    for (let round = 0; round < rounds; round++) {
+      for (const [i, server] of servers.entries()) {
+        const figure = figures[i];
+        if (!figure) continue;
+        const child = spawn('ip', ['netns', 'exec', srv, ...server.args], {
+          stdio: 'ignore',
+          cwd: projectRoot,
+          env: { ...process.env, ...server.env },
+        });
+        await sleep(server.name === 'metal3-provider' ? 8000 : 2000);
+        const result = perfdhcp(cli);
+        if (result.rate === undefined) figure.failures.push(result.detail);
+        else {
+          figure.rates.push(result.rate);
+          figure.drops.push(result.detail);
+        }
+        await stop(child);
+      }
     }
   } finally {
     for (const ns of [srv, cli]) spawnSync('ip', ['netns', 'del', ns]);

@@ -2,7 +2,9 @@
 // indexed, reply-logic throughput, DORA exchanges per second with perfdhcp against dnsmasq and Kea,
 // and TFTP throughput on loopback against tftpd-hpa and atftpd.
 // Run: node --expose-gc --import tsx bench/dhcp/run.ts [fuzz-iterations]   writes bench/dhcp/results.md;
-//      node --import tsx bench/dhcp/run.ts --tftp-only [rounds]             prints the TFTP table only.
+//      node --import tsx bench/dhcp/run.ts --tftp-only [rounds]             prints the TFTP table only;
+//      node --import tsx bench/dhcp/run.ts --dora-only [rounds]             prints the DORA table only.
+//      bench/dhcp/install-peers.sh installs perfdhcp, dnsmasq, Kea, tftpd-hpa and atftpd first.
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
@@ -14,7 +16,7 @@ import { handleDhcpPacket } from '../../dhcp/handleDhcpPacket.js';
 import { HostIndex } from '../../dhcp/hostIndex.js';
 import { dhcpCorpus, fuzzDecoders } from './decoderFuzz.js';
 import { measureDoraRates, type DoraFigure } from './doraRate.js';
-import { measureTftpThroughput, tftpTable } from './tftpThroughput.js';
+import { measureTftpThroughput, median, tftpTable } from './tftpThroughput.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -107,12 +109,19 @@ function replyThroughput(index: HostIndex): string {
 }
 
 function doraTable(figures: DoraFigure[]): string {
+  const rate = (value: number | undefined) => (value === undefined ? 'n/a' : value.toFixed(0));
   return [
-    '| server | DORA exchanges/s | notes |',
-    '|---|---|---|',
-    ...figures.map((f) => `| ${f.server} | ${f.rate === undefined ? 'n/a' : f.rate.toFixed(0)} | ${f.detail} |`),
+    '| server | runs | best DORA/s | median DORA/s | every run | drops per run (DISCOVER/REQUEST) |',
+    '|---|---|---|---|---|---|',
+    ...figures.map(
+      (f) =>
+        `| ${f.server} | ${f.rates.length}${f.failures.length > 0 ? ` (${f.failures.length} failed: ${f.failures.join('; ')})` : ''} | ${rate(f.rates.length ? Math.max(...f.rates) : undefined)} | ${rate(median(f.rates))} | ${f.rates.map((r) => r.toFixed(0)).join(', ')} | ${f.drops.join(', ')} |`,
+    ),
   ].join('\n');
 }
+
+const DORA_HEADING =
+  '## DHCP DORA rate (perfdhcp as a relay, 1,000 known hosts, offered 20,000/s for 10 s, two namespaces, 3 rounds with the servers interleaved)';
 
 const TFTP_HEADING =
   '## TFTP throughput (loopback, atftp client, one 64 MiB file, 5 rounds with the servers interleaved; CPU: ours from process.cpuUsage, the others from perf stat task-clock of the daemon and its children)';
@@ -121,7 +130,12 @@ function machine(): string {
   return `Machine: ${cpus().length} CPUs (nproc), ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory; Node ${process.version}; load average at start ${loadavg()[0]?.toFixed(1)}. The machine is shared, so absolute figures vary between runs.`;
 }
 
-if (process.argv[2] === '--tftp-only') {
+if (process.argv[2] === '--dora-only') {
+  const rounds = Number(process.argv[3] ?? 3);
+  process.stdout.write(
+    `${machine()}\n\n${doraTable(await measureDoraRates(path.resolve(here, '..', '..'), rounds))}\n`,
+  );
+} else if (process.argv[2] === '--tftp-only') {
   const rounds = Number(process.argv[3] ?? 5);
   const header = machine();
   process.stdout.write(`${header}\n\n${tftpTable(await measureTftpThroughput(rounds))}\n`);
@@ -145,7 +159,7 @@ if (process.argv[2] === '--tftp-only') {
     '## Decoder fuzzing',
     fuzzRun(iterations),
     '',
-    '## DHCP DORA rate (perfdhcp as a relay, 1,000 known hosts, offered 20,000/s for 10 s, two namespaces)',
+    DORA_HEADING,
     doraTable(await measureDoraRates(path.resolve(here, '..', '..'))),
     '',
     TFTP_HEADING,

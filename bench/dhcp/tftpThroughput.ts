@@ -186,7 +186,7 @@ export async function measureTftpThroughput(rounds = 5): Promise<TftpFigure[]> {
   return figures;
 }
 
-function median(values: number[]): number | undefined {
+export function median(values: number[]): number | undefined {
   const sorted = [...values].sort((a, b) => a - b);
   if (sorted.length === 0) return undefined;
   const mid = sorted.length >> 1;
