@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { PayloadCodec } from '@temporalio/common';
 import type { Logger } from 'pino';
+import { closeHttp, listenHttp } from '../net/httpListener.js';
 import { PayloadDecryptionError, UnknownCodecKeyError } from './aesGcmCodec.js';
 import { CodecRequestError, codecResponse, parseCodecRequest } from './codecJson.js';
 
@@ -154,24 +154,11 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
         res.end(JSON.stringify({ error: known?.message ?? 'internal error' }));
       });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenHttp(server, options.port, options.host);
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     url: `http://${host}:${port}`,
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          resolve();
-        });
-      }),
+    close: () => closeHttp(server),
   };
 }

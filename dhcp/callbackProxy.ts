@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
+import { closeHttp, listenHttp } from '../net/httpListener.js';
 import { routeCallbackRequest, type CallbackRoute } from './callbackRoutes.js';
 import { forwardHttp, pickHeaders, type ForwardOutcome, type ForwardRequest } from './forwardHttp.js';
 import type { LeaseAddressLookup } from './leaseAddressIndex.js';
@@ -85,13 +86,7 @@ export class CallbackProxy {
       this.logRefusal(req, { status: 405, code: 'connect', message: 'CONNECT refused: this is not a forward proxy' });
       socket.end('HTTP/1.1 405 Method Not Allowed\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port, this.options.listenHost, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listenHttp(server, this.options.port, this.options.listenHost);
     this.server = server;
     this.options.logger.info(
       { listen: `${this.options.listenHost}:${this.port}`, ironicApi: this.options.ironicApiUrl },
@@ -106,13 +101,7 @@ export class CallbackProxy {
   async close(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => {
-      server.close(() => {
-        resolve();
-      });
-    });
+    await closeHttp(server);
   }
 
   private logRefusal(req: http.IncomingMessage, refusal: { status: number; code: string; message: string }): void {

@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
+import { closeHttp, listenHttp } from '../net/httpListener.js';
 import type { ScriptKind } from './chooseBootFile.js';
 import type { HostLookup } from './hostIndex.js';
 import { IronicHttpProxy } from './ironicHttpProxy.js';
@@ -75,19 +76,13 @@ export class HttpBootServer {
           else res.destroy();
         });
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      // CONNECT is a forward-proxy request; this server is not one.
-      server.on('connect', (req: http.IncomingMessage, socket: Duplex) => {
-        this.ironic.refuse('connect');
-        this.log(req, { status: 405, reason: 'CONNECT refused: not a forward proxy' });
-        socket.end('HTTP/1.1 405 Method Not Allowed\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-      });
-      server.listen(this.options.port, this.options.listenHost, () => {
-        server.off('error', reject);
-        resolve();
-      });
+    // CONNECT is a forward-proxy request; this server is not one.
+    server.on('connect', (req: http.IncomingMessage, socket: Duplex) => {
+      this.ironic.refuse('connect');
+      this.log(req, { status: 405, reason: 'CONNECT refused: not a forward proxy' });
+      socket.end('HTTP/1.1 405 Method Not Allowed\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
     });
+    await listenHttp(server, this.options.port, this.options.listenHost);
     this.server = server;
     this.options.logger.info({ listen: `${this.options.listenHost}:${this.port}` }, 'HTTP boot server listening');
   }
@@ -99,13 +94,7 @@ export class HttpBootServer {
   async close(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => {
-      server.close(() => {
-        resolve();
-      });
-    });
+    await closeHttp(server);
   }
 
   private count(req: http.IncomingMessage, res: http.ServerResponse): void {

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { closeHttp, listenHttp } from '../net/httpListener.js';
 import { PROMETHEUS_CONTENT_TYPE } from './prometheusText.js';
 
 /** Named conditions that must all hold before the process takes traffic; each starts unmet. */
@@ -48,13 +49,7 @@ export class HealthServer {
     const server = http.createServer((req, res) => {
       this.answer(req, res);
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port, this.options.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listenHttp(server, this.options.port, this.options.host);
     this.server = server;
     this.options.logger.info({ listen: this.url }, 'health and metrics listening');
   }
@@ -68,13 +63,7 @@ export class HealthServer {
   async close(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => {
-      server.close(() => {
-        resolve();
-      });
-    });
+    await closeHttp(server);
   }
 
   private answer(req: http.IncomingMessage, res: http.ServerResponse): void {
