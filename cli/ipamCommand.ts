@@ -1,4 +1,4 @@
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { Command } from 'commander';
 import { inventory, type AllocationRecord, type PoolInventory } from '../ipam/inventory.js';
@@ -6,7 +6,8 @@ import { IP_ADDRESS_ANNOTATION } from '../ipam/lease.js';
 import { createBareMetalHostApi } from '../k8s/bareMetalHosts.js';
 import { createIpAllocationApi, POOL_LABEL } from '../k8s/ipAllocations.js';
 import { loadKubeConfig } from '../k8s/kubeClient.js';
-import { machineWorkflowId } from '../workflows/machineContract.js';
+import { machineWorkflowStates } from '../activities/reclaim/machineWorkflows.js';
+import { machineKeyOf } from '../activities/reclaim/owners.js';
 
 type MachineState = 'present' | 'gone' | 'unknown';
 
@@ -18,52 +19,34 @@ interface ListOptions {
   json?: boolean;
 }
 
-const DESCRIBE_CONCURRENCY = 16;
-
-function machineId(machine: AllocationRecord['machine']): string {
-  return `${machine.namespace}/${machine.name}`;
-}
-
 /**
  * A Machine exists while its lifecycle workflow runs; a closed or absent workflow means the Machine is
- * gone and its address can be reclaimed. Without a reachable Temporal server every state is unknown.
+ * gone and its address can be reclaimed. Reclaim asks Temporal the same way; without a definite answer
+ * (no Temporal server reachable) every state is unknown.
  */
 async function machineStates(machines: AllocationRecord['machine'][]): Promise<Map<string, MachineState>> {
-  const states = new Map<string, MachineState>();
-  let connection: Connection;
-  const config = loadClientConnectConfig();
-  try {
-    connection = await Connection.connect(config.connectionOptions);
-  } catch (err) {
+  const unknown = (err: unknown): Map<string, MachineState> => {
     process.stderr.write(
       `cannot reach Temporal to check Machines (${err instanceof Error ? err.message : String(err)}); ` +
         'set TEMPORAL_ADDRESS or a profile, or pass --no-machine-check\n',
     );
-    for (const machine of machines) states.set(machineId(machine), 'unknown');
-    return states;
+    return new Map(machines.map((machine) => [machineKeyOf(machine), 'unknown']));
+  };
+  const config = loadClientConnectConfig();
+  let connection: Connection;
+  try {
+    connection = await Connection.connect(config.connectionOptions);
+  } catch (err) {
+    return unknown(err);
   }
   try {
     const client = new Client({ connection, namespace: config.namespace ?? 'default' });
-    const unique = [...new Map(machines.map((m) => [machineId(m), m])).values()];
-    for (let i = 0; i < unique.length; i += DESCRIBE_CONCURRENCY) {
-      await Promise.all(
-        unique.slice(i, i + DESCRIBE_CONCURRENCY).map(async (machine) => {
-          states.set(machineId(machine), await machineState(client, machine));
-        }),
-      );
-    }
+    const states = await machineWorkflowStates(client, machines);
+    return new Map([...states].map(([key, state]) => [key, state === 'running' ? 'present' : 'gone']));
+  } catch (err) {
+    return unknown(err);
   } finally {
     await connection.close();
-  }
-  return states;
-}
-
-async function machineState(client: Client, machine: AllocationRecord['machine']): Promise<MachineState> {
-  try {
-    const description = await client.workflow.getHandle(machineWorkflowId(machine)).describe();
-    return description.status.name === 'RUNNING' ? 'present' : 'gone';
-  } catch (err) {
-    return err instanceof WorkflowNotFoundError ? 'gone' : 'unknown';
   }
 }
 
@@ -89,9 +72,9 @@ function render(pools: PoolInventory[], states: Map<string, MachineState> | unde
       pool.onHostsOnly.length > 0 ? `, ${pool.onHostsOnly.length} on hosts only (${pool.onHostsOnly.join(', ')})` : '';
     lines.push(`${pool.id}  ${pool.description ?? ''}: ${pool.allocated} allocated${onHosts}, ${size}`);
     const rows = pool.allocations.map((a) => {
-      const state = states?.get(machineId(a.machine));
+      const state = states?.get(machineKeyOf(a.machine));
       const flag = state === 'gone' ? 'MACHINE GONE' : state === 'unknown' ? 'machine state unknown' : '';
-      return ['  ' + a.address, machineId(a.machine), a.host ?? '-', a.name, flag];
+      return ['  ' + a.address, machineKeyOf(a.machine), a.host ?? '-', a.name, flag];
     });
     lines.push(...table([['  ADDRESS', 'MACHINE', 'HOST', 'ALLOCATION', ''], ...rows]), '');
   }
@@ -103,7 +86,7 @@ function json(pools: PoolInventory[], states: Map<string, MachineState> | undefi
     ...pool,
     size: pool.size?.toString(),
     free: pool.free?.toString(),
-    allocations: pool.allocations.map((a) => ({ ...a, machineState: states?.get(machineId(a.machine)) })),
+    allocations: pool.allocations.map((a) => ({ ...a, machineState: states?.get(machineKeyOf(a.machine)) })),
   }));
   return `${JSON.stringify(out, null, 2)}\n`;
 }

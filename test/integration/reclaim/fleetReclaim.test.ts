@@ -188,6 +188,14 @@ describe('fleetReclaim', () => {
     expect(report.hosts.repaired + report.addresses.repaired + report.secrets.repaired).toBe(0);
     expect(report.stuck.map((m) => m.machine)).toContain(`${stack.env.namespace}/m5`);
     expect(await snapshot(stack)).toEqual(before);
+
+    // `ipam list` asks Temporal as reclaim does: m4's address belongs to a Machine that is gone.
+    const listed = await cli('ipam', 'list', '-n', stack.env.namespace);
+    expect(listed.code).toBe(0);
+    const line = (machine: string) =>
+      listed.stdout.split('\n').find((l) => l.includes(`${stack.env.namespace}/${machine} `));
+    expect(line('m4')).toMatch(/MACHINE GONE$/);
+    expect(line('m3')).not.toMatch(/GONE|unknown/);
   });
 
   it('pages through the fleet with continue-as-new, carrying the report to the end', async () => {
