@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
 import { pino } from 'pino';
-import { BootServerConfigError } from '../dhcp/bootServerConfig.js';
 import { startBootServers } from '../dhcp/bootServers.js';
 import { LeaseAddressIndex } from '../dhcp/leaseAddressIndex.js';
 import { loadKubeConfig } from '../k8s/kubeClient.js';
 import {
   addBootServerOptions,
-  loadBootServerConfig,
+  bootServerConfigOrExit,
   startHostSources,
   type BootServerOptions,
 } from './bootServerOptions.js';
@@ -17,15 +16,8 @@ export function registerBootServerCommand(program: Command): void {
     program.command('boot-server').description('run the DHCP, TFTP and HTTP boot servers for BareMetalHosts'),
   ).action(async (options: BootServerOptions) => {
     const logger = pino({ level: options.logLevel });
-    let config;
-    try {
-      config = await loadBootServerConfig(options);
-    } catch (error) {
-      if (!(error instanceof BootServerConfigError)) throw error;
-      process.stderr.write(`${error.message}\n`);
-      process.exitCode = 2;
-      return;
-    }
+    const config = await bootServerConfigOrExit(options);
+    if (!config) return;
     // Also keyed by lease address: the callback proxy recognises agents by the address they were leased.
     const index = new LeaseAddressIndex();
     const stopHosts = await startHostSources(options, () => loadKubeConfig(options.kubeconfig), index, logger);

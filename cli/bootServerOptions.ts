@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { parse as parseYaml } from 'yaml';
-import { resolveBootServerConfig, type BootServerConfig } from '../dhcp/bootServerConfig.js';
+import { BootServerConfigError, resolveBootServerConfig, type BootServerConfig } from '../dhcp/bootServerConfig.js';
 import { DEFAULT_TFTP_BUSY_POLL_MICROS } from '../dhcp/busyPoll.js';
 import type { HostIndex } from '../dhcp/hostIndex.js';
 import { loadHostsFile } from '../dhcp/loadHostsFile.js';
@@ -78,6 +78,21 @@ export async function loadBootServerConfig(options: BootServerOptions): Promise<
     options.values.map(async (file) => parseYaml(await readFile(file, 'utf8')) as unknown),
   );
   return resolveBootServerConfig({ values, sets: options.set, flags: options, env: process.env });
+}
+
+/**
+ * The configuration, or undefined once every problem is printed and the exit code set to 2: a bad
+ * configuration stops start-up before any server binds.
+ */
+export async function bootServerConfigOrExit(options: BootServerOptions): Promise<BootServerConfig | undefined> {
+  try {
+    return await loadBootServerConfig(options);
+  } catch (error) {
+    if (!(error instanceof BootServerConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 2;
+    return undefined;
+  }
 }
 
 /**

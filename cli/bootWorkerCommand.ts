@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { pino } from 'pino';
 import { resolveTool } from '../devstack/resolveTool.js';
-import { BootServerConfigError } from '../dhcp/bootServerConfig.js';
 import { splitHostPort } from '../dhcp/udpSocket.js';
 import { loadKubeConfig } from '../k8s/kubeClient.js';
 import { startBootWorker } from '../worker/bootWorker.js';
@@ -10,7 +9,7 @@ import { connectWorker } from '../worker/temporalConnection.js';
 import { INFRA_TASK_QUEUE } from '../workflows/infraContract.js';
 import {
   addBootServerOptions,
-  loadBootServerConfig,
+  bootServerConfigOrExit,
   startHostSources,
   type BootServerOptions,
 } from './bootServerOptions.js';
@@ -52,15 +51,8 @@ export function registerBootWorkerCommand(worker: Command): void {
     .option('--charts-dir <dir>', 'folder of the bundled charts (default: the charts shipped with the provider)')
     .action(async (options: BootWorkerCommandOptions) => {
       const log = pino({ level: options.logLevel, name: 'metal3-provider', base: { worker: 'boot' } });
-      let config;
-      try {
-        config = await loadBootServerConfig(options);
-      } catch (error) {
-        if (!(error instanceof BootServerConfigError)) throw error;
-        process.stderr.write(`${error.message}\n`);
-        process.exitCode = 2;
-        return;
-      }
+      const config = await bootServerConfigOrExit(options);
+      if (!config) return;
       const metrics = address('--metrics-address', options.metricsAddress);
       const helmPath =
         options.helm ??

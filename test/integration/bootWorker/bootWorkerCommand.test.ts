@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../../devstack/devstack.js';
+import { runCommand } from '../../../devstack/runCommand.js';
 import { useTestEnv } from '../../support/testEnv.js';
 
 // `metal3-provider worker boot` as a process: envconfig for Temporal, flags for the rest. It goes
@@ -67,4 +68,26 @@ describe('metal3-provider worker boot', () => {
     expect(code).toBe(0);
     expect(await status(`${health}/healthz`)).not.toBe(200);
   }, 180_000);
+
+  it('refuses a bad configuration before anything binds, listing every problem (boot-server too)', async () => {
+    const bad = ['--set', 'dhcp.serverIP=not-an-address', '--set', 'tftp.port=70000', '--tftp-busy-poll', 'soon'];
+    for (const command of [['worker', 'boot'], ['boot-server']]) {
+      const result = await runCommand(
+        process.execPath,
+        [join(projectRoot, 'bin', 'metal3-provider.js'), ...command, ...bad],
+        {
+          env: { ...process.env, TEMPORAL_ADDRESS: env.temporal.address },
+        },
+      );
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('boot server configuration has 5 problem(s)');
+      for (const field of [
+        'dhcp.serverIP: "not-an-address"',
+        'tftp.port: "70000"',
+        'proxy.ironicHttpUrl',
+        '--tftp-busy-poll: "soon"',
+      ])
+        expect(result.stderr).toContain(field);
+    }
+  }, 60_000);
 });
