@@ -9,7 +9,7 @@ export type TransferResult =
 
 /** Read-ahead so a small window does not cost one file read per block. */
 const READ_AHEAD = 1 << 20;
-const NO_PACKETS: PacketRun = { first: 1, packets: [] };
+const NO_PACKETS: PacketRun = { first: 1, packets: [], buffer: Buffer.alloc(0) };
 
 /**
  * One read transfer on its own socket, connected to the client (see tftpTransferPort.ts). Sends a window of blocks
@@ -97,8 +97,11 @@ export class TftpTransfer {
   private async refill(): Promise<void> {
     this.refilling = true;
     const count = Math.max(this.params.windowSize, Math.ceil(READ_AHEAD / this.params.blockSize));
+    // Nothing is sent while the run is read, and an empty send queue means no datagram still points
+    // into the old run's memory, so it can take the new run.
+    const reuse = this.socket.getSendQueueCount() === 0 ? this.packetRun.buffer : undefined;
     try {
-      this.packetRun = await readPacketRun(this.source, this.params.blockSize, this.next, count);
+      this.packetRun = await readPacketRun(this.source, this.params.blockSize, this.next, count, reuse);
     } catch (error) {
       this.end({
         ok: false,

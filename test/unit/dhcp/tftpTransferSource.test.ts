@@ -37,3 +37,19 @@ describe('readPacketRun', () => {
     );
   });
 });
+
+describe('readPacketRun with memory to reuse', () => {
+  it('reads the next run into the old run’s memory when it fits, and into new memory when not', async () => {
+    const source = bufferSource(file);
+    const first = await readPacketRun(source, 10, 1, 2);
+    const second = await readPacketRun(source, 10, 2, 2, first.buffer);
+    expect(second.buffer).toBe(first.buffer);
+    expect(second.packets.map((p) => [p.readUInt16BE(2), p.subarray(4)])).toEqual([
+      [2, file.subarray(10, 20)],
+      [3, file.subarray(20, 25)],
+    ]);
+    const larger = await readPacketRun(source, 10, 1, 3, Buffer.alloc(10));
+    expect(larger.packets).toHaveLength(3);
+    expect(larger.buffer.length).toBe(3 * 14);
+  });
+});
