@@ -124,6 +124,8 @@ export class DhcpServer {
     this.sendSocket?.send(wire, port, address);
     this.stats.replied++;
     count(this.stats.repliedByType, outcome.messageType);
+    // Checked first: the fields would be built for every reply even when info is off.
+    if (!logger.isLevelEnabled('info')) return;
     logger.info(
       {
         mac: outcome.host.mac,

@@ -48,13 +48,37 @@ export type DhcpOutcome =
     }
   | { kind: 'ignored'; reason: IgnoreReason; mac: string; host?: string; detail?: string };
 
+type Options = readonly (readonly [number, Buffer])[];
+
+/**
+ * Most of a reply's option values are the same in every reply: built once and shared (encoding only
+ * reads them). Per host in a WeakMap, since a changed host is a new BootHost; per server setting in
+ * small maps, as a server has one of each.
+ */
+const networkOptionsOf = new WeakMap<BootHost, Options>();
+const leaseOptionsOf = new Map<number, Options>();
+const serverIdentifierOf = new Map<string, Buffer>();
+const messageTypeValues = new Map<number, Buffer>();
+
+function cached<K, V>(
+  cache: { get(key: K): V | undefined; set(key: K, value: V): unknown },
+  key: K,
+  build: () => V,
+): V {
+  const found = cache.get(key);
+  if (found !== undefined) return found;
+  const value = build();
+  cache.set(key, value);
+  return value;
+}
+
 /** RFC 2131 §4.4.5 defaults: T1 at half the lease, T2 at seven eighths. */
-function leaseOptions(seconds: number): [number, Buffer][] {
-  return [
+function leaseOptions(seconds: number): Options {
+  return cached(leaseOptionsOf, seconds, () => [
     [Option.LeaseTime, optionValue.uint32(seconds)],
     [Option.RenewalTime, optionValue.uint32(Math.floor(seconds / 2))],
     [Option.RebindingTime, optionValue.uint32(Math.floor((seconds * 7) / 8))],
-  ];
+  ]);
 }
 
 /** PXE spec option 43 sub-option 6 = 8: skip boot-server discovery and use the boot file given. */
@@ -89,22 +113,24 @@ function bootOptions(
   }
 }
 
-function networkOptions(host: BootHost): [number, Buffer][] {
-  const options: [number, Buffer][] = [
-    [Option.SubnetMask, optionValue.ipv4(host.subnetMask)],
-    [Option.BroadcastAddress, optionValue.ipv4(host.broadcastAddress)],
-    [Option.Router, optionValue.ipv4(host.gateway)],
-    [Option.HostName, optionValue.text(host.hostName)],
-  ];
-  if (host.dnsServers.length > 0) options.push([Option.DomainNameServer, optionValue.ipv4(...host.dnsServers)]);
-  if (host.ntpServers.length > 0) options.push([Option.NtpServers, optionValue.ipv4(...host.ntpServers)]);
-  return options;
+function networkOptions(host: BootHost): Options {
+  return cached(networkOptionsOf, host, () => {
+    const options: [number, Buffer][] = [
+      [Option.SubnetMask, optionValue.ipv4(host.subnetMask)],
+      [Option.BroadcastAddress, optionValue.ipv4(host.broadcastAddress)],
+      [Option.Router, optionValue.ipv4(host.gateway)],
+      [Option.HostName, optionValue.text(host.hostName)],
+    ];
+    if (host.dnsServers.length > 0) options.push([Option.DomainNameServer, optionValue.ipv4(...host.dnsServers)]);
+    if (host.ntpServers.length > 0) options.push([Option.NtpServers, optionValue.ipv4(...host.ntpServers)]);
+    return options;
+  });
 }
 
 function baseReply(request: DhcpPacket, type: MessageType, settings: DhcpSettings): EncodablePacket {
   const options: [number, Buffer][] = [
-    [Option.MessageType, optionValue.uint8(type)],
-    [Option.ServerIdentifier, optionValue.ipv4(settings.serverIp)],
+    [Option.MessageType, cached(messageTypeValues, type, () => optionValue.uint8(type))],
+    [Option.ServerIdentifier, cached(serverIdentifierOf, settings.serverIp, () => optionValue.ipv4(settings.serverIp))],
   ];
   const relayInfo = request.options.get(Option.RelayAgentInformation);
   if (relayInfo) options.push([Option.RelayAgentInformation, relayInfo]);

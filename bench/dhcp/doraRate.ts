@@ -24,6 +24,12 @@ const SERVER = '10.213.40.1';
 const RELAY = '10.213.40.2';
 const SECONDS = 10;
 const TARGET_RATE = 20_000;
+/**
+ * The server on one core and perfdhcp on the other: left to the scheduler, the two sometimes share a
+ * core and the rate of the same server varies twofold between runs.
+ */
+const PIN_SERVER = ['taskset', '-c', '0'];
+const PIN_CLIENT = ['taskset', '-c', '1'];
 
 function macOf(i: number): string {
   return `52:54:00:00:${((i >> 8) & 0xff).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}`;
@@ -45,6 +51,7 @@ function perfdhcp(ns: string): { rate?: number; detail: string } {
       'netns',
       'exec',
       ns,
+      ...PIN_CLIENT,
       'perfdhcp',
       '-4',
       '-l',
@@ -188,7 +195,7 @@ export async function measureDoraRates(projectRoot: string, rounds = 3): Promise
       for (const [i, server] of servers.entries()) {
         const figure = figures[i];
         if (!figure) continue;
-        const child = spawn('ip', ['netns', 'exec', srv, ...server.args], {
+        const child = spawn('ip', ['netns', 'exec', srv, ...PIN_SERVER, ...server.args], {
           stdio: 'ignore',
           cwd: projectRoot,
           env: { ...process.env, ...server.env },

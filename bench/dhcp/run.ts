@@ -121,7 +121,7 @@ function doraTable(figures: DoraFigure[]): string {
 }
 
 const DORA_HEADING =
-  '## DHCP DORA rate (perfdhcp as a relay, 1,000 known hosts, offered 20,000/s for 10 s, two namespaces, 3 rounds with the servers interleaved)';
+  '## DHCP DORA rate (perfdhcp as a relay, 1,000 known hosts, offered 20,000/s for 10 s, two namespaces, the server pinned to one core and perfdhcp to the other, 3 rounds with the servers interleaved)';
 
 const TFTP_HEADING =
   '## TFTP throughput (loopback, atftp client, one 64 MiB file, 5 rounds with the servers interleaved; CPU: ours from process.cpuUsage, the others from perf stat task-clock of the daemon and its children)';
