@@ -1,3 +1,6 @@
+/** Long enough for an ACK on loopback or a LAN switch, short enough to cost little when none comes. */
+export const DEFAULT_TFTP_BUSY_POLL_MICROS = 100;
+
 /**
  * Keeps the event loop polling its sockets without sleeping for a short while. A lock-step transfer
  * waits for one ACK per block; when the process sleeps in epoll between blocks, every ACK costs a
@@ -6,9 +9,6 @@
  * SO_BUSY_POLL). One poller serves every transfer of a server, so it costs at most one core, and only
  * while a reply is expected within the window.
  */
-/** Long enough for an ACK on loopback or a LAN switch, short enough to cost little when none comes. */
-export const DEFAULT_TFTP_BUSY_POLL_MICROS = 100;
-
 export class BusyPoller {
   private until = 0;
   private running = false;

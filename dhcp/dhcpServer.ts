@@ -5,7 +5,7 @@ import type { MessageType } from './dhcpPacket.js';
 import { DhcpEncodeError, encodeDhcpPacket } from './encodeDhcpPacket.js';
 import { handleDhcpPacket, type DhcpSettings, type IgnoreReason } from './handleDhcpPacket.js';
 import type { HostLookup } from './hostIndex.js';
-import { bindUdpSocket } from './udpSocket.js';
+import { bindUdpSocket, closeUdpSocket } from './udpSocket.js';
 
 export interface DhcpServerStats {
   received: number;
@@ -79,14 +79,7 @@ export class DhcpServer {
   }
 
   async close(): Promise<void> {
-    await Promise.all(
-      this.sockets.map(
-        (socket) =>
-          new Promise<void>((resolve) => {
-            socket.close(resolve);
-          }),
-      ),
-    );
+    await Promise.all(this.sockets.map(closeUdpSocket));
     this.sockets = [];
   }
 

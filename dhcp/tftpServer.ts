@@ -158,7 +158,10 @@ export class TftpServer {
     params: ReturnType<typeof negotiateTftpOptions>,
   ): Promise<void> {
     const { logger } = this.options;
-    const transferPort = await openTftpTransferPort(this.options.listenHost, client);
+    const transferPort = await openTftpTransferPort(this.options.listenHost, client).catch(async (error: unknown) => {
+      await source.close();
+      throw error;
+    });
     this.transferPorts.add(transferPort);
     this.stats.active++;
     const started = Date.now();
