@@ -3,7 +3,8 @@ import { z } from 'zod';
 /**
  * The view of a Metal3 BareMetalHost (metal3.io/v1alpha1) that this project relies on.
  * Objects are parsed loosely (unknown fields pass through) because BMO owns the type and
- * a host we restore must keep every field we did not touch.
+ * a host we restore must keep every field we did not touch. BMO's own schema, which `validate`
+ * and the CRDs enforce, is in bareMetalHostSchema.ts.
  */
 
 export const BMH_API_VERSION = 'metal3.io/v1alpha1';

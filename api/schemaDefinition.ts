@@ -17,6 +17,30 @@ export interface SchemaDefinition {
   options?: z.ZodType[];
   entries?: Record<string, string | number>;
   values?: (string | number | boolean)[];
+  /** Set on default wrappers: the value used when the field is missing. */
+  defaultValue?: unknown;
+  /** Checks added to a schema (`.min()`, `.regex()`, `.int()`, refinements). */
+  checks?: readonly { _zod: { def: CheckDefinition } }[];
+  /** Set when the schema is itself a check, as `z.int()` and `z.iso.datetime()` are. */
+  check?: string;
+  format?: string;
+}
+
+/** The parts of a zod check's definition that the CRD generator reads. */
+export interface CheckDefinition {
+  check: string;
+  format?: string;
+  pattern?: RegExp;
+  value?: unknown;
+  inclusive?: boolean;
+  minimum?: number;
+  maximum?: number;
+}
+
+/** Every check of a schema, including the schema itself when it is one. */
+export function checksOf(definition: SchemaDefinition): CheckDefinition[] {
+  const own = definition.check === undefined ? [] : [definition as CheckDefinition];
+  return [...own, ...(definition.checks ?? []).map((check) => check._zod.def)];
 }
 
 export function definitionOf(schema: z.ZodType): SchemaDefinition {

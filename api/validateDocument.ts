@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { BareMetalHost } from './bareMetalHost.js';
+import { BareMetalHostDocument } from './bareMetalHostSchema.js';
 import { NodeClaim } from './nodeClaim.js';
 import { NodeEnvironment } from './nodeEnvironment.js';
 import { NodeProvider } from './nodeProvider.js';
@@ -17,7 +18,8 @@ const SCHEMAS = {
   OSImage,
   SSHKey,
   NodeEnvironment,
-  BareMetalHost,
+  // BMO's schema, the one its CRD enforces: what validates here is what the apiserver takes.
+  BareMetalHost: BareMetalHostDocument,
   Secret,
 } satisfies Record<string, z.ZodType>;
 
@@ -72,5 +74,21 @@ export function validateDocument(value: unknown): DocumentResult {
   }
   const result = validateWith(schemaFor(kind, record), value);
   if (!result.ok) return result;
+  if (kind === 'BareMetalHost') return asProviderReadsIt(result.value);
   return { ok: true, document: { kind, value: result.value } as ValidatedDocument };
+}
+
+/**
+ * A host that BMO's schema takes, read through the provider's view of hosts as the provider would
+ * read it from the apiserver. The few things BMO allows that the provider cannot work with (no spec,
+ * a consumerRef or data Secret reference without a name) are reported as well.
+ */
+function asProviderReadsIt(document: unknown): DocumentResult {
+  const result = validateWith(BareMetalHost, document);
+  if (result.ok) return { ok: true, document: { kind: 'BareMetalHost', value: result.value } };
+  const issues = result.issues.map((issue) => ({
+    ...issue,
+    message: `${issue.message} (BMO's CRD allows this, but the provider cannot use such a host)`,
+  }));
+  return { ok: false, issues };
 }

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ConfigValidationError, describeValue, type ConfigIssue } from './issues.js';
 import { didYouMean } from './suggest.js';
 import { definitionOf, unwrapped } from './schemaDefinition.js';
@@ -11,8 +11,8 @@ import { definitionOf, unwrapped } from './schemaDefinition.js';
 
 type Issue = z.core.$ZodIssue;
 
-/** The object schema at `path`, to list the fields it allows. */
-function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
+/** The schema of the field at `path` as declared (wrappers and metadata included). */
+function fieldSchemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
   let current: z.ZodType | undefined = schema;
   for (const segment of path) {
     if (current === undefined) return undefined;
@@ -22,7 +22,24 @@ function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | 
     else if (def.type === 'record') current = def.valueType;
     else return undefined;
   }
-  return current && unwrapped(current);
+  return current;
+}
+
+/** The object schema at `path`, to list the fields it allows. */
+function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
+  const field = fieldSchemaAt(schema, path);
+  return field && unwrapped(field);
+}
+
+/**
+ * The message for a missing required field whose schema has its own, given with
+ * `.meta({ whenMissing: '…' })`: one that says what to write (e.g. a field BMO requires that the
+ * spec's examples leave out). Other missing fields are reported as `is required`.
+ */
+function whenMissing(schema: z.ZodType, path: readonly PropertyKey[]): string | undefined {
+  const field = fieldSchemaAt(schema, path);
+  const message = field && z.globalRegistry.get(field)?.whenMissing;
+  return typeof message === 'string' ? message : undefined;
 }
 
 const TYPE_NAMES: Record<string, string> = {
@@ -72,14 +89,38 @@ function messageFor(issue: Issue): string {
     case 'invalid_value':
       return valueMismatch(issue.values, issue.input);
     case 'too_small':
-      return issue.minimum === 1 ? 'must not be empty' : `must have at least ${String(issue.minimum)} entries`;
+      return tooSmall(issue.origin, Number(issue.minimum), issue.inclusive ?? true);
+    case 'too_big':
+      return tooBig(issue.origin, Number(issue.maximum), issue.inclusive ?? true);
     default:
       return issue.message;
   }
 }
 
+function tooSmall(origin: string, minimum: number, inclusive: boolean): string {
+  if (origin === 'number' || origin === 'int' || origin === 'bigint') {
+    return inclusive ? `must be at least ${String(minimum)}` : `must be more than ${String(minimum)}`;
+  }
+  if (minimum === 1) return 'must not be empty';
+  return origin === 'string'
+    ? `must be at least ${String(minimum)} characters long`
+    : `must have at least ${String(minimum)} entries`;
+}
+
+function tooBig(origin: string, maximum: number, inclusive: boolean): string {
+  if (origin === 'number' || origin === 'int' || origin === 'bigint') {
+    return inclusive ? `must be at most ${String(maximum)}` : `must be less than ${String(maximum)}`;
+  }
+  return origin === 'string'
+    ? `must be at most ${String(maximum)} characters long`
+    : `must have at most ${String(maximum)} entries`;
+}
+
 export function toConfigIssues(error: z.ZodError, schema: z.ZodType): ConfigIssue[] {
   return error.issues.flatMap((issue): ConfigIssue[] => {
+    if (issue.code === 'invalid_type' && issue.input === undefined) {
+      return [{ path: issue.path, message: whenMissing(schema, issue.path) ?? messageFor(issue) }];
+    }
     if (issue.code !== 'unrecognized_keys') return [{ path: issue.path, message: messageFor(issue) }];
     const target = schemaAt(schema, issue.path);
     const allowed = target ? Object.keys(definitionOf(target).shape ?? {}) : [];

@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import type { z } from 'zod';
+import { BareMetalHostDocument } from '../bareMetalHostSchema.js';
 import { API_GROUP } from '../objectMeta.js';
 import { NodeClaim } from '../nodeClaim.js';
 import { NodeEnvironment } from '../nodeEnvironment.js';
@@ -12,6 +13,7 @@ interface PrinterColumn {
   readonly name: string;
   readonly type: 'string' | 'date' | 'integer';
   readonly jsonPath: string;
+  readonly description?: string;
   /** 0 (default) shows the column in `kubectl get`; higher only with `-o wide`. */
   readonly priority?: number;
 }
@@ -24,6 +26,18 @@ interface KindDefinition {
   readonly columns: readonly PrinterColumn[];
   /** File name under crds/. */
   readonly file: string;
+  /** The API group and version; the provider's own (management.loft.sh/v1) when unset. */
+  readonly group?: string;
+  readonly version?: string;
+  readonly shortNames?: readonly string[];
+  /**
+   * Carry zod's checks (patterns, lengths, bounds, formats) into the CRD. BareMetalHost's are BMO's
+   * and its CRD enforces them; the provider's own kinds keep theirs in zod, where `validate` and the
+   * provider explain them, and their CRDs check shapes, types and enums.
+   */
+  readonly apiserverChecks?: boolean;
+  /** Paths from the repository root of further copies of the file (the Metal3 chart's CRDs). */
+  readonly copies?: readonly string[];
 }
 
 const AGE: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' };
@@ -84,38 +98,70 @@ export const KIND_DEFINITIONS: readonly KindDefinition[] = [
     file: 'nodeenvironment.yaml',
     columns: [DISPLAY_NAME, AGE],
   },
+  {
+    kind: 'BareMetalHost',
+    plural: 'baremetalhosts',
+    scope: 'Namespaced',
+    schema: BareMetalHostDocument,
+    file: 'baremetalhost.yaml',
+    group: 'metal3.io',
+    version: 'v1alpha1',
+    shortNames: ['bmh', 'bmhost'],
+    apiserverChecks: true,
+    // The chart installs BMO, so a fresh cluster gets BMO's API from it; the devstack installs crds/.
+    copies: ['charts/metal3/crds/baremetalhost.yaml'],
+    // BMO's columns, so `kubectl get bmh` reads the same on the devstack as on a cluster running BMO.
+    columns: [
+      {
+        name: 'Status',
+        type: 'string',
+        jsonPath: '.status.operationalStatus',
+        description: 'Operational status',
+        priority: 1,
+      },
+      { name: 'State', type: 'string', jsonPath: '.status.provisioning.state', description: 'Provisioning state' },
+      { name: 'Consumer', type: 'string', jsonPath: '.spec.consumerRef.name', description: 'What holds the host' },
+      { name: 'BMC', type: 'string', jsonPath: '.spec.bmc.address', description: 'BMC address', priority: 1 },
+      { name: 'Online', type: 'string', jsonPath: '.spec.online', description: 'Whether the host should be on' },
+      { name: 'Error', type: 'string', jsonPath: '.status.errorType', description: 'Kind of the last error' },
+      AGE,
+    ],
+  },
 ];
 
 function openApiSchema(definition: KindDefinition): StructuralSchema {
-  const generated = toStructuralSchema(definition.schema);
+  const generated = toStructuralSchema(definition.schema, { checks: definition.apiserverChecks ?? false });
   const { apiVersion: _apiVersion, kind: _kind, metadata: _metadata, ...rest } = generated.properties ?? {};
+  const required = (generated.required ?? []).filter((key) => key in rest);
   // apiVersion, kind and metadata belong to the apiserver; declaring more than their type is not allowed.
   return {
     type: 'object',
     properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, ...rest },
-    required: (generated.required ?? []).filter((key) => key in rest),
+    ...(required.length > 0 && { required }),
   };
 }
 
 /** The CustomResourceDefinition of one kind, as a plain object. */
 export function customResourceDefinition(definition: KindDefinition): Record<string, unknown> {
   const schema = openApiSchema(definition);
+  const group = definition.group ?? API_GROUP;
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
-    metadata: { name: `${definition.plural}.${API_GROUP}` },
+    metadata: { name: `${definition.plural}.${group}` },
     spec: {
-      group: API_GROUP,
+      group,
       names: {
         kind: definition.kind,
         listKind: `${definition.kind}List`,
         plural: definition.plural,
         singular: definition.kind.toLowerCase(),
+        ...(definition.shortNames && { shortNames: definition.shortNames }),
       },
       scope: definition.scope,
       versions: [
         {
-          name: 'v1',
+          name: definition.version ?? 'v1',
           served: true,
           storage: true,
           ...(schema.properties?.status && { subresources: { status: {} } }),

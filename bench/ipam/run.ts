@@ -73,7 +73,13 @@ async function seed(kubeConfig: KubeConfig, namespace: string, existing: number)
     (i) =>
       hosts.createNamespacedCustomObject({
         ...where,
-        body: { apiVersion: BMH_API_VERSION, kind: 'BareMetalHost', metadata: { name: `host-${i}` }, spec: {} },
+        // online is the one field BMO's CRD requires.
+        body: {
+          apiVersion: BMH_API_VERSION,
+          kind: 'BareMetalHost',
+          metadata: { name: `host-${i}` },
+          spec: { online: false },
+        },
       }),
   );
 }

@@ -33,6 +33,8 @@ describe('devstack smoke', () => {
     expect(Buffer.from(stored.data?.username ?? '', 'base64').toString()).toBe('admin');
 
     const host = await specExampleIn<BareMetalHost>('baremetalhost.yaml', env.namespace);
+    // BMO's CRD requires spec.online, which the spec's example leaves out (the walkthrough's copy has it).
+    host.spec.online = false;
     const { plural, group, version, namespace } = bmhRef('server-01');
     await objects.createNamespacedCustomObject({ group, version, namespace, plural, body: host });
     const first = (await objects.getNamespacedCustomObject(bmhRef('server-01'))) as BareMetalHost;

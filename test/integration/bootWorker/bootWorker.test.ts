@@ -150,7 +150,11 @@ describe('boot worker', () => {
         namespace: env.namespace,
         annotations: { 'metal3.vcluster.com/ip-address': '10.215.0.10/24' },
       },
-      spec: { bmc: { address: 'redfish://bmc.invalid', credentialsName: 'bmc' }, bootMACAddress: '02:00:00:00:BB:01' },
+      spec: {
+        bmc: { address: 'redfish://bmc.invalid', credentialsName: 'bmc' },
+        bootMACAddress: '02:00:00:00:BB:01',
+        online: false,
+      },
     });
     await expect.poll(offered, { timeout: 5000, interval: 100 }).toBe('10.215.0.10');
     expect(await metric('metal3_boot_dhcp_replies_total{type="offer"}')).toBeGreaterThan(offersBefore);

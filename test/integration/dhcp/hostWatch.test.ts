@@ -82,6 +82,7 @@ describe('host index fed by the BareMetalHost watch', () => {
       spec: {
         bmc: { address: 'redfish://bmc.invalid', credentialsName: 'watched-01-bmc' },
         bootMACAddress: '02:00:00:00:AA:01',
+        online: false,
       },
     });
     expect(await offeredAddress()).toBeUndefined();

@@ -31,6 +31,13 @@ describe('CRDs', () => {
     },
   );
 
+  it.each(KIND_DEFINITIONS.flatMap((d) => (d.copies ?? []).map((copy) => [copy, d] as const)))(
+    '%s is the same generated CRD (run `npx tsx api/crd/generateCrds.ts`)',
+    async (file, definition) => {
+      expect(await readFile(path.join(repoRoot, file), 'utf8')).toBe(renderCrd(definition));
+    },
+  );
+
   it.each(KIND_DEFINITIONS.map((d) => [d.kind, d] as const))(
     '%s has a structural schema',
     async (_kind, definition) => {

@@ -25,6 +25,32 @@ const CASES: [file: string, expected: string[]][] = [
     ],
   ],
   [
+    'bmh-enum-typos.yaml',
+    [
+      '12: spec.bootMode: "uefi" is not one of UEFI, UEFISecureBoot, legacy; did you mean "UEFI"?',
+      '13: spec.automatedCleaningMode: "enabled" is not one of metadata, disabled',
+    ],
+  ],
+  [
+    'bmh-mac-with-dashes.yaml',
+    [
+      '10: spec.bootMACAddress: "aa-bb-cc-dd-ee-01" is not a MAC address BMO accepts; write six pairs of hex digits separated by ":", e.g. "aa:bb:cc:dd:ee:01"',
+    ],
+  ],
+  [
+    'bmh-unknown-field.yaml',
+    [
+      '10: spec.bmc.disableCertificateVerifcation: unknown field "disableCertificateVerifcation"; did you mean "disableCertificateVerification"?',
+      '13: spec.powerOn: unknown field "powerOn"',
+    ],
+  ],
+  [
+    'bmh-without-online.yaml',
+    [
+      '7: spec.online: is required by BMO\'s CRD; write "online: false" (the provider powers the host on when it provisions it) or "online: true"',
+    ],
+  ],
+  [
     'checksum-type-sha1.yaml',
     [
       '22: spec.metal3.nodeTypes[0].properties["metal3.vcluster.com/image-checksum-type"]: "sha1" is not a checksum type; use md5, sha256 or sha512, or leave it unset to detect it from the checksum',

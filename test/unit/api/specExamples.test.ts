@@ -40,13 +40,28 @@ describe('the spec examples validate as written', () => {
   it.each([
     ['nodeprovider-full.yaml', 'NodeProvider'],
     ['nodeprovider-get-started.yaml', 'NodeProvider'],
-    ['baremetalhost.yaml', 'BareMetalHost'],
     ['bmc-secret.yaml', 'Secret'],
     ['user-data-template-secret.yaml', 'Secret'],
   ])('%s is a valid %s', async (file, kind) => {
     const report = validateYamlText(await example(file), file);
     expect(report.problems).toEqual([]);
     expect(report.documents.map((d) => d.document.kind)).toEqual([kind]);
+  });
+
+  it("baremetalhost.yaml lacks only spec.online, which BMO's CRD requires, and validate says what to write", async () => {
+    const report = validateYamlText(await example('baremetalhost.yaml'), 'baremetalhost.yaml');
+    expect(report.documents).toEqual([]);
+    expect(report.problems).toEqual([
+      {
+        file: 'baremetalhost.yaml',
+        line: 8,
+        issue: {
+          path: ['spec', 'online'],
+          message:
+            'is required by BMO\'s CRD; write "online: false" (the provider powers the host on when it provisions it) or "online: true"',
+        },
+      },
+    ]);
   });
 
   it('reads the full NodeProvider field by field', async () => {

@@ -29,14 +29,27 @@ async function validate(...files: string[]): Promise<Run> {
 }
 
 describe('metal3-provider validate', () => {
-  it('accepts the spec documents and a file holding one document of every kind', async () => {
+  it("accepts the spec documents, the walkthrough's BareMetalHost and a file holding one document of every kind", async () => {
     const run = await validate(
       path.join(examples, 'nodeprovider-full.yaml'),
-      path.join(examples, 'baremetalhost.yaml'),
+      path.join('examples', 'walkthrough', 'server-01-bmh.yaml'),
       path.join(examples, 'user-data-template-secret.yaml'),
       path.join(fixtures, 'valid', 'catalogue.yaml'),
     );
     expect(run).toEqual({ code: 0, stdout: '7 documents valid\n', stderr: '' });
+  }, 60_000);
+
+  it("refuses the spec's BareMetalHost for the spec.online that BMO's CRD requires, and says what to write", async () => {
+    const run = await validate(path.relative(repoRoot, path.join(examples, 'baremetalhost.yaml')));
+    expect(run).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: [
+        '../shared/spec/examples/baremetalhost.yaml:8: spec.online: is required by BMO\'s CRD; write "online: false" (the provider powers the host on when it provisions it) or "online: true"',
+        '1 problem found',
+        '',
+      ].join('\n'),
+    });
   }, 60_000);
 
   it('prints every problem of every file at once and exits 1', async () => {

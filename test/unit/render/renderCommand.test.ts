@@ -65,7 +65,8 @@ const join = 'curl -sfL https://platform.example/join.sh | sh';
 describe('metal3-provider render', { timeout: 120_000 }, () => {
   it('prints the user data, network data and meta data of the spec’s template annotation example', async () => {
     const claim = claimFile('worker-1', exampleAnnotations('user-data-template-annotation-fragment.yaml'));
-    const host = path.join(specExamples, 'baremetalhost.yaml');
+    // The spec's host with the spec.online BMO's CRD requires, as the walkthrough applies it.
+    const host = path.join(repoRoot, 'examples', 'walkthrough', 'server-01-bmh.yaml');
     const args = ['--claim', claim, '--provider', providerFile, '--host', host, '--address', '10.0.0.5/24'];
     const result = await renderCommand([...args, '--gateway', '10.0.0.1', '--registration-command', join]);
     expect(result.stderr).toBe('');
