@@ -325,7 +325,9 @@ export class RealIronic {
     );
     this.children.clear();
     process.off('exit', this.killAll);
-    rmSync(this.dir, { recursive: true, force: true });
+    // REAL_IRONIC_KEEP=1 keeps configuration, database and logs for a look after a failure.
+    if (process.env.REAL_IRONIC_KEEP === '1') process.stderr.write(`real Ironic: kept ${this.dir}\n`);
+    else rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
