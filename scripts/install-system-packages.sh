@@ -18,7 +18,8 @@ mapfile -t missing < <(missing_of "${packages[@]}")
 mapfile -t missing_ironic < <(missing_of "${ironic_packages[@]}")
 [ ${#missing[@]} -eq 0 ] && [ ${#missing_ironic[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
-  echo "missing packages: ${missing[*]} ${missing_ironic[*]} — install them with your package manager" >&2
+  all_missing=("${missing[@]}" "${missing_ironic[@]}")
+  echo "missing packages: ${all_missing[*]} — install them with your package manager" >&2
   exit 1
 fi
 apt-get update -qq
