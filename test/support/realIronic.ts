@@ -159,6 +159,8 @@ export class RealIronic {
   readonly agentKernel = randomBytes(300_000);
   readonly agentRamdisk = randomBytes(200_000);
   private readonly children = new Map<string, ChildProcess>();
+  /** Why a command could not be started at all (spawn errors), by process name. */
+  private readonly spawnErrors = new Map<string, Error>();
   private readonly killAll = (): void => {
     for (const child of this.children.values()) signalGroup(child, 'SIGKILL');
   };
@@ -210,6 +212,8 @@ export class RealIronic {
     // Up when the API answers and the conductor has registered the fake-hardware type.
     const deadline = Date.now() + 180_000;
     for (;;) {
+      const failed = [...this.spawnErrors].at(0);
+      if (failed) throw new Error(`${failed[0]} could not be started: ${failed[1].message}`);
       const exited = [...this.children].find(([, child]) => child.exitCode !== null || child.signalCode !== null);
       if (exited) throw new Error(`${exited[0]} exited while starting:\n${this.logTail(exited[0])}`);
       const drivers = await this.api('GET', '/v1/drivers').catch(() => undefined);
@@ -226,7 +230,7 @@ export class RealIronic {
     // Its own process group, so that stopping it also stops the workers it forks.
     const child = spawn(command, args, { cwd: this.dir, detached: true, stdio: ['ignore', out, out] });
     closeSync(out);
-    child.on('error', () => undefined);
+    child.on('error', (error) => this.spawnErrors.set(name, error));
     this.children.set(name, child);
   }
 
@@ -239,9 +243,10 @@ export class RealIronic {
     return readText(this.logPath('api'));
   }
 
+  /** The end of a process's log and its stdout/stderr, for error messages. */
   logTail(name: string, lines = 40): string {
-    const file = name === 'api' || name === 'conductor' ? this.logPath(name) : path.join(this.dir, `${name}.out`);
-    const text = `${readText(file)}${readText(path.join(this.dir, `${name}.out`))}`;
+    const log = name === 'api' || name === 'conductor' ? readText(this.logPath(name)) : '';
+    const text = `${log}${readText(path.join(this.dir, `${name}.out`))}`;
     return `--- ${name}\n${text.split('\n').slice(-lines).join('\n')}`;
   }
 
