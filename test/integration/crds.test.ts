@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { BMH_GROUP, BMH_PLURAL, BMH_VERSION } from '../../api/bareMetalHost.js';
 import { KIND_DEFINITIONS } from '../../api/crd/crdDefinitions.js';
 import { API_GROUP } from '../../api/objectMeta.js';
 import { validateDocument } from '../../api/validateDocument.js';
@@ -100,5 +101,63 @@ describe('CRDs on the devstack apiserver', () => {
     );
     expect(error).toBeDefined();
     expect(classifyApiError(error).kind).toBe('invalid');
+  });
+});
+
+describe("the BareMetalHost CRD on the devstack apiserver is BMO's", () => {
+  const hosts = () => env.kubeConfig.makeApiClient(CustomObjectsApi);
+  const where = () => ({ group: BMH_GROUP, version: BMH_VERSION, plural: BMH_PLURAL, namespace: env.namespace });
+
+  async function walkthroughHost(name: string): Promise<KubeObject & { spec: Record<string, unknown> }> {
+    const text = await readFile(path.join(repoRoot, 'examples', 'walkthrough', 'server-01-bmh.yaml'), 'utf8');
+    const host = parse(text) as KubeObject & { spec: Record<string, unknown> };
+    host.metadata = { ...host.metadata, name, namespace: env.namespace };
+    return host;
+  }
+
+  /** The apiserver's message when it refuses `body` (a dry run, so nothing is stored), or undefined. */
+  async function refusal(body: unknown, fieldValidation?: 'Strict'): Promise<string | undefined> {
+    return hosts()
+      .createNamespacedCustomObject({ ...where(), body, dryRun: 'All', ...(fieldValidation && { fieldValidation }) })
+      .then(
+        () => undefined,
+        (err: unknown) => classifyApiError(err).message,
+      );
+  }
+
+  it("accepts the walkthrough's host and defaults automatedCleaningMode to metadata", async () => {
+    const host = await walkthroughHost('server-01');
+    await hosts().createNamespacedCustomObject({ ...where(), body: host });
+    const stored = (await hosts().getNamespacedCustomObject({ ...where(), name: 'server-01' })) as KubeObject;
+    expect(stored.spec).toEqual({ ...host.spec, automatedCleaningMode: 'metadata' });
+    expect(validateDocument(stored)).toMatchObject({ ok: true });
+  });
+
+  it('refuses a host without spec.online, as validate does', async () => {
+    const host = await walkthroughHost('server-02');
+    delete host.spec.online;
+    expect(await refusal(host)).toContain('spec.online: Required value');
+    expect(validateDocument(host)).toMatchObject({ ok: false, issues: [{ path: ['spec', 'online'] }] });
+  });
+
+  it.each([
+    ['bootMACAddress', 'aa-bb-cc-dd-ee-01', 'spec.bootMACAddress: Invalid value'],
+    ['bootMode', 'uefi', 'spec.bootMode: Unsupported value: "uefi"'],
+    ['automatedCleaningMode', 'enabled', 'spec.automatedCleaningMode: Unsupported value: "enabled"'],
+  ])('refuses spec.%s: %s, as validate does', async (key, value, message) => {
+    const host = await walkthroughHost('server-03');
+    host.spec[key] = value;
+    expect(await refusal(host)).toContain(message);
+    expect(validateDocument(host)).toMatchObject({ ok: false, issues: [{ path: ['spec', key] }] });
+  });
+
+  it('prunes a spec field BMO does not define, and refuses it under strict field validation as kubectl does', async () => {
+    const host = await walkthroughHost('server-04');
+    host.spec.powerOn = true;
+    expect(await refusal(host, 'Strict')).toContain('unknown field "spec.powerOn"');
+    await hosts().createNamespacedCustomObject({ ...where(), body: host });
+    const stored = (await hosts().getNamespacedCustomObject({ ...where(), name: 'server-04' })) as KubeObject;
+    expect(stored.spec).not.toHaveProperty('powerOn');
+    expect(validateDocument(host)).toMatchObject({ ok: false, issues: [{ path: ['spec', 'powerOn'] }] });
   });
 });
