@@ -62,7 +62,7 @@ export const NodeClaimStatus = z.looseObject({
     .string()
     .optional()
     .describe(
-      'Phase of the Machine: Pending, WaitingForHost, Provisioning, Ready, Stuck, Releasing, Released, Failed.',
+      'Phase of the Machine: Pending, WaitingForHost, Provisioning, Ready, HostLost, Stuck, Releasing, Released, Failed.',
     ),
   bareMetalHost: z.string().optional().describe('Name of the BareMetalHost the Machine runs on.'),
   address: z.string().optional().describe('Address (CIDR) allocated to the Machine.'),

@@ -19,6 +19,7 @@ interface ControllerOptions {
   renewDeadline: string;
   retryPeriod: string;
   pollInterval: string;
+  phaseFeedInterval: string;
 }
 
 function positive(flag: string, text: string): number {
@@ -72,6 +73,11 @@ export function registerControllerCommand(program: Command): void {
       String(DEFAULT_LEASE_TIMING.retryPeriodMs / 1000),
     )
     .option('--poll-interval <seconds>', 'how often a Machine that is still moving is looked at', '3')
+    .option(
+      '--phase-feed-interval <seconds>',
+      'how often Temporal is asked which Machines changed phase (one visibility query; 0 turns it off)',
+      '2',
+    )
     .action(async (options: ControllerOptions) => {
       const log = pino({ name: 'metal3-provider', base: { component: 'controller', identity: options.identity } });
       const leaseDurationSeconds = positive('--lease-duration', options.leaseDuration);
@@ -89,6 +95,8 @@ export function registerControllerCommand(program: Command): void {
           retryPeriodMs: positive('--retry-period', options.retryPeriod) * 1000,
         },
         pollIntervalMs: positive('--poll-interval', options.pollInterval) * 1000,
+        phaseFeedIntervalMs:
+          options.phaseFeedInterval === '0' ? 0 : positive('--phase-feed-interval', options.phaseFeedInterval) * 1000,
       });
       controller.start();
       log.info(

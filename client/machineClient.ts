@@ -11,10 +11,12 @@ import { API_GROUP } from '../api/objectMeta.js';
 import { classifyApiError } from '../k8s/apiErrors.js';
 import {
   PROVISIONING_TASK_QUEUE,
+  hostLostSignal,
   machineWorkflowId,
   releaseUpdate,
   retryUpdate,
   statusQuery,
+  type HostLossReport,
   type MachinePhase,
   type MachineRef,
   type MachineStatus,
@@ -24,6 +26,7 @@ import {
   BareMetalHostKey,
   MachineAddressKey,
   MachineNameKey,
+  MachinePhaseChangedAtKey,
   MachinePhaseKey,
   NodeProviderKey,
   NodeTypeKey,
@@ -113,6 +116,22 @@ export class MachineClient {
       });
     }
     return summaries;
+  }
+
+  /** Tells a Ready Machine its host was lost; the workflow checks the host before it acts. */
+  async reportHostLost(machine: Pick<MachineRef, 'namespace' | 'name'>, report: HostLossReport): Promise<void> {
+    await this.handle(machine).signal(hostLostSignal, report);
+  }
+
+  /** Machines whose phase changed at or after `since` (`MachinePhaseChangedAt`), with when it changed. */
+  async listPhaseChanges(since: Date): Promise<{ workflowId: string; changedAt: Date }[]> {
+    const query = `WorkflowType = 'machineLifecycle' AND MachinePhaseChangedAt >= '${since.toISOString()}'`;
+    const changes: { workflowId: string; changedAt: Date }[] = [];
+    for await (const execution of this.client.workflow.list({ query })) {
+      const changedAt = execution.typedSearchAttributes.get(MachinePhaseChangedAtKey);
+      if (changedAt) changes.push({ workflowId: execution.workflowId, changedAt });
+    }
+    return changes;
   }
 
   handle(machine: Pick<MachineRef, 'namespace' | 'name'>): WorkflowHandle<typeof machineLifecycle> {

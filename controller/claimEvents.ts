@@ -12,9 +12,9 @@ export interface ClaimEvent {
   message: string;
 }
 
-const WARNING_PHASES: readonly string[] = ['Stuck', 'Failed'] satisfies MachinePhase[];
+const WARNING_PHASES: readonly string[] = ['HostLost', 'Stuck', 'Failed'] satisfies MachinePhase[];
 
-/** One Event when the phase changes; Stuck and Failed are Warnings. */
+/** One Event when the phase changes; HostLost, Stuck and Failed are Warnings. */
 export function phaseEvent(previousPhase: string | undefined, phase: MachinePhase, details?: string): ClaimEvent[] {
   if (previousPhase === phase) return [];
   return [

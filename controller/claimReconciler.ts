@@ -17,6 +17,8 @@ import {
 } from './nodeClaimApi.js';
 import { sameStatus, statusInvalid, statusStarted, type StatusContext } from './nodeClaimStatus.js';
 import { observeMachine } from './observeMachine.js';
+import { reportLostHost } from './reportLostHost.js';
+import type { HostCache } from './watchHosts.js';
 import { decideNodeClaim, nextLookMs, type ClaimAction, type MachineObservation } from './reconcileNodeClaim.js';
 
 export interface ReconcilerDeps {
@@ -25,6 +27,8 @@ export interface ReconcilerDeps {
   events: EventRecorder;
   logger: Logger;
   intervals: { pollMs: number; settledMs: number };
+  /** The BareMetalHosts as last seen, while this replica leads; Ready Machines' hosts are judged by it. */
+  hosts?: HostCache;
   /** Called once per reconcile with the action taken. */
   onAction: (action: ClaimAction) => void;
 }
@@ -150,6 +154,10 @@ export async function reconcileClaim(
         await deps.claims.replace(withoutFinalizer(written));
         log.info('Machine released; finalizer removed');
         return {};
+      }
+      const hosts = deps.hosts;
+      if (action === 'report' && hosts && (await reportLostHost({ ...deps, hosts }, machine, observation))) {
+        return { requeueAfterMs: deps.intervals.pollMs };
       }
       const after = nextLookMs(observation, deps.intervals);
       return after === undefined ? {} : { requeueAfterMs: after };

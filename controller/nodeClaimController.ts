@@ -4,13 +4,15 @@ import type { MachineClient } from '../client/machineClient.js';
 import { createEventRecorder } from '../k8s/events.js';
 import { LeaderElector, type LeaseTiming } from '../k8s/leaderElection.js';
 import { reconcileClaim, type ReconcilerDeps } from './claimReconciler.js';
+import { followPhaseChanges } from './followPhaseChanges.js';
+import { runInformer } from './runInformer.js';
+import { watchHosts, type HostCache } from './watchHosts.js';
 import { createNodeClaimApi, type StoredNodeClaim } from './nodeClaimApi.js';
 import { classifyReconcileError } from './reconcileErrors.js';
 import type { ClaimAction } from './reconcileNodeClaim.js';
 import { DEFAULT_WORK_QUEUE_OPTIONS, WorkQueue, type WorkOutcome, type WorkQueueOptions } from './workQueue.js';
 
 export const CONTROLLER_COMPONENT = 'metal3-provider-controller';
-const WATCH_RESTART_MS = 2_000;
 
 export interface NodeClaimControllerOptions {
   kubeConfig: KubeConfig;
@@ -23,6 +25,8 @@ export interface NodeClaimControllerOptions {
   pollIntervalMs?: number;
   /** How often a Ready or Stuck Machine is looked at (default 60 s). */
   settledIntervalMs?: number;
+  /** How often Temporal is asked which Machines changed phase (default 2 s; 0 turns it off). */
+  phaseFeedIntervalMs?: number;
   queue?: Partial<WorkQueueOptions>;
 }
 
@@ -51,7 +55,7 @@ export class NodeClaimController {
   };
   private readonly elector: LeaderElector;
   private readonly deps: ReconcilerDeps;
-  private term: { queue: WorkQueue; stopWatch: () => Promise<void> } | undefined;
+  private term: { queue: WorkQueue; hosts: HostCache; stopWatches: (() => Promise<void>)[] } | undefined;
   private starting: Promise<void> | undefined;
 
   constructor(private readonly options: NodeClaimControllerOptions) {
@@ -105,8 +109,24 @@ export class NodeClaimController {
 
   private async startTerm(): Promise<void> {
     const queue = new WorkQueue((key) => this.reconcile(key), { ...DEFAULT_WORK_QUEUE_OPTIONS, ...this.options.queue });
-    const stopWatch = await this.watchClaims(queue);
-    this.term = { queue, stopWatch };
+    const enqueue = (key: string) => {
+      queue.add(key);
+    };
+    // Hosts first: a Ready claim's first reconcile judges its host from this cache.
+    const hosts = await watchHosts(this.options.kubeConfig, enqueue, this.options.logger);
+    const stopWatches = [() => hosts.stop(), await this.watchClaims(queue)];
+    const feedMs = this.options.phaseFeedIntervalMs ?? 2_000;
+    if (feedMs > 0) {
+      stopWatches.push(
+        followPhaseChanges(
+          this.options.machines,
+          enqueue,
+          { intervalMs: feedMs, ...(this.options.namespace !== undefined && { namespace: this.options.namespace }) },
+          this.options.logger,
+        ),
+      );
+    }
+    this.term = { queue, hosts, stopWatches };
   }
 
   private async stopTerm(): Promise<void> {
@@ -115,7 +135,7 @@ export class NodeClaimController {
     const term = this.term;
     this.term = undefined;
     if (!term) return;
-    await term.stopWatch();
+    for (const stop of term.stopWatches) await stop();
     await term.queue.shutdown();
   }
 
@@ -123,7 +143,8 @@ export class NodeClaimController {
     const [namespace = '', name = ''] = key.split('/');
     this.counters.reconciles += 1;
     try {
-      const result = await reconcileClaim(this.deps, { namespace, name });
+      const hosts = this.term?.hosts;
+      const result = await reconcileClaim({ ...this.deps, ...(hosts && { hosts }) }, { namespace, name });
       return result.requeueAfterMs === undefined ? {} : { requeueAfterMs: result.requeueAfterMs };
     } catch (err) {
       this.counters.errors += 1;
@@ -147,26 +168,6 @@ export class NodeClaimController {
       const { namespace: ns, name } = (claim as StoredNodeClaim).metadata;
       queue.add(`${ns}/${name}`);
     };
-    let stopped = false;
-    informer.on('add', enqueue);
-    informer.on('update', enqueue);
-    informer.on('delete', enqueue);
-    const restart = (err: unknown) => {
-      if (stopped) return;
-      this.options.logger.warn(
-        { err: err instanceof Error ? err.message : String(err) },
-        'NodeClaim watch failed; restarting',
-      );
-      // A restarted informer lists again: claims changed meanwhile are queued from the fresh list.
-      setTimeout(() => {
-        if (!stopped) informer.start().catch(restart);
-      }, WATCH_RESTART_MS);
-    };
-    informer.on('error', restart);
-    await informer.start().catch(restart);
-    return async () => {
-      stopped = true;
-      await informer.stop();
-    };
+    return runInformer(informer, enqueue, this.options.logger, 'NodeClaim');
   }
 }

@@ -21,6 +21,7 @@ export const INVARIANTS = {
   'address-allocated-once': 'an address is allocated at most once and leased to at most one host',
   'allocation-machine-running': 'an address allocation belongs to a Machine whose workflow runs',
   'secret-machine-running': "a Machine's Secret belongs to a Machine whose workflow runs",
+  'ready-machine-host': "a Ready Machine's host is still there, consumed by it, provisioned and switched on",
 } as const;
 export type InvariantName = keyof typeof INVARIANTS;
 

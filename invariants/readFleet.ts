@@ -5,7 +5,10 @@ import { listMachineSecretsPage, type SecretEntry } from '../activities/reclaim/
 import { createBareMetalHostApi } from '../k8s/bareMetalHosts.js';
 import { createIpAllocationApi } from '../k8s/ipAllocations.js';
 import type { PageCursor } from '../workflows/reclaimContract.js';
+import type { BareMetalHost } from '../api/bareMetalHost.js';
+import { MachineClient } from '../client/machineClient.js';
 import { checkFleet, machinesOf, type FleetSnapshot, type Violation } from './fleetInvariants.js';
+import { checkReadyMachineHosts, type ReadyMachine } from './readyMachineHosts.js';
 
 export interface FleetCheckReport {
   namespaces: string[];
@@ -57,8 +60,10 @@ export async function checkFleetInvariants(
     checks: 0,
     violations: [],
   };
+  const hosts = new Map<string, BareMetalHost[]>();
   for (const namespace of namespaces) {
     const snapshot = await readFleetSnapshot(kubeConfig, namespace);
+    hosts.set(namespace, snapshot.hosts);
     const machines = machinesOf(snapshot);
     const states = await machineWorkflowStates(client, machines);
     const result = checkFleet(snapshot, states);
@@ -69,5 +74,32 @@ export async function checkFleetInvariants(
     report.checks += result.checks;
     report.violations.push(...result.violations);
   }
+  const ready = checkReadyMachineHosts(await readyMachines(new MachineClient(client, kubeConfig)), hosts);
+  report.checks += ready.checks;
+  report.violations.push(...ready.violations);
   return report;
+}
+
+/**
+ * Ready Machines, and those already known to have lost their host, by visibility query; the
+ * status query says where each one's host lives.
+ */
+async function readyMachines(machines: MachineClient): Promise<ReadyMachine[]> {
+  const ready: ReadyMachine[] = [];
+  const listed = [
+    ...(await machines.listMachines({ phase: 'Ready' })),
+    ...(await machines.listMachines({ phase: 'HostLost' })),
+  ];
+  for (const summary of listed) {
+    const [namespace = '', name = ''] = summary.machine.split('/');
+    if (!summary.host || summary.status !== 'RUNNING') continue;
+    const status = await machines.getMachineStatus({ namespace, name });
+    if ((status?.phase !== 'Ready' && status?.phase !== 'HostLost') || !status.host) continue;
+    ready.push({
+      machine: status.machine,
+      host: status.host,
+      ...(status.clusterNamespace !== undefined && { clusterNamespace: status.clusterNamespace }),
+    });
+  }
+  return ready;
 }

@@ -26,6 +26,7 @@ export const MachinePhases = [
   'WaitingForHost',
   'Provisioning',
   'Ready',
+  'HostLost',
   'Stuck',
   'Releasing',
   'Released',
@@ -72,6 +73,8 @@ export interface MachineStatus {
   machine: MachineRef;
   phase: MachinePhase;
   nodeType?: string;
+  /** Namespace of the BareMetalHosts (NodeProvider `clusterRef.namespace`), once resolved. */
+  clusterNamespace?: string;
   host?: string;
   address?: string;
   /** The step running now, or the one that is stuck. */
@@ -89,7 +92,15 @@ export interface RetryRequest {
   otherHost?: boolean;
 }
 
+/** Someone saw the Ready Machine's host go (deleted, deprovisioned, powered off, taken over). */
+export interface HostLossReport {
+  host: string;
+  /** What was seen, in words; the workflow checks the host itself before it acts. */
+  reason: string;
+}
+
 export const retrySignal = defineSignal<[RetryRequest?]>('retry');
+export const hostLostSignal = defineSignal<[HostLossReport]>('hostLost');
 export const releaseSignal = defineSignal('release');
 export const retryUpdate = defineUpdate<string, [RetryRequest]>('retry');
 export const releaseUpdate = defineUpdate<string>('release');

@@ -4,15 +4,16 @@ import {
   CancelledFailure,
   condition,
   isCancellation,
-  type ActivityFailure,
+  patched,
 } from '@temporalio/workflow';
 import { HostFailureType } from '../activities/hosts/failureTypes.js';
 import { IpamFailureType } from '../activities/ipam/failureTypes.js';
 import type { MachineSecretNames } from '../activities/secrets/index.js';
 import type { Lease } from '../ipam/lease.js';
-import type { MachineLifecycleInput, MachineStatus, ResolvedMachine } from './machineContract.js';
+import type { MachineLifecycleInput, MachinePhase, MachineStatus, ResolvedMachine } from './machineContract.js';
 import { PROVISIONING_FAILURE_TYPES, provisioningWait, releaseWait, shortSteps } from './machineActivities.js';
-import { MachineState, errorMessage } from './machineState.js';
+import { failureType, isRetryableFailure, isTimeout } from './failureCause.js';
+import { MachineState, describeDuration, errorMessage } from './machineState.js';
 
 /** What the Machine holds right now; release gives back exactly this, in lifecycle order. */
 interface Held {
@@ -25,7 +26,8 @@ interface Held {
  * One Machine, from request to release:
  * resolve → claim host → allocate address → render and write Secrets → configure host → await
  * provisioned → Ready → (release) → release host → await available and restore → free address →
- * delete Secrets → Released.
+ * delete Secrets → Released. A Ready Machine whose host is lost waits for an operator (HostLost):
+ * `retry` provisions the same host again, `retry --other-host` another one.
  * A failure, the operator's `release`, or cancelling the workflow all end in the same release, run
  * in a non-cancellable scope so that nothing is left claimed, allocated or written.
  */
@@ -49,11 +51,12 @@ export async function machineLifecycle(input: MachineLifecycleInput): Promise<Ma
     await provisioning.run(async () => {
       const resolved = await state.step('resolve', () => shortSteps().resolveMachine({ machine: input.machine }));
       spec = resolved;
-      state.setNodeType(resolved.nodeType, resolved.properties);
-      await provisionMachine(state, resolved, held);
+      state.setNodeType(resolved.nodeType, resolved.properties, resolved.clusterNamespace);
+      const excludedHosts: string[] = [];
+      await provisionMachine(state, resolved, held, excludedHosts);
+      // Ends only when `release` cancels the provisioning scope.
+      await serveWhileReady(state, resolved, held, excludedHosts);
     });
-    state.setPhase('Ready', `provisioned on BareMetalHost ${held.host ?? ''}; send \`release\` to give it back`);
-    await condition(() => state.releaseRequested);
   } catch (err) {
     if (!isCancellation(err)) failure = err;
     else if (!state.releaseRequested) cancelled = true;
@@ -82,9 +85,13 @@ export async function machineLifecycle(input: MachineLifecycleInput): Promise<Ma
 }
 
 /** Claim, allocate, render, configure, provision — on another host when the operator asks for one. */
-async function provisionMachine(state: MachineState, spec: ResolvedMachine, held: Held): Promise<void> {
+async function provisionMachine(
+  state: MachineState,
+  spec: ResolvedMachine,
+  held: Held,
+  excludedHosts: string[],
+): Promise<void> {
   const machine = state.status.machine;
-  const excludedHosts: string[] = [];
   for (;;) {
     const claimed = await claimWhenAvailable(state, spec, excludedHosts);
     held.host = claimed;
@@ -99,6 +106,7 @@ async function provisionMachine(state: MachineState, spec: ResolvedMachine, held
           state.step('allocateAddress', () =>
             shortSteps().allocateAddress({ clusterNamespace: spec.clusterNamespace, machine, host: claimed, network }),
           ),
+        { recheck: true },
       );
       held.lease = lease;
       state.setAddress(`${lease.address}/${lease.prefix}`);
@@ -115,9 +123,49 @@ async function provisionMachine(state: MachineState, spec: ResolvedMachine, held
     );
     state.setPhase('Provisioning', `installing ${spec.image.url} on BareMetalHost ${claimed}`);
     if ((await provisionHost(state, spec, held)) === 'provisioned') return;
-    // The data Secrets stay: rendering for the next host overwrites them.
-    excludedHosts.push(claimed);
-    await releaseHostAndAddress(state, spec, held);
+    await giveUpHost(state, spec, held, excludedHosts);
+  }
+}
+
+/** Leaves the current host for good: excluded for this Machine, released, its address freed. */
+async function giveUpHost(state: MachineState, spec: ResolvedMachine, held: Held, excludedHosts: string[]) {
+  // The data Secrets stay: rendering for the next host overwrites them.
+  if (held.host) excludedHosts.push(held.host);
+  await releaseHostAndAddress(state, spec, held);
+}
+
+/**
+ * Ready until released. A report that the host was lost (from the NodeClaim controller) is checked
+ * against the host itself; a real loss waits for the operator, whose `retry` provisions the same
+ * host again and `retry --other-host` moves the Machine to another.
+ */
+async function serveWhileReady(
+  state: MachineState,
+  spec: ResolvedMachine,
+  held: Held,
+  excludedHosts: string[],
+): Promise<never> {
+  const machine = state.status.machine;
+  for (;;) {
+    state.setPhase('Ready', `provisioned on BareMetalHost ${held.host ?? ''}; send \`release\` to give it back`);
+    let lost: string | undefined;
+    while (lost === undefined) {
+      const report = await state.hostLossReported();
+      const host = report.host;
+      if (host !== held.host) continue;
+      ({ lost } = await state.step('inspectHost', () =>
+        shortSteps().inspectHost({ clusterNamespace: spec.clusterNamespace, machine, host }),
+      ));
+    }
+    const request = await state.waitForOperator('Lost the host of a Ready Machine', lost, { phase: 'HostLost' });
+    state.setPhase(
+      'Provisioning',
+      request?.otherHost ? 'moving to another host' : `again on BareMetalHost ${held.host ?? ''}`,
+    );
+    if (request?.otherHost || (await provisionHost(state, spec, held)) === 'otherHost') {
+      await giveUpHost(state, spec, held, excludedHosts);
+      await provisionMachine(state, spec, held, excludedHosts);
+    }
   }
 }
 
@@ -147,6 +195,7 @@ async function claimWhenAvailable(
               excludedHosts,
             }),
           ),
+        { recheck: true },
       );
       return claimed.host;
     } catch (err) {
@@ -198,11 +247,11 @@ async function provisionHost(
       afterFailedAttempt = true;
       if (!timedOut && attempts < spec.provisioning.attempts) continue;
       const what = timedOut
-        ? `Provisioning passed its deadline of ${spec.provisioning.timeoutMs / 60_000} min`
+        ? `Provisioning passed its deadline of ${describeDuration(spec.provisioning.timeoutMs)}`
         : `Provisioning failed ${attempts} time(s)`;
       const request = await state.waitForOperator(what, errorMessage(err));
       state.setPhase('Provisioning', `retrying on BareMetalHost ${host}`);
-      if (request.otherHost) return 'otherHost';
+      if (request?.otherHost) return 'otherHost';
       attempts = 0;
     }
   }
@@ -238,36 +287,46 @@ async function releaseHostAndAddress(
   }
 }
 
+/** Stuck steps whose cause can go away by itself are tried again on a timer; histories from before do not. */
+export const RECHECK_STUCK_STEPS_PATCH = 'recheck-self-healing-stuck-steps';
+const RECHECK_FIRST_MS = 10_000;
+const RECHECK_MAX_MS = 300_000;
+
 /**
  * Runs a step; when it fails with one of `stuckTypes` (or any failure, when none are named) the
- * Machine is Stuck until the operator sends `retry`, then the step runs again.
+ * Machine is Stuck until the operator sends `retry`, then the step runs again. With `recheck`, a
+ * failure the activity marked retryable (a pinned host in error, an exhausted pool) is also tried
+ * again by itself, backing off to every 5 min.
  */
 async function untilOperatorGivesUp<T>(
   state: MachineState,
   what: string,
   stuckTypes: string[],
   run: () => Promise<T>,
-  options: { releasing?: boolean } = {},
+  options: { releasing?: boolean; recheck?: boolean } = {},
 ): Promise<T> {
+  let recheckMs = RECHECK_FIRST_MS;
+  let phaseBefore: MachinePhase | undefined;
   for (;;) {
     try {
-      return await run();
+      const result = await run();
+      if (phaseBefore !== undefined) state.setPhase(phaseBefore);
+      return result;
     } catch (err) {
       if (isCancellation(err)) throw err;
       if (stuckTypes.length > 0 && !stuckTypes.includes(failureType(err) ?? '')) throw err;
-      const previous = state.status.phase;
-      await state.waitForOperator(what, errorMessage(err), options);
-      state.setPhase(previous);
+      phaseBefore ??= state.status.phase;
+      const recheck = options.recheck && isRetryableFailure(err) && patched(RECHECK_STUCK_STEPS_PATCH);
+      const request = await state.waitForOperator(what, errorMessage(err), {
+        ...(options.releasing && { releasing: true }),
+        ...(recheck && { recheckAfterMs: recheckMs }),
+      });
+      recheckMs = Math.min(recheckMs * 2, RECHECK_MAX_MS);
+      // The operator's retry shows the step running again; a timed recheck stays Stuck until it succeeds.
+      if (request) {
+        state.setPhase(phaseBefore);
+        phaseBefore = undefined;
+      }
     }
   }
-}
-
-function failureType(err: unknown): string | undefined {
-  const cause = (err as ActivityFailure | undefined)?.cause;
-  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
-}
-
-function isTimeout(err: unknown): boolean {
-  const cause = (err as ActivityFailure | undefined)?.cause;
-  return cause instanceof Error && cause.name === 'TimeoutFailure';
 }

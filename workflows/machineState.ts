@@ -2,16 +2,19 @@ import {
   condition,
   isCancellation,
   metricMeter,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import {
+  hostLostSignal,
   releaseSignal,
   releaseUpdate,
   retrySignal,
   retryUpdate,
   statusQuery,
+  type HostLossReport,
   type MachineLifecycleInput,
   type MachinePhase,
   type MachineStatus,
@@ -21,10 +24,14 @@ import {
   BareMetalHostKey,
   MachineAddressKey,
   MachineNameKey,
+  MachinePhaseChangedAtKey,
   MachinePhaseKey,
   NodeProviderKey,
   NodeTypeKey,
 } from './searchAttributes.js';
+
+/** Every phase change also stamps MachinePhaseChangedAt, so the NodeClaim controller follows within seconds. */
+export const PHASE_CHANGED_AT_PATCH = 'stamp-phase-changes';
 
 /**
  * The Machine as an operator sees it: phase and search attributes, step history, current details,
@@ -45,7 +52,10 @@ export class MachineState {
     'ms',
     'Lifecycle step durations',
   );
+  /** Histories from before the patch upsert the phase alone. */
+  private readonly stampsPhaseChanges = patched(PHASE_CHANGED_AT_PATCH);
   private retryRequest: RetryRequest | undefined;
+  private hostLossReport: HostLossReport | undefined;
 
   constructor(input: MachineLifecycleInput) {
     this.status = { machine: input.machine, phase: 'Pending', provisionAttempts: 0, steps: [], properties: {} };
@@ -53,7 +63,7 @@ export class MachineState {
     upsertSearchAttributes([
       { key: MachineNameKey, value: `${input.machine.namespace}/${input.machine.name}` },
       { key: NodeProviderKey, value: input.provider },
-      { key: MachinePhaseKey, value: 'Pending' },
+      ...this.phaseAttributes('Pending'),
     ]);
     this.registerHandlers();
   }
@@ -62,12 +72,20 @@ export class MachineState {
     if (phase !== this.status.phase) this.phaseEntries.add(1, { phase });
     this.status.phase = phase;
     this.status.details = details;
-    upsertSearchAttributes([{ key: MachinePhaseKey, value: phase }]);
+    upsertSearchAttributes(this.phaseAttributes(phase));
     setCurrentDetails(details ? `**${phase}** — ${details}` : `**${phase}**`);
   }
 
-  setNodeType(nodeType: string, properties: MachineStatus['properties']): void {
+  private phaseAttributes(phase: MachinePhase) {
+    return [
+      { key: MachinePhaseKey, value: phase },
+      ...(this.stampsPhaseChanges ? [{ key: MachinePhaseChangedAtKey, value: new Date() }] : []),
+    ];
+  }
+
+  setNodeType(nodeType: string, properties: MachineStatus['properties'], clusterNamespace: string): void {
     this.status.nodeType = nodeType;
+    this.status.clusterNamespace = clusterNamespace;
     this.status.properties = properties;
     upsertSearchAttributes([{ key: NodeTypeKey, value: nodeType }]);
   }
@@ -104,10 +122,16 @@ export class MachineState {
   }
 
   /**
-   * Enters Stuck and waits for the operator's `retry`. While provisioning, `release` also ends the
-   * wait (the provisioning scope is cancelled); while releasing, only `retry` can.
+   * Enters Stuck (or HostLost) and waits for the operator's `retry`. While provisioning, `release`
+   * also ends the wait (the provisioning scope is cancelled); while releasing, only `retry` can.
+   * With `recheckAfterMs` the wait also ends by itself then (undefined), for causes that can go away
+   * without the operator (a pinned host's error, an exhausted pool): the step is simply tried again.
    */
-  async waitForOperator(what: string, error: string, options: { releasing?: boolean } = {}): Promise<RetryRequest> {
+  async waitForOperator(
+    what: string,
+    error: string,
+    options: { releasing?: boolean; phase?: 'Stuck' | 'HostLost'; recheckAfterMs?: number } = {},
+  ): Promise<RetryRequest | undefined> {
     this.status.lastError = error;
     this.retryRequest = undefined;
     const host = this.status.host ? ` on BareMetalHost ${this.status.host}` : '';
@@ -115,9 +139,23 @@ export class MachineState {
       ? 'Fix the cause, then send the signal `retry`.'
       : 'Fix the cause, then send the signal `retry` (input `{"otherHost": true}` to move to another host) ' +
         'or `release` to give up and clean up.';
-    this.setPhase('Stuck', `${what}${host}: ${error}. ${actions}`);
-    await condition(() => this.retryRequest !== undefined || (!options.releasing && this.releaseRequested));
+    const recheck =
+      options.recheckAfterMs === undefined
+        ? ''
+        : ` Tried again by itself every ${describeDuration(options.recheckAfterMs)}.`;
+    this.setPhase(options.phase ?? 'Stuck', `${what}${host}: ${error}. ${actions}${recheck}`);
+    const asked = () => this.retryRequest !== undefined || (!options.releasing && this.releaseRequested);
+    if (options.recheckAfterMs === undefined) await condition(asked);
+    else if (!(await condition(asked, options.recheckAfterMs))) return undefined;
     return this.takeRetryRequest();
+  }
+
+  /** Resolves when someone reports the Ready Machine's host lost; the report is taken. */
+  async hostLossReported(): Promise<HostLossReport> {
+    await condition(() => this.hostLossReport !== undefined);
+    const report = this.hostLossReport as HostLossReport;
+    this.hostLossReport = undefined;
+    return report;
   }
 
   /** Wakes a wait early (e.g. WaitingForHost) when the operator asks for a retry; true when one arrived. */
@@ -141,6 +179,17 @@ export class MachineState {
     const release = (): void => {
       this.releaseRequested = true;
     };
+    setHandler(
+      hostLostSignal,
+      (report: HostLossReport) => {
+        // Only a Ready Machine acts on a report; one arriving while it provisions is out of date.
+        if (this.status.phase === 'Ready') this.hostLossReport = report;
+      },
+      {
+        description:
+          "Report that the Ready Machine's host was lost; the Machine checks the host and waits for an operator.",
+      },
+    );
     setHandler(retrySignal, retry, {
       description: 'Retry the step the Machine is stuck on. Input {"otherHost": true} moves it to another host.',
     });
@@ -155,8 +204,10 @@ export class MachineState {
       },
       {
         validator: (_request: RetryRequest) => {
-          if (!['Stuck', 'WaitingForHost'].includes(this.status.phase)) {
-            throw new Error(`nothing to retry: the Machine is ${this.status.phase}, not Stuck or WaitingForHost`);
+          if (!['Stuck', 'HostLost', 'WaitingForHost'].includes(this.status.phase)) {
+            throw new Error(
+              `nothing to retry: the Machine is ${this.status.phase}, not Stuck, HostLost or WaitingForHost`,
+            );
           }
         },
         description: 'Retry the stuck step and answer what was done.',
@@ -187,4 +238,12 @@ export function errorMessage(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   // An ActivityFailure's own message is generic; the cause says what went wrong.
   return err.cause instanceof Error && err.name === 'ActivityFailure' ? err.cause.message : err.message;
+}
+
+/** `5s`, `2 min`, `1.5 h`: durations as an operator reads them (not `0.08333333333333333 min`). */
+export function describeDuration(ms: number): string {
+  const round = (n: number) => String(Math.round(n * 10) / 10);
+  if (ms < 60_000) return `${round(ms / 1000)}s`;
+  if (ms < 3_600_000) return `${round(ms / 60_000)} min`;
+  return `${round(ms / 3_600_000)} h`;
 }

@@ -10,6 +10,8 @@ export const NodeProviderKey = defineSearchAttributeKey('NodeProvider', SearchAt
 export const NodeTypeKey = defineSearchAttributeKey('NodeType', SearchAttributeType.KEYWORD);
 export const BareMetalHostKey = defineSearchAttributeKey('BareMetalHost', SearchAttributeType.KEYWORD);
 export const MachineAddressKey = defineSearchAttributeKey('MachineAddress', SearchAttributeType.KEYWORD);
+/** When the phase last changed: the NodeClaim controller asks for Machines changed since its last look. */
+export const MachinePhaseChangedAtKey = defineSearchAttributeKey('MachinePhaseChangedAt', SearchAttributeType.DATETIME);
 
 export const customSearchAttributes = [
   MachinePhaseKey,
@@ -18,4 +20,5 @@ export const customSearchAttributes = [
   NodeTypeKey,
   BareMetalHostKey,
   MachineAddressKey,
+  MachinePhaseChangedAtKey,
 ] as const;

@@ -80,7 +80,16 @@ async function claimPinned(
     }
     if (isConsumedBy(host, input.machine)) return { host, already: true };
     const verdict = hostEligibility(host, input, input.machine);
-    if (!verdict.eligible) throw notEligible(deps, input, name, verdict.detail, !isTemporaryExclusion(verdict.reason));
+    if (!verdict.eligible) {
+      // Held by another Machine, still registering, paused: it frees up by itself, so the claim waits.
+      if (isTemporaryExclusion(verdict.reason) && verdict.reason !== 'inError') {
+        throw noHostAvailable(deps, input, `the pinned BareMetalHost ${name} is ${verdict.detail}`, {
+          host: name,
+          reason: verdict.reason,
+        });
+      }
+      throw notEligible(deps, input, name, verdict.detail, !isTemporaryExclusion(verdict.reason));
+    }
     const result = await tryClaim(deps, input, host);
     if (result.kind === 'claimed') return { host: result.host, already: result.already };
   }

@@ -8,6 +8,7 @@ import { claimHost, type ClaimHostInput, type ClaimHostResult } from './claimHos
 import { configureHost, type ConfigureHostInput, type ConfigureHostResult } from './configureHost.js';
 import { toActivityFailure } from './failures.js';
 import type { HostDeps } from './hostDeps.js';
+import { inspectHost, type InspectHostInput, type InspectHostResult } from './inspectHost.js';
 import { releaseHost, type ReleaseHostInput, type ReleaseHostResult } from './releaseHost.js';
 import type { ProvisionedResult } from './verdicts.js';
 
@@ -17,6 +18,7 @@ export { CONSUMER_API_VERSION, CONSUMER_KIND, type MachineRef } from './machineR
 export { ORIGINAL_ANNOTATION } from './originalRecord.js';
 export { CAPACITY_KEY_PREFIX } from './resourceFit.js';
 export type { HostProgress } from './followHost.js';
+export { hostLoss } from './hostLoss.js';
 export type {
   AwaitAvailableResult,
   AwaitHostInput,
@@ -25,6 +27,8 @@ export type {
   ClaimHostResult,
   ConfigureHostInput,
   ConfigureHostResult,
+  InspectHostInput,
+  InspectHostResult,
   ProvisionedResult,
   ReleaseHostInput,
   ReleaseHostResult,
@@ -70,6 +74,7 @@ export function createHostActivities(options: HostActivityOptions) {
       'waiting for a BareMetalHost to provision',
       awaitProvisioned,
     ),
+    inspectHost: guarded<InspectHostInput, InspectHostResult>('reading a BareMetalHost', inspectHost),
     releaseHost: guarded<ReleaseHostInput, ReleaseHostResult>('releasing a BareMetalHost', releaseHost),
     awaitAvailable: guarded<AwaitHostInput, AwaitAvailableResult>(
       'waiting for a BareMetalHost to become available',

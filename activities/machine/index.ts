@@ -117,6 +117,8 @@ export function createMachineActivities(options: { kubeConfig: KubeConfig }) {
       }),
     awaitProvisioned: ({ clusterNamespace, ...input }: InNamespace & AwaitProvisionedInput) =>
       inNamespace(clusterNamespace).hosts.awaitProvisioned(input),
+    inspectHost: ({ clusterNamespace, ...input }: InNamespace & { machine: MachineRef; host: string }) =>
+      inNamespace(clusterNamespace).hosts.inspectHost(input),
     releaseHost: ({ clusterNamespace, ...input }: InNamespace & { machine: MachineRef; host: string }) =>
       inNamespace(clusterNamespace).hosts.releaseHost(input),
     awaitAvailable: ({ clusterNamespace, ...input }: InNamespace & { machine: MachineRef; host: string }) =>

@@ -16,7 +16,12 @@ export interface StoredClaim {
 }
 
 /** A controller replica on this file's namespace and task queue, on the given Lease. */
-export function startController(stack: MachineStack, identity: string, leaseName: string): NodeClaimController {
+export function startController(
+  stack: MachineStack,
+  identity: string,
+  leaseName: string,
+  intervals: { pollIntervalMs?: number; settledIntervalMs?: number } = {},
+): NodeClaimController {
   const controller = new NodeClaimController({
     kubeConfig: stack.env.kubeConfig,
     machines: stack.client,
@@ -26,6 +31,7 @@ export function startController(stack: MachineStack, identity: string, leaseName
     pollIntervalMs: 500,
     // Ready Machines are looked at every 2 s, so a release from outside shows up quickly.
     settledIntervalMs: 2_000,
+    ...intervals,
   });
   controller.start();
   return controller;

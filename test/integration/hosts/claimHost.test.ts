@@ -81,7 +81,7 @@ describe('claimHost', () => {
     expect(second).toEqual({ ...first, alreadyClaimed: true });
   });
 
-  it('pins with metal3.vcluster.com/server-name, or says why the pinned host is not eligible', async () => {
+  it('pins with metal3.vcluster.com/server-name, waits while the pinned host is held, or says why it is not eligible', async () => {
     const activities = hostActivities(env.kubeConfig, env.namespace);
     const selector = { matchLabels: { role: 'other' } };
     const pinned = await runActivity(activities.claimHost, {
@@ -94,8 +94,9 @@ describe('claimHost', () => {
     const taken = await failureOf(
       runActivity(activities.claimHost, { machine: machine('pin2'), selector, serverName: 'other-005' }),
     );
-    expect(taken).toMatchObject({ type: HostFailureType.HostNotEligible, nonRetryable: false });
-    expect(taken.message).toContain('consumed by NodeClaim team-a/pin');
+    // Held by another Machine: it frees up by itself, so the claim waits for a host like an unpinned one.
+    expect(taken).toMatchObject({ type: HostFailureType.NoHostAvailable, nonRetryable: false });
+    expect(taken.message).toContain('the pinned BareMetalHost other-005 is consumed by NodeClaim team-a/pin');
 
     const missing = await failureOf(
       runActivity(activities.claimHost, { machine: machine('pin3'), selector, serverName: 'nope' }),

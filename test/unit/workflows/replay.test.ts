@@ -18,6 +18,12 @@ describe('machineLifecycle determinism', () => {
         'provision-and-release.json',
         'retry-on-other-host.json',
         'stuck-then-retry.json',
+        // Waits of the short steps (local activities), a lost host, and the phase stamps.
+        'waiting-for-host-then-ready.json',
+        'pinned-host-held-then-freed.json',
+        'pinned-host-in-error-then-fixed.json',
+        'address-pool-exhausted-then-freed.json',
+        'host-lost-other-host.json',
         // Recorded before the short steps became local activities: Machines started then must go on.
         'cancel-mid-provision.before-local-steps.json',
         'provision-and-release.before-local-steps.json',
