@@ -113,7 +113,7 @@ export async function measureDoraRates(projectRoot: string, rounds = 3): Promise
               namespace: 'bench',
               annotations: { 'metal3.vcluster.com/ip-address': `${ipOf(i)}/16`, 'metal3.vcluster.com/gateway': SERVER },
             },
-            spec: { bootMACAddress: macOf(i) },
+            spec: { bootMACAddress: macOf(i), online: false },
           }),
         )
         .join('\n---\n'),

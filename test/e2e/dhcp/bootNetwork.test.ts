@@ -39,7 +39,7 @@ function bmh(name: string, mac: string, annotations: Record<string, string>, sta
     apiVersion: 'metal3.io/v1alpha1',
     kind: 'BareMetalHost',
     metadata: { name, namespace: 'metal3-system', annotations },
-    spec: { bootMACAddress: mac.toUpperCase() },
+    spec: { bootMACAddress: mac.toUpperCase(), online: false },
     status: { provisioning: { state } },
   });
 }

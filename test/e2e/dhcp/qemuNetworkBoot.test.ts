@@ -69,7 +69,7 @@ beforeAll(async () => {
             namespace: 'metal3-system',
             annotations: { 'metal3.vcluster.com/ip-address': host.ip },
           },
-          spec: { bootMACAddress: host.mac },
+          spec: { bootMACAddress: host.mac, online: false },
           status: { provisioning: { state: 'inspecting' } },
         }),
       )

@@ -30,7 +30,7 @@ beforeAll(async () => {
         namespace: 'metal3-system',
         annotations: { 'metal3.vcluster.com/ip-address': '10.213.50.20/24' },
       },
-      spec: { bootMACAddress: MAC },
+      spec: { bootMACAddress: MAC, online: false },
     }),
   );
   writeFileSync(path.join(work, 'udhcpc.sh'), '#!/bin/sh\n[ "$1" = bound ] && env > "$OUT"\nexit 0\n');
