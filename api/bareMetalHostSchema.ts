@@ -123,6 +123,7 @@ export const BareMetalHostSpec = z.strictObject({
       softwareRAIDVolumes: z.array(SoftwareRaidVolume).max(2).nullable().optional(),
     })
     .optional(),
+  // BMO's CRD also lists [true, false] as the enum of these switches, which adds nothing to the type.
   firmware: z
     .strictObject({
       virtualizationEnabled: z.boolean().optional(),

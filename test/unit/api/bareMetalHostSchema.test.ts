@@ -204,6 +204,16 @@ describe('validate checks a BareMetalHost with the same rules', () => {
     ]);
   });
 
+  it('also says when BMO would take a host the provider cannot use', () => {
+    const { spec: _spec, ...withoutSpec } = host({});
+    expect(problems(withoutSpec)).toEqual([
+      "spec: is required (BMO's CRD allows this, but the provider cannot use such a host)",
+    ]);
+    expect(problems(host({ consumerRef: { kind: 'NodeClaim' } }))).toEqual([
+      "spec.consumerRef.name: is required (BMO's CRD allows this, but the provider cannot use such a host)",
+    ]);
+  });
+
   it('takes every field the provider writes', () => {
     expect(
       problems(
