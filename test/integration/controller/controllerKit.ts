@@ -20,7 +20,7 @@ export function startController(
   stack: MachineStack,
   identity: string,
   leaseName: string,
-  intervals: { pollIntervalMs?: number; settledIntervalMs?: number } = {},
+  intervals: { pollIntervalMs?: number; settledIntervalMs?: number; phaseFeedIntervalMs?: number } = {},
 ): NodeClaimController {
   const controller = new NodeClaimController({
     kubeConfig: stack.env.kubeConfig,
