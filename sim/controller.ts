@@ -1,8 +1,9 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { classifyApiError } from '../k8s/apiErrors.js';
 import { createBareMetalHostApi, type BareMetalHostApi } from '../k8s/bareMetalHosts.js';
+import { createBmcSecretReader, type BmcSecretReader } from './bmcSecrets.js';
+import { reconcile } from './reconcile.js';
 import type { SimConfig } from './settings.js';
-import { nextState } from './stateMachine.js';
 
 const MIN_PASS_MS = 20;
 
@@ -21,12 +22,14 @@ export interface Simulator {
 }
 
 /**
- * The simulator's controller loop: list the hosts, apply `nextState` to each, write changed status
- * through the status subresource with the resourceVersion read (a conflict just means "look again"),
- * then sleep until the next delay is due or a watch event arrives.
+ * The simulator's controller loop: list the hosts, apply `reconcile` to each (with its BMC Secret
+ * when BMO would read it), make the one write it asks for — the host's metadata or spec, its Secret,
+ * or its status through the status subresource — with the resourceVersion read (a conflict just
+ * means "look again"), then sleep until the next delay is due or a watch event arrives.
  */
 export function startSimulator(options: SimulatorOptions): Simulator {
   const api = createBareMetalHostApi(options.kubeConfig, options.namespace);
+  const secrets = createBmcSecretReader(options.kubeConfig, options.namespace);
   const maxIdleMs = options.maxIdleMs ?? 5000;
   const onError = options.onError ?? (() => undefined);
   const state = { stopped: false };
@@ -69,7 +72,8 @@ export function startSimulator(options: SimulatorOptions): Simulator {
       let idle = maxIdleMs;
       try {
         const list = await api.list();
-        const results = await Promise.all(list.items.map((host) => step(api, host, options)));
+        const secretOf = secrets.snapshot();
+        const results = await Promise.all(list.items.map((host) => step({ api, secrets, secretOf }, host, options)));
         for (const next of results) idle = Math.min(idle, next);
         await ensureWatch(list.resourceVersion);
       } catch (err) {
@@ -92,19 +96,33 @@ export function startSimulator(options: SimulatorOptions): Simulator {
   };
 }
 
-/** One host: write its next status if due; returns how long until it should be looked at again. */
+interface StepApis {
+  api: BareMetalHostApi;
+  secrets: BmcSecretReader;
+  secretOf: ReturnType<BmcSecretReader['snapshot']>;
+}
+
+/** States in which BMO does not read a host's BMC credentials. */
+const WITHOUT_CREDENTIALS = new Set(['', 'unmanaged']);
+
+/** One host: make its next write if one is due; returns how long until it should be looked at again. */
 async function step(
-  api: BareMetalHostApi,
-  host: Parameters<typeof nextState>[0],
+  { api, secrets, secretOf }: StepApis,
+  host: Parameters<typeof reconcile>[0],
   options: SimulatorOptions,
 ): Promise<number> {
-  const transition = nextState(host, new Date(), options.config);
-  if (!transition.status) return transition.requeueAfterMs ?? Number.POSITIVE_INFINITY;
   try {
-    await api.replaceStatus({ ...host, status: transition.status });
-    const from = host.status?.provisioning?.state ?? '';
-    const to = transition.status.provisioning?.state ?? '';
-    if (from !== to) options.onTransition?.(host.metadata.name, from, to);
+    const state = host.status?.provisioning?.state ?? '';
+    const credentialsName = host.spec.bmc?.credentialsName;
+    const secret = credentialsName && !WITHOUT_CREDENTIALS.has(state) ? await secretOf(credentialsName) : undefined;
+    const action = reconcile(host, secret, new Date(), options.config);
+    if (action.host) await api.replace(action.host);
+    else if (action.secret) await secrets.replace(action.secret);
+    else if (action.status) {
+      await api.replaceStatus({ ...host, status: action.status });
+      const to = action.status.provisioning?.state ?? '';
+      if (state !== to) options.onTransition?.(host.metadata.name, state, to);
+    } else return action.requeueAfterMs ?? Number.POSITIVE_INFINITY;
   } catch (err) {
     const kind = classifyApiError(err).kind;
     if (kind !== 'conflict' && kind !== 'notFound') {

@@ -5,6 +5,7 @@ import type { BareMetalHost } from '../api/bareMetalHost.js';
  * Simulator behaviour: a global config, overridden per host by annotations under
  * `sim.metal3-provider/`:
  *   delay-ms, delay-<step>-ms       milliseconds a step takes (steps: see SIM_STEPS)
+ *   error-retry-ms                  milliseconds between tries of a failing registration (BMO: 10 s)
  *   cpu-count, ram-mebibytes, disk-gibibytes   inventory reported by inspection
  *   fail-provisioning: N            the first N provisioning attempts of the host fail
  *   fail-registration | fail-inspection | fail-preparation | fail-power: "true"
@@ -27,6 +28,8 @@ const Faults = z.strictObject({
 export const SimConfig = z.strictObject({
   defaultDelayMs: z.number().int().min(0).default(500),
   delaysMs: z.partialRecord(z.enum(SIM_STEPS), z.number().int().min(0)).default({}),
+  /** BMO looks for missing BMC credentials again every 10 s, counting each failure. */
+  errorRetryMs: z.number().int().min(1).default(10_000),
   hardware: z
     .strictObject({
       cpuCount: z.number().int().min(1).default(32),
@@ -47,6 +50,7 @@ export type SimConfigInput = z.input<typeof SimConfig>;
 
 export interface HostSettings {
   delayMs: Record<SimStep, number>;
+  errorRetryMs: number;
   hardware: SimConfig['hardware'];
   faults: z.infer<typeof Faults>;
 }
@@ -74,6 +78,7 @@ export function hostSettings(host: BareMetalHost, config: SimConfig): HostSettin
   const hang = get('hang') ?? config.faults.hang;
   return {
     delayMs,
+    errorRetryMs: Math.max(1, int('error-retry-ms', config.errorRetryMs)),
     hardware: {
       cpuCount: int('cpu-count', config.hardware.cpuCount),
       ramMebibytes: int('ram-mebibytes', config.hardware.ramMebibytes),

@@ -100,9 +100,10 @@ function recordVersion(
   entry.gone = false;
 }
 
-/** The parts of a host a controller writes or reads; server-managed metadata is left out. */
+/** The parts of a host a controller writes or reads; server-managed metadata and empty parts are left out. */
 function hostView(host: RawObject): Record<string, unknown> {
-  return { metadata: metadataView(host), spec: host.spec ?? {}, status: host.status ?? {} };
+  const parts = { metadata: metadataView(host), spec: host.spec ?? {}, status: host.status ?? {} };
+  return Object.fromEntries(Object.entries(parts).filter(([, part]) => Object.keys(part).length > 0));
 }
 
 function metadataView(object: RawObject): Record<string, unknown> {

@@ -18,6 +18,29 @@ export const RELATED_KINDS: Record<string, string> = {
   dataimages: 'DataImage',
 };
 
+/** The controller moved on before a step that had to land in time did: the run says nothing; run again. */
+export class ScenarioRaceError extends Error {
+  override name = 'ScenarioRaceError';
+}
+
+/** Runs a scenario again (in the same namespace, its host removed first) while runs come out void. */
+export async function runScenarioUntilValid(
+  kubeConfig: KubeConfig,
+  namespace: string,
+  scenario: Scenario,
+  options: { attempts: number; removeTimeoutMs: number; onProgress?: (line: string) => void },
+): Promise<ScenarioRun> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runScenario(kubeConfig, namespace, scenario, options.onProgress);
+    } catch (err) {
+      if (!(err instanceof ScenarioRaceError) || attempt >= options.attempts) throw err;
+      options.onProgress?.(`${scenario.name}: ${err.message}; running it again`);
+      await removeScenarioHost(kubeConfig, namespace, scenario.name, options.removeTimeoutMs);
+    }
+  }
+}
+
 export interface ScenarioRun {
   scenario: Scenario;
   namespace: string;
@@ -129,12 +152,17 @@ async function act(
     case 'createSecret':
       await createSecret();
       return;
-    case 'patchSpec':
-      await custom.patchNamespacedCustomObject(
+    case 'patchSpec': {
+      const patched = (await custom.patchNamespacedCustomObject(
         { ...where, name: host, body: { spec: step.spec } },
         setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-      );
+      )) as RawObject;
+      const state = (patched.status?.provisioning as { state?: string } | undefined)?.state;
+      if (step.whileState !== undefined && state !== step.whileState) {
+        throw new ScenarioRaceError(`the patch landed in state ${String(state)}, not ${step.whileState}`);
+      }
       return;
+    }
     case 'delete':
       await custom.deleteNamespacedCustomObject({ ...where, name: host });
       return;

@@ -18,8 +18,11 @@ export type Step =
   /** Creates the host with this spec, and first its BMC Secret unless `withSecret` is false. */
   | { do: 'create'; withSecret: boolean; spec: Record<string, unknown> }
   | { do: 'createSecret' }
-  /** A JSON merge patch of the host's spec (`null` removes a field). */
-  | { do: 'patchSpec'; spec: Record<string, unknown> }
+  /**
+   * A JSON merge patch of the host's spec (`null` removes a field). With `whileState`, the patch
+   * must land while the host is still in that state, else the run is void (ScenarioRaceError).
+   */
+  | { do: 'patchSpec'; spec: Record<string, unknown>; whileState?: string }
   | { do: 'delete' }
   /** Waits until `until` holds for the latest version of the host (undefined once it is gone). */
   | { do: 'waitFor'; what: string; until: (host: RawObject | undefined) => boolean; timeoutMs: number };
@@ -117,7 +120,7 @@ export const SCENARIOS: Scenario[] = [
       waitState('available'),
       { do: 'patchSpec', spec: { image: IMAGE, online: true } },
       waitState('provisioning'),
-      { do: 'patchSpec', spec: { image: null, online: false } },
+      { do: 'patchSpec', spec: { image: null, online: false }, whileState: 'provisioning' },
       waitState('available', { what: 'powered off', test: (h) => poweredOn(h) === false }),
     ],
   },
@@ -146,7 +149,8 @@ export const SCENARIOS: Scenario[] = [
     description: 'a host that fails registration (no BMC Secret) is deleted',
     steps: [
       create(false),
-      { do: 'waitFor', what: 'errorCount 1', until: (host) => errorCount(host) >= 1, timeoutMs: WAIT_MS },
+      // A second failure, not the first: BMO may count the first failure twice in quick succession.
+      { do: 'waitFor', what: 'errorCount 2', until: (host) => errorCount(host) >= 2, timeoutMs: WAIT_MS },
       { do: 'delete' },
       waitGone,
     ],
@@ -182,7 +186,7 @@ export function describeStep(step: Step): string {
     case 'createSecret':
       return 'create the BMC Secret';
     case 'patchSpec':
-      return `patch spec ${JSON.stringify(step.spec)}`;
+      return `patch spec ${JSON.stringify(step.spec)}${step.whileState ? ` while ${step.whileState}` : ''}`;
     case 'delete':
       return 'delete the host';
     case 'waitFor':

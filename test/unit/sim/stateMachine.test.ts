@@ -1,5 +1,7 @@
+import type { V1Secret } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import type { BareMetalHost } from '../../../api/bareMetalHost.js';
+import { reconcile } from '../../../sim/reconcile.js';
 import { SimConfig } from '../../../sim/settings.js';
 import { nextState } from '../../../sim/stateMachine.js';
 
@@ -8,12 +10,25 @@ const config = SimConfig.parse({
   hardware: { cpuCount: 16, ramMebibytes: 65536, diskGibibytes: 100 },
 });
 const t0 = new Date('2026-01-01T00:00:00Z');
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+/** The host's BMC Secret as BMO leaves it once taken (test/unit/sim/reconcile.test.ts covers the taking). */
+const bmcSecret: V1Secret = {
+  metadata: {
+    name: 'h1-bmc',
+    namespace: 'ns',
+    resourceVersion: '1',
+    labels: { 'environment.metal3.io': 'baremetal' },
+    finalizers: ['baremetalhost.metal3.io/secret'],
+    ownerReferences: [{ apiVersion: 'metal3.io/v1alpha1', kind: 'BareMetalHost', name: 'h1', uid: 'uid-1' }],
+  },
+  data: { username: b64('admin'), password: b64('secret') },
+};
 
 function newHost(annotations: Record<string, string> = {}): BareMetalHost {
   return {
     apiVersion: 'metal3.io/v1alpha1',
     kind: 'BareMetalHost',
-    metadata: { name: 'h1', namespace: 'ns', annotations },
+    metadata: { name: 'h1', namespace: 'ns', uid: 'uid-1', annotations },
     spec: {
       bmc: { address: 'redfish://x', credentialsName: 'h1-bmc' },
       bootMACAddress: '02:00:00:00:00:01',
@@ -22,13 +37,16 @@ function newHost(annotations: Record<string, string> = {}): BareMetalHost {
   };
 }
 
-/** Applies transitions until the host settles, advancing the clock by each requested delay. */
+/** Applies the simulator's writes until the host settles, advancing the clock by each requested delay. */
 function run(host: BareMetalHost, start: Date, maxSteps = 50): { host: BareMetalHost; now: Date; states: string[] } {
   let now = start;
   const states: string[] = [];
   for (let i = 0; i < maxSteps; i++) {
-    const t = nextState(host, now, config);
-    if (t.status) {
+    const t = reconcile(host, bmcSecret, now, config);
+    if (t.secret) throw new Error('the Secret is taken already');
+    if (t.host) {
+      host = { ...t.host, status: host.status };
+    } else if (t.status) {
       host = { ...host, status: t.status };
       const state = t.status.provisioning?.state ?? '';
       if (states.at(-1) !== state) states.push(state);
@@ -65,9 +83,9 @@ describe('simulator state machine', () => {
 
   it('waits for the step delay, measured from lastUpdated', () => {
     const host = newHost();
-    host.status = { provisioning: { state: 'registering' }, lastUpdated: t0.toISOString() };
+    host.status = { provisioning: { state: 'inspecting' }, lastUpdated: t0.toISOString() };
     expect(nextState(host, new Date(t0.getTime() + 400), config)).toEqual({ requeueAfterMs: 600 });
-    expect(nextState(host, new Date(t0.getTime() + 1000), config).status?.provisioning?.state).toBe('inspecting');
+    expect(nextState(host, new Date(t0.getTime() + 1000), config).status?.provisioning?.state).toBe('preparing');
   });
 
   it('ignores an image while online is false, as BMO does', () => {
@@ -77,9 +95,10 @@ describe('simulator state machine', () => {
     const later = new Date(now.getTime() + 3_600_000);
     expect(nextState(host, later, config)).toEqual({});
     host = { ...host, spec: { ...host.spec, online: true } };
+    // BMO records the image in status once it is written, not when provisioning starts.
     expect(nextState(host, later, config).status?.provisioning).toMatchObject({
       state: 'provisioning',
-      image: { url: 'http://i/u.qcow2' },
+      image: { url: '' },
     });
   });
 
@@ -93,7 +112,7 @@ describe('simulator state machine', () => {
     delete spec.image;
     const result = run({ ...host, spec }, now);
     expect(result.states).toEqual(['deprovisioning', 'available']);
-    expect(result.host.status?.provisioning?.image).toBeUndefined();
+    expect(result.host.status?.provisioning?.image).toEqual({ url: '' });
     expect(result.host.status?.poweredOn).toBe(false);
   });
 
