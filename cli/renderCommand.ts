@@ -3,11 +3,12 @@ import type { BareMetalHost } from '../api/bareMetalHost.js';
 import { ConfigValidationError } from '../api/issues.js';
 import type { NodeClaim } from '../api/nodeClaim.js';
 import { PropertyKeys } from '../api/properties/keys.js';
-import { PropertyValueError, type SecretReference } from '../api/properties/values.js';
+import { PropertyValueError } from '../api/properties/values.js';
 import { resolveEffectiveProperties, selectEnvironmentName } from '../api/resolve/effectiveProperties.js';
 import { NodeTypeSelectionError, selectNodeType } from '../api/resolve/nodeType.js';
 import type { EffectiveProperties } from '../api/resolve/origin.js';
 import { resolveNetworkDataSource, resolveUserDataSource } from '../api/resolve/sources.js';
+import { secretLocation, type SecretLocation } from '../api/resolve/secretReference.js';
 import type { Secret } from '../api/templateSecret.js';
 import type { LocatedDocument } from '../api/validateText.js';
 import type { ValidatedDocument } from '../api/validateDocument.js';
@@ -17,7 +18,7 @@ import { MachineDataError } from '../render/errors.js';
 import { renderMachineData, type MachineData } from '../render/machineData.js';
 import { LeaseInputError, firstPoolLease, leaseFromAddress } from '../render/previewLease.js';
 import { readDocumentFiles } from './readDocumentFiles.js';
-import { formatSecretReference } from '../render/propertyDocument.js';
+import { platformNamespaceOption } from './platformNamespaceOption.js';
 import { readTemplateSecret } from '../render/templateSecretText.js';
 import { selectSshKeys, type TemplateSshKey } from '../render/templateValues.js';
 
@@ -32,6 +33,7 @@ interface RenderOptions {
   address?: string;
   gateway?: string;
   registrationCommand?: string[];
+  platformNamespace: string;
 }
 
 /** Input the command cannot work with: a file, a missing document, a flag. */
@@ -75,24 +77,32 @@ function theHost(documents: readonly LocatedDocument[], effective: EffectiveProp
   return host;
 }
 
-function findSecret(documents: readonly LocatedDocument[], reference: SecretReference): Secret | undefined {
+/** A Secret file without a namespace is taken to be where the reference points, as `kubectl apply -n` would put it. */
+function findSecret(documents: readonly LocatedDocument[], location: SecretLocation): Secret | undefined {
   return ofKind(documents, 'Secret').find(
     ({ metadata }) =>
-      metadata.name === reference.name &&
-      (reference.namespace === undefined || metadata.namespace === reference.namespace),
+      metadata.name === location.name && (metadata.namespace ?? location.namespace) === location.namespace,
   );
 }
 
+/**
+ * The template a template-secret property names, found by the same rule a Machine uses (see
+ * secretLocation), so a reference the worker would refuse is refused here too.
+ */
 function templateFromSecret(
   documents: readonly LocatedDocument[],
-  reference: SecretReference,
+  effective: EffectiveProperties,
   property: string,
+  namespaces: { claimNamespace: string; platformNamespace: string },
 ): string {
-  const secret = findSecret(documents, reference);
+  const set = effective[property];
+  if (set === undefined) throw new Error(`${property} is not set`);
+  const namespaceRequired = property === PropertyKeys.networkDataTemplateSecret;
+  const location = secretLocation({ property, ...set, ...namespaces, namespaceRequired });
+  const secret = findSecret(documents, location);
   if (secret === undefined) {
-    const name = formatSecretReference(reference);
     throw new RenderInputError(
-      `${property} names the template Secret "${name}", which none of the files holds; pass it with --template-secret`,
+      `${property} names the template Secret "${location.namespace}/${location.name}", which none of the files holds; pass it with --template-secret`,
     );
   }
   return readTemplateSecret(secret, property);
@@ -148,6 +158,11 @@ async function render(options: RenderOptions): Promise<MachineData> {
   const effective = resolveEffectiveProperties({ nodeType, nodeClaim: claim, ...(environment && { environment }) });
   const userDataSource = resolveUserDataSource(effective);
   const networkDataSource = resolveNetworkDataSource(effective);
+  const namespaces = {
+    // A claim file without a namespace is applied to `default`, as kubectl would.
+    claimNamespace: claim.metadata.namespace ?? 'default',
+    platformNamespace: options.platformNamespace,
+  };
   return renderMachineData({
     claim,
     effective,
@@ -158,15 +173,17 @@ async function render(options: RenderOptions): Promise<MachineData> {
       ...(userDataSource.kind === 'templateSecret' && {
         userDataTemplateSecret: templateFromSecret(
           documents,
-          userDataSource.secret,
+          effective,
           PropertyKeys.userDataTemplateSecret,
+          namespaces,
         ),
       }),
       ...(networkDataSource.kind === 'templateSecret' && {
         networkDataTemplateSecret: templateFromSecret(
           documents,
-          networkDataSource.secret,
+          effective,
           PropertyKeys.networkDataTemplateSecret,
+          namespaces,
         ),
       }),
     },
@@ -215,6 +232,7 @@ export function registerRenderCommand(program: Command): void {
     .option('--address <cidr>', 'allocated address with prefix, e.g. 10.0.0.5/24 (default: first address of the pool)')
     .option('--gateway <ip>', 'default gateway for --address (default: the network-cidr gateway or first host)')
     .option('--registration-command <commands...>', 'join commands appended after the user runcmd entries')
+    .addOption(platformNamespaceOption())
     .action(async (options: RenderOptions) => {
       try {
         print(await render(options));

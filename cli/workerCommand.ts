@@ -6,6 +6,14 @@ import { loadKubeConfig } from '../k8s/kubeClient.js';
 import { createProvisioningWorker } from '../worker/provisioningWorker.js';
 import { connectWorker } from '../worker/temporalConnection.js';
 import { PROVISIONING_TASK_QUEUE } from '../workflows/machineContract.js';
+import { platformNamespaceOption } from './platformNamespaceOption.js';
+
+interface ProvisioningWorkerFlags {
+  kubeconfig?: string;
+  metricsAddress: string;
+  taskQueue: string;
+  platformNamespace: string;
+}
 
 const PINO_LEVELS = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
 
@@ -22,7 +30,8 @@ export function registerWorkerCommand(program: Command): void {
     )
     .option('--metrics-address <host:port>', 'serve Prometheus metrics here', '127.0.0.1:9464')
     .option('--task-queue <name>', 'task queue to poll', PROVISIONING_TASK_QUEUE)
-    .action(async (options: { kubeconfig?: string; metricsAddress: string; taskQueue: string }) => {
+    .addOption(platformNamespaceOption())
+    .action(async (options: ProvisioningWorkerFlags) => {
       const log = pino({ name: 'metal3-provider', base: { worker: 'provisioning' } });
       Runtime.install({
         // SDK log lines go through the same structured logger as ours, with their workflow and activity context.
@@ -38,11 +47,13 @@ export function registerWorkerCommand(program: Command): void {
         dataConverter,
         kubeConfig: loadKubeConfig(options.kubeconfig),
         taskQueue: options.taskQueue,
+        platformNamespace: options.platformNamespace,
       });
       log.info(
         {
           namespace,
           taskQueue: options.taskQueue,
+          platformNamespace: options.platformNamespace,
           metrics: options.metricsAddress,
           encryptedPayloads: dataConverter !== undefined,
         },

@@ -80,7 +80,10 @@ function commandSections(command: Command, path: string[]): string[] {
     return a.required ? `<${inner}>` : `[${inner}]`;
   });
   const options = command.options.map(
-    (o) => `| ${code(o.flags)} | ${cell(o.description)}${optionDefault(o.defaultValue, o.defaultValueDescription)} |`,
+    (o) =>
+      `| ${code(o.flags)} | ${cell(o.description)}${optionDefault(o.defaultValue, o.defaultValueDescription)}${
+        o.envVar === undefined ? '' : `; environment variable ${code(o.envVar)}`
+      } |`,
   );
   const own =
     path.length === 0

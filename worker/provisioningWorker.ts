@@ -17,6 +17,8 @@ export interface ProvisioningWorkerOptions {
   identity?: string;
   /** From connectWorker(): encrypts payloads when a codec key is configured. */
   dataConverter?: DataConverter;
+  /** Namespace of the provider's own configuration (default `loft`); bare Secret names resolve here. */
+  platformNamespace?: string;
 }
 
 /** The bundle `npm run build` writes next to the compiled worker. */
@@ -35,7 +37,10 @@ export async function createProvisioningWorker(options: ProvisioningWorkerOption
     taskQueue: options.taskQueue ?? PROVISIONING_TASK_QUEUE,
     ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: workflowsEntry }),
     activities: {
-      ...createMachineActivities({ kubeConfig: options.kubeConfig }),
+      ...createMachineActivities({
+        kubeConfig: options.kubeConfig,
+        ...(options.platformNamespace !== undefined && { platformNamespace: options.platformNamespace }),
+      }),
       ...createReclaimActivities({ kubeConfig: options.kubeConfig }),
     },
     ...(options.identity && { identity: options.identity }),

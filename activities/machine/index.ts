@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { ConfigValidationError } from '../../api/issues.js';
 import { NodeTypeSelectionError } from '../../api/resolve/nodeType.js';
 import { PropertyValueError } from '../../api/properties/values.js';
+import { DEFAULT_PLATFORM_NAMESPACE } from '../../api/resolve/secretReference.js';
 import { createBareMetalHostApi } from '../../k8s/bareMetalHosts.js';
 import { createManagementObjects } from '../../k8s/managementObjects.js';
 import { createSecretApi, type SecretApi } from '../../k8s/secrets.js';
@@ -37,8 +38,13 @@ interface NamespaceActivities {
  * The Machine lifecycle's activities, built once per worker from the Kubernetes client. Host, IPAM
  * and Secret activities are bound to a namespace, so one set is kept per cluster namespace in use.
  */
-export function createMachineActivities(options: { kubeConfig: KubeConfig }) {
+export function createMachineActivities(options: {
+  kubeConfig: KubeConfig;
+  /** Namespace of the provider's own configuration; bare Secret names in properties are looked up here. */
+  platformNamespace?: string;
+}) {
   const { kubeConfig } = options;
+  const platformNamespace = options.platformNamespace ?? DEFAULT_PLATFORM_NAMESPACE;
   const objects = createManagementObjects(kubeConfig);
   const byNamespace = new Map<string, NamespaceActivities>();
   const inNamespace = (namespace: string): NamespaceActivities => {
@@ -58,7 +64,8 @@ export function createMachineActivities(options: { kubeConfig: KubeConfig }) {
   return {
     async resolveMachine(input: { machine: MachineRef }): Promise<ResolvedMachine> {
       try {
-        return await resolveMachine({ objects, secretsIn: (ns) => inNamespace(ns).secretApi }, input.machine);
+        const deps = { objects, secretsIn: (ns: string) => inNamespace(ns).secretApi, platformNamespace };
+        return await resolveMachine(deps, input.machine);
       } catch (err) {
         if (
           err instanceof ConfigValidationError ||

@@ -11,7 +11,7 @@ import {
   sshKeyNames,
 } from '../../api/resolve/sources.js';
 import { PropertyKeys } from '../../api/properties/keys.js';
-import { parseSecretReference } from '../../api/properties/values.js';
+import { secretLocation, type SecretLocation } from '../../api/resolve/secretReference.js';
 import { TEMPLATE_SECRET_KEY, TEMPLATE_TYPE_LABEL } from '../../api/templateSecret.js';
 import { ConfigValidationError } from '../../api/issues.js';
 import type { ManagementObjects } from '../../k8s/managementObjects.js';
@@ -21,8 +21,10 @@ import { writeSnapshot, type MachineSnapshot } from './machineSnapshot.js';
 
 export interface ResolveDeps {
   objects: ManagementObjects;
-  /** Secrets in any namespace (template and join Secrets live with the NodeClaim or where named). */
+  /** Secrets in a namespace; only ever called for a location secretLocation allowed. */
   secretsIn: (namespace: string) => SecretApi;
+  /** Where the provider's own configuration lives: bare Secret names are looked up here. */
+  platformNamespace: string;
 }
 
 /** Properties whose values may carry tokens or keys: the status query shows only their size. */
@@ -60,15 +62,27 @@ export async function resolveMachine(deps: ResolveDeps, machine: MachineRef): Pr
   }
   const userDataSource = resolveUserDataSource(effective);
   const networkDataSource = resolveNetworkDataSource(effective);
+  // Every Secret reference is checked before the first Secret is read, so a refused one reads nothing.
+  const locate = (property: string, namespaceRequired = false): SecretLocation | undefined => {
+    const set = effective[property];
+    if (!set) return undefined;
+    const { platformNamespace } = deps;
+    return secretLocation({
+      property,
+      ...set,
+      claimNamespace: machine.namespace,
+      platformNamespace,
+      namespaceRequired,
+    });
+  };
+  const userDataSecret =
+    userDataSource.kind === 'templateSecret' ? locate(PropertyKeys.userDataTemplateSecret) : undefined;
+  const networkDataSecret =
+    networkDataSource.kind === 'templateSecret' ? locate(PropertyKeys.networkDataTemplateSecret, true) : undefined;
+  const joinSecret = locate(PropertyKeys.joinSecret);
   const templates: MachineSnapshot['templates'] = {};
-  if (userDataSource.kind === 'templateSecret') {
-    const ref = userDataSource.secret;
-    templates.userDataTemplateSecret = await readTemplateSecret(deps, ref.namespace ?? machine.namespace, ref.name);
-  }
-  if (networkDataSource.kind === 'templateSecret') {
-    const ref = networkDataSource.secret;
-    templates.networkDataTemplateSecret = await readTemplateSecret(deps, ref.namespace, ref.name);
-  }
+  if (userDataSecret) templates.userDataTemplateSecret = await readTemplateSecret(deps, userDataSecret);
+  if (networkDataSecret) templates.networkDataTemplateSecret = await readTemplateSecret(deps, networkDataSecret);
   const clusterNamespace = provider.spec.metal3.clusterRef.namespace;
   const snapshot: MachineSnapshot = {
     claim,
@@ -76,7 +90,7 @@ export async function resolveMachine(deps: ResolveDeps, machine: MachineRef): Pr
     effective,
     sshKeys,
     templates,
-    registrationCommands: await readJoinCommands(deps, effective, machine.namespace),
+    registrationCommands: joinSecret ? await readJoinCommands(deps, joinSecret, effective) : [],
   };
   const snapshotSecret = await writeSnapshot(deps.secretsIn(clusterNamespace), machine, snapshot);
 
@@ -110,7 +124,7 @@ export async function resolveMachine(deps: ResolveDeps, machine: MachineRef): Pr
   };
 }
 
-async function readTemplateSecret(deps: ResolveDeps, namespace: string, name: string): Promise<string> {
+async function readTemplateSecret(deps: ResolveDeps, { namespace, name }: SecretLocation): Promise<string> {
   const secret = await deps.secretsIn(namespace).read(name);
   const subject = `template Secret "${namespace}/${name}"`;
   const problem = (message: string) => new ConfigValidationError(subject, [{ path: [], message }]);
@@ -124,18 +138,16 @@ async function readTemplateSecret(deps: ResolveDeps, namespace: string, name: st
 /** The registration commands from the Secret named by metal3-provider.io/join-secret (key `joinCommand`). */
 async function readJoinCommands(
   deps: ResolveDeps,
+  { namespace, name }: SecretLocation,
   effective: EffectiveProperties,
-  claimNamespace: string,
 ): Promise<string[]> {
-  const property = effective[PropertyKeys.joinSecret];
-  if (!property) return [];
-  const ref = parseSecretReference(property.value, false);
-  const namespace = ref.namespace ?? claimNamespace;
-  const secret = await deps.secretsIn(namespace).read(ref.name);
+  const secret = await deps.secretsIn(namespace).read(name);
   const commands = secret?.data.joinCommand;
   if (commands === undefined) {
-    throw new ConfigValidationError(`join Secret "${namespace}/${ref.name}"`, [
-      { path: [], message: `does not exist or has no key "joinCommand" (named by ${describeOrigin(property.origin)})` },
+    const origin = effective[PropertyKeys.joinSecret]?.origin;
+    const namedBy = origin ? ` (named by ${describeOrigin(origin)})` : '';
+    throw new ConfigValidationError(`join Secret "${namespace}/${name}"`, [
+      { path: [], message: `does not exist or has no key "joinCommand"${namedBy}` },
     ]);
   }
   return commands.split('\n').filter((line) => line.trim() !== '');

@@ -36,6 +36,8 @@ export function useMachineStack(options: {
   simDelayMs?: number;
   /** Run the provisioning worker in this process (default); false when the test runs its own. */
   worker?: boolean;
+  /** The worker's platform namespace (bare Secret names resolve there); the worker's default otherwise. */
+  platformNamespace?: () => string;
 }): MachineStack {
   const env = useTestEnv();
   const stack = { env } as MachineStack;
@@ -106,6 +108,7 @@ export function useMachineStack(options: {
         kubeConfig: env.kubeConfig,
         taskQueue: env.taskQueue,
         workflowBundlePath: env.workflowBundlePath,
+        ...(options.platformNamespace && { platformNamespace: options.platformNamespace() }),
       });
       running = worker.run();
     }

@@ -52,7 +52,7 @@ describe('machineLifecycle', () => {
     const claim = stack.claim('m1', {
       'metal3.vcluster.com/network-cidr': '10.50.0.1/24',
       'metal3.vcluster.com/dns-servers': '10.50.0.53',
-      'metal3-provider.io/join-secret': 'm1-join',
+      'metal3-provider.io/join-secret': `${stack.env.namespace}/m1-join`,
     });
     const first = await stack.client.provisionMachine(claim);
     const second = await stack.client.provisionMachine(claim);

@@ -86,7 +86,7 @@ describe('operator actions and secrecy', () => {
     const handle = await stack.client.provisionMachine(
       stack.claim('secretive', {
         'vcluster.com/user-data-template': template,
-        'metal3-provider.io/join-secret': 'secretive-join',
+        'metal3-provider.io/join-secret': `${stack.env.namespace}/secretive-join`,
       }),
     );
     const ready = await stack.waitForPhase('secretive', 'Ready');

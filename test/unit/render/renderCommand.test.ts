@@ -106,7 +106,22 @@ describe('metal3-provider render', { timeout: 120_000 }, () => {
       code: 1,
       stdout: '',
       stderr:
-        'vcluster.com/user-data-template-secret names the template Secret "my-user-data-template", which none of the files holds; pass it with --template-secret\n',
+        'vcluster.com/user-data-template-secret names the template Secret "loft/my-user-data-template", which none of the files holds; pass it with --template-secret\n',
     });
+  });
+
+  it('refuses a claim naming another tenant’s Secret as the worker does, whether the Secret is given or not', async () => {
+    const claim = claimFile('worker-4', { 'vcluster.com/user-data-template-secret': 'team-b/my-user-data-template' });
+    const secret = parse(readExample('user-data-template-secret.yaml')) as { metadata: { namespace: string } };
+    secret.metadata.namespace = 'team-b';
+    const secretFile = write('team-b-secret.yaml', stringify(secret));
+    const without = await renderCommand(['--claim', claim, '--provider', providerFile]);
+    const given = await renderCommand(['--claim', claim, '--provider', providerFile, '--template-secret', secretFile]);
+    expect(without.code).toBe(1);
+    expect(without.stderr).toContain(
+      'vcluster.com/user-data-template-secret "team-b/my-user-data-template" (set in NodeClaim "team-a/worker-4" annotations) is invalid',
+    );
+    expect(without.stderr).toContain('may name only the NodeClaim\'s own namespace "team-a"');
+    expect(given).toEqual(without);
   });
 });
