@@ -1,12 +1,13 @@
 import type dgram from 'node:dgram';
-import { open, readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { DEFAULT_TFTP_LIMITS, negotiateTftpOptions, type TftpLimits } from './negotiateTftpOptions.js';
 import { BusyPoller, DEFAULT_TFTP_BUSY_POLL_MICROS } from './busyPoll.js';
 import { BootFilePathError, resolveBootFilePath } from './resolveBootFilePath.js';
 import { TftpErrorCode, TftpOpcode, decodeTftpPacket, encodeTftpError, type TftpDropReason } from './tftpPacket.js';
 import { TftpTransfer } from './tftpTransfer.js';
-import { bufferSource, fileSource, toNetascii, type TransferSource } from './tftpTransferSource.js';
+import { netasciiFileSource } from './netasciiFileSource.js';
+import { fileSource, type TransferSource } from './tftpTransferSource.js';
 import { openTftpTransferPort, type TftpTransferPort } from './tftpTransferPort.js';
 import { bindUdpSocket, closeUdpSocket } from './udpSocket.js';
 
@@ -34,9 +35,6 @@ export interface TftpServerStats {
   refused: Partial<Record<'write' | 'access-violation' | 'not-found' | 'busy', number>>;
   dropped: Partial<Record<TftpDropReason | 'unexpected-opcode', number>>;
 }
-
-/** netascii is converted in memory; larger files must be fetched in octet mode. */
-const MAX_NETASCII_SIZE = 16 << 20;
 
 function count<K extends string>(counters: Partial<Record<K, number>>, key: K): void {
   counters[key] = (counters[key] ?? 0) + 1;
@@ -104,10 +102,12 @@ export class TftpServer {
   }
 
   private async openSource(path: string, size: number, mode: string): Promise<TransferSource> {
-    if (mode !== 'netascii') return fileSource(await open(path, 'r'), size);
-    if (size > MAX_NETASCII_SIZE)
-      throw new BootFilePathError('access-violation', path, 'too large for netascii mode; use octet');
-    return bufferSource(toNetascii(await readFile(path)));
+    const handle = await open(path, 'r');
+    if (mode !== 'netascii') return fileSource(handle, size);
+    return netasciiFileSource(handle, size).catch(async (error: unknown) => {
+      await handle.close();
+      throw error;
+    });
   }
 
   private async onRequest(message: Buffer, client: dgram.RemoteInfo): Promise<void> {

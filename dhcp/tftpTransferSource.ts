@@ -1,7 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { TftpOpcode } from './tftpPacket.js';
 
-/** Bytes of the file as sent: the file itself, or its netascii form held in memory. */
+/** Bytes of the file as sent: the file itself, or its netascii form (netasciiFileSource.ts). */
 export interface TransferSource {
   size: number;
   /** Fills `targets` in order from `position`; resolves to the bytes filled. */
@@ -29,17 +29,6 @@ export function bufferSource(data: Buffer): TransferSource {
     },
     close: () => Promise.resolve(),
   };
-}
-
-/** RFC 1350 netascii: CR LF line ends, a bare CR as CR NUL. */
-export function toNetascii(data: Buffer): Buffer {
-  const out: number[] = [];
-  for (const byte of data) {
-    if (byte === 0x0a) out.push(0x0d, 0x0a);
-    else if (byte === 0x0d) out.push(0x0d, 0x00);
-    else out.push(byte);
-  }
-  return Buffer.from(out);
 }
 
 /** DATA packets of consecutive blocks: `packets[i]` is block `first + i`, ready to send. */

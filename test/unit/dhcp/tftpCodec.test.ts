@@ -9,7 +9,6 @@ import {
   encodeTftpRequest,
   TftpOpcode,
 } from '../../../dhcp/tftpPacket.js';
-import { toNetascii } from '../../../dhcp/tftpTransferSource.js';
 
 function reason(buf: Buffer): string | undefined {
   const result = decodeTftpPacket(buf);
@@ -134,11 +133,5 @@ describe('checkBootFileName', () => {
   });
   it.each(['undionly.kpxe', 'arm64/ipxe.efi', 'a..b'])('accepts %j', (name) => {
     expect(checkBootFileName(name)).toBeUndefined();
-  });
-});
-
-describe('toNetascii', () => {
-  it('turns LF into CR LF and a bare CR into CR NUL', () => {
-    expect(toNetascii(Buffer.from('a\nb\rc'))).toEqual(Buffer.from('a\r\nb\r\0c', 'latin1'));
   });
 });
