@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { parse as parseYaml } from 'yaml';
 import { BootServerConfigError, resolveBootServerConfig, type BootServerConfig } from '../dhcp/bootServerConfig.js';
 import { DEFAULT_TFTP_BUSY_POLL_MICROS } from '../dhcp/busyPoll.js';
+import { DEFAULT_TFTP_MAX_TRANSFERS, DEFAULT_TFTP_MAX_TRANSFERS_PER_CLIENT } from '../dhcp/tftpTransferLimits.js';
 import type { HostIndex } from '../dhcp/hostIndex.js';
 import { loadHostsFile } from '../dhcp/loadHostsFile.js';
 import { logIndexChange } from '../dhcp/logIndexChange.js';
@@ -12,7 +13,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 
 /**
  * The boot servers' command-line surface, shared by `boot-server` and `worker boot`: the DHCP chart's
- * values (`-f`, `--set`), the four server flags, the boot files and the host sources.
+ * values (`-f`, `--set`), the server flags, the boot files and the host sources.
  */
 export interface BootServerOptions {
   values: string[];
@@ -27,6 +28,8 @@ export interface BootServerOptions {
   installerExtraKernelParam: string[];
   callbackInsecureSkipVerify?: boolean;
   tftpBusyPoll?: string;
+  tftpMaxTransfers?: string;
+  tftpMaxTransfersPerClient?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -69,6 +72,14 @@ export function addBootServerOptions(command: Command): Command {
     .option(
       '--tftp-busy-poll <microseconds>',
       `how long the TFTP server polls for the next ACK before it sleeps; faster transfers for some CPU, 0 turns it off (default ${DEFAULT_TFTP_BUSY_POLL_MICROS})`,
+    )
+    .option(
+      '--tftp-max-transfers <count>',
+      `concurrent TFTP transfers in all; requests beyond get an ERROR saying the server is busy (default ${DEFAULT_TFTP_MAX_TRANSFERS})`,
+    )
+    .option(
+      '--tftp-max-transfers-per-client <count>',
+      `concurrent TFTP transfers from one client address; requests beyond get an ERROR naming the limit (default ${DEFAULT_TFTP_MAX_TRANSFERS_PER_CLIENT})`,
     );
 }
 

@@ -1,12 +1,17 @@
 import { Address4 } from 'ip-address';
 import { z } from 'zod';
 import { DEFAULT_TFTP_BUSY_POLL_MICROS } from './busyPoll.js';
+import {
+  DEFAULT_TFTP_MAX_TRANSFERS,
+  DEFAULT_TFTP_MAX_TRANSFERS_PER_CLIENT,
+  parseTransferCount,
+} from './tftpTransferLimits.js';
 import { DEFAULT_INSPECTOR_COLLECTORS, type ScriptSettings } from './ipxeScripts.js';
 import { splitHostPort } from './udpSocket.js';
 
 /**
  * The boot server's configuration: the DHCP chart's Helm values (`dhcp.*`, `tftp.*`, `http.*`,
- * `proxy.*`) and the four server flags. Strings may use `{{ .Values.x.y }}` as the chart's `tpl`
+ * `proxy.*`) and the server flags. Strings may use `{{ .Values.x.y }}` as the chart's `tpl`
  * does and `$(VAR)` as Kubernetes expands container arguments.
  */
 
@@ -52,6 +57,8 @@ export interface ServerFlags {
   installerExtraKernelParam?: string[];
   callbackInsecureSkipVerify?: boolean;
   tftpBusyPoll?: string;
+  tftpMaxTransfers?: string;
+  tftpMaxTransfersPerClient?: string;
 }
 
 export interface Listen {
@@ -62,7 +69,7 @@ export interface Listen {
 export interface BootServerConfig {
   dhcp: { serverIp: string; listen: Listen };
   /** Absent when `tftp.listenAddr` is "". */
-  tftp: { listen: Listen; busyPollMicros: number } | undefined;
+  tftp: { listen: Listen; busyPollMicros: number; maxTransfers: number; maxTransfersPerClient: number } | undefined;
   http: { listen: Listen; advertiseUrl: string };
   proxy: { callbackListen: Listen; callbackAdvertiseUrl: string; ironicHttpUrl: string; ironicApiUrl: string };
   scripts: ScriptSettings;
@@ -86,6 +93,26 @@ function tftpBusyPoll(flag: string | undefined, problems: string[]): number {
   if (/^\d{1,5}$/.test(flag) && Number(flag) <= 10_000) return Number(flag);
   problems.push(`--tftp-busy-poll: "${flag}" is not a number of microseconds from 0 to 10000`);
   return 0;
+}
+
+function tftpTransferLimits(
+  flags: ServerFlags,
+  problems: string[],
+): { maxTransfers: number; maxTransfersPerClient: number } {
+  return {
+    maxTransfers: parseTransferCount(
+      '--tftp-max-transfers',
+      flags.tftpMaxTransfers,
+      DEFAULT_TFTP_MAX_TRANSFERS,
+      problems,
+    ),
+    maxTransfersPerClient: parseTransferCount(
+      '--tftp-max-transfers-per-client',
+      flags.tftpMaxTransfersPerClient,
+      DEFAULT_TFTP_MAX_TRANSFERS_PER_CLIENT,
+      problems,
+    ),
+  };
 }
 
 function isTree(value: unknown): value is Tree {
@@ -212,7 +239,11 @@ export function resolveBootServerConfig(input: ConfigInput): BootServerConfig {
   const config: BootServerConfig = {
     dhcp: { serverIp, listen: listen('dhcp.listenAddr') },
     tftp: tftpListen
-      ? { listen: tftpListen, busyPollMicros: tftpBusyPoll(input.flags.tftpBusyPoll, problems) }
+      ? {
+          listen: tftpListen,
+          busyPollMicros: tftpBusyPoll(input.flags.tftpBusyPoll, problems),
+          ...tftpTransferLimits(input.flags, problems),
+        }
       : undefined,
     http,
     proxy,

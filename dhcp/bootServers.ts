@@ -78,6 +78,8 @@ export async function startBootServers(
         port: config.tftp.listen.port,
         root: bootFilesDir,
         busyPollMicros: config.tftp.busyPollMicros,
+        maxTransfers: config.tftp.maxTransfers,
+        maxTransfersPerClient: config.tftp.maxTransfersPerClient,
         logger: logger.child({ server: 'tftp' }),
       })
     : undefined;

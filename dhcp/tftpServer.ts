@@ -6,6 +6,7 @@ import { BusyPoller, DEFAULT_TFTP_BUSY_POLL_MICROS } from './busyPoll.js';
 import { BootFilePathError, resolveBootFilePath } from './resolveBootFilePath.js';
 import { TftpErrorCode, TftpOpcode, decodeTftpPacket, encodeTftpError, type TftpDropReason } from './tftpPacket.js';
 import { TftpTransfer } from './tftpTransfer.js';
+import { DEFAULT_TFTP_MAX_TRANSFERS, DEFAULT_TFTP_MAX_TRANSFERS_PER_CLIENT } from './tftpTransferLimits.js';
 import { netasciiFileSource } from './netasciiFileSource.js';
 import { fileSource, type TransferSource } from './tftpTransferSource.js';
 import { openTftpTransferPort, type TftpTransferPort } from './tftpTransferPort.js';
@@ -20,7 +21,10 @@ export interface TftpServerOptions {
   limits?: TftpLimits;
   /** Retransmissions of one window before a transfer is abandoned. */
   maxRetries?: number;
+  /** Concurrent transfers in all (default DEFAULT_TFTP_MAX_TRANSFERS). */
   maxTransfers?: number;
+  /** Concurrent transfers from one client address (default DEFAULT_TFTP_MAX_TRANSFERS_PER_CLIENT). */
+  maxTransfersPerClient?: number;
   /** Microseconds to poll for an ACK before sleeping (see busyPoll.ts); 0 never polls. */
   busyPollMicros?: number;
 }
@@ -32,7 +36,7 @@ export interface TftpServerStats {
   active: number;
   /** Bytes of the completed transfers' files. */
   sentBytes: number;
-  refused: Partial<Record<'write' | 'access-violation' | 'not-found' | 'busy', number>>;
+  refused: Partial<Record<'write' | 'access-violation' | 'not-found' | 'busy' | 'client-busy', number>>;
   dropped: Partial<Record<TftpDropReason | 'unexpected-opcode', number>>;
 }
 
@@ -54,6 +58,9 @@ export class TftpServer {
   private socket: dgram.Socket | undefined;
   private readonly transferPorts = new Set<TftpTransferPort>();
   private readonly poller: BusyPoller;
+  /** Transfers counted from the moment a request is admitted until it ends, in all and by client address. */
+  private slots = 0;
+  private readonly slotsByClient = new Map<string, number>();
 
   constructor(private readonly options: TftpServerOptions) {
     this.poller = new BusyPoller(options.busyPollMicros ?? DEFAULT_TFTP_BUSY_POLL_MICROS);
@@ -72,6 +79,11 @@ export class TftpServer {
       logger.error({ err: error }, 'TFTP socket error');
     });
     logger.info({ listen: `${listenHost}:${this.port}`, root: this.options.root }, 'TFTP server listening');
+  }
+
+  /** Transfers admitted and not yet ended (including those whose file is still being opened). */
+  get transfersAdmitted(): number {
+    return this.slots;
   }
 
   /** The bound port (useful when started on port 0). */
@@ -111,7 +123,7 @@ export class TftpServer {
   }
 
   private async onRequest(message: Buffer, client: dgram.RemoteInfo): Promise<void> {
-    const { logger, root } = this.options;
+    const { logger } = this.options;
     const decoded = decodeTftpPacket(message);
     if (!decoded.ok) {
       count(this.stats.dropped, decoded.error.reason);
@@ -128,14 +140,56 @@ export class TftpServer {
       return;
     }
     this.stats.requests++;
-    if (this.stats.active >= (this.options.maxTransfers ?? 512)) {
-      this.refuse(client, 'busy', TftpErrorCode.NotDefined, 'too many transfers; retry later');
-      return;
+    // The slot is taken before anything asynchronous, so requests arriving meanwhile see it.
+    if (!this.takeSlot(client)) return;
+    try {
+      await this.serve(client, request.filename, request.mode, request.options);
+    } finally {
+      this.releaseSlot(client.address);
     }
+  }
+
+  /** Counts a transfer for the client, or refuses it with an ERROR saying which limit it hit. */
+  private takeSlot(client: dgram.RemoteInfo): boolean {
+    const max = this.options.maxTransfers ?? DEFAULT_TFTP_MAX_TRANSFERS;
+    const maxPerClient = this.options.maxTransfersPerClient ?? DEFAULT_TFTP_MAX_TRANSFERS_PER_CLIENT;
+    const ofClient = this.slotsByClient.get(client.address) ?? 0;
+    if (this.slots >= max) {
+      this.refuse(client, 'busy', TftpErrorCode.NotDefined, `server busy: ${max} transfers running; retry later`);
+      return false;
+    }
+    if (ofClient >= maxPerClient) {
+      this.refuse(
+        client,
+        'client-busy',
+        TftpErrorCode.NotDefined,
+        `too many transfers from ${client.address}: ${maxPerClient} running; retry later`,
+      );
+      return false;
+    }
+    this.slots++;
+    this.slotsByClient.set(client.address, ofClient + 1);
+    return true;
+  }
+
+  private releaseSlot(address: string): void {
+    this.slots--;
+    const left = (this.slotsByClient.get(address) ?? 1) - 1;
+    if (left > 0) this.slotsByClient.set(address, left);
+    else this.slotsByClient.delete(address);
+  }
+
+  private async serve(
+    client: dgram.RemoteInfo,
+    filename: string,
+    mode: string,
+    options: ReadonlyMap<string, string>,
+  ): Promise<void> {
+    const { root } = this.options;
     let source: TransferSource;
     try {
-      const file = await resolveBootFilePath(root, request.filename);
-      source = await this.openSource(file.path, file.size, request.mode);
+      const file = await resolveBootFilePath(root, filename);
+      source = await this.openSource(file.path, file.size, mode);
     } catch (error) {
       if (!(error instanceof BootFilePathError)) throw error;
       const notFound = error.refusal === 'not-found';
@@ -147,8 +201,8 @@ export class TftpServer {
       );
       return;
     }
-    const params = negotiateTftpOptions(request.options, source.size, this.options.limits ?? DEFAULT_TFTP_LIMITS);
-    await this.transfer(client, request.filename, source, params);
+    const params = negotiateTftpOptions(options, source.size, this.options.limits ?? DEFAULT_TFTP_LIMITS);
+    await this.transfer(client, filename, source, params);
   }
 
   private async transfer(

@@ -97,7 +97,12 @@ describe('DHCP server chart with the spec examples', () => {
     ]);
     const config = serverConfig(r);
     expect(config.dhcp).toEqual({ serverIp: '192.168.100.2', listen: { host: '0.0.0.0', port: 67 } });
-    expect(config.tftp).toEqual({ listen: { host: '192.168.100.2', port: 69 }, busyPollMicros: 100 });
+    expect(config.tftp).toEqual({
+      listen: { host: '192.168.100.2', port: 69 },
+      busyPollMicros: 100,
+      maxTransfers: 512,
+      maxTransfersPerClient: 8,
+    });
     expect(config.http.advertiseUrl).toBe('http://192.168.100.2:8080');
     expect(config.proxy.callbackAdvertiseUrl).toBe('http://192.168.100.2:8081');
     expect(config.proxy.ironicHttpUrl).toBe('http://ironic.metal3.svc:6180');

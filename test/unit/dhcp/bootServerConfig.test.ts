@@ -19,7 +19,12 @@ describe('resolveBootServerConfig', () => {
   it('applies the chart defaults with $(SERVER_IP) from the environment', () => {
     const config = resolveBootServerConfig({ values: [ironic], sets: [], flags: {}, env });
     expect(config.dhcp).toEqual({ serverIp: '192.168.100.2', listen: { host: '0.0.0.0', port: 67 } });
-    expect(config.tftp).toEqual({ listen: { host: '192.168.100.2', port: 69 }, busyPollMicros: 100 });
+    expect(config.tftp).toEqual({
+      listen: { host: '192.168.100.2', port: 69 },
+      busyPollMicros: 100,
+      maxTransfers: 512,
+      maxTransfersPerClient: 8,
+    });
     expect(config.http).toEqual({ listen: { host: '0.0.0.0', port: 8080 }, advertiseUrl: 'http://192.168.100.2:8080' });
     expect(config.proxy.callbackAdvertiseUrl).toBe('http://192.168.100.2:8081');
     expect(config.proxy.ironicHttpUrl).toBe('http://ironic.metal3-system.svc:6180');
@@ -43,11 +48,13 @@ describe('resolveBootServerConfig', () => {
         installerExtraKernelParam: ['console=ttyS0,115200n8', 'nomodeset'],
         callbackInsecureSkipVerify: true,
         tftpBusyPoll: '0',
+        tftpMaxTransfers: '64',
+        tftpMaxTransfersPerClient: '2',
       },
       env,
     });
     expect(config.dhcp.listen).toEqual({ host: '192.168.100.2', port: 67 });
-    expect(config.tftp?.busyPollMicros).toBe(0);
+    expect(config.tftp).toMatchObject({ busyPollMicros: 0, maxTransfers: 64, maxTransfersPerClient: 2 });
     expect(config.scripts.installerExtraKernelParams).toEqual(['console=ttyS0,115200n8', 'nomodeset']);
     expect(config.callbackInsecureSkipVerify).toBe(true);
   });
@@ -68,7 +75,13 @@ describe('resolveBootServerConfig', () => {
       resolveBootServerConfig({
         values: [{ http: { advertiseUrl: 'ftp://x' } }],
         sets: ['tftp.port=70000', 'nonsense'],
-        flags: { inspectorCollectors: 'a b', installerExtraKernelParam: ['two words'], tftpBusyPoll: '20ms' },
+        flags: {
+          inspectorCollectors: 'a b',
+          installerExtraKernelParam: ['two words'],
+          tftpBusyPoll: '20ms',
+          tftpMaxTransfers: '0',
+          tftpMaxTransfersPerClient: '2x',
+        },
         env: {},
       }),
     );
@@ -82,6 +95,8 @@ describe('resolveBootServerConfig', () => {
         expect.stringContaining('--inspector-collectors'),
         expect.stringContaining('--installer-extra-kernel-param: "two words"'),
         expect.stringContaining('--tftp-busy-poll: "20ms" is not a number of microseconds'),
+        '--tftp-max-transfers: "0" is not a whole number of transfers from 1 to 65535',
+        '--tftp-max-transfers-per-client: "2x" is not a whole number of transfers from 1 to 65535',
       ]),
     );
   });
