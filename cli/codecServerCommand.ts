@@ -4,7 +4,8 @@ import { ConfigValidationError } from '../api/issues.js';
 import { CODEC_KEY_ENV, CODEC_KEYS_FILE_ENV } from '../codec/codecKeys.js';
 import { startCodecServer } from '../codec/codecServer.js';
 import { CODEC_TOKEN_ENV, CodecServerSettingsError, resolveCodecServerSettings } from '../codec/codecServerSettings.js';
-import { loadPayloadCodec } from '../codec/loadDataConverter.js';
+import { AesGcmCodec } from '../codec/aesGcmCodec.js';
+import { loadCodecKeys } from '../codec/loadDataConverter.js';
 
 interface CodecServerFlags {
   listen: string;
@@ -29,22 +30,27 @@ export function registerCodecServerCommand(program: Command): void {
     .action(async (flags: CodecServerFlags) => {
       const logger = pino({ name: 'metal3-provider', base: { server: 'codec' }, level: flags.logLevel });
       let settings;
-      let codec;
+      let keys;
       try {
         settings = await resolveCodecServerSettings(flags, process.env);
-        codec = await loadPayloadCodec();
+        keys = await loadCodecKeys();
       } catch (error) {
         if (!(error instanceof CodecServerSettingsError || error instanceof ConfigValidationError)) throw error;
         process.stderr.write(`${error.message}\n`);
         process.exitCode = 2;
         return;
       }
-      if (!codec) {
+      if (!keys) {
         process.stderr.write(`no codec key is configured: set ${CODEC_KEYS_FILE_ENV} or ${CODEC_KEY_ENV}\n`);
         process.exitCode = 2;
         return;
       }
-      const server = await startCodecServer({ codec, ...settings, logger });
+      const codecKeys = keys;
+      const server = await startCodecServer({
+        codecFor: (namespace) => new AesGcmCodec(codecKeys, namespace),
+        ...settings,
+        logger,
+      });
       logger.info(
         { url: server.url, corsOrigins: settings.corsOrigins, tokenRequired: settings.token !== undefined },
         'codec server listening',

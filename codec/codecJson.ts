@@ -2,9 +2,12 @@ import type { Payload } from '@temporalio/common';
 import { z } from 'zod';
 import { formatIssue } from '../api/issues.js';
 import { validateWith } from '../api/zodIssues.js';
-import { BASE64 } from './base64.js';
+import { base64Problem } from './base64.js';
 
-const Base64 = z.string().regex(BASE64, 'is not base64');
+const Base64 = z.string().superRefine((value, context) => {
+  const problem = base64Problem(value);
+  if (problem) context.addIssue({ code: 'custom', message: `is not base64: ${problem}` });
+});
 
 /** One payload in Temporal's codec server JSON: metadata values and data in base64. */
 export const JsonPayload = z.object({

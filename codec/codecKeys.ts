@@ -2,7 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigValidationError, type ConfigIssue } from '../api/issues.js';
 import { validateWith } from '../api/zodIssues.js';
-import { BASE64 } from './base64.js';
+import { isBase64 } from './base64.js';
 
 /** Environment variables that configure payload encryption. */
 export const CODEC_KEYS_FILE_ENV = 'METAL3_PROVIDER_CODEC_KEYS_FILE';
@@ -19,7 +19,7 @@ const KeyId = z.string().regex(KEY_ID, KEY_ID_RULE);
 // The message never echoes the value: it is key material.
 const KeyMaterial = z.string().transform((value, ctx) => {
   const text = value.trim();
-  const bytes = BASE64.test(text) ? Buffer.from(text, 'base64') : undefined;
+  const bytes = isBase64(text) ? Buffer.from(text, 'base64') : undefined;
   if (bytes?.length !== KEY_BYTES) {
     ctx.addIssue({
       code: 'custom',

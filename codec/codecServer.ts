@@ -7,7 +7,8 @@ import { PayloadDecryptionError, UnknownCodecKeyError } from './aesGcmCodec.js';
 import { CodecRequestError, codecResponse, parseCodecRequest } from './codecJson.js';
 
 export interface CodecServerOptions {
-  codec: PayloadCodec;
+  /** The codec of a namespace: payloads are bound to the namespace they were written in. */
+  codecFor: (namespace: string) => PayloadCodec;
   host: string;
   /** 0 picks a free port. */
   port: number;
@@ -38,6 +39,23 @@ class HttpError extends Error {
   ) {
     super(message);
   }
+}
+
+/** Temporal namespace names are at most 255 characters; the header is checked before any work. */
+const MAX_NAMESPACE_LENGTH = 255;
+
+/** The namespace the Web UI and `temporal` CLI send in X-Namespace; each payload is bound to its own. */
+function namespaceOf(req: http.IncomingMessage): string {
+  const header = req.headers['x-namespace'];
+  const namespace = typeof header === 'string' ? header.trim() : '';
+  if (namespace === '')
+    throw new HttpError(400, 'the X-Namespace header is required: payloads are bound to their namespace');
+  if (namespace.length > MAX_NAMESPACE_LENGTH)
+    throw new HttpError(
+      400,
+      `the X-Namespace header is ${namespace.length} characters; at most ${MAX_NAMESPACE_LENGTH}`,
+    );
+  return namespace;
 }
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
@@ -121,8 +139,10 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
     if (expected && !tokenMatches(req.headers.authorization, expected)) {
       throw new HttpError(401, 'missing or wrong bearer token', { 'WWW-Authenticate': 'Bearer' });
     }
+    // A new codec per request: cheap, and nothing grows with the namespaces callers name.
+    const codec = options.codecFor(namespaceOf(req));
     const payloads = parseCodecRequest(await readBody(req, limit));
-    const result = operation === 'encode' ? await options.codec.encode(payloads) : await options.codec.decode(payloads);
+    const result = operation === 'encode' ? await codec.encode(payloads) : await codec.decode(payloads);
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end(codecResponse(result));
     return 200;

@@ -38,17 +38,11 @@ export async function loadCodecKeys(env: Env = process.env): Promise<CodecKeys |
   return parseCodecKeysFile(text, file);
 }
 
-/** The encryption codec when keys are configured. */
-export async function loadPayloadCodec(env: Env = process.env): Promise<AesGcmCodec | undefined> {
-  const keys = await loadCodecKeys(env);
-  return keys && new AesGcmCodec(keys);
-}
-
 /**
  * The data converter every client, worker and controller of this project uses: the SDK defaults plus
- * the encryption codec when a key is configured; undefined (SDK defaults) otherwise.
+ * the encryption codec, bound to `namespace`, when a key is configured; undefined (SDK defaults) otherwise.
  */
-export async function loadDataConverter(env: Env = process.env): Promise<DataConverter | undefined> {
-  const codec = await loadPayloadCodec(env);
-  return codec && { payloadCodecs: [codec] };
+export async function loadDataConverter(namespace: string, env: Env = process.env): Promise<DataConverter | undefined> {
+  const keys = await loadCodecKeys(env);
+  return keys && { payloadCodecs: [new AesGcmCodec(keys, namespace)] };
 }

@@ -28,7 +28,7 @@ export async function connectWorker(): Promise<{
 }> {
   const { connectionOptions, namespace } = temporalSettings();
   // Keys first: bad key material fails before anything connects.
-  const dataConverter = await loadDataConverter();
+  const dataConverter = await loadDataConverter(namespace);
   const connection = await NativeConnection.connect(connectionOptions);
   return { connection, namespace, ...(dataConverter && { dataConverter }) };
 }
@@ -36,7 +36,7 @@ export async function connectWorker(): Promise<{
 /** A client with the same data converter as the workers, so it reads and writes encrypted payloads. */
 export async function connectClient(): Promise<Client> {
   const { connectionOptions, namespace } = temporalSettings();
-  const dataConverter = await loadDataConverter();
+  const dataConverter = await loadDataConverter(namespace);
   const connection = await Connection.connect(connectionOptions);
   return new Client({ connection, namespace, ...(dataConverter && { dataConverter }) });
 }

@@ -5,6 +5,7 @@ import {
   AesGcmCodec,
   ENCRYPTED_ENCODING,
   METADATA_ENCRYPTION_KEY_ID,
+  METADATA_ENCRYPTION_NAMESPACE,
   PayloadDecryptionError,
   UnknownCodecKeyError,
 } from '../../../codec/aesGcmCodec.js';
@@ -40,23 +41,28 @@ function flipByte(payload: Payload, index: number): Payload {
 
 describe('AesGcmCodec', () => {
   it('round-trips a payload; what it stores is encrypted, names its key and hides the input', async () => {
-    const codec = new AesGcmCodec(ring('k1', { k1 }));
+    const codec = new AesGcmCodec(ring('k1', { k1 }), 'team-a');
     const encoded = await encodeOne(codec, input);
     expect(text(encoded.metadata?.encoding)).toBe(ENCRYPTED_ENCODING);
     expect(text(encoded.metadata?.[METADATA_ENCRYPTION_KEY_ID])).toBe('k1');
-    expect(Object.keys(encoded.metadata ?? {}).sort()).toEqual(['encoding', METADATA_ENCRYPTION_KEY_ID]);
+    expect(Object.keys(encoded.metadata ?? {}).sort()).toEqual([
+      'encoding',
+      METADATA_ENCRYPTION_KEY_ID,
+      METADATA_ENCRYPTION_NAMESPACE,
+    ]);
+    expect(text(encoded.metadata?.[METADATA_ENCRYPTION_NAMESPACE])).toBe('team-a');
     expect(text(encoded.data)).not.toContain('secret-marker-4711');
     expect(await decodeOne(codec, encoded)).toEqual(input);
   });
 
   it('uses a fresh IV per payload: the same value encrypts differently each time', async () => {
-    const codec = new AesGcmCodec(ring('k1', { k1 }));
+    const codec = new AesGcmCodec(ring('k1', { k1 }), 'team-a');
     const [a, b] = await codec.encode([converter.toPayload('same'), converter.toPayload('same')]);
     expect(Buffer.from(a?.data ?? []).equals(Buffer.from(b?.data ?? []))).toBe(false);
   });
 
   it('keeps every metadata field of the original payload, and empty data', async () => {
-    const codec = new AesGcmCodec(ring('k1', { k1 }));
+    const codec = new AesGcmCodec(ring('k1', { k1 }), 'team-a');
     const original: Payload = {
       metadata: { encoding: Buffer.from('binary/null'), custom: Buffer.from([0, 255, 7]) },
       data: new Uint8Array(),
@@ -72,7 +78,7 @@ describe('AesGcmCodec', () => {
     ['the IV', 3],
     ['the auth tag', -1],
   ])('rejects a payload with a flipped byte in %s with PayloadDecryptionError', async (_part, index) => {
-    const codec = new AesGcmCodec(ring('k1', { k1 }));
+    const codec = new AesGcmCodec(ring('k1', { k1 }), 'team-a');
     const encoded = await encodeOne(codec, input);
     const at = index < 0 ? (encoded.data?.length ?? 0) + index : index;
     const error = await codec.decode([flipByte(encoded, at)]).catch((e: unknown) => e);
@@ -82,7 +88,7 @@ describe('AesGcmCodec', () => {
   });
 
   it('rejects truncated data and a missing key id with PayloadDecryptionError', async () => {
-    const codec = new AesGcmCodec(ring('k1', { k1 }));
+    const codec = new AesGcmCodec(ring('k1', { k1 }), 'team-a');
     const encoded = await encodeOne(codec, input);
     await expect(codec.decode([{ ...encoded, data: encoded.data?.subarray(0, 20) }])).rejects.toThrow(
       PayloadDecryptionError,
@@ -93,9 +99,9 @@ describe('AesGcmCodec', () => {
   });
 
   it('decodes payloads of the old key after rotation and encrypts new ones with the new key', async () => {
-    const before = new AesGcmCodec(ring('k1', { k1 }));
+    const before = new AesGcmCodec(ring('k1', { k1 }), 'team-a');
     const old = await encodeOne(before, input);
-    const after = new AesGcmCodec(ring('k2', { k1, k2 }));
+    const after = new AesGcmCodec(ring('k2', { k1, k2 }), 'team-a');
     expect(await decodeOne(after, old)).toEqual(input);
     const fresh = await encodeOne(after, 'new');
     expect(text(fresh.metadata?.[METADATA_ENCRYPTION_KEY_ID])).toBe('k2');
@@ -108,12 +114,14 @@ describe('AesGcmCodec', () => {
   });
 
   it('does not decrypt with a different key of the same id', async () => {
-    const encoded = await encodeOne(new AesGcmCodec(ring('k1', { k1 })), input);
-    await expect(new AesGcmCodec(ring('k1', { k1: k2 })).decode([encoded])).rejects.toThrow(PayloadDecryptionError);
+    const encoded = await encodeOne(new AesGcmCodec(ring('k1', { k1 }), 'team-a'), input);
+    await expect(new AesGcmCodec(ring('k1', { k1: k2 }), 'team-a').decode([encoded])).rejects.toThrow(
+      PayloadDecryptionError,
+    );
   });
 
   it('passes payloads that are not encrypted through decode unchanged', async () => {
-    const codec = new AesGcmCodec(ring('k1', { k1 }));
+    const codec = new AesGcmCodec(ring('k1', { k1 }), 'team-a');
     const plain = converter.toPayload({ written: 'before encryption' });
     const [decoded] = await codec.decode([plain]);
     expect(decoded).toBe(plain);
@@ -121,6 +129,6 @@ describe('AesGcmCodec', () => {
   });
 
   it('refuses a key ring whose current key is missing', () => {
-    expect(() => new AesGcmCodec(ring('k9', { k1 }))).toThrow(UnknownCodecKeyError);
+    expect(() => new AesGcmCodec(ring('k9', { k1 }), 'team-a')).toThrow(UnknownCodecKeyError);
   });
 });

@@ -82,17 +82,18 @@ describe('codec key variable', () => {
 
 describe('loadDataConverter', () => {
   it('is undefined without keys: payloads stay as the SDK writes them', async () => {
-    expect(await loadDataConverter({})).toBeUndefined();
+    expect(await loadDataConverter('team-a', {})).toBeUndefined();
   });
 
   it('loads the keys file named by METAL3_PROVIDER_CODEC_KEYS_FILE into an encryption codec', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'codec-keys-'));
     const file = join(dir, 'keys.yaml');
     await writeFile(file, stringify({ current: 'k2', keys: { k1: key(), k2: key() } }));
-    const converter = await loadDataConverter({ METAL3_PROVIDER_CODEC_KEYS_FILE: file });
+    const converter = await loadDataConverter('team-a', { METAL3_PROVIDER_CODEC_KEYS_FILE: file });
     const codec = converter?.payloadCodecs?.[0];
     expect(codec).toBeInstanceOf(AesGcmCodec);
     expect((codec as AesGcmCodec).currentKeyId).toBe('k2');
+    expect((codec as AesGcmCodec).namespace).toBe('team-a');
   });
 
   it('names the variable when the file cannot be read, and refuses both variables at once', async () => {
