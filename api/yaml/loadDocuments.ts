@@ -48,25 +48,46 @@ function lineOfPath(doc: Document, lines: LineCounter, path: readonly PropertyKe
   return line;
 }
 
+/**
+ * Alias uses allowed per document, weighted by the size of what each alias stands for (the `yaml`
+ * package's maxAliasCount): enough for real configuration, far too few for a "billion laughs" bomb,
+ * whose expansion grows exponentially with its nesting.
+ */
+export const MAX_YAML_ALIAS_COUNT = 100;
+
 /** Parses every document of a (multi-document) YAML text; empty documents are skipped. */
 export function loadYamlDocuments(text: string): LoadedFile {
   const lines = new LineCounter();
   // An empty stream is an empty array too.
   const docs: readonly Document[] = parseAllDocuments(text, { lineCounter: lines, prettyErrors: true });
-  const syntaxErrors = docs
+  const syntaxErrors: YamlSyntaxError[] = docs
     .flatMap((d) => d.errors)
     .map((error) => ({
       line: error.linePos?.[0].line ?? 1,
       message: yamlErrorReason(error),
     }));
   if (syntaxErrors.length > 0) return { documents: [], syntaxErrors };
-  const documents = docs
-    .filter((doc) => doc.contents !== null && !(isScalar(doc.contents) && doc.contents.value === null))
-    .map((doc, index) => ({
-      index,
-      value: doc.toJS() as unknown,
-      line: startLine(lines, doc.contents) ?? 1,
+  const documents: LoadedDocument[] = [];
+  for (const doc of docs) {
+    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) continue;
+    const line = startLine(lines, doc.contents) ?? 1;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
+    } catch (error) {
+      // The yaml package throws a ReferenceError when aliases expand past the limit.
+      const reason = /excessive alias count/i.test((error as Error).message)
+        ? `aliases expand too far (more than ${MAX_YAML_ALIAS_COUNT} alias uses, weighted by size): an alias bomb is refused`
+        : (error as Error).message;
+      syntaxErrors.push({ line, message: reason });
+      continue;
+    }
+    documents.push({
+      index: documents.length,
+      value,
+      line,
       lineOf: (path: readonly PropertyKey[]) => lineOfPath(doc, lines, path),
-    }));
-  return { documents, syntaxErrors };
+    });
+  }
+  return syntaxErrors.length > 0 ? { documents: [], syntaxErrors } : { documents, syntaxErrors };
 }
