@@ -1,47 +1,89 @@
-import { CoreV1Api, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
+import { CoreV1Api, Watch, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
 import { classifyApiError } from '../k8s/apiErrors.js';
 import { SECRET_ENVIRONMENT_LABEL, SECRET_ENVIRONMENT_VALUE } from './bmcCredentials.js';
 
-/** The BMC Secrets of one namespace as the simulator reads and writes them. */
-export interface BmcSecretReader {
-  /**
-   * A lookup for one pass, as BMO's cache holds them: every Secret carrying BMO's label, and any other
-   * Secret by name on request (BMO reads a Secret it has not labelled yet straight from the API).
-   */
-  snapshot(): (name: string) => Promise<V1Secret | undefined>;
-  /** PUT of the Secret, guarded by its resourceVersion. */
+/**
+ * The BMC Secrets of one namespace as BMO sees them: a cache of every Secret carrying BMO's label,
+ * kept by a watch, and a read from the API for a Secret BMO has not labelled yet. A watch, not a
+ * list per pass: the simulator's passes come at every host change, and a fleet has many.
+ */
+export interface BmcSecretCache {
+  /** The Secret, or undefined when it does not exist. */
+  get(name: string): Promise<V1Secret | undefined>;
+  /** PUT of the Secret, guarded by its resourceVersion; the answer goes into the cache. */
   replace(secret: V1Secret): Promise<void>;
+  stop(): void;
 }
 
-export function createBmcSecretReader(kubeConfig: KubeConfig, namespace: string): BmcSecretReader {
+const SELECTOR = `${SECRET_ENVIRONMENT_LABEL}=${SECRET_ENVIRONMENT_VALUE}`;
+
+export async function startBmcSecretCache(
+  kubeConfig: KubeConfig,
+  namespace: string,
+  options: { onChange: () => void; onError: (err: unknown) => void },
+): Promise<BmcSecretCache> {
   const core = kubeConfig.makeApiClient(CoreV1Api);
+  const cached = new Map<string, V1Secret>();
+  let stopped = false;
+  let watch: AbortController | undefined;
+
+  const store = (secret: V1Secret) => {
+    const name = secret.metadata?.name ?? '';
+    if (isOlder(secret, cached.get(name))) return;
+    if (secret.metadata?.labels?.[SECRET_ENVIRONMENT_LABEL] === undefined) cached.delete(name);
+    else cached.set(name, secret);
+  };
+  const sync = async (): Promise<void> => {
+    const list = await core.listNamespacedSecret({ namespace, labelSelector: SELECTOR });
+    cached.clear();
+    for (const secret of list.items) store(secret);
+    watch = await new Watch(kubeConfig).watch(
+      `/api/v1/namespaces/${namespace}/secrets`,
+      { labelSelector: SELECTOR, resourceVersion: list.metadata?.resourceVersion, allowWatchBookmarks: true },
+      (type: string, secret: V1Secret) => {
+        if (type === 'DELETED') cached.delete(secret.metadata?.name ?? '');
+        else if (type === 'ADDED' || type === 'MODIFIED') store(secret);
+        else return;
+        options.onChange();
+      },
+      (err: unknown) => {
+        if (stopped) return;
+        if (err) options.onError(err);
+        // Listed again from the start: what changed while the watch was down is in the new list.
+        setTimeout(() => void sync().catch(restartLater), err ? 1000 : 0);
+      },
+    );
+  };
+  const restartLater = (err: unknown) => {
+    options.onError(err);
+    if (!stopped) setTimeout(() => void sync().catch(restartLater), 1000);
+  };
+  await sync();
+
   return {
-    snapshot() {
-      // Listed on the first lookup of a pass only: passes over hosts that need no credentials read none.
-      let listed: Promise<Map<string, V1Secret>> | undefined;
-      const list = async () => {
-        const labelled = await core.listNamespacedSecret({
-          namespace,
-          labelSelector: `${SECRET_ENVIRONMENT_LABEL}=${SECRET_ENVIRONMENT_VALUE}`,
-        });
-        return new Map(labelled.items.map((s) => [s.metadata?.name ?? '', s]));
-      };
-      return async (name: string) => {
-        const byName = await (listed ??= list());
-        const found = byName.get(name);
-        if (found) return found;
-        try {
-          const secret = await core.readNamespacedSecret({ namespace, name });
-          byName.set(name, secret);
-          return secret;
-        } catch (err) {
-          if (classifyApiError(err).kind === 'notFound') return undefined;
-          throw err;
-        }
-      };
+    async get(name) {
+      const found = cached.get(name);
+      if (found) return found;
+      try {
+        return await core.readNamespacedSecret({ namespace, name });
+      } catch (err) {
+        if (classifyApiError(err).kind === 'notFound') return undefined;
+        throw err;
+      }
     },
     async replace(secret) {
-      await core.replaceNamespacedSecret({ namespace, name: secret.metadata?.name ?? '', body: secret });
+      store(await core.replaceNamespacedSecret({ namespace, name: secret.metadata?.name ?? '', body: secret }));
+    },
+    stop() {
+      stopped = true;
+      watch?.abort();
     },
   };
+}
+
+/** Whether `secret` is an older version than `current`; resourceVersions compared as numbers when they are. */
+function isOlder(secret: V1Secret, current: V1Secret | undefined): boolean {
+  const [a, b] = [secret.metadata?.resourceVersion, current?.metadata?.resourceVersion];
+  if (!a || !b || !/^\d+$/.test(a) || !/^\d+$/.test(b)) return false;
+  return BigInt(a) < BigInt(b);
 }

@@ -1,7 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { classifyApiError } from '../k8s/apiErrors.js';
 import { createBareMetalHostApi, type BareMetalHostApi } from '../k8s/bareMetalHosts.js';
-import { createBmcSecretReader, type BmcSecretReader } from './bmcSecrets.js';
+import { startBmcSecretCache, type BmcSecretCache } from './bmcSecrets.js';
 import { reconcile } from './reconcile.js';
 import type { SimConfig } from './settings.js';
 
@@ -29,13 +29,13 @@ export interface Simulator {
  */
 export function startSimulator(options: SimulatorOptions): Simulator {
   const api = createBareMetalHostApi(options.kubeConfig, options.namespace);
-  const secrets = createBmcSecretReader(options.kubeConfig, options.namespace);
   const maxIdleMs = options.maxIdleMs ?? 5000;
   const onError = options.onError ?? (() => undefined);
   const state = { stopped: false };
   let wake: (() => void) | undefined;
   let watch: AbortController | undefined;
   let watching = false;
+  let secrets: BmcSecretCache | undefined;
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -71,9 +71,12 @@ export function startSimulator(options: SimulatorOptions): Simulator {
     while (!state.stopped) {
       let idle = maxIdleMs;
       try {
+        const cache = (secrets ??= await startBmcSecretCache(options.kubeConfig, options.namespace, {
+          onChange: () => wake?.(),
+          onError,
+        }));
         const list = await api.list();
-        const secretOf = secrets.snapshot();
-        const results = await Promise.all(list.items.map((host) => step({ api, secrets, secretOf }, host, options)));
+        const results = await Promise.all(list.items.map((host) => step(api, cache, host, options)));
         for (const next of results) idle = Math.min(idle, next);
         await ensureWatch(list.resourceVersion);
       } catch (err) {
@@ -84,22 +87,18 @@ export function startSimulator(options: SimulatorOptions): Simulator {
       await sleep(Math.max(idle, MIN_PASS_MS));
     }
   };
-  const running = loop();
+  // Also stops a cache that was still starting when stop() was called.
+  const running = loop().finally(() => secrets?.stop());
 
   return {
     async stop() {
       state.stopped = true;
       watch?.abort();
+      secrets?.stop();
       wake?.();
       await running;
     },
   };
-}
-
-interface StepApis {
-  api: BareMetalHostApi;
-  secrets: BmcSecretReader;
-  secretOf: ReturnType<BmcSecretReader['snapshot']>;
 }
 
 /** States in which BMO does not read a host's BMC credentials. */
@@ -107,14 +106,15 @@ const WITHOUT_CREDENTIALS = new Set(['', 'unmanaged']);
 
 /** One host: make its next write if one is due; returns how long until it should be looked at again. */
 async function step(
-  { api, secrets, secretOf }: StepApis,
+  api: BareMetalHostApi,
+  secrets: BmcSecretCache,
   host: Parameters<typeof reconcile>[0],
   options: SimulatorOptions,
 ): Promise<number> {
   try {
     const state = host.status?.provisioning?.state ?? '';
     const credentialsName = host.spec.bmc?.credentialsName;
-    const secret = credentialsName && !WITHOUT_CREDENTIALS.has(state) ? await secretOf(credentialsName) : undefined;
+    const secret = credentialsName && !WITHOUT_CREDENTIALS.has(state) ? await secrets.get(credentialsName) : undefined;
     const action = reconcile(host, secret, new Date(), options.config);
     if (action.host) await api.replace(action.host);
     else if (action.secret) await secrets.replace(action.secret);
