@@ -65,10 +65,7 @@ afterAll(async () => {
 
 describe('CRDs on the devstack apiserver', () => {
   it("stores the spec's NodeProvider unchanged, and it still validates when read back", async () => {
-    const text = await readFile(
-      path.join(repoRoot, '..', 'shared', 'spec', 'examples', 'nodeprovider-full.yaml'),
-      'utf8',
-    );
+    const text = await readFile(path.join(repoRoot, 'docs', 'spec-examples', 'nodeprovider-full.yaml'), 'utf8');
     const { sent, stored } = await roundTrip(parse(text) as KubeObject);
     expect(stored.spec).toEqual(sent.spec);
     expect(validateDocument(stored)).toMatchObject({ ok: true });

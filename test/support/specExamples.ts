@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { projectRoot } from '../../devstack/devstack.js';
 
-/** The spec's YAML examples live in `shared/spec/examples/` beside the repository. */
-export const specExamplesDir = join(projectRoot, '..', 'shared', 'spec', 'examples');
+/** The project's copy of the spec's YAML examples, as the spec gives them. */
+export const specExamplesDir = join(projectRoot, 'docs', 'spec-examples');
 
 export async function readSpecExample(file: string): Promise<string> {
   return readFile(join(specExamplesDir, file), 'utf8');

@@ -15,7 +15,7 @@ import { validateYamlText } from '../../../api/validateText.js';
 import { validateWith } from '../../../api/zodIssues.js';
 
 const repoRoot = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const examplesDir = path.join(repoRoot, '..', 'shared', 'spec', 'examples');
+const examplesDir = path.join(repoRoot, 'docs', 'spec-examples');
 
 async function example(file: string): Promise<string> {
   return readFile(path.join(examplesDir, file), 'utf8');

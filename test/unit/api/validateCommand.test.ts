@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const repoRoot = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const examples = path.join(repoRoot, '..', 'shared', 'spec', 'examples');
+const examples = path.join(repoRoot, 'docs', 'spec-examples');
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'api');
 
 interface Run {
@@ -45,7 +45,7 @@ describe('metal3-provider validate', () => {
       code: 1,
       stdout: '',
       stderr: [
-        '../shared/spec/examples/baremetalhost.yaml:8: spec.online: is required by BMO\'s CRD; write "online: false" (the provider powers the host on when it provisions it) or "online: true"',
+        'docs/spec-examples/baremetalhost.yaml:8: spec.online: is required by BMO\'s CRD; write "online: false" (the provider powers the host on when it provisions it) or "online: true"',
         '1 problem found',
         '',
       ].join('\n'),

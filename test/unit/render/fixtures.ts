@@ -8,7 +8,7 @@ import { SSHKey } from '../../../api/sshKey.js';
 import type { EffectiveProperties, PropertyOrigin } from '../../../api/resolve/origin.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const specExamples = path.join(repoRoot, '..', 'shared', 'spec', 'examples');
+export const specExamples = path.join(repoRoot, 'docs', 'spec-examples');
 
 export function readExample(name: string): string {
   return readFileSync(path.join(specExamples, name), 'utf8');
