@@ -7,6 +7,7 @@ import { describeOrigin, type EffectiveProperties } from '../api/resolve/origin.
 import { sshKeyNames } from '../api/resolve/sources.js';
 import type { Lease } from '../ipam/lease.js';
 import { MachineDataError } from './errors.js';
+import { templateHostView } from './templateHostView.js';
 
 /** One entry of `.SSHKeys`: the SSHKey's name and its public key line. */
 export interface TemplateSshKey {
@@ -21,8 +22,9 @@ export interface TemplateSshKey {
  * - `Project`: the project the node belongs to; "" when it belongs to none.
  * - `Properties`: the effective property values by key (`index .Properties "vcluster.com/os-image"`).
  * - `SSHKeys`: the keys `vcluster.com/ssh-keys` names, in its order.
- * - `BareMetalHost`: the claimed host as read, unstructured (`.BareMetalHost.metadata.name`); an empty
- *   map when rendering without a host (the render command's preview).
+ * - `BareMetalHost`: the claimed host, unstructured (`.BareMetalHost.metadata.name`), without its BMC
+ *   address, credentials and the provider's bookkeeping (`templateHostView`); an empty map when
+ *   rendering without a host (the render command's preview).
  * - `AllocatedIP`: the bare address IPAM allocated (`10.0.0.5`, no prefix); "" when IPAM is not in use.
  * - `Gateway`: the allocated network's default gateway; "" when IPAM is not in use.
  */
@@ -58,7 +60,7 @@ export function buildTemplateValues(input: TemplateValuesInput): TemplateValues 
     Project: input.project ?? claim.spec.project ?? '',
     Properties: propertyValues(input.effective),
     SSHKeys: input.sshKeys.map(({ Name, PublicKey }) => ({ Name, PublicKey })),
-    BareMetalHost: input.bareMetalHost ? plainData(input.bareMetalHost) : {},
+    BareMetalHost: input.bareMetalHost ? templateHostView(input.bareMetalHost) : {},
     AllocatedIP: lease?.address ?? '',
     Gateway: lease?.gateway ?? '',
   };

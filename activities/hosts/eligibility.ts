@@ -57,8 +57,10 @@ export function hostEligibility(host: BareMetalHost, request: HostRequest, machi
   if (metadata.annotations?.[BMH_DETACHED_ANNOTATION] !== undefined) return no('detached');
   if (metadata.annotations?.[BMH_PAUSED_ANNOTATION] !== undefined) return no('paused');
   if (spec.consumerRef && !isConsumedBy(host, machine)) {
+    // The claim's author sees this detail: name a consumer only from the author's own namespace.
     const ref = spec.consumerRef;
-    return no('consumed', `consumed by ${ref.kind ?? 'object'} ${ref.namespace ?? ''}/${ref.name}`);
+    if (ref.namespace !== machine.namespace) return no('consumed', 'consumed by a Machine of another namespace');
+    return no('consumed', `consumed by ${ref.kind ?? 'object'} ${ref.namespace}/${ref.name}`);
   }
   if (status?.errorMessage || status?.errorType) {
     return no('inError', `in error (${status.errorType ?? 'error'}: ${status.errorMessage ?? ''})`);

@@ -117,7 +117,7 @@ export const PROPERTY_CATALOGUE: readonly PropertySpec[] = [
     where: ['nodeClaim'],
     check: (v) => parseObjectName(v, 'BareMetalHost name'),
   },
-  { key: K.sshKeys, type: 'comma-separated SSHKey names', where: NETWORK, check: parseNameList },
+  { key: K.sshKeys, type: 'comma-separated SSHKey names', where: NETWORK, check: (v) => parseNameList(v, 'SSHKey name') },
   {
     key: K.userData,
     type: 'cloud-config',

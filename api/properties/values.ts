@@ -152,6 +152,12 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 
 /** A Kubernetes object name (RFC 1123 subdomain). */
 export function parseObjectName(text: string, what = 'name'): string {
+  if (text.includes('/')) {
+    // Cross-namespace references are refused by format: these objects are cluster-wide or the provider's own.
+    throw new PropertyValueError(
+      `${JSON.stringify(text)} names a namespace; a ${what} takes none (the object is looked up where the provider keeps it), so write only the name`,
+    );
+  }
   if (text.length > 253 || !DNS_SUBDOMAIN.test(text)) {
     throw new PropertyValueError(
       `${JSON.stringify(text)} is not a valid ${what}; use lower-case letters, digits, "-" and ".", starting and ending with a letter or digit`,
@@ -165,10 +171,10 @@ export function isDnsLabel(text: string): boolean {
 }
 
 /** `a,b,c` → object names; an empty item is an error. */
-export function parseNameList(text: string): string[] {
+export function parseNameList(text: string, what = 'name'): string[] {
   return splitList(text).map((item, index) => {
     if (item === '') throw new PropertyValueError(`item ${index + 1} of ${JSON.stringify(text)} is empty`);
-    return parseObjectName(item);
+    return parseObjectName(item, what);
   });
 }
 

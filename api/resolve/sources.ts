@@ -131,7 +131,7 @@ export function resolveNetworkDataSource(effective: EffectiveProperties): Networ
 /** SSHKey names from vcluster.com/ssh-keys, to be fetched for user data. */
 export function sshKeyNames(effective: EffectiveProperties): string[] {
   const property = effective[PropertyKeys.sshKeys];
-  return property ? parseNameList(property.value) : [];
+  return property ? parseNameList(property.value, 'SSHKey name') : [];
 }
 
 function valueOrDefault(effective: EffectiveProperties, key: string): string {

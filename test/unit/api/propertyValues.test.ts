@@ -81,6 +81,16 @@ describe('other typed values', () => {
     expect(() => parseSecretReference('a/b/c', false)).toThrow('is not a Secret reference');
   });
 
+  it.each([
+    [PropertyKeys.sshKeys, 'alice,team-b/bob', 'SSHKey name'],
+    [PropertyKeys.osImage, 'team-b/ubuntu', 'OSImage name'],
+    [PropertyKeys.networkEnvironment, 'team-b/rack-1', 'NodeEnvironment name'],
+    [PropertyKeys.serverName, 'metal3/server-01', 'BareMetalHost name'],
+  ])("refuses a namespace in %s, whose objects are not the tenant's to place", (key, value, what) => {
+    const entry = PROPERTY_CATALOGUE.find((spec) => spec.key === key);
+    expect(() => entry?.check(value)).toThrow(`names a namespace; a ${what} takes none`);
+  });
+
   it('accepts OpenSSH public keys and explains what is wrong with others', () => {
     const ed25519 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl admin@example';
     expect(sshPublicKeyProblem(ed25519)).toBeUndefined();

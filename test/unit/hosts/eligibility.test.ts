@@ -159,3 +159,16 @@ describe('resource fit', () => {
     expect(fits(undefined, host).eligible).toBe(true);
   });
 });
+
+describe('hostEligibility for a host held by another Machine', () => {
+  it("names the consumer only to a claim from the consumer's own namespace", () => {
+    const host = claimedHost(availableHost('held'), other);
+    expect(hostEligibility(host, compute, machine)).toEqual({
+      eligible: false,
+      reason: 'consumed',
+      detail: 'consumed by a Machine of another namespace',
+    });
+    const sameNamespace = hostEligibility(host, compute, { namespace: 'team-b', name: 'm3' });
+    expect(sameNamespace.eligible || sameNamespace.detail).toContain('team-b/m2');
+  });
+});
