@@ -68,13 +68,32 @@ export async function loadCodecToken(
   return token;
 }
 
+/**
+ * Whether `host` reaches this machine only: `localhost`, an IPv4 address in 127.0.0.0/8, `::1` (or
+ * an IPv4-mapped loopback address). An empty host, `0.0.0.0` and `::` listen on every interface.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.toLowerCase();
+  if (name === 'localhost' || name === '::1' || name === '0:0:0:0:0:0:0:1') return true;
+  const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(name);
+  return v4 !== null && v4.slice(1).every((part) => Number(part) <= 255) && v4[1] === '127';
+}
+
 export async function resolveCodecServerSettings(
   flags: { listen: string; corsOrigin: readonly string[]; tokenFile?: string },
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<CodecServerSettings> {
+  const listen = parseListen(flags.listen);
   const token = await loadCodecToken(flags.tokenFile, env);
+  // Anyone who reaches the port could decode every payload: beyond loopback a caller must prove itself.
+  if (token === undefined && !isLoopbackHost(listen.host)) {
+    throw new CodecServerSettingsError(
+      `--listen ${flags.listen}: listening beyond loopback needs a bearer token; set --token-file <file> ` +
+        `(or ${CODEC_TOKEN_ENV}), or listen on 127.0.0.1 only`,
+    );
+  }
   return {
-    ...parseListen(flags.listen),
+    ...listen,
     corsOrigins: flags.corsOrigin.map(parseCorsOrigin),
     ...(token !== undefined && { token }),
   };
