@@ -11,7 +11,7 @@ import type {
   VariableNode,
 } from './ast.js';
 import { nodeString } from './ast.js';
-import { TemplateExecError } from './errors.js';
+import { TemplateExecError, TemplateLimitError, type TemplateLimit, type TemplatePosition } from './errors.js';
 import { formatValue } from './fmt.js';
 import type { FuncMap, GoFunc, ParamType } from './functions.js';
 import { goQuote } from './quote.js';
@@ -40,7 +40,22 @@ export interface ExecContext {
   out: string;
   /** UTF-8 length of `out`, tracked once it could exceed the limit (-1 until then). */
   outBytes: number;
+  /** The step budget: range iterations, {{template}} calls and function calls together. */
+  maxSteps: number;
+  steps: number;
+  /** The caller's check, run every CHECKPOINT_STEPS steps (see ExecuteOptions.checkpoint). */
+  checkpoint: Checkpoint | undefined;
 }
+
+/**
+ * Called as execution goes on with where it is (computed only when asked for). Returning a reason
+ * stops execution with a TemplateLimitError for the `deadline` limit at that position: this is how a
+ * caller with a clock bounds the time a template runs while the engine itself stays clock-free.
+ */
+export type Checkpoint = (where: () => TemplatePosition) => string | undefined;
+
+/** Steps between checkpoints: rare enough to cost nothing, frequent enough to stop within milliseconds. */
+export const CHECKPOINT_STEPS = 1024;
 
 /** The expression half of the executor; State (exec.ts) adds the walk over the template. */
 export abstract class Evaluator {
@@ -59,17 +74,50 @@ export abstract class Evaluator {
     this.vars = [{ name: '$', value: dot, iface: false }];
   }
 
-  errorf(msg: string): never {
-    const name = this.tmpl.name;
-    if (this.node === null) throw new TemplateExecError(`template: ${name}: ${msg}`);
+  /** Where the current node is: Go's `NAME:LINE:COL` (COL a 0-based byte column). */
+  position(): TemplatePosition | undefined {
+    if (this.node === null) return undefined;
     const pos = this.node.pos;
     const text = this.tmpl.text;
     const lineStart = text.lastIndexOf('\n', pos - 1) + 1;
     const col = lineStart === 0 ? utf8Length(text.slice(0, pos)) : utf8Length(text.slice(lineStart, pos));
     let line = 1;
     for (let i = text.indexOf('\n'); i >= 0 && i < pos; i = text.indexOf('\n', i + 1)) line++;
-    const loc = `${this.tmpl.parseName}:${line}:${col}`;
-    throw new TemplateExecError(`template: ${loc}: executing ${goQuote(name)} at <${nodeString(this.node)}>: ${msg}`);
+    return { name: this.tmpl.parseName, line, col };
+  }
+
+  /** Go's message: `template: NAME:LINE:COL: executing "TMPL" at <node>: msg`. */
+  private message(msg: string, position: TemplatePosition | undefined): string {
+    if (position === undefined || this.node === null) return `template: ${this.tmpl.name}: ${msg}`;
+    const loc = `${position.name}:${position.line}:${position.col ?? 0}`;
+    return `template: ${loc}: executing ${goQuote(this.tmpl.name)} at <${nodeString(this.node)}>: ${msg}`;
+  }
+
+  errorf(msg: string): never {
+    const position = this.position();
+    throw new TemplateExecError(this.message(msg, position), { ...(position && { position }), reason: msg });
+  }
+
+  /** Stops execution at the current node because `limit` was exceeded; `msg` names the limit and its value. */
+  limitf(limit: TemplateLimit, msg: string): never {
+    const position = this.position();
+    throw new TemplateLimitError(this.message(msg, position), limit, { ...(position && { position }), reason: msg });
+  }
+
+  /** Counts one unit of work against the budget (a range iteration, template call or function call). */
+  protected step(): void {
+    const ctx = this.ctx;
+    ctx.steps++;
+    if (ctx.steps > ctx.maxSteps) {
+      this.limitf(
+        'steps',
+        `exceeded the step budget of ${ctx.maxSteps} (range iterations, template and function calls)`,
+      );
+    }
+    if (ctx.checkpoint !== undefined && ctx.steps % CHECKPOINT_STEPS === 0) {
+      const stop = ctx.checkpoint(() => this.position() ?? { name: this.tmpl.parseName, line: 1, col: 0 });
+      if (stop !== undefined) this.limitf('deadline', stop);
+    }
   }
 
   protected varValue(name: string): Variable {
@@ -251,6 +299,7 @@ export abstract class Evaluator {
     allArgs: Node[] | null,
     final: Final,
   ): unknown {
+    this.step();
     const args = allArgs !== null ? allArgs.slice(1) : [];
     const params = fun.params;
     let numIn = args.length;

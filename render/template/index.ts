@@ -6,16 +6,28 @@
  */
 import type { Tree } from './ast.js';
 import { builtins } from './builtins.js';
-import { TemplateError, TemplateExecError, TemplateParseError } from './errors.js';
-import { DEFAULT_MAX_OUTPUT_BYTES, type ExecContext, MAX_EXEC_DEPTH, type MissingKey, State } from './exec.js';
+import { TemplateError, TemplateExecError, TemplateLimitError, TemplateParseError } from './errors.js';
+import type { Checkpoint } from './eval.js';
+import {
+  DEFAULT_MAX_OUTPUT_BYTES,
+  DEFAULT_MAX_STEPS,
+  type ExecContext,
+  MAX_EXEC_DEPTH,
+  type MissingKey,
+  State,
+} from './exec.js';
 import type { FuncMap } from './functions.js';
 import { TreeParser } from './parser.js';
 import { goQuote } from './quote.js';
 import { sprigFuncs } from './sprig.js';
 
-export { TemplateError, TemplateExecError, TemplateParseError };
+export { TemplateError, TemplateExecError, TemplateLimitError, TemplateParseError };
+export type { TemplateLimit, TemplatePosition } from './errors.js';
+export type { Checkpoint };
+export { CHECKPOINT_STEPS } from './eval.js';
+export { safeTemplateReason } from './safeReason.js';
 export { GoFloat, goFloat } from './values.js';
-export { MAX_EXEC_DEPTH, DEFAULT_MAX_OUTPUT_BYTES };
+export { MAX_EXEC_DEPTH, DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_MAX_STEPS };
 export { MAX_PARSE_DEPTH } from './parser.js';
 
 export interface ParseOptions {
@@ -28,6 +40,13 @@ export interface ExecuteOptions {
   missingKey?: MissingKey;
   /** Fail (without output) once the rendered text exceeds this many UTF-8 bytes. Default 4 MiB. */
   maxOutputBytes?: number;
+  /**
+   * Fail once range iterations, {{template}} calls and function calls together exceed this many.
+   * Default DEFAULT_MAX_STEPS.
+   */
+  maxSteps?: number;
+  /** Asked every CHECKPOINT_STEPS steps whether to stop (e.g. at a deadline); see Checkpoint. */
+  checkpoint?: Checkpoint;
 }
 
 const FUNCS: FuncMap = { ...sprigFuncs, ...builtins };
@@ -70,6 +89,9 @@ export class Template {
       maxOutputBytes: options?.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
       out: '',
       outBytes: -1,
+      maxSteps: options?.maxSteps ?? DEFAULT_MAX_STEPS,
+      steps: 0,
+      checkpoint: options?.checkpoint,
     };
     if (tree === undefined) {
       throw new TemplateExecError(`template: ${goQuote(this.name)} is an incomplete or empty template`);

@@ -58,7 +58,8 @@ export abstract class TokenStream {
 
   errorf(msg: string): never {
     const line = this.token[0]?.line ?? 1;
-    throw new TemplateParseError(`template: ${this.tree.parseName}:${line}: ${msg}`);
+    const name = this.tree.parseName;
+    throw new TemplateParseError(`template: ${name}:${line}: ${msg}`, { position: { name, line }, reason: msg });
   }
 
   protected expect(expected: T, context: string): Item {
