@@ -13,7 +13,7 @@ COPY package.json package-lock.json ./
 # binaries; `npm install` honours the same lock.
 RUN npm install --no-audit --no-fund
 COPY . .
-# tsc → dist/, then dist/workflow-bundle.js so workers start without bundling; then drop dev tools.
+# tsc → dist/, then the workflow bundles (dist/workflow-bundle*.js) so workers start without bundling; then drop dev tools.
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund \
  && chmod 0755 bin/metal3-provider.js

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { AesGcmCodec } from './aesGcmCodec.js';
 import {
@@ -38,11 +39,20 @@ export async function loadCodecKeys(env: Env = process.env): Promise<CodecKeys |
   return parseCodecKeysFile(text, file);
 }
 
+/** The failure converter that moves messages and stack traces into a payload, where the codec encrypts them. */
+export const ENCODED_FAILURE_CONVERTER_PATH = fileURLToPath(new URL('./encodedFailureConverter.cjs', import.meta.url));
+
 /**
  * The data converter every client, worker and controller of this project uses: the SDK defaults plus
- * the encryption codec, bound to `namespace`, when a key is configured; undefined (SDK defaults) otherwise.
+ * the encryption codec, bound to `namespace`, and encoded failure attributes when a key is configured;
+ * undefined (SDK defaults) otherwise.
  */
 export async function loadDataConverter(namespace: string, env: Env = process.env): Promise<DataConverter | undefined> {
   const keys = await loadCodecKeys(env);
-  return keys && { payloadCodecs: [new AesGcmCodec(keys, namespace)] };
+  return (
+    keys && {
+      payloadCodecs: [new AesGcmCodec(keys, namespace)],
+      failureConverterPath: ENCODED_FAILURE_CONVERTER_PATH,
+    }
+  );
 }

@@ -1,12 +1,11 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createInfraActivities } from '../activities/infra/index.js';
 import { projectRoot } from '../devstack/devstack.js';
 import { INFRA_TASK_QUEUE } from '../workflows/infraContract.js';
+import { workflowCode } from './workflowCode.js';
 
 export interface InfraWorkerOptions {
   connection: NativeConnection;
@@ -18,7 +17,7 @@ export interface InfraWorkerOptions {
   /** Default: the charts shipped with the provider. */
   chartsDir?: string;
   taskQueue?: string;
-  /** A pre-built workflow bundle (production); without it the workflows are bundled at start. */
+  /** A pre-built workflow bundle for the same data converter; default: see workflowCode(). */
   workflowBundlePath?: string;
   identity?: string;
   /** From connectWorker(): encrypts payloads when a codec key is configured. */
@@ -28,19 +27,13 @@ export interface InfraWorkerOptions {
 /** The charts shipped with the provider, next to package.json. */
 export const BUNDLED_CHARTS_DIR = join(projectRoot, 'charts');
 
-const prebuiltBundle = fileURLToPath(new URL('../workflow-bundle.js', import.meta.url));
-const workflowsEntry = ['../workflows/index.js', '../workflows/index.ts']
-  .map((path) => fileURLToPath(new URL(path, import.meta.url)))
-  .find((path) => existsSync(path));
-
 /** Task queue metal3-infra: the deployInfrastructure workflow and its helm and rollout activities. */
 export async function createInfraWorker(options: InfraWorkerOptions): Promise<Worker> {
-  const bundlePath = options.workflowBundlePath ?? (existsSync(prebuiltBundle) ? prebuiltBundle : undefined);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? INFRA_TASK_QUEUE,
-    ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: workflowsEntry }),
+    ...workflowCode(options.workflowBundlePath, options.dataConverter),
     activities: createInfraActivities({
       helmPath: options.helmPath,
       ...(options.kubeconfigPath !== undefined && { kubeconfigPath: options.kubeconfigPath }),

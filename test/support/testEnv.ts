@@ -14,6 +14,8 @@ export interface TestEnv {
   temporal: { address: string; namespace: string; connection: Connection; client: Client };
   temporalUiUrl: string;
   workflowBundlePath: string;
+  /** The same workflows built with the failure converter of encrypted payloads (`loadDataConverter`). */
+  encodedFailuresBundlePath: string;
   helmPath: string;
 }
 
@@ -43,6 +45,7 @@ export function useTestEnv(): TestEnv {
       },
       temporalUiUrl: stack.temporalUiUrl,
       workflowBundlePath: inject('workflowBundlePath'),
+      encodedFailuresBundlePath: inject('encodedFailuresBundlePath'),
       helmPath: stack.helmPath,
     } satisfies TestEnv);
   });

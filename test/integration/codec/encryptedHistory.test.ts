@@ -88,14 +88,14 @@ beforeAll(async () => {
       namespace: worker.namespace,
       kubeConfig: stack.env.kubeConfig,
       taskQueue: stack.env.taskQueue,
-      workflowBundlePath: stack.env.workflowBundlePath,
+      workflowBundlePath: stack.env.encodedFailuresBundlePath,
       dataConverter: worker.dataConverter,
     }),
     await Worker.create({
       connection,
       namespace: worker.namespace,
       taskQueue: echoQueue(),
-      workflowBundle: { codePath: stack.env.workflowBundlePath },
+      workflowBundle: { codePath: stack.env.encodedFailuresBundlePath },
       activities: { echo: (message: string) => Promise.resolve(message) },
       ...(worker.dataConverter && { dataConverter: worker.dataConverter }),
     }),
@@ -202,6 +202,29 @@ describe('payload encryption', () => {
 
     expect(await machines.releaseMachine(machine)).toContain('release');
     expect((await machines.handle(machine).result()).phase).toBe('Released');
+  });
+
+  it('encodes failures too: a failed step names its Secret only to a reader with the codec', async () => {
+    const marker = `gone-${randomUUID().slice(0, 8)}`;
+    const machine = { namespace: stack.env.namespace, name: 'enc-fail' };
+    const handle = await machines.provisionMachine(
+      stack.claim('enc-fail', { 'metal3-provider.io/join-secret': `${stack.env.namespace}/${marker}` }),
+    );
+    await expect
+      .poll(async () => (await machines.getMachineStatus(machine))?.details ?? '', { timeout: 60_000, interval: 250 })
+      .toContain(marker);
+    // A configuration that names a missing Secret fails the Machine: the workflow's own failure too.
+    const failed = await handle.result().then(
+      () => undefined,
+      (err: unknown) => err as { cause?: Error },
+    );
+    expect(failed?.cause?.message).toContain(marker);
+    const history = await stack.env.temporal.client.workflow.getHandle(handle.workflowId).fetchHistory();
+    const stored = JSON.stringify(history.events);
+    // The failures are in history, each message encrypted in place of the text.
+    expect(stored).toContain('Encoded failure');
+    expect(stored).toContain('workflowExecutionFailedEventAttributes');
+    expect(storedHistoryContains(history.events, marker)).toBe(false);
   });
 
   it('encodes through /encode what /decode reads back', async () => {

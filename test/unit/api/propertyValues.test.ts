@@ -88,7 +88,7 @@ describe('other typed values', () => {
     [PropertyKeys.serverName, 'metal3/server-01', 'BareMetalHost name'],
   ])("refuses a namespace in %s, whose objects are not the tenant's to place", (key, value, what) => {
     const entry = PROPERTY_CATALOGUE.find((spec) => spec.key === key);
-    expect(() => entry?.check(value)).toThrow(`names a namespace; a ${what} takes none`);
+    expect(() => entry?.check(value, key)).toThrow(`names a namespace; a ${what} takes none`);
   });
 
   it('accepts OpenSSH public keys and explains what is wrong with others', () => {
