@@ -8,7 +8,7 @@ import { renderReference } from '../../../scripts/renderReference.js';
 import { specExamplesDir } from '../../support/specExamples.js';
 
 const committed = () => readFile(new URL('../../../docs/reference.md', import.meta.url), 'utf8');
-const specPage = () => readFile(join(specExamplesDir, '..', 'metal3-node-provider.md'), 'utf8');
+const specPage = () => readFile(join(specExamplesDir, 'metal3-node-provider.md'), 'utf8');
 
 /** The lines of one `## ` section of the reference. */
 function section(text: string, heading: string): string {
