@@ -1,13 +1,21 @@
+import type { TemplateLimit } from './template/index.js';
+
 /**
  * Errors of rendering a Machine's user data, network data and meta data. Every message names the
  * property (and where it was set) whose value could not be rendered, and says what to change. They
  * are configuration errors: retrying does not help until the configuration changes.
+ *
+ * The message may reach workflow history, so it never quotes template text, rendered data or Secret
+ * values: a template error names its source and line:col and gives Go's reason without quoted text.
+ * `detail`, when present, is the fuller diagnostic (Go's whole message) for the terminal of the user
+ * who renders their own templates (`render`, `validate`); it is never sent anywhere else.
  */
 export class MachineDataError extends Error {
   constructor(
     /** The property key at fault, when one is. */
     readonly property: string | undefined,
     message: string,
+    readonly detail?: string,
   ) {
     super(message);
     this.name = 'MachineDataError';
@@ -15,16 +23,35 @@ export class MachineDataError extends Error {
 }
 
 export class UserDataError extends MachineDataError {
-  constructor(property: string | undefined, message: string) {
-    super(property, message);
+  constructor(property: string | undefined, message: string, detail?: string) {
+    super(property, message, detail);
     this.name = 'UserDataError';
   }
 }
 
 export class NetworkDataError extends MachineDataError {
-  constructor(property: string | undefined, message: string) {
-    super(property, message);
+  constructor(property: string | undefined, message: string, detail?: string) {
+    super(property, message, detail);
     this.name = 'NetworkDataError';
+  }
+}
+
+/** A limit rendering runs under: the template engine's own, or the render thread's memory. */
+export type RenderLimit = TemplateLimit | 'memory';
+
+/**
+ * Rendering stopped at a limit (step budget, output size, nesting depth, deadline, memory). The
+ * message names the limit, its value and where the template was when it was stopped.
+ */
+export class RenderLimitError extends MachineDataError {
+  constructor(
+    property: string | undefined,
+    readonly limit: RenderLimit,
+    message: string,
+    detail?: string,
+  ) {
+    super(property, message, detail);
+    this.name = 'RenderLimitError';
   }
 }
 

@@ -4,6 +4,7 @@ import type { EffectiveProperties } from '../api/resolve/origin.js';
 import type { Lease } from '../ipam/lease.js';
 import { renderMetaData } from './metaData.js';
 import { renderNetworkData } from './networkData.js';
+import type { TemplateRunOptions } from './renderLimits.js';
 import { buildTemplateValues, type TemplateSshKey } from './templateValues.js';
 import { renderUserData } from './userData.js';
 
@@ -58,10 +59,12 @@ function bootMacAddress(input: MachineRenderInput): string | undefined {
 
 /**
  * A Machine's user data, network data and meta data. Pure and deterministic. Throws UserDataError
- * or NetworkDataError (both MachineDataError) naming the property at fault; configuration errors,
- * which no retry fixes. Never returns partly rendered data.
+ * or NetworkDataError (both MachineDataError) naming the property at fault, or RenderLimitError when
+ * a template exceeds a limit of `run`; configuration errors, which no retry fixes. Never returns
+ * partly rendered data. This runs in the caller's thread: workers render through RenderPool instead,
+ * which runs it in a thread of its own with a deadline and a memory limit.
  */
-export function renderMachineData(input: MachineRenderInput): MachineData {
+export function renderMachineData(input: MachineRenderInput, run?: TemplateRunOptions): MachineData {
   const values = buildTemplateValues(input);
   const userData = renderUserData({
     effective: input.effective,
@@ -71,6 +74,7 @@ export function renderMachineData(input: MachineRenderInput): MachineData {
       sshAuthorizedKeys: input.sshKeys.map((key) => key.PublicKey),
       runcmd: input.registrationCommands,
     },
+    run,
   });
   const networkData = renderNetworkData({
     effective: input.effective,
@@ -79,6 +83,7 @@ export function renderMachineData(input: MachineRenderInput): MachineData {
     lease: input.lease,
     bootMacAddress: bootMacAddress(input),
     hostName: input.bareMetalHost?.metadata.name,
+    run,
   });
   return {
     userData,

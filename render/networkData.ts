@@ -13,6 +13,7 @@ import {
   type DocumentFailure,
   type PropertyDocument,
 } from './propertyDocument.js';
+import type { TemplateRunOptions } from './renderLimits.js';
 import type { TemplateValues } from './templateValues.js';
 
 export interface NetworkDataInput {
@@ -26,9 +27,10 @@ export interface NetworkDataInput {
   readonly bootMacAddress?: string | undefined;
   /** The host's name, for the message when its boot MAC address is unknown; absent when there is no host. */
   readonly hostName?: string | undefined;
+  readonly run?: TemplateRunOptions | undefined;
 }
 
-const fail: DocumentFailure = (property, message) => new NetworkDataError(property, message);
+const fail: DocumentFailure = (property, message, detail) => new NetworkDataError(property, message, detail);
 
 /**
  * A Machine's network data in the spec's order: metal3.vcluster.com/network-data as written, else
@@ -64,7 +66,7 @@ export function renderNetworkData(input: NetworkDataInput): string | undefined {
     case 'generated':
       return generated(input);
   }
-  const text = renderPropertyDocument(document, input.values, fail);
+  const text = renderPropertyDocument(document, input.values, fail, input.run);
   try {
     parseYamlMapping(text);
   } catch (error) {

@@ -1,8 +1,9 @@
 import type { SecretReference } from '../api/properties/values.js';
 import { describeOrigin, type PropertyOrigin } from '../api/resolve/origin.js';
-import type { MachineDataError } from './errors.js';
+import { RenderLimitError, type MachineDataError } from './errors.js';
+import type { TemplateRunOptions } from './renderLimits.js';
 import type { TemplateValues } from './templateValues.js';
-import { TemplateExecError, TemplateParseError, renderTemplate } from './template/index.js';
+import { TemplateError, TemplateLimitError, parseTemplate, safeTemplateReason } from './template/index.js';
 
 /**
  * A user-data or network-data document chosen from the properties: text used as written, or a Go
@@ -18,8 +19,8 @@ export interface PropertyDocument {
   readonly secret?: string;
 }
 
-/** Makes the typed error of the caller (user data or network data) for a property. */
-export type DocumentFailure = (property: string, message: string) => MachineDataError;
+/** Makes the typed error of the caller (user data or network data) for a property; see MachineDataError. */
+export type DocumentFailure = (property: string, message: string, detail?: string) => MachineDataError;
 
 /** `vcluster.com/user-data-template (set in node type "compute" annotations)`, for messages. */
 export function describeDocument(document: PropertyDocument): string {
@@ -53,21 +54,49 @@ export function templateSecretDocument(
 }
 
 /**
- * The document's text, its template executed with `values`. A template that fails to parse or
- * execute throws (Go's message, prefixed by the property it came from) and yields no partial output.
+ * A template error as a MachineDataError: the message names the document's source and the position
+ * (`NAME:LINE:COL`, NAME being the property key or the template Secret's name) and gives Go's reason
+ * without the text it quotes; `detail` keeps Go's whole message for the terminal.
+ */
+function templateFailure(document: PropertyDocument, error: TemplateError, fail: DocumentFailure): MachineDataError {
+  const subject = describeDocument(document);
+  const position = error.position;
+  const at =
+    position === undefined
+      ? ''
+      : ` at ${position.name}:${position.line}${position.col === undefined ? '' : `:${position.col}`}`;
+  const message = `${subject}${at}: ${safeTemplateReason(error.reason)}`;
+  const detail = `${subject}: ${error.message}`;
+  if (error instanceof TemplateLimitError) return new RenderLimitError(document.property, error.limit, message, detail);
+  return fail(document.property, message, detail);
+}
+
+/**
+ * The document's text, its template executed with `values` within the limits of `options`. A
+ * template that fails to parse, to execute or within its limits throws (see templateFailure) and
+ * yields no partial output.
  */
 export function renderPropertyDocument(
   document: PropertyDocument,
   values: TemplateValues,
   fail: DocumentFailure,
+  options: TemplateRunOptions = {},
 ): string {
-  if (document.templateName === undefined) return document.text;
+  const templateName = document.templateName;
+  if (templateName === undefined) return document.text;
+  const checkpoint = options.startDocument?.({
+    property: document.property,
+    description: describeDocument(document),
+    templateName,
+  });
   try {
-    return renderTemplate(document.templateName, document.text, values);
+    return parseTemplate(templateName, document.text).execute(values, {
+      ...(options.maxSteps !== undefined && { maxSteps: options.maxSteps }),
+      ...(options.maxOutputBytes !== undefined && { maxOutputBytes: options.maxOutputBytes }),
+      ...(checkpoint !== undefined && { checkpoint }),
+    });
   } catch (error) {
-    if (error instanceof TemplateParseError || error instanceof TemplateExecError) {
-      throw fail(document.property, `${describeDocument(document)}: ${error.message}`);
-    }
+    if (error instanceof TemplateError) throw templateFailure(document, error, fail);
     throw error;
   }
 }

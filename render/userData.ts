@@ -11,6 +11,7 @@ import {
   type DocumentFailure,
   type PropertyDocument,
 } from './propertyDocument.js';
+import type { TemplateRunOptions } from './renderLimits.js';
 import type { TemplateValues } from './templateValues.js';
 import { userDataFormat } from './userDataFormat.js';
 
@@ -20,9 +21,10 @@ export interface UserDataInput {
   /** The template of the Secret vcluster.com/user-data-template-secret names, when that is the source. */
   readonly templateSecretText?: string | undefined;
   readonly additions: CloudConfigAdditions;
+  readonly run?: TemplateRunOptions | undefined;
 }
 
-const fail: DocumentFailure = (property, message) => new UserDataError(property, message);
+const fail: DocumentFailure = (property, message, detail) => new UserDataError(property, message, detail);
 
 /** The spec's order: vcluster.com/user-data, then -template, then -template-secret; none: undefined. */
 function chooseUserData(effective: EffectiveProperties, secretText: string | undefined): PropertyDocument | undefined {
@@ -95,7 +97,7 @@ function combine(text: string, additions: CloudConfigAdditions): string {
 export function renderUserData(input: UserDataInput): string {
   const document = chooseUserData(input.effective, input.templateSecretText);
   // Leading blank lines (common in templates) would hide the header cloud-init looks for.
-  const text = document ? renderPropertyDocument(document, input.values, fail).replace(/^\s*\n/, '') : '';
+  const text = document ? renderPropertyDocument(document, input.values, fail, input.run).replace(/^\s*\n/, '') : '';
   try {
     return combine(text, input.additions);
   } catch (error) {

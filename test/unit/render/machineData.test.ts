@@ -4,7 +4,7 @@ import { BareMetalHost } from '../../../api/bareMetalHost.js';
 import { PropertyKeys } from '../../../api/properties/keys.js';
 import { resolveEffectiveProperties } from '../../../api/resolve/effectiveProperties.js';
 import { Secret } from '../../../api/templateSecret.js';
-import { MachineDataError, NetworkDataError, UserDataError } from '../../../render/errors.js';
+import { MachineDataError, NetworkDataError, RenderLimitError, UserDataError } from '../../../render/errors.js';
 import { renderMachineData, type MachineRenderInput } from '../../../render/machineData.js';
 import { readTemplateSecret } from '../../../render/templateSecretText.js';
 import { selectSshKeys } from '../../../render/templateValues.js';
@@ -177,30 +177,62 @@ describe('errors', () => {
     throw new Error('expected a UserDataError');
   }
 
-  it('reports a template that fails to execute with Go’s message, the property and where it was set', () => {
+  it('reports a template that fails to execute by property, origin and position, without quoting the template', () => {
     const error = userDataError({
       [PropertyKeys.userDataTemplate]: '#cloud-config\nruncmd:\n- {{ required "set the token" .Properties.token }}\n',
     });
     expect(error.property).toBe(PropertyKeys.userDataTemplate);
     expect(error.message).toBe(
+      'vcluster.com/user-data-template (set in node type "compute-node" properties) at vcluster.com/user-data-template:3:5: error calling required',
+    );
+    // Go's whole message, for the terminal of whoever renders their own template.
+    expect(error.detail).toBe(
       'vcluster.com/user-data-template (set in node type "compute-node" properties): template: vcluster.com/user-data-template:3:5: executing "vcluster.com/user-data-template" at <required "set the token" .Properties.token>: error calling required: set the token',
     );
   });
 
-  it('reports a template that does not parse', () => {
-    const error = userDataError({ [PropertyKeys.userDataTemplate]: '#cloud-config\n{{ .NodeClaim.Name' });
-    expect(error.message).toMatch(
-      /^vcluster\.com\/user-data-template \(set in .*\): template: vcluster\.com\/user-data-template:2: /,
+  it('reports a template that does not parse by line, without the text at fault', () => {
+    const error = userDataError({ [PropertyKeys.userDataTemplate]: '#cloud-config\n{{ .NodeClaim.Name }\n' });
+    expect(error.message).toBe(
+      'vcluster.com/user-data-template (set in node type "compute-node" properties) at vcluster.com/user-data-template:2: unexpected token in operand',
     );
+    expect(error.detail).toContain('unexpected "}" in operand');
   });
 
-  it('names the template Secret when its template fails', () => {
+  it('names the template Secret when its template fails, and keeps the Secret’s text out', () => {
     const error = userDataError(
       { [PropertyKeys.userDataTemplateSecret]: 'loft/tpl' },
-      { templates: { userDataTemplateSecret: '{{ fail "no" }}' } },
+      { templates: { userDataTemplateSecret: '{{ fail "s3cr3t-in-template" }}' } },
     );
     expect(error.message).toMatch(
-      /^vcluster\.com\/user-data-template-secret \(set in .*\) Secret "loft\/tpl": template: tpl:1:3: /,
+      /^vcluster\.com\/user-data-template-secret \(set in .*\) Secret "loft\/tpl" at tpl:1:3: error calling fail$/,
+    );
+    expect(error.message).not.toContain('s3cr3t');
+  });
+
+  it('keeps values out of the message: a range over a secret property', () => {
+    const error = userDataError({
+      [PropertyKeys.userDataTemplate]: '{{ range index .Properties "token" }}{{ end }}',
+      token: 's3cr3t-value',
+    });
+    expect(error.message).toMatch(/at vcluster\.com\/user-data-template:1:\d+: range can't iterate over this value$/);
+    expect(error.message).not.toContain('s3cr3t');
+    expect(error.detail).toContain('s3cr3t-value');
+  });
+
+  it('stops a runaway template at the step budget with a RenderLimitError naming the limit and position', () => {
+    let caught: unknown;
+    try {
+      render({ [PropertyKeys.userDataTemplate]: '#cloud-config\n{{ range $i := 1000000000 }}{{ end }}' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(RenderLimitError);
+    const error = caught as RenderLimitError;
+    expect(error.limit).toBe('steps');
+    expect(error.property).toBe(PropertyKeys.userDataTemplate);
+    expect(error.message).toMatch(
+      /^vcluster\.com\/user-data-template \(set in .*\) at vcluster\.com\/user-data-template:2:\d+: exceeded the step budget of 100000 /,
     );
   });
 
