@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { closeHttp, listenHttp } from '../net/httpListener.js';
+import type { CallbackCaller } from './callbackCaller.js';
 import { routeCallbackRequest, type CallbackRoute } from './callbackRoutes.js';
 import { forwardHttp, pickHeaders, type ForwardOutcome, type ForwardRequest } from './forwardHttp.js';
 import type { LeaseAddressLookup } from './leaseAddressIndex.js';
@@ -35,6 +36,10 @@ const REQUEST_HEADERS = [
   'x-openstack-ironic-api-version',
   'x-openstack-request-id',
 ] as const;
+
+/** A lookup answer is a node and the agent's configuration: a few KiB. */
+const LOOKUP_ANSWER_BYTES = 256 * 1024;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function clientAddressOf(req: http.IncomingMessage): string {
   return (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
@@ -69,6 +74,8 @@ export class CallbackProxy {
   private server: http.Server | undefined;
   /** Lease address → the certificate that agent sent in its last accepted heartbeat. */
   private readonly agentCas = new Map<string, string>();
+  /** Host (`namespace/name`) → the node Ironic answered its own lookup with, and the boot MAC it had. */
+  private readonly lookedUp = new Map<string, { mac: string; node: string }>();
 
   constructor(private readonly options: CallbackProxyOptions) {}
 
@@ -104,7 +111,10 @@ export class CallbackProxy {
     await closeHttp(server);
   }
 
-  private logRefusal(req: http.IncomingMessage, refusal: { status: number; code: string; message: string }): void {
+  private logRefusal(
+    req: http.IncomingMessage,
+    refusal: { status: number; code: string; message: string; detail?: Record<string, unknown> },
+  ): void {
     this.options.logger.warn(
       {
         method: req.method,
@@ -112,6 +122,7 @@ export class CallbackProxy {
         client: clientAddressOf(req),
         status: refusal.status,
         reason: refusal.code,
+        ...refusal.detail,
       },
       `callback proxy refused: ${refusal.message}`,
     );
@@ -123,9 +134,10 @@ export class CallbackProxy {
     status: number,
     code: string,
     message: string,
+    detail?: Record<string, unknown>,
   ): void {
     count(this.stats.refused, code);
-    this.logRefusal(req, { status, code, message });
+    this.logRefusal(req, { status, code, message, ...(detail !== undefined ? { detail } : {}) });
     reply(res, status, message);
   }
 
@@ -137,9 +149,10 @@ export class CallbackProxy {
       hosts: this.options.hosts,
       agentPort: this.options.agentPort ?? DEFAULT_AGENT_PORT,
       ironicApiUrl: this.options.ironicApiUrl,
+      learnedNode: (caller) => this.learnedNode(caller),
     });
     if (route.kind === 'refuse') {
-      this.refuse(req, res, route.status, route.code, route.message);
+      this.refuse(req, res, route.status, route.code, route.message, route.detail);
       return;
     }
     const base = {
@@ -159,6 +172,7 @@ export class CallbackProxy {
       ...base,
       url: route.url,
       body: route.maxBodyBytes > 0 ? { kind: 'stream', source: req, maxBytes: route.maxBodyBytes } : { kind: 'none' },
+      ...(route.kind === 'ironic' && route.route === 'lookup' ? { keepResponseBytes: LOOKUP_ANSWER_BYTES } : {}),
     };
     if (route.kind === 'agent') {
       const ca = this.agentCas.get(route.agent.address);
@@ -167,7 +181,29 @@ export class CallbackProxy {
         : { rejectUnauthorized: true, ...(ca !== undefined ? { ca } : {}) };
     }
     const outcome = await forwardHttp(req, res, request);
+    if (route.kind === 'ironic' && route.route === 'lookup') this.learnNode(route.host.host, route.host.mac, outcome);
     this.finish(req, route, route.kind === 'agent' ? 'agent' : route.route, outcome);
+  }
+
+  /**
+   * Remembers the node Ironic found for a caller's own lookup (it may name only its own MACs and
+   * node), so that its heartbeats are accepted where BMO has not recorded the node on the host.
+   */
+  private learnNode(host: string, mac: string, outcome: ForwardOutcome): void {
+    if (outcome.kind !== 'forwarded' || outcome.status !== 200 || outcome.kept === undefined) return;
+    let node: unknown;
+    try {
+      node = (JSON.parse(outcome.kept.toString('utf8')) as { node?: { uuid?: unknown } }).node?.uuid;
+    } catch {
+      return;
+    }
+    if (typeof node === 'string' && UUID.test(node)) this.lookedUp.set(host, { mac, node: node.toLowerCase() });
+  }
+
+  private learnedNode(caller: CallbackCaller): string | undefined {
+    const learned = this.lookedUp.get(caller.host.host);
+    // A host whose boot MAC changed is another machine; what its predecessor looked up is not its.
+    return learned?.mac === caller.host.mac ? learned.node : undefined;
   }
 
   private async heartbeat(

@@ -1,4 +1,13 @@
+import {
+  authorizeAgentCall,
+  authorizeHeartbeat,
+  authorizeInspection,
+  authorizeLookup,
+  type Authorized,
+  type CallbackRefusal,
+} from './authorizeCallback.js';
 import type { BootHost } from './bootHost.js';
+import type { CallbackCaller } from './callbackCaller.js';
 import type { LeaseAddressLookup } from './leaseAddressIndex.js';
 import { parseRequestTarget } from './requestTarget.js';
 import type { AgentAddress } from './rewriteCallbackUrl.js';
@@ -7,7 +16,7 @@ import type { AgentAddress } from './rewriteCallbackUrl.js';
  * Decides, without any I/O, what the callback proxy does with one request. It only ever forwards
  * to two kinds of places: the fixed Ironic API origin, for the handful of calls the agent makes,
  * and the agent of a known host, at its lease address and the agent port, for Ironic's commands.
- * Everything else is refused with a reason.
+ * Each request is tied to its caller (authorizeCallback.ts). Everything else is refused with a reason.
  */
 
 /** Request body limits: heartbeats are tiny; inspection data carries logs; commands may carry a config drive. */
@@ -22,7 +31,14 @@ export type IronicRoute = 'versions' | 'lookup' | 'heartbeat' | 'continue-inspec
 export type CallbackRoute =
   | { kind: 'ironic'; route: IronicRoute; url: URL; host: BootHost; maxBodyBytes: number }
   | { kind: 'agent'; url: URL; agent: AgentAddress; host: BootHost; maxBodyBytes: number }
-  | { kind: 'refuse'; status: number; code: string; message: string };
+  | {
+      kind: 'refuse';
+      status: number;
+      code: string;
+      message: string;
+      /** For the log only, never the answer. */
+      detail?: Record<string, unknown>;
+    };
 
 export interface RouteContext {
   /** The address the request came from. */
@@ -31,6 +47,8 @@ export interface RouteContext {
   agentPort: number;
   /** `proxy.ironicApiUrl`; its path, if any, prefixes the API paths. */
   ironicApiUrl: string;
+  /** The node Ironic answered this caller's own lookup with, when the proxy saw one. */
+  learnedNode?: (caller: CallbackCaller) => string | undefined;
 }
 
 const MAC = /^[0-9a-f]{2}([:-][0-9a-f]{2}){5}$/i;
@@ -44,6 +62,14 @@ const refuse = (status: number, code: string, message: string): CallbackRoute =>
   status,
   code,
   message,
+});
+
+const refusedBy = ({ status, code, message, detail }: CallbackRefusal): CallbackRoute => ({
+  kind: 'refuse',
+  status,
+  code,
+  message,
+  detail,
 });
 
 function ironicUrl(base: string, path: string, query: URLSearchParams): URL {
@@ -104,8 +130,8 @@ function routeIronic(method: string, segments: string[], query: string, context:
     return refuse(404, 'unknown-path', `${path} is not an Ironic API path the agent uses`);
   }
   if (method !== allowedMethod) return refuse(405, 'method', `${method} is not allowed on ${path}`);
-  const host = context.hosts.byAddress(context.clientAddress);
-  if (!host) {
+  const caller = context.hosts.callerByAddress(context.clientAddress);
+  if (!caller) {
     return refuse(
       403,
       'unknown-client',
@@ -114,7 +140,38 @@ function routeIronic(method: string, segments: string[], query: string, context:
   }
   const rebuilt = rebuildQuery(query, params);
   if (!(rebuilt instanceof URLSearchParams)) return refuse(400, 'bad-query', rebuilt.bad);
-  return { kind: 'ironic', route, url: ironicUrl(context.ironicApiUrl, path, rebuilt), host, maxBodyBytes };
+  const bound = bindToCaller(route, caller, segments, rebuilt, context.learnedNode?.(caller));
+  if (!bound.ok) return refusedBy(bound);
+  const url = ironicUrl(context.ironicApiUrl, path, rebuilt);
+  return { kind: 'ironic', route, url, host: caller.host, maxBodyBytes };
+}
+
+/** Applies the caller binding to an Ironic call; a lookup's `addresses` may be narrowed in `query`. */
+function bindToCaller(
+  route: IronicRoute,
+  caller: CallbackCaller,
+  segments: string[],
+  query: URLSearchParams,
+  learnedNode: string | undefined,
+): Authorized {
+  const nodeUuid = query.get('node_uuid') ?? undefined;
+  switch (route) {
+    case 'versions':
+      return { ok: true };
+    case 'heartbeat':
+      return authorizeHeartbeat(caller, segments[2] ?? '', learnedNode);
+    case 'continue-inspection':
+      return authorizeInspection(caller, nodeUuid, learnedNode);
+    case 'lookup': {
+      const decided = authorizeLookup(
+        caller,
+        { addresses: query.get('addresses') ?? undefined, nodeUuid },
+        learnedNode,
+      );
+      if (decided.ok && decided.addresses !== undefined) query.set('addresses', decided.addresses);
+      return decided;
+    }
+  }
 }
 
 function routeAgent(method: string, segments: string[], query: string, context: RouteContext): CallbackRoute {
@@ -126,6 +183,9 @@ function routeAgent(method: string, segments: string[], query: string, context: 
   if (agentPath !== 'v1/commands' && agentPath !== 'v1/commands/')
     return refuse(404, 'unknown-agent-path', `/${agentPath} is not an agent API path Ironic uses`);
   if (method !== 'GET' && method !== 'POST') return refuse(405, 'method', `${method} is not allowed on agent commands`);
+  // Before looking the address up, so that a host learns nothing about addresses not its own.
+  const bound = authorizeAgentCall(context.hosts.byAddress(context.clientAddress), address);
+  if (!bound.ok) return refusedBy(bound);
   const host = context.hosts.byAddress(address);
   if (!host) return refuse(404, 'unknown-agent', `${address} is not the lease address of a known BareMetalHost`);
   const rebuilt = rebuildQuery(query, {

@@ -71,10 +71,12 @@ export interface ForwardRequest {
   idleTimeoutMs: number;
   /** Cuts the answer off (after its headers went out) when its body passes this size. */
   maxResponseBytes?: number;
+  /** Also keeps a copy of an answer body up to this size, returned in the outcome (a small JSON answer). */
+  keepResponseBytes?: number;
 }
 
 export type ForwardOutcome =
-  | { kind: 'forwarded'; status: number; bytes: number }
+  | { kind: 'forwarded'; status: number; bytes: number; kept?: Buffer }
   | { kind: 'upstream-error'; reason: string }
   | { kind: 'redirect-refused'; status: number; location: string }
   | { kind: 'body-too-large'; limit: number }
@@ -83,11 +85,19 @@ export type ForwardOutcome =
 
 class SizeLimit extends Transform {
   bytes = 0;
+  private kept: Buffer[] | undefined;
   constructor(
     private readonly limit: number,
     private readonly onExceeded: () => void,
+    private readonly keep = 0,
   ) {
     super();
+    if (keep > 0) this.kept = [];
+  }
+
+  /** The whole body, when it was no larger than `keep`. */
+  get keptBody(): Buffer | undefined {
+    return this.kept === undefined ? undefined : Buffer.concat(this.kept);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -96,6 +106,10 @@ class SizeLimit extends Transform {
       this.onExceeded();
       callback(new Error(`body exceeds ${this.limit} bytes`));
       return;
+    }
+    if (this.kept !== undefined) {
+      if (this.bytes > this.keep) this.kept = undefined;
+      else this.kept.push(chunk);
     }
     callback(null, chunk);
   }
@@ -209,12 +223,17 @@ export function forwardHttp(
         finish({ kind: 'forwarded', status, bytes: 0 });
         return;
       }
-      const limit = new SizeLimit(request.maxResponseBytes ?? Number.POSITIVE_INFINITY, () => {
-        tooLarge = true;
-      });
+      const limit = new SizeLimit(
+        request.maxResponseBytes ?? Number.POSITIVE_INFINITY,
+        () => {
+          tooLarge = true;
+        },
+        request.keepResponseBytes,
+      );
       pipeline(answer, limit, res, (error) => {
         if (!error) {
-          finish({ kind: 'forwarded', status, bytes: limit.bytes });
+          const kept = limit.keptBody;
+          finish({ kind: 'forwarded', status, bytes: limit.bytes, ...(kept !== undefined ? { kept } : {}) });
           return;
         }
         upstream.destroy();

@@ -1,15 +1,19 @@
 import type { BareMetalHost } from '../api/bareMetalHost.js';
 import type { BootHost } from './bootHost.js';
+import { callbackCallerFromBareMetalHost, type CallbackCaller } from './callbackCaller.js';
 import { HostIndex, type IndexChange } from './hostIndex.js';
 
 /** What the callback proxy asks: which known host was leased this address. */
 export interface LeaseAddressLookup {
   /** The answerable host whose lease (`metal3.vcluster.com/ip-address`) is this IPv4 address. */
   byAddress(address: string): BootHost | undefined;
+  /** The same host with what it may name at Ironic: its MACs and its Ironic node. */
+  callerByAddress(address: string): CallbackCaller | undefined;
 }
 
 export function hasAddressLookup<T extends object>(lookup: T): lookup is T & LeaseAddressLookup {
-  return typeof (lookup as Partial<LeaseAddressLookup>).byAddress === 'function';
+  const candidate = lookup as Partial<LeaseAddressLookup>;
+  return typeof candidate.byAddress === 'function' && typeof candidate.callerByAddress === 'function';
 }
 
 /**
@@ -18,15 +22,19 @@ export function hasAddressLookup<T extends object>(lookup: T): lookup is T & Lea
  */
 export class LeaseAddressIndex extends HostIndex implements LeaseAddressLookup {
   /** `namespace/name` → the host as currently answered. */
-  private readonly answered = new Map<string, BootHost>();
+  private readonly answered = new Map<string, CallbackCaller>();
 
   byAddress(address: string): BootHost | undefined {
-    let found: BootHost | undefined;
-    for (const host of this.answered.values()) {
-      if (host.address !== address) continue;
+    return this.callerByAddress(address)?.host;
+  }
+
+  callerByAddress(address: string): CallbackCaller | undefined {
+    let found: CallbackCaller | undefined;
+    for (const caller of this.answered.values()) {
+      if (caller.host.address !== address) continue;
       // Two hosts annotated with one address: neither is trusted with it.
       if (found) return undefined;
-      found = host;
+      found = caller;
     }
     return found;
   }
@@ -35,7 +43,7 @@ export class LeaseAddressIndex extends HostIndex implements LeaseAddressLookup {
     const change = super.updateFromBareMetalHost(bmh);
     const key = `${bmh.metadata.namespace ?? ''}/${bmh.metadata.name}`;
     // A duplicate MAC leaves the host's previous entry in place, so its address stays as it was.
-    if (change.kind === 'indexed') this.answered.set(key, change.bootHost);
+    if (change.kind === 'indexed') this.answered.set(key, callbackCallerFromBareMetalHost(bmh, change.bootHost));
     else if (change.kind !== 'duplicate-mac') this.answered.delete(key);
     return change;
   }
