@@ -56,3 +56,18 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end }}
 {{- end }}
 {{- end -}}
+
+{{/* The network of networkAttachmentDefinition.vip as a CIDR, e.g. 192.168.100.0/24 for 192.168.100.3/24. */}}
+{{- define "dhcp.vipNetwork" -}}
+{{- $address := include "dhcp.vipAddress" . -}}
+{{- $prefix := last (splitList "/" .Values.networkAttachmentDefinition.vip) | int -}}
+{{- $sizes := list 256 128 64 32 16 8 4 2 1 -}}
+{{- $octets := list -}}
+{{- range $i, $octet := splitList "." $address -}}
+{{- $bits := min 8 (max 0 (sub $prefix (mul $i 8))) -}}
+{{- $block := index $sizes $bits -}}
+{{- $value := $octet | int -}}
+{{- $octets = append $octets (sub $value (mod $value $block)) -}}
+{{- end -}}
+{{- printf "%s/%d" (join "." $octets) $prefix -}}
+{{- end -}}

@@ -72,7 +72,8 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 
 {{/*
 One component's Deployment. Call with (dict "root" $ "component" "controller" "args" (list ...)
-"replicas" n "resources" {...} "serviceAccount" name "ports" (list ...) "volumes" [] "mounts" []).
+"replicas" n "resources" {...} "serviceAccount" name "apiAccess" bool "ports" (list ...) "volumes" []
+"mounts" []). Without apiAccess no service account token is mounted.
 */}}
 {{- define "provider.deployment" -}}
 {{- $root := .root -}}
@@ -105,6 +106,9 @@ spec:
       {{- end }}
     spec:
       serviceAccountName: {{ .serviceAccount }}
+      automountServiceAccountToken: {{ .apiAccess | default false }}
+      securityContext:
+        {{- toYaml $root.Values.podSecurityContext | nindent 8 }}
       {{- with $root.Values.imagePullSecrets }}
       imagePullSecrets:
         {{- toYaml . | nindent 8 }}
@@ -135,16 +139,15 @@ spec:
           resources:
             {{- toYaml . | nindent 12 }}
           {{- end }}
-          {{- $mounts := concat (include "provider.codecKeysMount" $root | fromYamlArray) (.mounts | default list) }}
-          {{- with $mounts }}
+          {{- $tmpMount := list (dict "name" "tmp" "mountPath" "/tmp") }}
+          {{- $mounts := concat $tmpMount (include "provider.codecKeysMount" $root | fromYamlArray) (.mounts | default list) }}
           volumeMounts:
-            {{- toYaml . | nindent 12 }}
-          {{- end }}
-      {{- $volumes := concat (include "provider.codecKeysVolume" $root | fromYamlArray) (.volumes | default list) }}
-      {{- with $volumes }}
+            {{- toYaml $mounts | nindent 12 }}
+      {{- /* The root filesystem is read-only: /tmp (helm's home in the boot worker) is an emptyDir. */}}
+      {{- $tmpVolume := list (dict "name" "tmp" "emptyDir" dict) }}
+      {{- $volumes := concat $tmpVolume (include "provider.codecKeysVolume" $root | fromYamlArray) (.volumes | default list) }}
       volumes:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
+        {{- toYaml $volumes | nindent 8 }}
       {{- with $root.Values.nodeSelector }}
       nodeSelector:
         {{- toYaml . | nindent 8 }}
@@ -157,4 +160,25 @@ spec:
       affinity:
         {{- toYaml . | nindent 8 }}
       {{- end }}
+{{- end -}}
+
+
+{{/* A component's name: the release's full name and the component, e.g. <release>-metal3-provider-controller. */}}
+{{- define "provider.componentName" -}}
+{{- printf "%s-%s" (include "provider.fullname" .root) .component | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* The namespaces of the BareMetalHosts: the release namespace and hostNamespaces, as a JSON list. */}}
+{{- define "provider.hostNamespaces" -}}
+{{- concat (list .Release.Namespace) .Values.hostNamespaces | uniq | toJson -}}
+{{- end -}}
+
+{{/* The tenant namespaces (NodeClaims' namespaces), as a JSON list. */}}
+{{- define "provider.tenantNamespaces" -}}
+{{- .Values.tenantNamespaces | uniq | toJson -}}
+{{- end -}}
+
+{{/* The platform namespace, required. */}}
+{{- define "provider.platformNamespace" -}}
+{{- .Values.platformNamespace | required "platformNamespace is required: the namespace of the platform, where bare Secret names in properties are looked up (default loft)" -}}
 {{- end -}}

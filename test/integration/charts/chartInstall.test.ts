@@ -185,6 +185,8 @@ describe('charts on the API server', () => {
         'codecKeys: { secretName: codec-keys }',
         'codecServer: { enabled: true, corsOrigins: ["http://localhost:8233"], token: { secretName: codec-token } }',
         'bootWorker: { enabled: true }',
+        // The platform's namespace must exist: the provisioning worker's Role for its Secrets lives there.
+        `platformNamespace: ${env.namespace}`,
       ].join('\n'),
     ]);
     const args = objects
@@ -202,17 +204,21 @@ describe('charts on the API server', () => {
         ['codec-server', '--listen'],
       ]),
     );
-    const sa = `${release}-metal3-provider`;
-    expect(await can(sa, 'update', 'metal3.io', 'baremetalhosts', env.namespace)).toBe(true);
-    expect(await can(sa, 'create', 'metal3-provider.io', 'ipaddressallocations', env.namespace)).toBe(true);
-    expect(await can(sa, 'create', '', 'secrets', env.namespace)).toBe(true);
-    expect(await can(sa, 'patch', 'management.loft.sh', 'nodeclaims/status', env.namespace)).toBe(true);
-    expect(await can(sa, 'create', 'management.loft.sh', 'nodeclaims', env.namespace)).toBe(true);
-    expect(await can(sa, 'list', 'management.loft.sh', 'nodeproviders')).toBe(true);
-    expect(await can(sa, 'update', 'coordination.k8s.io', 'leases', env.namespace)).toBe(true);
-    expect(await can(sa, 'update', 'coordination.k8s.io', 'leases', 'default')).toBe(false);
-    expect(await can(sa, 'delete', 'management.loft.sh', 'nodeproviders')).toBe(false);
-    expect(await can(sa, 'create', 'apps', 'deployments', env.namespace)).toBe(false);
+    // Each process has a service account of its own.
+    const worker = `${release}-metal3-provider-provisioning-worker`;
+    const controller = `${release}-metal3-provider-controller`;
+    expect(await can(worker, 'update', 'metal3.io', 'baremetalhosts', env.namespace)).toBe(true);
+    expect(await can(worker, 'create', 'metal3-provider.io', 'ipaddressallocations', env.namespace)).toBe(true);
+    expect(await can(worker, 'create', '', 'secrets', env.namespace)).toBe(true);
+    expect(await can(controller, 'patch', 'management.loft.sh', 'nodeclaims/status', env.namespace)).toBe(true);
+    expect(await can(controller, 'create', 'management.loft.sh', 'nodeclaims', env.namespace)).toBe(true);
+    expect(await can(worker, 'list', 'management.loft.sh', 'nodeproviders')).toBe(true);
+    expect(await can(controller, 'update', 'coordination.k8s.io', 'leases', env.namespace)).toBe(true);
+    for (const sa of [worker, controller]) {
+      expect(await can(sa, 'update', 'coordination.k8s.io', 'leases', 'default')).toBe(false);
+      expect(await can(sa, 'delete', 'management.loft.sh', 'nodeproviders')).toBe(false);
+      expect(await can(sa, 'create', 'apps', 'deployments', env.namespace)).toBe(false);
+    }
   });
 
   it('the strict dry run rejects what the schema does not know (the checks above can fail)', async () => {

@@ -17,7 +17,13 @@ interface Container {
   name: string;
   args: string[];
   env: { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[];
-  securityContext: { runAsUser?: number; runAsNonRoot?: boolean; capabilities?: { add?: string[] } };
+  securityContext: {
+    runAsUser?: number;
+    runAsNonRoot?: boolean;
+    allowPrivilegeEscalation?: boolean;
+    readOnlyRootFilesystem?: boolean;
+    capabilities?: { add?: string[]; drop?: string[] };
+  };
   volumeMounts: { name: string; mountPath: string }[];
 }
 interface PodSpec {
@@ -84,7 +90,9 @@ describe('DHCP server chart with the spec examples', () => {
     expect(r.pod.metadata.annotations?.[NETWORKS_ANNOTATION]).toBe(`metal3-system/${r.nads[0]?.metadata.name ?? ''}`);
     expect(r.pod.spec.hostNetwork).toBeUndefined();
     expect(r.container.securityContext).toEqual({
-      capabilities: { add: ['NET_BIND_SERVICE'] },
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] },
       runAsNonRoot: true,
       runAsUser: 1000,
     });
@@ -121,6 +129,9 @@ describe('DHCP server chart with the spec examples', () => {
     expect(r.pod.spec.hostNetwork).toBe(true);
     expect(r.container.securityContext.runAsUser).toBe(0);
     expect(r.container.securityContext.runAsNonRoot).toBe(false);
+    // Root on the host network, but still with NET_BIND_SERVICE as its only capability.
+    expect(r.container.securityContext.capabilities).toEqual({ drop: ['ALL'], add: ['NET_BIND_SERVICE'] });
+    expect(r.container.securityContext.allowPrivilegeEscalation).toBe(false);
     expect(r.nads).toEqual([]);
     expect(r.pod.metadata.annotations?.[NETWORKS_ANNOTATION]).toBeUndefined();
     expect(parse(r.configMap.data['values.yaml'] ?? '')).toMatchObject({ dhcp: { listenAddr: '$(SERVER_IP):67' } });
