@@ -126,6 +126,10 @@ describe('chart privileges and pod security', () => {
     expect(pods.get(codec)?.automountServiceAccountToken).toBe(false);
     expect(boundServiceAccounts(objects).has(`${NS}/${codec}`)).toBe(false);
     expect(allowedPorts(objects, codec)).toEqual(['8888/TCP']);
+    // Nothing reaches the workers' metrics or the boot ports until peers are named; Ironic the callback proxy.
+    expect(allowedPorts(objects, 'p-metal3-provider-provisioning-worker')).toEqual([]);
+    expect(allowedPorts(objects, 'p-metal3-provider-controller')).toEqual([]);
+    expect(allowedPorts(objects, 'p-metal3-provider-boot-worker')).toEqual(['8081/TCP']);
 
     // The platform namespace reaches the provisioning worker as its flag, and the controller.
     const args = (name: string) =>
