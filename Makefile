@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 CLI := node bin/metal3-provider.js
 REPORTS := test-results
-TIERS := unit integration e2e chaos
+TIERS := unit integration e2e security chaos
 
 .PHONY: demo test deps tools test-tools system-packages lint typecheck $(addprefix test-,$(TIERS))
 

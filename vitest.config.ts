@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Four tiers: unit (pure code, no servers), integration (devstack + simulator),
-// e2e (network namespaces, real clients, browsers), chaos (its own devstack, crashed and cut on
-// purpose while Machines run). `npm run test:<tier>` selects one.
+// Five tiers: unit (pure code, no servers), integration (devstack + simulator),
+// e2e (network namespaces, real clients, browsers), security (the attack suite, on a devstack),
+// chaos (its own devstack, crashed and cut on purpose while Machines run). `npm run test:<tier>` selects one.
 export default defineConfig({
   test: {
     projects: [
@@ -30,6 +30,15 @@ export default defineConfig({
           testTimeout: 300_000,
           hookTimeout: 300_000,
           fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'security',
+          include: ['test/security/**/*.test.ts'],
+          globalSetup: ['test/support/globalSetup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
         },
       },
       {

@@ -1,12 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { DefaultPayloadConverter } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AesGcmCodec } from '../../../codec/aesGcmCodec.js';
-import { codecResponse } from '../../../codec/codecJson.js';
-import type { CodecKeys } from '../../../codec/codecKeys.js';
-import { startCodecServer, type RunningCodecServer } from '../../../codec/codecServer.js';
+import { AesGcmCodec, METADATA_ENCRYPTION_NAMESPACE } from '../../codec/aesGcmCodec.js';
+import { codecResponse } from '../../codec/codecJson.js';
+import type { CodecKeys } from '../../codec/codecKeys.js';
+import { startCodecServer, type RunningCodecServer } from '../../codec/codecServer.js';
 
-/** The codec server over loopback: each request decodes in the namespace its X-Namespace header names. */
+/**
+ * Attack: a payload copied from one Temporal namespace's history into a request for another (replay),
+ * altered, or stripped of its namespace. Expected: the codec server refuses each with 400 and a clear
+ * error, and decodes nothing; the payload still decodes in its own namespace.
+ */
 
 const keys: CodecKeys = { current: 'k1', keys: new Map([['k1', randomBytes(32)]]) };
 const converter = new DefaultPayloadConverter();
@@ -45,6 +49,25 @@ describe('codec server namespace binding', () => {
       error:
         'cannot decrypt payload (key "k1"): payload belongs to namespace "team-a", not "team-b"; it was copied from another namespace',
     });
+  });
+
+  it('refuses a payload altered in its data or stripped of its namespace, naming authentication', async () => {
+    const [sealed] = await new AesGcmCodec(keys, 'team-a').encode([converter.toPayload({ token: 'marker-78' })]);
+    if (sealed?.data === undefined || sealed.data === null) throw new Error('the codec returned no data');
+    const flipped = Buffer.from(sealed.data);
+    flipped[flipped.length - 20] = (flipped[flipped.length - 20] ?? 0) ^ 1;
+    const altered = await post('/decode', codecResponse([{ ...sealed, data: flipped }]), 'team-a');
+    expect(altered.status).toBe(400);
+    expect(((await altered.json()) as { error: string }).error).toMatch(/authentication failed in namespace "team-a"/);
+
+    // Without the namespace hint, replayed into team-b, the bound associated data still refuses it.
+    const metadata = { ...sealed.metadata };
+    Reflect.deleteProperty(metadata, METADATA_ENCRYPTION_NAMESPACE);
+    const stripped = await post('/decode', codecResponse([{ ...sealed, metadata }]), 'team-b');
+    expect(stripped.status).toBe(400);
+    const error = ((await stripped.json()) as { error: string }).error;
+    expect(error).toMatch(/authentication failed/);
+    expect(error).not.toContain('marker-78');
   });
 
   it('requires the X-Namespace header and refuses bad base64 naming the field and character', async () => {

@@ -1,7 +1,7 @@
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
-import { useMachineStack } from '../../support/machineStack.js';
+import { createBareMetalHostApi } from '../../k8s/bareMetalHosts.js';
+import { useMachineStack } from '../support/machineStack.js';
 
 /**
  * Attack: a tenant's NodeClaim (namespace A) names another tenant's Secret (`B/name`) as its join

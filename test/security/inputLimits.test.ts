@@ -2,8 +2,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_YAML_ALIAS_COUNT, loadYamlDocuments } from '../../../api/yaml/loadDocuments.js';
-import { MAX_DOCUMENT_FILE_BYTES, readDocumentFiles } from '../../../cli/readDocumentFiles.js';
+import { MAX_YAML_ALIAS_COUNT, loadYamlDocuments } from '../../api/yaml/loadDocuments.js';
+import { MAX_DOCUMENT_FILE_BYTES, readDocumentFiles } from '../../cli/readDocumentFiles.js';
+
+/**
+ * Attack: a document file built to exhaust the CLI that reads it (`validate`, `render`): an alias bomb,
+ * a file of gigabytes, malformed YAML. Expected: each is refused as a `file:line` problem before it is
+ * expanded or parsed, never a stack trace; ordinary files with a few aliases still read.
+ */
 
 /** "Billion laughs": each level names the one before nine times, so the last expands to 9^levels values. */
 function aliasBomb(levels: number): string {

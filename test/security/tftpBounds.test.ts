@@ -11,13 +11,15 @@ import {
   encodeTftpError,
   encodeTftpRequest,
   type TftpPacket,
-} from '../../../dhcp/tftpPacket.js';
-import { TftpServer } from '../../../dhcp/tftpServer.js';
-import { bindUdpSocket } from '../../../dhcp/udpSocket.js';
+} from '../../dhcp/tftpPacket.js';
+import { TftpServer } from '../../dhcp/tftpServer.js';
+import { bindUdpSocket } from '../../dhcp/udpSocket.js';
 
 /**
- * The TFTP server's bounds over loopback with hand-driven clients: netascii converted as it
- * streams, and concurrent transfers limited per client address.
+ * Attack: a TFTP client that asks for a large file in netascii (whole-file conversion would stall the
+ * event loop), or opens many transfers at once to starve other hosts. Expected: netascii is converted
+ * as it streams; a client over its own limit, or any request over the total, is refused with a TFTP
+ * error while another client is still served. Over loopback with hand-driven clients.
  */
 
 const logger = pino({ level: 'silent' });
