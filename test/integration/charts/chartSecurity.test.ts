@@ -49,9 +49,7 @@ const CASES: Case[] = [
     with: 'the spec example',
     values: async () => [await specHelmValues('deploy-metal3-fragment.yaml', 'metal3')],
     // Ironic's start scripts write their configuration into the image.
-    exceptions: {
-      writableRoot: ['metal3-ironic/ipa-downloader', 'metal3-ironic/ironic', 'metal3-ironic/ironic-httpd'],
-    },
+    exceptions: { writableRoot: ['metal3-ironic/ironic', 'metal3-ironic/ironic-httpd'] },
   },
   {
     chart: 'multus',
