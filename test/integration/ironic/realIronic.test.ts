@@ -231,16 +231,21 @@ describe('real Ironic behind the IPA callback proxy', () => {
       expect(answer.headers['openstack-request-id']).toBeUndefined();
     }
 
-    // An unknown MAC from a host's agent is Ironic's to refuse: its own 404, logged after the above.
+    // A MAC that is not the caller's own is the proxy's to refuse, before Ironic could say whether it
+    // exists: the same 403 for an unknown MAC as for another host's.
     const unknown = await request(`${callbackUrl}/v1/lookup?addresses=aa:bb:cc:00:31:ff`, {
       localAddress: AGENT_B,
       headers: IPA_VERSION,
     });
-    expect(unknown.status).toBe(404);
-    expect(await apiLogLine(unknown)).toContain('status: 404');
+    expect(unknown.status).toBe(403);
+    expect(ironic.apiLog()).not.toContain('aa:bb:cc:00:31:ff');
     expect(ironic.apiLog()).not.toContain(marker);
     expect((await ironic.node(nodeB.uuid)).provision_state).toBe('clean wait');
-    expect(servers.callback?.stats.refused).toMatchObject({ 'unknown-client': 1, 'unknown-path': 2 });
+    expect(servers.callback?.stats.refused).toMatchObject({
+      'unknown-client': 1,
+      'unknown-path': 2,
+      'lookup-other-mac': 1,
+    });
   });
 });
 
