@@ -70,7 +70,9 @@ export async function startDemoProcesses(stack: DevstackEndpoints, simDelayMs: n
         `127.0.0.1:${metrics}`,
       ]);
       result.bootHealthUrl = `http://127.0.0.1:${health}`;
-      await boot.waitUntilReady(async () => (await fetch(`${result.bootHealthUrl}/readyz`)).ok, 60_000);
+      // From sources the worker bundles its workflow code before it is ready: on a loaded 2-core
+      // machine, next to the provisioning worker doing the same, that alone has taken over a minute.
+      await boot.waitUntilReady(async () => (await fetch(`${result.bootHealthUrl}/readyz`)).ok, 180_000);
     } else {
       result.bootWorkerSkipped = `no iPXE binaries in ${IPXE_DIR} (install the ipxe package to run the boot worker)`;
     }
