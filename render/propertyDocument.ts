@@ -94,6 +94,7 @@ export function renderPropertyDocument(
       ...(options.maxSteps !== undefined && { maxSteps: options.maxSteps }),
       ...(options.maxOutputBytes !== undefined && { maxOutputBytes: options.maxOutputBytes }),
       ...(checkpoint !== undefined && { checkpoint }),
+      ...(options.checkpointSteps !== undefined && { checkpointSteps: options.checkpointSteps }),
     });
   } catch (error) {
     if (error instanceof TemplateError) throw templateFailure(document, error, fail);

@@ -42,4 +42,6 @@ export interface TemplateRunOptions {
   readonly maxOutputBytes?: number;
   /** Called as each template starts; the checkpoint it returns can stop that template (a deadline). */
   readonly startDocument?: (source: DocumentSource) => Checkpoint | undefined;
+  /** Steps between checkpoints (the engine's default when absent). */
+  readonly checkpointSteps?: number;
 }

@@ -43,19 +43,31 @@ export interface ExecContext {
   /** The step budget: range iterations, {{template}} calls and function calls together. */
   maxSteps: number;
   steps: number;
-  /** The caller's check, run every CHECKPOINT_STEPS steps (see ExecuteOptions.checkpoint). */
+  /** The caller's check, run every `checkpointSteps` steps (see ExecuteOptions.checkpoint). */
   checkpoint: Checkpoint | undefined;
+  checkpointSteps: number;
 }
 
 /**
- * Called as execution goes on with where it is (computed only when asked for). Returning a reason
- * stops execution with a TemplateLimitError for the `deadline` limit at that position: this is how a
- * caller with a clock bounds the time a template runs while the engine itself stays clock-free.
+ * Called as execution goes on with where it is: `where()` computes the position (it scans the
+ * text, so only when needed), `offset` is the current node's offset in the template text (see
+ * templatePosition). Returning a reason stops execution with a TemplateLimitError for the `deadline`
+ * limit at that position: this is how a caller with a clock bounds the time a template runs while
+ * the engine itself stays clock-free.
  */
-export type Checkpoint = (where: () => TemplatePosition) => string | undefined;
+export type Checkpoint = (where: () => TemplatePosition, offset: number) => string | undefined;
 
-/** Steps between checkpoints: rare enough to cost nothing, frequent enough to stop within milliseconds. */
+/** Default steps between checkpoints: rare enough to cost nothing, frequent enough to stop within milliseconds. */
 export const CHECKPOINT_STEPS = 1024;
+
+/** Go's position of `offset` in `text`: 1-based line, 0-based byte column on that line. */
+export function templatePosition(name: string, text: string, offset: number): TemplatePosition {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const col = lineStart === 0 ? utf8Length(text.slice(0, offset)) : utf8Length(text.slice(lineStart, offset));
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return { name, line, col };
+}
 
 /** The expression half of the executor; State (exec.ts) adds the walk over the template. */
 export abstract class Evaluator {
@@ -77,13 +89,7 @@ export abstract class Evaluator {
   /** Where the current node is: Go's `NAME:LINE:COL` (COL a 0-based byte column). */
   position(): TemplatePosition | undefined {
     if (this.node === null) return undefined;
-    const pos = this.node.pos;
-    const text = this.tmpl.text;
-    const lineStart = text.lastIndexOf('\n', pos - 1) + 1;
-    const col = lineStart === 0 ? utf8Length(text.slice(0, pos)) : utf8Length(text.slice(lineStart, pos));
-    let line = 1;
-    for (let i = text.indexOf('\n'); i >= 0 && i < pos; i = text.indexOf('\n', i + 1)) line++;
-    return { name: this.tmpl.parseName, line, col };
+    return templatePosition(this.tmpl.parseName, this.tmpl.text, this.node.pos);
   }
 
   /** Go's message: `template: NAME:LINE:COL: executing "TMPL" at <node>: msg`. */
@@ -114,8 +120,9 @@ export abstract class Evaluator {
         `exceeded the step budget of ${ctx.maxSteps} (range iterations, template and function calls)`,
       );
     }
-    if (ctx.checkpoint !== undefined && ctx.steps % CHECKPOINT_STEPS === 0) {
-      const stop = ctx.checkpoint(() => this.position() ?? { name: this.tmpl.parseName, line: 1, col: 0 });
+    if (ctx.checkpoint !== undefined && ctx.steps % ctx.checkpointSteps === 0) {
+      const where = () => this.position() ?? { name: this.tmpl.parseName, line: 1, col: 0 };
+      const stop = ctx.checkpoint(where, this.node?.pos ?? 0);
       if (stop !== undefined) this.limitf('deadline', stop);
     }
   }

@@ -7,7 +7,7 @@
 import type { Tree } from './ast.js';
 import { builtins } from './builtins.js';
 import { TemplateError, TemplateExecError, TemplateLimitError, TemplateParseError } from './errors.js';
-import type { Checkpoint } from './eval.js';
+import { CHECKPOINT_STEPS, type Checkpoint } from './eval.js';
 import {
   DEFAULT_MAX_OUTPUT_BYTES,
   DEFAULT_MAX_STEPS,
@@ -24,7 +24,7 @@ import { sprigFuncs } from './sprig.js';
 export { TemplateError, TemplateExecError, TemplateLimitError, TemplateParseError };
 export type { TemplateLimit, TemplatePosition } from './errors.js';
 export type { Checkpoint };
-export { CHECKPOINT_STEPS } from './eval.js';
+export { CHECKPOINT_STEPS, templatePosition } from './eval.js';
 export { safeTemplateReason } from './safeReason.js';
 export { GoFloat, goFloat } from './values.js';
 export { MAX_EXEC_DEPTH, DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_MAX_STEPS };
@@ -45,8 +45,10 @@ export interface ExecuteOptions {
    * Default DEFAULT_MAX_STEPS.
    */
   maxSteps?: number;
-  /** Asked every CHECKPOINT_STEPS steps whether to stop (e.g. at a deadline); see Checkpoint. */
+  /** Asked every `checkpointSteps` steps whether to stop (e.g. at a deadline); see Checkpoint. */
   checkpoint?: Checkpoint;
+  /** Steps between checkpoints; default CHECKPOINT_STEPS. */
+  checkpointSteps?: number;
 }
 
 const FUNCS: FuncMap = { ...sprigFuncs, ...builtins };
@@ -92,6 +94,7 @@ export class Template {
       maxSteps: options?.maxSteps ?? DEFAULT_MAX_STEPS,
       steps: 0,
       checkpoint: options?.checkpoint,
+      checkpointSteps: Math.max(1, options?.checkpointSteps ?? CHECKPOINT_STEPS),
     };
     if (tree === undefined) {
       throw new TemplateExecError(`template: ${goQuote(this.name)} is an incomplete or empty template`);
