@@ -43,6 +43,7 @@ const SHAPES: readonly (readonly [RegExp, (match: RegExpExecArray) => string])[]
   [/^(bad character|unrecognized character in action): /, (m) => m[1] ?? ''],
   [/^bad number syntax: /, () => 'bad number syntax'],
   [/^unknown node: /, () => 'unknown node'],
+  [/^unexpected EOF$/, (m) => m[0]],
   // `unexpected "}" in operand`, `unexpected <else> in end`: the token goes, the context stays.
   [/^unexpected .* in ([a-z ]+?)(?: in action started at .*)?$/s, (m) => `unexpected token in ${m[1] ?? ''}`],
   [/^unexpected /, () => 'unexpected token'],

@@ -101,3 +101,20 @@ describe('other typed values', () => {
     expect(sshPublicKeyProblem('ssh-ed25519 not/base64!')).toBe('the key data after ssh-ed25519 is not base64');
   });
 });
+
+describe('a template property that does not parse', () => {
+  it('is refused by line and reason, without the template text Go quotes', () => {
+    const entry = PROPERTY_CATALOGUE.find((spec) => spec.key === PropertyKeys.userDataTemplate);
+    const check = (text: string) => () => entry?.check(text, PropertyKeys.userDataTemplate);
+    expect(check('#cloud-config\n{{ MARKER_FN_1 }}')).toThrow(
+      'template: vcluster.com/user-data-template:2: function not defined',
+    );
+    expect(check('#cloud-config\n{{ MARKER_FN_1 }}')).not.toThrow('MARKER');
+    expect(check('a\nb\n{{ "MARKER_2 }}')).toThrow(
+      'template: vcluster.com/user-data-template:3: unterminated quoted string',
+    );
+    expect(check('{{ if .X }}{{ $MARKER_3 }}{{ end }}')).toThrow(
+      /^template: vcluster\.com\/user-data-template:1: undefined variable$/,
+    );
+  });
+});
