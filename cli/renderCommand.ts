@@ -15,14 +15,16 @@ import type { ValidatedDocument } from '../api/validateDocument.js';
 import { PoolConfigError } from '../ipam/errors.js';
 import type { Lease } from '../ipam/lease.js';
 import { MachineDataError } from '../render/errors.js';
-import { renderMachineData, type MachineData } from '../render/machineData.js';
+import type { MachineData } from '../render/machineData.js';
+import { RenderPool } from '../render/renderPool.js';
 import { LeaseInputError, firstPoolLease, leaseFromAddress } from '../render/previewLease.js';
 import { readDocumentFiles } from './readDocumentFiles.js';
 import { platformNamespaceOption } from './platformNamespaceOption.js';
+import { addRenderLimitOptions, renderLimitsOf, type RenderLimitFlags } from './renderLimitOptions.js';
 import { readTemplateSecret } from '../render/templateSecretText.js';
 import { selectSshKeys, type TemplateSshKey } from '../render/templateValues.js';
 
-interface RenderOptions {
+interface RenderOptions extends RenderLimitFlags {
   claim: string;
   provider?: string;
   host?: string;
@@ -130,7 +132,8 @@ function previewLease(options: RenderOptions, effective: EffectiveProperties): L
   return lease;
 }
 
-async function render(options: RenderOptions): Promise<MachineData> {
+/** Renders as a Machine would: in a render thread, within the same limits as the worker's (see the flags). */
+async function render(options: RenderOptions, pool: RenderPool): Promise<MachineData> {
   const files = [
     options.claim,
     ...[options.provider, options.host].filter((file) => file !== undefined),
@@ -163,7 +166,7 @@ async function render(options: RenderOptions): Promise<MachineData> {
     claimNamespace: claim.metadata.namespace ?? 'default',
     platformNamespace: options.platformNamespace,
   };
-  return renderMachineData({
+  return pool.render({
     claim,
     effective,
     sshKeys: sshKeysOf(documents, effective),
@@ -219,7 +222,7 @@ const INPUT_ERRORS = [
  * standard output only, for the terminal that asked.
  */
 export function registerRenderCommand(program: Command): void {
-  program
+  const command = program
     .command('render')
     .description('print the user data, network data and meta data a Machine would get, without provisioning anything')
     .requiredOption('--claim <file>', 'YAML file with the NodeClaim (it may hold the other documents too)')
@@ -232,14 +235,19 @@ export function registerRenderCommand(program: Command): void {
     .option('--address <cidr>', 'allocated address with prefix, e.g. 10.0.0.5/24 (default: first address of the pool)')
     .option('--gateway <ip>', 'default gateway for --address (default: the network-cidr gateway or first host)')
     .option('--registration-command <commands...>', 'join commands appended after the user runcmd entries')
-    .addOption(platformNamespaceOption())
-    .action(async (options: RenderOptions) => {
-      try {
-        print(await render(options));
-      } catch (error) {
-        if (!INPUT_ERRORS.some((type) => error instanceof type)) throw error;
-        process.stderr.write(`${(error as Error).message}\n`);
-        process.exitCode = 1;
-      }
-    });
+    .addOption(platformNamespaceOption());
+  addRenderLimitOptions(command).action(async (options: RenderOptions) => {
+    const pool = new RenderPool(renderLimitsOf(options));
+    try {
+      print(await render(options, pool));
+    } catch (error) {
+      if (!INPUT_ERRORS.some((type) => error instanceof type)) throw error;
+      // The terminal of whoever renders their own templates gets Go's whole message, node text and all.
+      const detail = error instanceof MachineDataError ? error.detail : undefined;
+      process.stderr.write(`${detail ?? (error as Error).message}\n`);
+      process.exitCode = 1;
+    } finally {
+      await pool.close();
+    }
+  });
 }

@@ -3,6 +3,8 @@ import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createMachineActivities } from '../activities/machine/index.js';
 import { createReclaimActivities } from '../activities/reclaim/index.js';
+import type { RenderLimits } from '../render/renderLimits.js';
+import { configureRenderPool } from '../render/sharedRenderPool.js';
 import { PROVISIONING_TASK_QUEUE } from '../workflows/machineContract.js';
 import { workflowCode } from './workflowCode.js';
 
@@ -18,10 +20,14 @@ export interface ProvisioningWorkerOptions {
   dataConverter?: DataConverter;
   /** Namespace of the provider's own configuration (default `loft`); bare Secret names resolve here. */
   platformNamespace?: string;
+  /** The limits templates render under (deadline, memory, step budget, output, threads); defaults otherwise. */
+  renderLimits?: Partial<RenderLimits>;
 }
 
 /** Task queue metal3-provisioning: Machine workflows and the Kubernetes activities they call. */
 export async function createProvisioningWorker(options: ProvisioningWorkerOptions): Promise<Worker> {
+  // The process's render pool, which writeMachineData renders in, takes the worker's limits.
+  if (options.renderLimits !== undefined) configureRenderPool(options.renderLimits);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,

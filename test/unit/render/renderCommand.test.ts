@@ -124,4 +124,34 @@ describe('metal3-provider render', { timeout: 120_000 }, () => {
     expect(without.stderr).toContain('may name only the NodeClaim\'s own namespace "team-a"');
     expect(given).toEqual(without);
   });
+
+  it('stops a runaway template at the limits given as flags and names the limit and the position', async () => {
+    const claim = claimFile('worker-5', {
+      'vcluster.com/user-data-template': '#cloud-config\n{{ range $i := 1000000000 }}{{ $i }}{{ end }}\n',
+    });
+    const result = await renderCommand(['--claim', claim, '--provider', providerFile, '--template-max-steps', '500']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('vcluster.com/user-data-template (set in NodeClaim "team-a/worker-5" annotations)');
+    expect(result.stderr).toContain('vcluster.com/user-data-template:2:');
+    expect(result.stderr).toContain('exceeded the step budget of 500');
+  });
+
+  it('prints Go’s whole message for a failing template, since the terminal is the template author’s', async () => {
+    const claim = claimFile('worker-6', {
+      'vcluster.com/user-data-template': '{{ required "set the token" .Properties.token }}',
+    });
+    const result = await renderCommand(['--claim', claim, '--provider', providerFile]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      'at <required "set the token" .Properties.token>: error calling required: set the token',
+    );
+  });
+
+  it('refuses limits that are not numbers', async () => {
+    const claim = claimFile('worker-7', {});
+    const result = await renderCommand(['--claim', claim, '--provider', providerFile, '--template-timeout', 'soon']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('"soon" is not a duration');
+  });
 });
