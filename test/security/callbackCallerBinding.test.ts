@@ -2,9 +2,14 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LineWatcher, NamespaceLab, ipIn, runIn } from './netns.js';
+import { LineWatcher, NamespaceLab, ipIn, runIn } from '../e2e/dhcp/netns.js';
 
 /**
+ * Attack: a host on the provisioning network impersonates another to Ironic through the IPA callback
+ * proxy: looks up with the other's MAC or node, heartbeats for the other's node, or points the agent
+ * route at the other's agent. Expected: 403 with a body that reads the same whether the MAC or node
+ * exists, Ironic never sees the request, and both hosts' own calls still go through.
+ *
  * The IPA callback proxy ties each request to its caller, on a real (virtual) provisioning network:
  * two hosts, A and B, on one bridge with the boot server; each gets its address from our DHCP server
  * with busybox udhcpc, runs an agent stand-in there, and calls the proxy with curl. Ironic is a
