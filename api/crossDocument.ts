@@ -8,13 +8,14 @@ import { NodeTypeSelectionError, selectNodeType } from './resolve/nodeType.js';
 import { osImageName, resolveImage } from './resolve/sources.js';
 import type { LocatedDocument, LocatedProblem } from './validateText.js';
 
-interface Catalogue {
+/** The documents validated together, by kind and name, for checks between them. */
+export interface Catalogue {
   readonly providers: ReadonlyMap<string, NodeProvider>;
   readonly environments: ReadonlyMap<string, NodeEnvironment>;
   readonly osImages: ReadonlyMap<string, OSImage>;
 }
 
-function catalogue(documents: readonly LocatedDocument[]): Catalogue {
+export function catalogue(documents: readonly LocatedDocument[]): Catalogue {
   const providers = new Map<string, NodeProvider>();
   const environments = new Map<string, NodeEnvironment>();
   const osImages = new Map<string, OSImage>();
@@ -35,10 +36,10 @@ function claimProblems(claim: NodeClaim, known: Catalogue): ConfigIssue[] {
   if (!provider) return [];
   try {
     const nodeType = selectNodeType(provider, claim);
-    const environmentName = selectEnvironmentName(nodeType, claim);
+    const environmentName = selectEnvironmentName(nodeType, claim, provider);
     const environment = environmentName === undefined ? undefined : known.environments.get(environmentName);
     if (environmentName !== undefined && !environment) return [];
-    const effective = resolveEffectiveProperties({ nodeType, nodeClaim: claim, environment });
+    const effective = resolveEffectiveProperties({ provider, nodeType, nodeClaim: claim, environment });
     const imageName = osImageName(effective);
     const osImage = imageName === undefined ? undefined : known.osImages.get(imageName);
     if (imageName === undefined || osImage) resolveImage(effective, osImage);

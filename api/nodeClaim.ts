@@ -24,7 +24,7 @@ export const NodeClaimSpec = z
     project: z.string().min(1).optional().describe('Project the Machine belongs to.'),
     properties: propertyMap('nodeClaim')
       .optional()
-      .describe('Provisioning properties; override those of the node type.'),
+      .describe("Provisioning properties; override the NodeProvider's and the node type's, not the NodeEnvironment's."),
     environmentRef: z
       .strictObject({ name: ObjectName })
       .optional()

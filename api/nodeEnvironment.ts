@@ -10,7 +10,7 @@ export const NodeEnvironment = z.strictObject({
   spec: z.strictObject({
     displayName: z.string().optional(),
     properties: propertyMap('nodeEnvironment').describe(
-      'Properties merged into the Machines that use this environment.',
+      "Properties merged into the Machines that use this environment, last: over the NodeProvider's, the node type's and the NodeClaim's.",
     ),
   }),
 });

@@ -82,7 +82,9 @@ export const NodeTypes = z.array(NodeType).superRefine((nodeTypes, ctx) => {
 export const Metal3Spec = z.strictObject({
   clusterRef: z
     .strictObject({ cluster: z.string().min(1), namespace: NamespaceName })
-    .describe('The Control Plane Cluster and namespace of the Metal3 components and BareMetalHosts.'),
+    .describe(
+      "namespace: where the BareMetalHosts, Metal3 components and Machine snapshots live, in the cluster of the provider's kubeconfig; cluster: the platform's name for that cluster, not used to select one.",
+    ),
   deploy: Deploy.optional().describe('Infrastructure the provider installs with Helm.'),
   nodeTypes: NodeTypes.min(1).describe('The kinds of bare-metal servers offered.'),
 });
@@ -90,6 +92,9 @@ export type Metal3Spec = z.infer<typeof Metal3Spec>;
 
 export const NodeProviderSpec = z.strictObject({
   displayName: z.string().optional(),
+  properties: propertyMap('nodeProvider')
+    .optional()
+    .describe('Provisioning properties of every Machine of this provider; node types and NodeClaims override them.'),
   metal3: Metal3Spec,
 });
 

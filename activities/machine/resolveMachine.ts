@@ -1,5 +1,5 @@
 import type { EffectiveProperties } from '../../api/resolve/origin.js';
-import { describeOrigin } from '../../api/resolve/origin.js';
+import { describeEffectiveOrigin, describeOrigin } from '../../api/resolve/origin.js';
 import { resolveEffectiveProperties, selectEnvironmentName } from '../../api/resolve/effectiveProperties.js';
 import { selectNodeType } from '../../api/resolve/nodeType.js';
 import {
@@ -47,9 +47,14 @@ export async function resolveMachine(deps: ResolveDeps, machine: MachineRef): Pr
   const provider = await deps.objects.nodeProvider(claim.spec.providerRef);
   if (!provider) throw missing(`names NodeProvider "${claim.spec.providerRef}", which does not exist`);
   const nodeType = selectNodeType(provider, claim);
-  const environmentName = selectEnvironmentName(nodeType, claim);
+  const environmentName = selectEnvironmentName(nodeType, claim, provider);
   const environment = environmentName ? await deps.objects.nodeEnvironment(environmentName) : undefined;
-  const effective = resolveEffectiveProperties({ nodeType, nodeClaim: claim, ...(environment && { environment }) });
+  const effective = resolveEffectiveProperties({
+    provider,
+    nodeType,
+    nodeClaim: claim,
+    ...(environment && { environment }),
+  });
   const imageName = osImageName(effective);
   const image = resolveImage(effective, imageName ? await deps.objects.osImage(imageName) : undefined);
   const settings = provisioningSettings(effective);
@@ -155,12 +160,16 @@ async function readJoinCommands(
 
 function redactedProperties(effective: EffectiveProperties): ResolvedMachine['properties'] {
   return Object.fromEntries(
-    Object.entries(effective).map(([key, { value, origin }]) => [
-      key,
-      {
-        value: SECRET_PROPERTIES.includes(key) ? `(redacted, ${value.length} characters)` : value,
-        origin: describeOrigin(origin),
-      },
-    ]),
+    Object.entries(effective).map(([key, property]) => {
+      const secret = SECRET_PROPERTIES.includes(key);
+      return [
+        key,
+        {
+          value: secret ? `(redacted, ${property.value.length} characters)` : property.value,
+          // Says when a NodeEnvironment replaced the claim's own value (and which, unless it may be secret).
+          origin: describeEffectiveOrigin(property, !secret),
+        },
+      ];
+    }),
   );
 }

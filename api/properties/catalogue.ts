@@ -14,9 +14,10 @@ import {
 } from './values.js';
 
 /** The places a property may be written. */
-export type PropertyLocation = 'nodeType' | 'nodeClaim' | 'osImage' | 'nodeEnvironment';
+export type PropertyLocation = 'nodeProvider' | 'nodeType' | 'nodeClaim' | 'osImage' | 'nodeEnvironment';
 
 export const LOCATION_NAMES: Record<PropertyLocation, string> = {
+  nodeProvider: 'a NodeProvider',
   nodeType: 'a node type',
   nodeClaim: 'a NodeClaim',
   osImage: 'an OSImage',
@@ -36,9 +37,14 @@ export interface PropertySpec {
 /** Prefixes whose keys we own: a key under them that is not in the catalogue is a typo. */
 export const RESERVED_PREFIXES = ['vcluster.com/', 'metal3.vcluster.com/', 'metal3-provider.io/'] as const;
 
-const MACHINE: readonly PropertyLocation[] = ['nodeType', 'nodeClaim'];
-const IMAGE: readonly PropertyLocation[] = ['nodeType', 'nodeClaim', 'osImage'];
-const NETWORK: readonly PropertyLocation[] = ['nodeType', 'nodeClaim', 'nodeEnvironment'];
+/*
+ * The NodeProvider takes every key a node type takes: its properties are defaults of all its node
+ * types (the spec merges "NodeProvider, NodeType, and NodeClaim"). Keys about one Machine
+ * (server-name, node-type) stay on the NodeClaim.
+ */
+const MACHINE: readonly PropertyLocation[] = ['nodeProvider', 'nodeType', 'nodeClaim'];
+const IMAGE: readonly PropertyLocation[] = ['nodeProvider', 'nodeType', 'nodeClaim', 'osImage'];
+const NETWORK: readonly PropertyLocation[] = ['nodeProvider', 'nodeType', 'nodeClaim', 'nodeEnvironment'];
 
 const anyString = (): void => undefined;
 const template = (value: string, key: string): void => {
@@ -117,7 +123,12 @@ export const PROPERTY_CATALOGUE: readonly PropertySpec[] = [
     where: ['nodeClaim'],
     check: (v) => parseObjectName(v, 'BareMetalHost name'),
   },
-  { key: K.sshKeys, type: 'comma-separated SSHKey names', where: NETWORK, check: (v) => parseNameList(v, 'SSHKey name') },
+  {
+    key: K.sshKeys,
+    type: 'comma-separated SSHKey names',
+    where: NETWORK,
+    check: (v) => parseNameList(v, 'SSHKey name'),
+  },
   {
     key: K.userData,
     type: 'cloud-config',

@@ -1,6 +1,6 @@
 import type { NodeClaim } from '../nodeClaim.js';
 import type { NodeEnvironment } from '../nodeEnvironment.js';
-import type { NodeType } from '../nodeProvider.js';
+import type { NodeProvider, NodeType } from '../nodeProvider.js';
 import { ConfigValidationError, type ConfigIssue } from '../issues.js';
 import { PropertyKeys } from '../properties/keys.js';
 import { duplicateMessage, duplicatedKeys } from '../properties/validateProperties.js';
@@ -35,17 +35,25 @@ function annotationProperties(
 function merge(layers: readonly Layer[]): Record<string, EffectiveProperty> {
   const merged: Record<string, EffectiveProperty> = {};
   for (const [values, origin] of layers) {
-    for (const [key, value] of Object.entries(values ?? {})) merged[key] = { value, origin };
+    for (const [key, value] of Object.entries(values ?? {})) {
+      const replaced = merged[key];
+      // Only the environment can replace a claim's value (it is merged after it); keep what it replaced.
+      const overridesClaim = replaced?.origin.kind === 'nodeClaim' && replaced.value !== value;
+      merged[key] = overridesClaim
+        ? { value, origin, overrides: { value: replaced.value, origin: replaced.origin } }
+        : { value, origin };
+    }
   }
   return merged;
 }
 
 /**
- * Node type, then NodeClaim (the platform's order; the NodeProvider has no properties of its own in
- * the spec's schema). Properties and annotations of one object are read alike; a key in both is
- * rejected because neither could be said to win.
+ * NodeProvider < node type < NodeClaim, the spec's order ("merged properties on the NodeProvider,
+ * NodeType, and NodeClaim"): the more specific object wins. Properties and annotations of one object
+ * are read alike; a key in both is rejected because neither could be said to win. The NodeProvider's
+ * metadata annotations are not read: the platform writes its own bookkeeping there.
  */
-function machineLayers(nodeType: NodeType, claim: NodeClaim): Layer[] {
+function machineLayers(provider: NodeProvider | undefined, nodeType: NodeType, claim: NodeClaim): Layer[] {
   const claimName = nodeClaimName(claim);
   const issues: ConfigIssue[] = [
     ...duplicatedKeys(nodeType.properties, nodeType.annotations).map((key) => ({
@@ -59,6 +67,7 @@ function machineLayers(nodeType: NodeType, claim: NodeClaim): Layer[] {
   ];
   if (issues.length > 0) throw new ConfigValidationError(`NodeClaim "${claimName}"`, issues);
   return [
+    ...(provider ? [[provider.spec.properties, { kind: 'nodeProvider', name: provider.metadata.name }] as const] : []),
     [nodeType.properties, { kind: 'nodeType', name: nodeType.name, field: 'properties' }],
     [annotationProperties(nodeType.annotations), { kind: 'nodeType', name: nodeType.name, field: 'annotations' }],
     [claim.spec.properties, { kind: 'nodeClaim', name: claimName, field: 'properties' }],
@@ -67,15 +76,23 @@ function machineLayers(nodeType: NodeType, claim: NodeClaim): Layer[] {
 }
 
 /**
- * The NodeEnvironment a Machine uses: `vcluster.com/network-environment` from the merged properties,
- * which wins over `spec.environmentRef`. Fetch it, then call resolveEffectiveProperties.
+ * The NodeEnvironment a Machine uses: `vcluster.com/network-environment` from the merged properties
+ * of NodeProvider, node type and NodeClaim, which wins over `spec.environmentRef`. Fetch it, then call
+ * resolveEffectiveProperties. `provider` is optional only for callers that predate NodeProvider
+ * properties; without it those properties are not seen.
  */
-export function selectEnvironmentName(nodeType: NodeType, claim: NodeClaim): string | undefined {
-  const merged = merge(machineLayers(nodeType, claim));
+export function selectEnvironmentName(
+  nodeType: NodeType,
+  claim: NodeClaim,
+  provider?: NodeProvider,
+): string | undefined {
+  const merged = merge(machineLayers(provider, nodeType, claim));
   return merged[PropertyKeys.networkEnvironment]?.value ?? claim.spec.environmentRef?.name;
 }
 
 export interface EffectivePropertiesInput {
+  /** The NodeProvider of the node type: its `spec.properties` are the lowest layer. */
+  readonly provider?: NodeProvider;
   readonly nodeType: NodeType;
   readonly nodeClaim: NodeClaim;
   /** The NodeEnvironment named by selectEnvironmentName, if it named one. */
@@ -83,15 +100,16 @@ export interface EffectivePropertiesInput {
 }
 
 /**
- * The properties a Machine is provisioned with: node type < NodeClaim, then the chosen
- * NodeEnvironment merged in last. Throws ConfigValidationError when the environment is missing or
+ * The properties a Machine is provisioned with: NodeProvider < node type < NodeClaim, then the chosen
+ * NodeEnvironment merged in last, over the claim too (docs/reference.md says why); a claim value it
+ * replaces is kept in `overrides`. Throws ConfigValidationError when the environment is missing or
  * the merged values contradict each other.
  */
 export function resolveEffectiveProperties(input: EffectivePropertiesInput): EffectiveProperties {
-  const { nodeType, nodeClaim, environment } = input;
+  const { provider, nodeType, nodeClaim, environment } = input;
   const subject = `NodeClaim "${nodeClaimName(nodeClaim)}"`;
-  const layers = machineLayers(nodeType, nodeClaim);
-  const environmentName = selectEnvironmentName(nodeType, nodeClaim);
+  const layers = machineLayers(provider, nodeType, nodeClaim);
+  const environmentName = selectEnvironmentName(nodeType, nodeClaim, provider);
   if (environmentName !== undefined && environment?.metadata.name !== environmentName) {
     const message = `NodeEnvironment "${environmentName}" does not exist; create it or remove the reference`;
     throw new ConfigValidationError(subject, [{ path: [], message }]);

@@ -6,11 +6,12 @@ import { describeOrigin, type PropertyOrigin } from './origin.js';
 export const DEFAULT_PLATFORM_NAMESPACE = 'loft';
 
 /**
- * Node types belong to the NodeProvider, which only the administrator writes; NodeClaims and
- * NodeEnvironments are written by (or for) a tenant, so they must not reach beyond the tenant.
+ * The NodeProvider is cluster-scoped and only the administrator writes it, its properties and its
+ * node types alike; NodeClaims and NodeEnvironments are written by (or for) a tenant, so they must
+ * not reach beyond the tenant.
  */
 export function isAdministratorOrigin(origin: PropertyOrigin): boolean {
-  return origin.kind === 'nodeType';
+  return origin.kind === 'nodeProvider' || origin.kind === 'nodeType';
 }
 
 export interface SecretReferenceRequest {
@@ -45,7 +46,7 @@ function ruleText(claimNamespace: string, platformNamespace: string): string {
   return (
     `a bare Secret name is looked up in the platform namespace "${platformNamespace}"; "<namespace>/<name>" may ` +
     `name only the NodeClaim's own namespace "${claimNamespace}", or the platform namespace when the property ` +
-    `is set on the NodeProvider's node type`
+    `is set on the NodeProvider or one of its node types`
   );
 }
 

@@ -49,14 +49,14 @@ export function resolveImage(effective: EffectiveProperties, osImage: OSImage | 
   const values = Object.fromEntries(Object.entries(effective).map(([key, { value }]) => [key, value]));
   if (values[PropertyKeys.imageUrl] === undefined && values[PropertyKeys.imageChecksum] === undefined) {
     throw imageError(
-      `no OS image is configured; set ${PropertyKeys.osImage} to the name of an OSImage, or set ${PropertyKeys.imageUrl} and ${PropertyKeys.imageChecksum} on the node type or NodeClaim`,
+      `no OS image is configured; set ${PropertyKeys.osImage} to the name of an OSImage, or set ${PropertyKeys.imageUrl} and ${PropertyKeys.imageChecksum} on the NodeProvider, node type or NodeClaim`,
     );
   }
   const result = readImageProperties(values);
   if (!result.ok) {
     const problems = result.problems.map((p) => p.message).join('; ');
     throw imageError(
-      `${problems}; set it on the node type or NodeClaim, or name an OSImage with ${PropertyKeys.osImage}`,
+      `${problems}; set it on the NodeProvider, node type or NodeClaim, or name an OSImage with ${PropertyKeys.osImage}`,
     );
   }
   return { ...result.image, source: { kind: 'properties' } };

@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { ConfigValidationError } from '../../../api/issues.js';
 import { NodeClaim } from '../../../api/nodeClaim.js';
 import { NodeEnvironment } from '../../../api/nodeEnvironment.js';
-import { NodeType } from '../../../api/nodeProvider.js';
+import { NodeProvider, NodeType } from '../../../api/nodeProvider.js';
 import { OSImage } from '../../../api/osImage.js';
 import {
   propertyValues,
   resolveEffectiveProperties,
   selectEnvironmentName,
 } from '../../../api/resolve/effectiveProperties.js';
+import { describeEffectiveOrigin, type EffectiveProperty } from '../../../api/resolve/origin.js';
 import {
   provisioningSettings,
   resolveImage,
@@ -25,6 +26,18 @@ function nodeType(properties: Record<string, string> = {}, annotations?: Record<
     bareMetalHosts: { selector: { matchLabels: { role: 'compute' } } },
     properties,
     ...(annotations && { annotations }),
+  });
+}
+
+function provider(properties?: Record<string, string>, nodeTypes = [nodeType()]): NodeProvider {
+  return NodeProvider.parse({
+    apiVersion: 'management.loft.sh/v1',
+    kind: 'NodeProvider',
+    metadata: { name: 'metal3-provider' },
+    spec: {
+      ...(properties && { properties }),
+      metal3: { clusterRef: { cluster: 'c', namespace: 'metal3-system' }, nodeTypes },
+    },
   });
 }
 
@@ -74,8 +87,111 @@ describe('effective properties', () => {
     expect(effective['metal3.vcluster.com/dns-servers']).toEqual({
       value: '10.0.0.53',
       origin: { kind: 'nodeEnvironment', name: 'dc1' },
+      overrides: { value: '8.8.8.8', origin: { kind: 'nodeClaim', name: 'p-default/worker-1', field: 'properties' } },
     });
     expect(propertyValues(effective)['vcluster.com/network-environment']).toBe('dc1');
+  });
+
+  it('merges NodeProvider < node type < NodeClaim, each key from the most specific object that sets it', () => {
+    const keys = {
+      provider: 'metal3-provider.io/provision-timeout',
+      type: 'metal3.vcluster.com/dns-servers',
+      claim: 'metal3-provider.io/ntp-servers',
+    };
+    const owner = provider({ [keys.provider]: '30m', [keys.type]: '1.1.1.1', [keys.claim]: '10.0.0.1' });
+    const type = nodeType({ [keys.type]: '8.8.8.8', [keys.claim]: '10.0.0.2' });
+    const request = claim({ properties: { [keys.claim]: '10.0.0.3' } });
+    const effective = resolveEffectiveProperties({ provider: owner, nodeType: type, nodeClaim: request });
+    expect(effective[keys.provider]).toEqual({
+      value: '30m',
+      origin: { kind: 'nodeProvider', name: 'metal3-provider' },
+    });
+    expect(effective[keys.type]).toEqual({
+      value: '8.8.8.8',
+      origin: { kind: 'nodeType', name: 'compute-node', field: 'properties' },
+    });
+    expect(effective[keys.claim]).toEqual({
+      value: '10.0.0.3',
+      origin: { kind: 'nodeClaim', name: 'p-default/worker-1', field: 'properties' },
+    });
+    expect(provisioningSettings(effective).timeoutMs).toBe(30 * 60_000);
+    const fromProvider = effective[keys.provider] as EffectiveProperty;
+    expect(describeEffectiveOrigin(fromProvider)).toBe('NodeProvider "metal3-provider" properties');
+  });
+
+  it('lets node type annotations override NodeProvider properties too', () => {
+    const owner = provider({ 'vcluster.com/ssh-keys': 'admin' });
+    const type = nodeType({}, { 'vcluster.com/ssh-keys': 'ops' });
+    const effective = resolveEffectiveProperties({ provider: owner, nodeType: type, nodeClaim: claim() });
+    expect(sshKeyNames(effective)).toEqual(['ops']);
+  });
+
+  it('chooses the NodeEnvironment from a NodeProvider property, as the spec resolves it from the merged properties', () => {
+    const owner = provider({ 'vcluster.com/network-environment': 'dc1' });
+    expect(selectEnvironmentName(nodeType(), claim(), owner)).toBe('dc1');
+    expect(selectEnvironmentName(nodeType(), claim({ environmentRef: { name: 'dc2' } }), owner)).toBe('dc1');
+    expect(selectEnvironmentName(nodeType(), claim(), provider())).toBeUndefined();
+    const env = environment('dc1', { 'metal3.vcluster.com/network-cidr': '10.0.0.1/24' });
+    const effective = resolveEffectiveProperties({
+      provider: owner,
+      nodeType: nodeType(),
+      nodeClaim: claim(),
+      environment: env,
+    });
+    expect(effective['metal3.vcluster.com/network-cidr']?.origin).toEqual({ kind: 'nodeEnvironment', name: 'dc1' });
+    expect(() => resolveEffectiveProperties({ provider: owner, nodeType: nodeType(), nodeClaim: claim() })).toThrow(
+      'NodeEnvironment "dc1" does not exist',
+    );
+  });
+
+  it('merges the NodeEnvironment over everything and records only the claim value it replaced', () => {
+    const key = 'metal3.vcluster.com/dns-servers';
+    const env = environment('dc1', { [key]: '10.0.0.53' });
+    const over = (type: NodeType, request: NodeClaim, owner = provider()) =>
+      resolveEffectiveProperties({ provider: owner, nodeType: type, nodeClaim: request, environment: env })[
+        key
+      ] as EffectiveProperty;
+    const withEnv = (spec: Record<string, unknown> = {}, annotations?: Record<string, string>) =>
+      claim({ environmentRef: { name: 'dc1' }, ...spec }, annotations);
+    // Over the provider and the node type: expected of the layer merged last, not noted.
+    expect(over(nodeType(), withEnv(), provider({ [key]: '1.1.1.1' }))).toEqual({
+      value: '10.0.0.53',
+      origin: { kind: 'nodeEnvironment', name: 'dc1' },
+    });
+    expect(over(nodeType({ [key]: '1.1.1.1' }), withEnv()).overrides).toBeUndefined();
+    // The same value is no override.
+    expect(over(nodeType(), withEnv({ properties: { [key]: '10.0.0.53' } })).overrides).toBeUndefined();
+    // A claim annotation is the claim's own value too.
+    const replaced = over(nodeType(), withEnv({}, { [key]: '9.9.9.9' }));
+    expect(replaced.overrides).toEqual({
+      value: '9.9.9.9',
+      origin: { kind: 'nodeClaim', name: 'p-default/worker-1', field: 'annotations' },
+    });
+    expect(describeEffectiveOrigin(replaced)).toBe(
+      'NodeEnvironment "dc1" (overrides "9.9.9.9" set in NodeClaim "p-default/worker-1" annotations)',
+    );
+    // A value that may be secret is described by its size only.
+    expect(describeEffectiveOrigin(replaced, false)).toBe(
+      'NodeEnvironment "dc1" (overrides a value of 7 characters set in NodeClaim "p-default/worker-1" annotations)',
+    );
+  });
+
+  it('accepts on a NodeProvider every key a node type takes, and no key about one Machine', () => {
+    const parsed = (properties: Record<string, string>) =>
+      NodeProvider.safeParse({
+        apiVersion: 'management.loft.sh/v1',
+        kind: 'NodeProvider',
+        metadata: { name: 'p' },
+        spec: { properties, metal3: { clusterRef: { cluster: 'c', namespace: 'n' }, nodeTypes: [nodeType()] } },
+      });
+    expect(parsed({ 'vcluster.com/os-image': 'ubuntu-noble', 'vcluster.com/ssh-keys': 'a,b' }).success).toBe(true);
+    const serverName = parsed({ 'metal3.vcluster.com/server-name': 'server-01' });
+    expect(serverName.success).toBe(false);
+    expect(serverName.error?.issues[0]).toMatchObject({
+      path: ['spec', 'properties', 'metal3.vcluster.com/server-name'],
+      message: 'metal3.vcluster.com/server-name may only be set on a NodeClaim, not on a NodeProvider',
+    });
+    expect(parsed({ 'vcluster.com/os-imag': 'x' }).error?.issues[0]?.message).toContain('did you mean');
   });
 
   it('reads annotations of node types and NodeClaims like properties', () => {
@@ -181,7 +297,7 @@ describe('image resolution', () => {
   it('names both ways to fix a missing image', () => {
     const effective = resolveEffectiveProperties({ nodeType: nodeType(), nodeClaim: claim() });
     expect(() => resolveImage(effective, undefined)).toThrow(
-      'no OS image is configured; set vcluster.com/os-image to the name of an OSImage, or set metal3.vcluster.com/image-url and metal3.vcluster.com/image-checksum on the node type or NodeClaim',
+      'no OS image is configured; set vcluster.com/os-image to the name of an OSImage, or set metal3.vcluster.com/image-url and metal3.vcluster.com/image-checksum on the NodeProvider, node type or NodeClaim',
     );
   });
 

@@ -210,7 +210,7 @@ const CASES: [file: string, expected: string[]][] = [
   [
     'nodeclaim-without-image.yaml',
     [
-      '22: spec: metal3.vcluster.com/image-url is not set; set it on the node type or NodeClaim, or name an OSImage with vcluster.com/os-image',
+      '22: spec: metal3.vcluster.com/image-url is not set; set it on the NodeProvider, node type or NodeClaim, or name an OSImage with vcluster.com/os-image',
     ],
   ],
   ['nodeenvironment-no-properties.yaml', ['5: spec.properties: is required']],
@@ -267,7 +267,7 @@ const CASES: [file: string, expected: string[]][] = [
   [
     'osimage-os-image-property.yaml',
     [
-      '7: spec.properties["vcluster.com/os-image"]: vcluster.com/os-image may only be set on a node type or a NodeClaim, not on an OSImage',
+      '7: spec.properties["vcluster.com/os-image"]: vcluster.com/os-image may only be set on a NodeProvider, a node type or a NodeClaim, not on an OSImage',
     ],
   ],
   [

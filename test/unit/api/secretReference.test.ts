@@ -17,6 +17,8 @@ const ORIGINS: Record<'administrator' | 'tenant', readonly PropertyOrigin[]> = {
   administrator: [
     { kind: 'nodeType', name: 'compute-node', field: 'properties' },
     { kind: 'nodeType', name: 'compute-node', field: 'annotations' },
+    // Cluster-scoped and written only by the administrator, like the node types it holds.
+    { kind: 'nodeProvider', name: 'metal3-provider' },
   ],
   tenant: [
     { kind: 'nodeClaim', name: `${OWN}/worker-1`, field: 'properties' },
@@ -69,7 +71,7 @@ describe('secretLocation', () => {
     }
   }
 
-  it('classifies node types as the administrator and claims and environments as the tenant', () => {
+  it('classifies the NodeProvider and its node types as the administrator and claims and environments as the tenant', () => {
     expect(ORIGINS.administrator.every(isAdministratorOrigin)).toBe(true);
     expect(ORIGINS.tenant.some(isAdministratorOrigin)).toBe(false);
   });
@@ -104,6 +106,15 @@ describe('secretLocation', () => {
     const origin = ORIGINS.administrator[0] as PropertyOrigin;
     expect(() => locate(PropertyKeys.userDataTemplateSecret, `${OTHER}/tpl`, origin)).toThrow(
       /set in node type "compute-node" properties\).*set by the administrator/s,
+    );
+  });
+
+  it('lets NodeProvider properties name the platform namespace and says the administrator set them when refused', () => {
+    const origin: PropertyOrigin = { kind: 'nodeProvider', name: 'metal3-provider' };
+    expect(isAdministratorOrigin(origin)).toBe(true);
+    expect(locate(PropertyKeys.joinSecret, `${PLATFORM}/join`, origin)).toEqual({ namespace: PLATFORM, name: 'join' });
+    expect(() => locate(PropertyKeys.joinSecret, `${OTHER}/join`, origin)).toThrow(
+      /set in NodeProvider "metal3-provider" properties\).*set by the administrator.*the NodeProvider or one of its node types/s,
     );
   });
 

@@ -11,6 +11,7 @@ import { selectNodeType } from '../../../api/resolve/nodeType.js';
 import { resolveUserDataSource } from '../../../api/resolve/sources.js';
 import { TemplateSecret, secretValue } from '../../../api/templateSecret.js';
 import { validateDocument } from '../../../api/validateDocument.js';
+import { documentNotes } from '../../../api/documentNotes.js';
 import { validateYamlText } from '../../../api/validateText.js';
 import { validateWith } from '../../../api/zodIssues.js';
 
@@ -63,6 +64,23 @@ describe('the spec examples validate as written', () => {
       },
     ]);
   });
+
+  it.each(['nodeprovider-full.yaml', 'nodeprovider-get-started.yaml'])(
+    '%s draws no warning, only the note on what clusterRef does here',
+    async (file) => {
+      const report = validateYamlText(await example(file), file);
+      const notes = documentNotes(report.documents);
+      expect(notes.map(({ severity, line, issue }) => [severity, line, issue.path])).toEqual([
+        ['note', 8, ['spec', 'metal3', 'clusterRef']],
+      ]);
+      expect(notes[0]?.issue.message).toContain(
+        'clusterRef.namespace "metal3-system" is the namespace there of the BareMetalHosts',
+      );
+      expect(notes[0]?.issue.message).toContain(
+        'clusterRef.cluster "bare-metal-cluster" is not used to select a cluster',
+      );
+    },
+  );
 
   it('reads the full NodeProvider field by field', async () => {
     const provider = await nodeProvider('nodeprovider-full.yaml');
