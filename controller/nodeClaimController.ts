@@ -5,7 +5,7 @@ import { createEventRecorder } from '../k8s/events.js';
 import { LeaderElector, type LeaseTiming } from '../k8s/leaderElection.js';
 import { reconcileClaim, type ReconcilerDeps } from './claimReconciler.js';
 import { followPhaseChanges } from './followPhaseChanges.js';
-import { runInformer } from './runInformer.js';
+import { runInformer } from '../k8s/runInformer.js';
 import { watchHosts, type HostCache } from './watchHosts.js';
 import { createNodeClaimApi, type StoredNodeClaim } from './nodeClaimApi.js';
 import { classifyReconcileError } from './reconcileErrors.js';

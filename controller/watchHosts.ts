@@ -2,7 +2,7 @@ import { CustomObjectsApi, makeInformer, type KubeConfig, type KubernetesObject 
 import type { Logger } from 'pino';
 import { BMH_GROUP, BMH_PLURAL, BMH_VERSION, type BareMetalHost } from '../api/bareMetalHost.js';
 import { CONSUMER_KIND } from '../activities/hosts/machineRef.js';
-import { runInformer } from './runInformer.js';
+import { runInformer } from '../k8s/runInformer.js';
 
 /** The BareMetalHosts as last seen, for judging whether a Ready Machine still has its host. */
 export interface HostCache {

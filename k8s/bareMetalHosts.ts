@@ -86,7 +86,7 @@ export function createBareMetalHostApi(kubeConfig: KubeConfig, namespace: string
 }
 
 /** Items of a list response omit apiVersion/kind; restore them so every host parses alike. */
-function withTypeMeta(item: unknown): unknown {
+export function withTypeMeta(item: unknown): unknown {
   return typeof item === 'object' && item !== null
     ? { apiVersion: BMH_API_VERSION, kind: 'BareMetalHost', ...item }
     : item;

@@ -1,6 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { DataConverter } from '@temporalio/common';
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { Runtime, Worker, type NativeConnection } from '@temporalio/worker';
+import { createBareMetalHostCaches } from '../k8s/bareMetalHostCache.js';
 import { createMachineActivities } from '../activities/machine/index.js';
 import { createReclaimActivities } from '../activities/reclaim/index.js';
 import type { RenderLimits } from '../render/renderLimits.js';
@@ -28,7 +29,13 @@ export interface ProvisioningWorkerOptions {
 export async function createProvisioningWorker(options: ProvisioningWorkerOptions): Promise<Worker> {
   // The process's render pool, which writeMachineData renders in, takes the worker's limits.
   if (options.renderLimits !== undefined) configureRenderPool(options.renderLimits);
-  return Worker.create({
+  // One watch-backed cache of BareMetalHosts per cluster namespace, shared by every claim of this worker.
+  const hostCaches = createBareMetalHostCaches(options.kubeConfig, {
+    warn: (details, message) => {
+      Runtime.instance().logger.warn(message, details);
+    },
+  });
+  const worker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? PROVISIONING_TASK_QUEUE,
@@ -36,6 +43,7 @@ export async function createProvisioningWorker(options: ProvisioningWorkerOption
     activities: {
       ...createMachineActivities({
         kubeConfig: options.kubeConfig,
+        hostCaches,
         ...(options.platformNamespace !== undefined && { platformNamespace: options.platformNamespace }),
       }),
       ...createReclaimActivities({ kubeConfig: options.kubeConfig }),
@@ -45,4 +53,14 @@ export async function createProvisioningWorker(options: ProvisioningWorkerOption
     // Waiting activities heartbeat; on SIGTERM they get time to record where they were.
     shutdownGraceTime: '10 seconds',
   });
+  // The caches' watches would keep the process alive: they end when the worker has stopped running.
+  const run = worker.run.bind(worker);
+  worker.run = async () => {
+    try {
+      await run();
+    } finally {
+      await hostCaches.stop();
+    }
+  };
+  return worker;
 }

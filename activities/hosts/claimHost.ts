@@ -1,6 +1,5 @@
 import type { BareMetalHost } from '../../api/bareMetalHost.js';
 import { classifyApiError } from '../../k8s/apiErrors.js';
-import { labelSelectorQuery } from '../../k8s/labelSelector.js';
 import {
   describeExclusions,
   hostEligibility,
@@ -8,6 +7,7 @@ import {
   selectCandidates,
   type HostRequest,
 } from './eligibility.js';
+import { hostsToChooseFrom } from './candidateHosts.js';
 import { HostFailureType, hostFailure } from './failures.js';
 import { recordHostEvent, type HostDeps } from './hostDeps.js';
 import { describeMachine, isConsumedBy, type MachineRef } from './machineRef.js';
@@ -26,7 +26,10 @@ export interface ClaimHostResult {
   alreadyClaimed: boolean;
 }
 
-/** Lists are repeated when every candidate was lost to concurrent claims; hosts may have been freed meanwhile. */
+/**
+ * Reads of the hosts are repeated when every candidate was lost to concurrent claims; hosts may have
+ * been freed meanwhile. The first read is the shared cache's (when synced), the others LISTs.
+ */
 const LIST_ROUNDS = 3;
 /** A conflict caused by an unrelated change (BMO writing status) is retried on the same host this often. */
 const SAME_HOST_ATTEMPTS = 5;
@@ -47,11 +50,11 @@ export async function claimHost(deps: HostDeps, input: ClaimHostInput): Promise<
 }
 
 async function claimAny(deps: HostDeps, input: ClaimHostInput): Promise<{ host: BareMetalHost; already: boolean }> {
-  const labelSelector = labelSelectorQuery(input.selector);
   let summary = '';
   for (let round = 0; round < LIST_ROUNDS; round++) {
-    const { items } = await deps.hosts.list(labelSelector ? { labelSelector } : {});
-    const selection = selectCandidates(items, input, input.machine, deps.random);
+    const { hosts, source } = await hostsToChooseFrom(deps, input.selector, round);
+    deps.onHostsRead(source);
+    const selection = selectCandidates(hosts, input, input.machine, deps.random);
     if (selection.ours) return { host: selection.ours, already: true };
     summary = `${selection.matched} host(s) match the selector: ${describeExclusions(selection.excluded)}`;
     if (selection.candidates.length === 0) {

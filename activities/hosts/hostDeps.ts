@@ -1,10 +1,15 @@
 import type { BareMetalHost } from '../../api/bareMetalHost.js';
+import type { BareMetalHostSnapshots } from '../../k8s/bareMetalHostCache.js';
 import type { BareMetalHostApi } from '../../k8s/bareMetalHosts.js';
 import type { EventRecorder } from '../../k8s/events.js';
 
 /** What the host activities are built from: the Control Plane Cluster's hosts in one namespace, and Events. */
 export interface HostDeps {
   hosts: BareMetalHostApi;
+  /** The worker's shared, watch-backed cache of this namespace's hosts; without it every claim LISTs. */
+  cache?: BareMetalHostSnapshots;
+  /** True on an activity's second and later attempts (a previous one may have claimed a host already). */
+  isRetriedAttempt: () => boolean;
   events: EventRecorder;
   /** Heartbeat period of the waiting activities; keep it well below their heartbeat timeout. */
   heartbeatIntervalMs: number;
@@ -12,6 +17,8 @@ export interface HostDeps {
   random: () => number;
   /** Counts a claim lost to a concurrent writer (a 409 on the resourceVersion-guarded update). */
   onClaimConflict: () => void;
+  /** Counts where a claim read the hosts it chose among: the cache, or a LIST (before sync, on a retry). */
+  onHostsRead: (source: 'cache' | 'list') => void;
 }
 
 /** An Event on the host, so `kubectl describe bmh` tells what the provider did and for whom. */

@@ -1,5 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Context } from '@temporalio/activity';
+import type { BareMetalHostSnapshots } from '../../k8s/bareMetalHostCache.js';
 import { createBareMetalHostApi } from '../../k8s/bareMetalHosts.js';
 import { createEventRecorder } from '../../k8s/events.js';
 import { awaitAvailable, type AwaitAvailableResult } from './awaitAvailable.js';
@@ -41,6 +42,8 @@ export interface HostActivityOptions {
   /** Default 5 s; the activities' heartbeat timeout must be longer. */
   heartbeatIntervalMs?: number;
   random?: () => number;
+  /** The worker's shared cache of this namespace's hosts, which claims choose from; without it they LIST. */
+  cache?: BareMetalHostSnapshots;
   /** Reports Events that could not be recorded (they never fail an activity). */
   onEventError?: (err: unknown) => void;
 }
@@ -52,10 +55,17 @@ export function createHostActivities(options: HostActivityOptions) {
     events: createEventRecorder(options.kubeConfig, 'metal3-provider', options.onEventError),
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 5000,
     random: options.random ?? Math.random,
+    ...(options.cache && { cache: options.cache }),
+    isRetriedAttempt: () => Context.current().info.attempt > 1,
     onClaimConflict: () => {
       Context.current()
         .metricMeter.createCounter('metal3_claim_conflicts', 'conflicts', 'Claims lost to a concurrent update')
         .add(1);
+    },
+    onHostsRead: (source) => {
+      Context.current()
+        .metricMeter.createCounter('metal3_claim_host_reads', 'reads', 'Where claims read the hosts they chose among')
+        .add(1, { source });
     },
   };
   const guarded =

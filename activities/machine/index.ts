@@ -4,6 +4,7 @@ import { ConfigValidationError } from '../../api/issues.js';
 import { NodeTypeSelectionError } from '../../api/resolve/nodeType.js';
 import { PropertyValueError } from '../../api/properties/values.js';
 import { DEFAULT_PLATFORM_NAMESPACE } from '../../api/resolve/secretReference.js';
+import type { BareMetalHostCaches } from '../../k8s/bareMetalHostCache.js';
 import { createBareMetalHostApi } from '../../k8s/bareMetalHosts.js';
 import { createManagementObjects } from '../../k8s/managementObjects.js';
 import { createSecretApi, type SecretApi } from '../../k8s/secrets.js';
@@ -42,8 +43,10 @@ export function createMachineActivities(options: {
   kubeConfig: KubeConfig;
   /** Namespace of the provider's own configuration; bare Secret names in properties are looked up here. */
   platformNamespace?: string;
+  /** The worker's shared BareMetalHost caches, which claims choose from; without them every claim LISTs. */
+  hostCaches?: BareMetalHostCaches;
 }) {
-  const { kubeConfig } = options;
+  const { kubeConfig, hostCaches } = options;
   const platformNamespace = options.platformNamespace ?? DEFAULT_PLATFORM_NAMESPACE;
   const objects = createManagementObjects(kubeConfig);
   const byNamespace = new Map<string, NamespaceActivities>();
@@ -51,7 +54,12 @@ export function createMachineActivities(options: {
     let set = byNamespace.get(namespace);
     if (!set) {
       set = {
-        hosts: createHostActivities({ kubeConfig, namespace }),
+        hosts: createHostActivities({
+          kubeConfig,
+          namespace,
+          // Started by the first claim, so a namespace used only for Secrets never watches hosts.
+          ...(hostCaches && { cache: { snapshot: () => hostCaches.in(namespace).snapshot() } }),
+        }),
         ipam: createIpamActivities({ kubeConfig, namespace }),
         secrets: createSecretActivities({ kubeConfig, namespace }),
         secretApi: createSecretApi(kubeConfig, namespace),

@@ -1,0 +1,34 @@
+import type { BareMetalHost } from '../../api/bareMetalHost.js';
+import type { LabelSelector } from '../../api/labelSelector.js';
+import { labelSelectorQuery } from '../../k8s/labelSelector.js';
+import type { HostDeps } from './hostDeps.js';
+
+export type HostSource = 'cache' | 'list';
+
+/**
+ * Whether a claim may choose among the shared cache's hosts rather than LIST them. The cache may
+ * lag the server, which the resourceVersion-guarded claim tolerates (a stale candidate is a 409),
+ * except in two cases read fresh: a retried attempt, whose previous attempt may have claimed a host
+ * whose change the cache has not seen yet (a claim by LIST finds it and returns it, instead of taking
+ * a second host); and a further round after every candidate was lost, which a stale cache would
+ * only repeat.
+ */
+export function mayReadCache(options: { cacheSynced: boolean; retriedAttempt: boolean; round: number }): boolean {
+  return options.cacheSynced && !options.retriedAttempt && options.round === 0;
+}
+
+/** The hosts a claim chooses among: the cache's snapshot where allowed and synced, else a LIST by selector as before. */
+export async function hostsToChooseFrom(
+  deps: HostDeps,
+  selector: LabelSelector,
+  round: number,
+): Promise<{ hosts: readonly BareMetalHost[]; source: HostSource }> {
+  const snapshot = deps.cache?.snapshot();
+  if (mayReadCache({ cacheSynced: snapshot !== undefined, retriedAttempt: deps.isRetriedAttempt(), round })) {
+    // The selector is applied in memory, by selectCandidates, exactly as the server applies it to a LIST.
+    return { hosts: snapshot ?? [], source: 'cache' };
+  }
+  const labelSelector = labelSelectorQuery(selector);
+  const { items } = await deps.hosts.list(labelSelector ? { labelSelector } : {});
+  return { hosts: items, source: 'list' };
+}
