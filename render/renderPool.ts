@@ -17,6 +17,9 @@ function templateText(input: MachineRenderInput, property: string): string | und
   return input.effective[property]?.value;
 }
 
+/** The window for a rendering's work before its first template starts. */
+const PRELUDE_MS = 5_000;
+
 interface Job {
   readonly input: MachineRenderInput;
   readonly resolve: (data: MachineData) => void;
@@ -110,7 +113,9 @@ export class RenderPool {
       job.id = this.nextId++;
       slot.job = job;
       slot.worker.ref();
-      this.arm(slot);
+      // Until the first template starts, the thread only builds the values (no template code runs):
+      // a wider window, so that a loaded machine is not mistaken for a runaway template.
+      this.arm(slot, Math.max(this.limits.timeoutMs + this.graceMs, PRELUDE_MS));
       const { timeoutMs, maxSteps, maxOutputBytes } = this.limits;
       const request: RenderRequest = { id: job.id, input: job.input, timeoutMs, maxSteps, maxOutputBytes };
       slot.worker.postMessage(request);
@@ -168,7 +173,7 @@ export class RenderPool {
    * (Re)starts the job's hard deadline: the thread checks the same deadline itself between steps,
    * so this fires only when one step (a costly function call) outlasts the deadline and a grace.
    */
-  private arm(slot: Slot): void {
+  private arm(slot: Slot, windowMs = this.limits.timeoutMs + this.graceMs): void {
     clearTimeout(slot.timer);
     const { timeoutMs } = this.limits;
     slot.timer = setTimeout(() => {
@@ -178,7 +183,7 @@ export class RenderPool {
         .catch(() => undefined);
       this.replacedThreads++;
       if (job) job.reject(this.limitError(job, slot, 'deadline', `exceeded the time limit of ${timeoutMs} ms`));
-    }, timeoutMs + this.graceMs);
+    }, windowMs);
   }
 
   private finish(slot: Slot): void {
