@@ -1,4 +1,11 @@
-import { continueAsNew, isCancellation, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
+import {
+  continueAsNew,
+  isCancellation,
+  metricMeter,
+  proxyActivities,
+  setCurrentDetails,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { MachineRef } from '../activities/hosts/machineRef.js';
 import type { ReclaimActivities, ScanInput, ScanResult } from '../activities/reclaim/index.js';
 import { releaseWait, shortStepActivities } from './machineActivities.js';
@@ -138,6 +145,10 @@ async function handlePage(
       break;
     }
   }
+  // Exported with the SDK's metrics (alert: reclaim finding leaks); dry runs count what they would repair.
+  metricMeter
+    .createCounter('metal3_reclaim_found', 'items', 'Leaked hosts, addresses and Secrets a reclaim found')
+    .add(page.found.length, { kind: position.kind });
   report.scanned += page.scanned;
   report.skipped.push(...page.skipped.slice(0, Math.max(0, REPORT_NAME_LIMIT - report.skipped.length)));
   return nextPosition(scope, position, page.next);

@@ -59,7 +59,7 @@ export class MachineState {
 
   constructor(input: MachineLifecycleInput) {
     this.status = { machine: input.machine, phase: 'Pending', provisionAttempts: 0, steps: [], properties: {} };
-    this.phaseEntries.add(1, { phase: 'Pending' });
+    this.phaseEntries.add(1, { phase: 'Pending', node_type: '' });
     upsertSearchAttributes([
       { key: MachineNameKey, value: `${input.machine.namespace}/${input.machine.name}` },
       { key: NodeProviderKey, value: input.provider },
@@ -69,7 +69,7 @@ export class MachineState {
   }
 
   setPhase(phase: MachinePhase, details?: string): void {
-    if (phase !== this.status.phase) this.phaseEntries.add(1, { phase });
+    if (phase !== this.status.phase) this.phaseEntries.add(1, { phase, node_type: this.status.nodeType ?? '' });
     this.status.phase = phase;
     this.status.details = details;
     upsertSearchAttributes(this.phaseAttributes(phase));
@@ -117,7 +117,11 @@ export class MachineState {
     } finally {
       record.endedAt = new Date().toISOString();
       const ms = Date.parse(record.endedAt) - Date.parse(record.startedAt);
-      this.stepDurations.record(ms, { step, outcome: record.outcome ?? 'failed' });
+      this.stepDurations.record(ms, {
+        step,
+        outcome: record.outcome ?? 'failed',
+        node_type: this.status.nodeType ?? '',
+      });
     }
   }
 
