@@ -2,11 +2,13 @@
 # Installs the Debian packages the tests use (openssl for devstack certificates; DHCP/TFTP clients, tcpdump,
 # QEMU with iPXE and OVMF for the boot-server tests; Chromium for the Web UI browser test; PostgreSQL for
 # the Temporal server of `devstack up --temporal=postgres`; ironic-api and ironic-conductor, which the real
-# Ironic test starts itself on loopback), only those missing, and only where we may (root with apt-get).
+# Ironic test starts itself on loopback; prometheus for promtool, which checks and unit-tests the alerting
+# rules), only those missing, and only where we may (root with apt-get).
 set -euo pipefail
 packages=(openssl iproute2 busybox isc-dhcp-client isc-dhcp-relay atftp tcpdump curl ipxe qemu-system-x86 ipxe-qemu ovmf chromium postgresql)
-# Ironic's packages come apart from the rest: they would start daemons and ask debconf questions.
-ironic_packages=(ironic-api ironic-conductor)
+# Ironic's packages and Prometheus (only its promtool is used) come apart from the rest: they would start
+# daemons, and Ironic's ask debconf questions.
+ironic_packages=(ironic-api ironic-conductor prometheus)
 
 missing_of() {
   local p
@@ -31,10 +33,11 @@ fi
 
 echo "installing ${missing_ironic[*]} (no service started)"
 # Daemons the install brings in; those already here before are the machine owner's and left as they are.
-mapfile -t new_services < <(missing_of ironic-api ironic-conductor tftpd-hpa xinetd)
+mapfile -t new_services < <(missing_of ironic-api ironic-conductor tftpd-hpa xinetd prometheus)
 # The packages' postinst scripts start ironic-api, ironic-conductor and, through their dependencies,
-# tftpd-hpa (TFTP on every interface), xinetd and iscsid; a policy-rc.d that refuses every start keeps
-# them down while apt runs (the test starts Ironic itself, on loopback, with its own configuration).
+# tftpd-hpa (TFTP on every interface), xinetd and iscsid, and prometheus (a server on port 9090); a
+# policy-rc.d that refuses every start keeps them down while apt runs (the test starts Ironic itself, on
+# loopback, with its own configuration).
 if [ ! -e /usr/sbin/policy-rc.d ]; then
   printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
   chmod +x /usr/sbin/policy-rc.d
