@@ -38,6 +38,8 @@ export function useMachineStack(options: {
   worker?: boolean;
   /** The worker's platform namespace (bare Secret names resolve there); the worker's default otherwise. */
   platformNamespace?: () => string;
+  /** The NodeProvider's own `spec.properties`, given this file's namespace (names are per file). */
+  providerProperties?: (namespace: string) => Record<string, string>;
 }): MachineStack {
   const env = useTestEnv();
   const stack = { env } as MachineStack;
@@ -77,6 +79,7 @@ export function useMachineStack(options: {
       metadata: { name: stack.provider },
       spec: {
         displayName: 'Test provider',
+        ...(options.providerProperties && { properties: options.providerProperties(env.namespace) }),
         metal3: {
           clusterRef: { cluster: 'devstack', namespace: env.namespace },
           nodeTypes: [
