@@ -58,8 +58,8 @@ const runs: FleetConfig[] = values.runs
     );
 
 const HEADER = [
-  '| Temporal | workers | N | load avg | all Ready | all Released | Machines/s (to Ready) | s per Machine (to Released) | worker CPU per Machine | worker VmHWM (max) | worker memory growth per Machine | history events (mean / max) | API writes per Machine (× minimum) | 409 answers | claim conflicts (metric) | CPU in cores: Temporal / apiserver+etcd / whole machine |',
-  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  '| Temporal | workers | N | load avg | all Ready | all Released | Machines/s (to Ready) | s per Machine (to Released) | worker CPU per Machine | worker VmHWM (max) | worker memory growth per Machine | history events (mean / max) | API writes per Machine (× minimum) | API reads per Machine / watches in run | 409 answers | claim conflicts (metric) | CPU in cores: Temporal / apiserver+etcd / whole machine |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
 ];
 
 function row(f: FleetFigure): string {
@@ -81,6 +81,7 @@ function row(f: FleetFigure): string {
     `${f.workerKiBPerMachine.toFixed(0)} KiB`,
     `${f.historyEventsMean.toFixed(1)} / ${f.historyEventsMax}`,
     `${f.writesPerMachine.toFixed(2)} (${(f.writesPerMachine / MINIMUM_WRITES).toFixed(2)}×)`,
+    `${f.readsPerMachine.toFixed(2)} / ${f.watches}`,
     conflicts || '0',
     f.claimConflicts,
     `${temporal} / ${f.kubeCores.toFixed(2)} / ${f.machineCores.toFixed(2)}`,
@@ -122,7 +123,7 @@ const minimumSection = [
   '',
   ...Object.entries(DELIBERATE_EXTRA_WRITES).map(([resource, e]) => `- ${resource}: ${e.count}, ${e.why}`),
   '',
-  'Reads (gets, lists, watches) are not writes and are not counted here. Everything else the proxy counts comes from retries: a 409 on a BareMetalHost update (another Machine claimed the host first, or the simulator wrote its status) is read again and written again, and a short step run again (a local activity whose workflow task timed out) repeats its writes, a create answered 409 AlreadyExists then replacing.',
+  'Reads (gets and lists) and watches are counted beside writes but not toward the minimum. Everything else the proxy counts comes from retries: a 409 on a BareMetalHost update (another Machine claimed the host first, or the simulator wrote its status) is read again and written again, and a short step run again (a local activity whose workflow task timed out) repeats its writes, a create answered 409 AlreadyExists then replacing.',
 ];
 
 const machine = `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average at start ${loadavg()[0]?.toFixed(1) ?? '?'}`;

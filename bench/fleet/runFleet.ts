@@ -42,6 +42,10 @@ export interface FleetFigure extends FleetConfig {
   historySampled: number;
   writesPerMachine: number;
   writesByResourcePerMachine: Record<string, number>;
+  /** The workers' GETs and LISTs per Machine (claims read a shared cache, so no LIST per claim once it synced). */
+  readsPerMachine: number;
+  /** Watches the workers opened over the whole run: the shared host caches' and each wait's. */
+  watches: number;
   /** 409 answers of the kube-apiserver to writes, by resource. */
   conflicts: Record<string, number>;
   /** The workers' own count of claims lost to a concurrent update (metal3_claim_conflicts). */
@@ -248,6 +252,8 @@ export async function runFleet(config: FleetConfig, log: (line: string) => void)
       writesByResourcePerMachine: Object.fromEntries(
         Object.entries(counts.writesByResource).map(([resource, n]) => [resource, perMachine(n)]),
       ),
+      readsPerMachine: perMachine(counts.reads),
+      watches: counts.watches,
       conflicts: counts.conflictsByResource,
       claimConflicts,
       temporalCores: target.kind === 'devstack' ? cores('temporal') : undefined,
