@@ -60,7 +60,7 @@ async function claimAny(deps: HostDeps, input: ClaimHostInput): Promise<{ host: 
     if (selection.candidates.length === 0) {
       throw noHostAvailable(deps, input, summary, { matched: selection.matched, excluded: selection.excluded });
     }
-    for (const candidate of selection.candidates) {
+    for (const candidate of deps.localClaims.order(selection.candidates)) {
       const attempt = await tryClaim(deps, input, candidate);
       if (attempt.kind === 'claimed') return { host: attempt.host, already: attempt.already };
     }
@@ -101,6 +101,15 @@ async function claimPinned(
 
 /** One candidate: claim it, or re-read after a conflict and retry while it is still eligible. */
 async function tryClaim(deps: HostDeps, input: ClaimHostInput, candidate: BareMetalHost): Promise<Attempt> {
+  const end = deps.localClaims.begin(candidate.metadata.name);
+  try {
+    return await claimOne(deps, input, candidate);
+  } finally {
+    end();
+  }
+}
+
+async function claimOne(deps: HostDeps, input: ClaimHostInput, candidate: BareMetalHost): Promise<Attempt> {
   let host = candidate;
   for (let attempt = 0; attempt < SAME_HOST_ATTEMPTS; attempt++) {
     try {

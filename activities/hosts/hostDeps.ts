@@ -2,6 +2,7 @@ import type { BareMetalHost } from '../../api/bareMetalHost.js';
 import type { BareMetalHostSnapshots } from '../../k8s/bareMetalHostCache.js';
 import type { BareMetalHostApi } from '../../k8s/bareMetalHosts.js';
 import type { EventRecorder } from '../../k8s/events.js';
+import type { LocalClaims } from './localClaims.js';
 
 /** What the host activities are built from: the Control Plane Cluster's hosts in one namespace, and Events. */
 export interface HostDeps {
@@ -10,6 +11,8 @@ export interface HostDeps {
   cache?: BareMetalHostSnapshots;
   /** True on an activity's second and later attempts (a previous one may have claimed a host already). */
   isRetriedAttempt: () => boolean;
+  /** Hosts this worker's claims in the namespace are trying or just took: other claims try them last. */
+  localClaims: LocalClaims;
   events: EventRecorder;
   /** Heartbeat period of the waiting activities; keep it well below their heartbeat timeout. */
   heartbeatIntervalMs: number;

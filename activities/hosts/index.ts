@@ -9,6 +9,7 @@ import { claimHost, type ClaimHostInput, type ClaimHostResult } from './claimHos
 import { configureHost, type ConfigureHostInput, type ConfigureHostResult } from './configureHost.js';
 import { toActivityFailure } from './failures.js';
 import type { HostDeps } from './hostDeps.js';
+import { LocalClaims } from './localClaims.js';
 import { inspectHost, type InspectHostInput, type InspectHostResult } from './inspectHost.js';
 import { releaseHost, type ReleaseHostInput, type ReleaseHostResult } from './releaseHost.js';
 import type { ProvisionedResult } from './verdicts.js';
@@ -57,6 +58,7 @@ export function createHostActivities(options: HostActivityOptions) {
     random: options.random ?? Math.random,
     ...(options.cache && { cache: options.cache }),
     isRetriedAttempt: () => Context.current().info.attempt > 1,
+    localClaims: new LocalClaims(),
     onClaimConflict: () => {
       Context.current()
         .metricMeter.createCounter('metal3_claim_conflicts', 'conflicts', 'Claims lost to a concurrent update')
