@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { loadYamlConfig } from '../api/validateText.js';
 import { MachineClient } from '../client/machineClient.js';
 import { loadKubeConfig } from '../k8s/kubeClient.js';
+import { machineListing, parseWatchInterval, watchListing } from './machineList.js';
 import { connectClient } from '../worker/temporalConnection.js';
 import { MachinePhases, type MachinePhase, type MachineStatus } from '../workflows/machineContract.js';
 
@@ -58,24 +59,35 @@ export function registerMachineCommand(program: Command): void {
     });
 
   common(machine.command('list'))
-    .description('Machines, optionally by phase (a visibility query over MachinePhase)')
+    .description(
+      'Machines, optionally by phase (a visibility query over MachinePhase), then a summary per phase and node type',
+    )
     .option('--phase <phase>', `one of ${MachinePhases.join(', ')}`)
-    .action(async (options: CommonOptions & { phase?: string }) => {
+    .option('--watch [seconds]', 'list again every few seconds (default 5) until Ctrl-C')
+    .action(async (options: CommonOptions & { phase?: string; watch?: string | true }) => {
       if (options.phase !== undefined && !MachinePhases.includes(options.phase as MachinePhase)) {
         throw new Error(`--phase ${options.phase} is not a phase; use one of ${MachinePhases.join(', ')}`);
       }
-      const machines = await (
-        await machineClient(options)
-      ).listMachines(options.phase ? { phase: options.phase as MachinePhase } : {});
-      const rows = machines.map((m) => [
-        m.machine,
-        m.phase ?? '',
-        m.nodeType ?? '',
-        m.host ?? '',
-        m.address ?? '',
-        m.status,
-      ]);
-      process.stdout.write(table([['MACHINE', 'PHASE', 'NODE TYPE', 'HOST', 'ADDRESS', 'WORKFLOW'], ...rows]));
+      const watch =
+        options.watch === undefined ? undefined : parseWatchInterval(options.watch === true ? '5' : options.watch);
+      const client = await machineClient(options);
+      const list = () => client.listMachines(options.phase ? { phase: options.phase as MachinePhase } : {});
+      if (watch === undefined) {
+        process.stdout.write(machineListing(await list()));
+        return;
+      }
+      const stop = new AbortController();
+      const onSignal = () => {
+        stop.abort();
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        await watchListing(list, watch, process.stdout, stop.signal);
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
     });
 
   common(machine.command('retry <name>'))
@@ -149,18 +161,4 @@ function describeStatus(status: MachineStatus): string {
     ...Object.entries(status.properties).map(([key, p]) => `  ${key}=${p.value}  (${p.origin})`),
   ];
   return `${lines.join('\n')}\n`;
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return (
-    rows
-      .map((r) =>
-        r
-          .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-          .join('  ')
-          .trimEnd(),
-      )
-      .join('\n') + '\n'
-  );
 }
