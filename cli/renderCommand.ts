@@ -151,14 +151,19 @@ async function render(options: RenderOptions, pool: RenderPool): Promise<Machine
     );
   }
   const nodeType = selectNodeType(provider, claim);
-  const environmentName = selectEnvironmentName(nodeType, claim);
+  const environmentName = selectEnvironmentName(nodeType, claim, provider);
   const environment = ofKind(documents, 'NodeEnvironment').find((e) => e.metadata.name === environmentName);
   if (environmentName !== undefined && environment === undefined) {
     throw new RenderInputError(
       `NodeClaim "${claim.metadata.name}" uses NodeEnvironment "${environmentName}", which none of the files holds; pass it with --environment`,
     );
   }
-  const effective = resolveEffectiveProperties({ nodeType, nodeClaim: claim, ...(environment && { environment }) });
+  const effective = resolveEffectiveProperties({
+    provider,
+    nodeType,
+    nodeClaim: claim,
+    ...(environment && { environment }),
+  });
   const userDataSource = resolveUserDataSource(effective);
   const networkDataSource = resolveNetworkDataSource(effective);
   const namespaces = {

@@ -36,12 +36,6 @@ export class NetworkDataError extends MachineDataError {
   }
 }
 
-/**
- * Failure type of an activity whose rendering exceeded a limit: non-retryable (the same template
- * exceeds it again), distinct from ConfigInvalid so that the limit can be told apart and raised.
- */
-export const RENDER_LIMIT_EXCEEDED = 'RenderLimitExceeded';
-
 /** A limit rendering runs under: the template engine's own, or the render thread's memory. */
 export type RenderLimit = TemplateLimit | 'memory';
 

@@ -17,6 +17,12 @@ export const PROVISIONING_TASK_QUEUE = 'metal3-provisioning';
 /** The Machine's configuration cannot be used (missing object, bad property); not retried. */
 export const CONFIG_INVALID = 'ConfigInvalid';
 
+/**
+ * Rendering the Machine data stopped at a limit (template time, memory, steps, output size): not
+ * retried by itself; the Machine is Stuck until the operator raises the limit and retries, or releases.
+ */
+export const RENDER_LIMIT_EXCEEDED = 'RenderLimitExceeded';
+
 export function machineWorkflowId(machine: Pick<MachineRef, 'namespace' | 'name'>): string {
   return `machine/${machine.namespace}/${machine.name}`;
 }

@@ -10,7 +10,13 @@ import { HostFailureType } from '../activities/hosts/failureTypes.js';
 import { IpamFailureType } from '../activities/ipam/failureTypes.js';
 import type { MachineSecretNames } from '../activities/secrets/index.js';
 import type { Lease } from '../ipam/lease.js';
-import type { MachineLifecycleInput, MachinePhase, MachineStatus, ResolvedMachine } from './machineContract.js';
+import {
+  RENDER_LIMIT_EXCEEDED,
+  type MachineLifecycleInput,
+  type MachinePhase,
+  type MachineStatus,
+  type ResolvedMachine,
+} from './machineContract.js';
 import { PROVISIONING_FAILURE_TYPES, provisioningWait, releaseWait, shortSteps } from './machineActivities.js';
 import { failureType, isRetryableFailure, isTimeout } from './failureCause.js';
 import { MachineState, describeDuration, errorMessage } from './machineState.js';
@@ -112,15 +118,20 @@ async function provisionMachine(
       state.setAddress(`${lease.address}/${lease.prefix}`);
     }
     const lease = held.lease;
-    held.secrets = await state.step('writeMachineData', () =>
-      shortSteps().writeMachineData({
-        clusterNamespace: spec.clusterNamespace,
-        machine,
-        host: claimed,
-        snapshotSecret: spec.snapshotSecret,
-        ...(lease && { lease }),
-      }),
-    );
+    const writeData = () =>
+      state.step('writeMachineData', () =>
+        shortSteps().writeMachineData({
+          clusterNamespace: spec.clusterNamespace,
+          machine,
+          host: claimed,
+          snapshotSecret: spec.snapshotSecret,
+          ...(lease && { lease }),
+        }),
+      );
+    // A template past a limit is Stuck, not Failed: the operator may raise the limit and retry.
+    held.secrets = patched(RENDER_LIMITS_STUCK_PATCH)
+      ? await untilOperatorGivesUp(state, 'Rendering the Machine data', [RENDER_LIMIT_EXCEEDED], writeData)
+      : await writeData();
     state.setPhase('Provisioning', `installing ${spec.image.url} on BareMetalHost ${claimed}`);
     if ((await provisionHost(state, spec, held)) === 'provisioned') return;
     await giveUpHost(state, spec, held, excludedHosts);
@@ -289,6 +300,8 @@ async function releaseHostAndAddress(
 
 /** Stuck steps whose cause can go away by itself are tried again on a timer; histories from before do not. */
 export const RECHECK_STUCK_STEPS_PATCH = 'recheck-self-healing-stuck-steps';
+/** Machines started since this patch are Stuck, not Failed, when rendering stops at a limit. */
+export const RENDER_LIMITS_STUCK_PATCH = 'render-limits-stuck';
 const RECHECK_FIRST_MS = 10_000;
 const RECHECK_MAX_MS = 300_000;
 

@@ -99,6 +99,29 @@ describe('metal3-provider render', { timeout: 120_000 }, () => {
     expect(output['network data']).toBe('(none: the host configures its network by DHCP)\n');
   });
 
+  it('merges the NodeProvider’s own properties beneath the node type’s and the claim’s', async () => {
+    const provider = parse(readExample('nodeprovider-full.yaml')) as { spec: Record<string, unknown> };
+    provider.spec.properties = {
+      'vcluster.com/user-data-template': '#cloud-config\nruncmd:\n  - echo from-the-provider {{ .NodeClaim.Name }}\n',
+    };
+    const file = write('provider-with-properties.yaml', stringify(provider));
+    const claim = claimFile('worker-p', {});
+    const key = write(
+      'alice.yaml',
+      stringify({
+        apiVersion: 'management.loft.sh/v1',
+        kind: 'SSHKey',
+        metadata: { name: 'alice' },
+        spec: { publicKey: aliceKey },
+      }),
+    );
+    const result = await renderCommand(['--claim', claim, '--provider', file, '--ssh-key', key]);
+    expect(result.stderr).toBe('');
+    expect(parse(sections(result.stdout)['user data'] ?? '')).toMatchObject({
+      runcmd: ['echo from-the-provider worker-p'],
+    });
+  });
+
   it('fails with exit status 1 and says which document is missing', async () => {
     const claim = claimFile('worker-3', exampleAnnotations('user-data-template-secret-reference-fragment.yaml'));
     const result = await renderCommand(['--claim', claim, '--provider', providerFile]);
