@@ -9,6 +9,12 @@ import { PROVISIONING_TASK_QUEUE } from '../workflows/machineContract.js';
 import { platformNamespaceOption } from './platformNamespaceOption.js';
 import { addRenderLimitOptions, renderLimitsOf, type RenderLimitFlags } from './renderLimitOptions.js';
 
+/** Bucket bounds of metal3_machine_step_duration, in milliseconds: 100 ms to 2 h. */
+const STEP_DURATION_BUCKETS_MS = [
+  100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_200_000, 1_800_000,
+  3_600_000, 7_200_000,
+];
+
 interface ProvisioningWorkerFlags extends RenderLimitFlags {
   kubeconfig?: string;
   metricsAddress: string;
@@ -39,7 +45,16 @@ export function registerWorkerCommand(program: Command): void {
       logger: new DefaultLogger('INFO', ({ level, message, meta }) => {
         log[PINO_LEVELS[level]](meta ?? {}, message);
       }),
-      telemetryOptions: { metrics: { prometheus: { bindAddress: options.metricsAddress } } },
+      telemetryOptions: {
+        metrics: {
+          prometheus: {
+            bindAddress: options.metricsAddress,
+            // Steps last from milliseconds (Kubernetes writes) to an hour (the OS install): the SDK's
+            // default buckets end at 10 s, which would put every provision in +Inf.
+            histogramBucketOverrides: { metal3_machine_step_duration: STEP_DURATION_BUCKETS_MS },
+          },
+        },
+      },
     });
     const { connection, namespace, dataConverter } = await connectWorker();
     const running = await createProvisioningWorker({

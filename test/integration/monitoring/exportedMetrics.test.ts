@@ -181,6 +181,8 @@ describe('alerts and dashboard query only exported metrics', () => {
         .map((name) => `${where}: ${name}`),
     );
     expect(missing).toEqual([]);
+    // Provisioning takes minutes to an hour: the step durations' buckets reach that far.
+    expect(scraped[0]).toMatch(/^metal3_machine_step_duration_bucket\{[^}]*le="3600000"[^}]*\} \d+/m);
     // The scrape itself is what the queries were checked against, not an empty page, and a likely slip
     // (the SDK's counters carry no _total suffix) would be caught.
     for (const name of ['metal3_machine_phase_entries', 'metal3_boot_dhcp_received_total', 'temporal_num_pollers'])
