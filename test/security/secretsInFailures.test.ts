@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useMachineStack } from '../support/machineStack.js';
+import { historyText } from '../support/historyText.js';
 
 /**
  * Attack: a template that carries a secret (or names one from its data) fails — to parse, at run time,
@@ -9,19 +10,6 @@ import { useMachineStack } from '../support/machineStack.js';
  * holds none of the secret text. A well-formed Machine provisions meanwhile.
  */
 const stack = useMachineStack({ hosts: 2 });
-
-/** Every string in a history, with payload bytes decoded as UTF-8 (how JSON payloads are stored). */
-function historyText(value: unknown): string {
-  const parts: string[] = [];
-  const visit = (v: unknown): void => {
-    if (typeof v === 'string') parts.push(v);
-    else if (v instanceof Uint8Array) parts.push(Buffer.from(v).toString('utf8'));
-    else if (Array.isArray(v)) v.forEach(visit);
-    else if (v && typeof v === 'object') Object.values(v).forEach(visit);
-  };
-  visit(value);
-  return parts.join('\n');
-}
 
 const TEMPLATE_KEY = 'vcluster.com/user-data-template';
 

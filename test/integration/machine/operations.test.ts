@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import { useMachineStack } from '../../support/machineStack.js';
 import { recordHistory } from '../../support/recordHistory.js';
+import { historyText } from '../../support/historyText.js';
 
 const stack = useMachineStack({ hosts: 3 });
 
@@ -21,19 +22,6 @@ async function setFault(host: string, failures: string | undefined) {
       // The simulator wrote in between; read again.
     }
   }
-}
-
-/** Every string in a history, with payload bytes decoded as UTF-8 (that is how JSON payloads are stored). */
-function historyText(value: unknown): string {
-  const parts: string[] = [];
-  const visit = (v: unknown): void => {
-    if (typeof v === 'string') parts.push(v);
-    else if (v instanceof Uint8Array) parts.push(Buffer.from(v).toString('utf8'));
-    else if (Array.isArray(v)) v.forEach(visit);
-    else if (v && typeof v === 'object') Object.values(v).forEach(visit);
-  };
-  visit(value);
-  return parts.join('\n');
 }
 
 describe('operator actions and secrecy', () => {
