@@ -9,7 +9,6 @@ import { historyText } from '../support/historyText.js';
  * history (events, failures, local-activity markers, search attributes), exported without a codec,
  * holds none of the secret text. A well-formed Machine provisions meanwhile.
  */
-const stack = useMachineStack({ hosts: 2 });
 
 const TEMPLATE_KEY = 'vcluster.com/user-data-template';
 
@@ -55,6 +54,9 @@ const CASES = [
     markers: ['MARK-COMMENT-c5d6', 'MARK-LOOP-e7f8'],
   },
 ] as const;
+
+// A host for every Machine at once (the ones that fail at render have claimed one), and the bystander's.
+const stack = useMachineStack({ hosts: CASES.length + 1 });
 
 describe('secret text in failing templates', () => {
   it('stays out of the whole history of every Machine whose template fails', async () => {
