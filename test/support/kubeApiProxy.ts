@@ -7,9 +7,20 @@ import { stringify } from 'yaml';
 import { loadKubeConfig } from '../../k8s/kubeClient.js';
 import { SeededRandom } from './seededRandom.js';
 
+/** Requests of one kind of read and the response bytes they brought (a watch's for as long as it ran). */
+export interface ReadCount {
+  requests: number;
+  bytes: number;
+}
+
+export type ReadVerb = 'get' | 'list' | 'watch';
+
 export interface KubeApiCounts {
+  /** Gets and lists (not watches). */
   reads: number;
   watches: number;
+  /** Reads by verb: a GET naming an object, a GET of a collection, a GET with `watch=true`. */
+  readsByVerb: Record<ReadVerb, ReadCount>;
   writes: number;
   /** Writes by resource, e.g. `baremetalhosts`, `secrets`, `baremetalhosts/status`. */
   writesByResource: Record<string, number>;
@@ -47,19 +58,30 @@ function endToEnd(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name)));
 }
 
-/** `/api/v1/namespaces/x/secrets/y` → `secrets`; `/apis/g/v/namespaces/x/foos/y/status` → `foos/status`. */
-export function resourceOf(path: string): string {
+/** The resource, object name and subresource segments of a request path, below the namespace. */
+function pathParts(path: string): string[] {
   const segments = (path.split('?')[0] ?? '').split('/').filter(Boolean);
   const rest = segments[0] === 'api' ? segments.slice(2) : segments.slice(3);
-  const inNamespace = rest[0] === 'namespaces' && rest.length > 2 ? rest.slice(2) : rest;
-  const [resource = '', , subresource] = inNamespace;
+  return rest[0] === 'namespaces' && rest.length > 2 ? rest.slice(2) : rest;
+}
+
+/** `/api/v1/namespaces/x/secrets/y` → `secrets`; `/apis/g/v/namespaces/x/foos/y/status` → `foos/status`. */
+export function resourceOf(path: string): string {
+  const [resource = '', , subresource] = pathParts(path);
   return subresource ? `${resource}/${subresource}` : resource;
+}
+
+/** The verb of a GET: `watch` with `watch=true`, `get` when the path names an object, else `list`. */
+export function readVerbOf(path: string): ReadVerb {
+  if (/[?&]watch=(true|1)(&|$)/.test(path)) return 'watch';
+  return pathParts(path).length > 1 ? 'get' : 'list';
 }
 
 function emptyCounts(): KubeApiCounts {
   return {
     reads: 0,
     watches: 0,
+    readsByVerb: { get: { requests: 0, bytes: 0 }, list: { requests: 0, bytes: 0 }, watch: { requests: 0, bytes: 0 } },
     writes: 0,
     writesByResource: {},
     injected: 0,
@@ -112,8 +134,11 @@ export async function startKubeApiProxy(upstreamKubeconfigPath: string, dir: str
         });
         return;
       }
-    } else if (/[?&]watch=(true|1)/.test(url)) counts.watches++;
-    else counts.reads++;
+    }
+    const verb = isWrite ? undefined : readVerbOf(url);
+    if (verb === 'watch') counts.watches++;
+    else if (verb) counts.reads++;
+    if (verb) counts.readsByVerb[verb].requests++;
 
     const headers = { ...endToEnd(req.headers), host: upstream.host };
     const forwarded = https.request(
@@ -125,6 +150,8 @@ export async function startKubeApiProxy(upstreamKubeconfigPath: string, dir: str
         res.writeHead(upstreamRes.statusCode ?? 502, endToEnd(upstreamRes.headers));
         // A watch sends its headers at once and its first event maybe much later; so must we.
         res.flushHeaders();
+        // Bytes count when they arrive: a watch open across a reset counts its later events only.
+        if (verb) upstreamRes.on('data', (chunk: Buffer) => (counts.readsByVerb[verb].bytes += chunk.length));
         upstreamRes.pipe(res);
       },
     );

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CoreV1Api, Watch } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKubeConfig } from '../../../k8s/kubeClient.js';
-import { resourceOf, startKubeApiProxy, type KubeApiProxy } from '../../support/kubeApiProxy.js';
+import { readVerbOf, resourceOf, startKubeApiProxy, type KubeApiProxy } from '../../support/kubeApiProxy.js';
 import { useTestEnv } from '../../support/testEnv.js';
 
 const env = useTestEnv();
@@ -27,6 +27,35 @@ describe('the fault-injecting kube-apiserver proxy', () => {
     expect(resourceOf('/apis/metal3.io/v1alpha1/namespaces/a/baremetalhosts/h/status?x=1')).toBe(
       'baremetalhosts/status',
     );
+  });
+
+  it('tells a get from a list and a watch', () => {
+    expect(readVerbOf('/api/v1/namespaces/a/secrets/b')).toBe('get');
+    expect(readVerbOf('/api/v1/namespaces/a')).toBe('get');
+    expect(readVerbOf('/api/v1/namespaces/a/secrets?labelSelector=x')).toBe('list');
+    expect(readVerbOf('/apis/metal3.io/v1alpha1/baremetalhosts')).toBe('list');
+    expect(readVerbOf('/apis/metal3.io/v1alpha1/namespaces/a/baremetalhosts?watch=true&resourceVersion=5')).toBe(
+      'watch',
+    );
+  });
+
+  it('counts the requests and response bytes of gets, lists and watches', async () => {
+    const core = viaProxy().makeApiClient(CoreV1Api);
+    await env.kubeConfig
+      .makeApiClient(CoreV1Api)
+      .createNamespacedSecret({ namespace: env.namespace, body: secret('read-counted') });
+    proxy.resetCounts();
+    const got = await core.readNamespacedSecret({ namespace: env.namespace, name: 'read-counted' });
+    const listed = await core.listNamespacedSecret({ namespace: env.namespace });
+    const counts = proxy.counts();
+    expect(counts.readsByVerb.get.requests).toBe(1);
+    expect(counts.readsByVerb.list.requests).toBe(1);
+    expect(counts.readsByVerb.watch.requests).toBe(0);
+    // At least the JSON of what came back; the list holds the secret read, so it is the longer.
+    expect(counts.readsByVerb.get.bytes).toBeGreaterThanOrEqual(JSON.stringify(got).length / 2);
+    expect(counts.readsByVerb.list.bytes).toBeGreaterThan(counts.readsByVerb.get.bytes);
+    expect(listed.items.length).toBeGreaterThan(0);
+    await core.deleteNamespacedSecret({ namespace: env.namespace, name: 'read-counted' });
   });
 
   it('forwards reads and writes with the client certificate, counting writes and conflicts by resource', async () => {
