@@ -1,8 +1,8 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LineWatcher, NamespaceLab, ipIn, runIn } from '../e2e/dhcp/netns.js';
+import { LineWatcher, NamespaceLab, ipIn, requestLease, runIn } from '../e2e/dhcp/netns.js';
 
 /**
  * Attack: a host on the provisioning network impersonates another to Ironic through the IPA callback
@@ -87,38 +87,6 @@ function curl(
   return { status: Number(result.stdout.slice(cut + 1)), body: result.stdout.slice(0, cut) };
 }
 
-function lease(ns: string): Record<string, string> {
-  const out = path.join(work, `udhcpc-${ns}.env`);
-  runIn(
-    ns,
-    [
-      'env',
-      `OUT=${out}`,
-      'busybox',
-      'udhcpc',
-      '-i',
-      'c0',
-      '-n',
-      '-q',
-      '-f',
-      '-t',
-      '5',
-      '-T',
-      '1',
-      '-A',
-      '1',
-      '-s',
-    ].concat(path.join(work, 'udhcpc.sh')),
-    30_000,
-  );
-  return Object.fromEntries(
-    readFileSync(out, 'utf8')
-      .split('\n')
-      .filter((line) => line.includes('='))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  );
-}
-
 const lookup = (ns: string, query: string) => curl(ns, `${PROXY}/v1/lookup?${query}`);
 const heartbeatFor = (ns: string, node: string, host: typeof A) =>
   curl(ns, `${PROXY}/v1/heartbeat/${node}`, {
@@ -131,8 +99,6 @@ const ironicSaw = (test: (event: Event) => boolean): Event[] =>
   events(ironic).filter((event) => event.event === 'ironic-request' && test(event));
 
 beforeAll(async () => {
-  writeFileSync(path.join(work, 'udhcpc.sh'), '#!/bin/sh\n[ "$1" = bound ] && env > "$OUT"\nexit 0\n');
-  chmodSync(path.join(work, 'udhcpc.sh'), 0o755);
   writeFileSync(path.join(work, 'hosts.yaml'), [bmh(A, NODE_A), bmh(B, NODE_B)].join('\n---\n'));
 
   const srv = lab.namespace('srv');
@@ -196,7 +162,7 @@ beforeAll(async () => {
     [nsA, A],
     [nsB, B],
   ] as const) {
-    expect(lease(ns)).toMatchObject({ ip: host.ip, serverid: SERVER_IP });
+    expect(requestLease(ns, work, { tries: 5, timeoutMs: 30_000 })).toMatchObject({ ip: host.ip, serverid: SERVER_IP });
     ipIn(ns, 'addr', 'add', `${host.ip}/24`, 'dev', 'c0');
     agents[host.name] = standIn(ns, ['agent', host.ip, String(AGENT_PORT)]);
     await agents[host.name]?.waitFor((line) => line.includes('"ready"'), 60_000);

@@ -12,7 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LineWatcher, NamespaceLab, ipIn, runIn } from './netns.js';
+import { LineWatcher, NamespaceLab, ipIn, requestLease, runIn } from './netns.js';
 
 /**
  * The boot servers on a real (virtual) network: our server in one namespace, busybox udhcpc,
@@ -44,48 +44,6 @@ function bmh(name: string, mac: string, annotations: Record<string, string>, sta
   });
 }
 
-/** busybox udhcpc in `ns`; returns the variables its script saw on "bound", or undefined when no lease. */
-function udhcpc(ns: string, extraArgs: string[]): Record<string, string> | undefined {
-  const out = path.join(work, `udhcpc-${ns}.env`);
-  rmSync(out, { force: true });
-  runIn(
-    ns,
-    [
-      'env',
-      `OUT=${out}`,
-      'busybox',
-      'udhcpc',
-      '-i',
-      'c0',
-      '-n',
-      '-q',
-      '-f',
-      '-t',
-      '3',
-      '-T',
-      '1',
-      '-A',
-      '1',
-      '-s',
-      path.join(work, 'udhcpc.sh'),
-      ...extraArgs,
-    ],
-    20_000,
-  );
-  let text: string;
-  try {
-    text = readFileSync(out, 'utf8');
-  } catch {
-    return undefined;
-  }
-  return Object.fromEntries(
-    text
-      .split('\n')
-      .filter((line) => line.includes('='))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  );
-}
-
 function sha256(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
@@ -99,8 +57,6 @@ beforeAll(async () => {
   writeFileSync(path.join(bootDir, 'sub', 'notes.txt'), 'line one\nline two\n');
   writeFileSync(path.join(work, 'secret.txt'), 'outside the root\n');
   symlinkSync(path.join(work, 'secret.txt'), path.join(bootDir, 'escape'));
-  writeFileSync(path.join(work, 'udhcpc.sh'), '#!/bin/sh\n[ "$1" = bound ] && env > "$OUT"\nexit 0\n');
-  chmodSync(path.join(work, 'udhcpc.sh'), 0o755);
   writeFileSync(
     path.join(work, 'hosts.yaml'),
     [
@@ -169,7 +125,7 @@ afterAll(async () => {
 
 describe('DHCP with real clients', () => {
   it('leases the annotated address with gateway, DNS and NTP to busybox udhcpc', () => {
-    const lease = udhcpc(cli, ['-O', 'ntpsrv']);
+    const lease = requestLease(cli, work, { extraArgs: ['-O', 'ntpsrv'] });
     expect(lease).toMatchObject({
       ip: '10.213.0.20',
       subnet: '255.255.255.0',
@@ -182,17 +138,19 @@ describe('DHCP with real clients', () => {
   });
 
   it('gives a PXE BIOS client undionly.kpxe from our TFTP server', () => {
-    const lease = udhcpc(cli, ['-V', 'PXEClient:Arch:00000:UNDI:002001', '-x', '0x5d:0000']);
+    const lease = requestLease(cli, work, { extraArgs: ['-V', 'PXEClient:Arch:00000:UNDI:002001', '-x', '0x5d:0000'] });
     expect(lease).toMatchObject({ ip: '10.213.0.20', boot_file: 'undionly.kpxe', siaddr: SERVER_IP });
   });
 
   it('gives a UEFI PXE client snponly.efi', () => {
-    const lease = udhcpc(cli, ['-V', 'PXEClient:Arch:00007:UNDI:003016', '-x', '0x5d:0007']);
+    const lease = requestLease(cli, work, { extraArgs: ['-V', 'PXEClient:Arch:00007:UNDI:003016', '-x', '0x5d:0007'] });
     expect(lease?.boot_file).toBe('snponly.efi');
   });
 
   it('gives iPXE the inspector script URL, and the script carries the flags', async () => {
-    const lease = udhcpc(cli, ['-V', 'PXEClient:Arch:00000:UNDI:002001', '-x', '0x4d:69505845']);
+    const lease = requestLease(cli, work, {
+      extraArgs: ['-V', 'PXEClient:Arch:00000:UNDI:002001', '-x', '0x4d:69505845'],
+    });
     const url = lease?.boot_file ?? '';
     expect(url).toBe(`http://${SERVER_IP}:8080/ipxe/inspector.ipxe?mac=${KNOWN_MAC}`);
     ipIn(cli, 'addr', 'replace', '10.213.0.20/24', 'dev', 'c0');
@@ -234,7 +192,7 @@ describe('DHCP with real clients', () => {
   });
 
   it('answers a relayed client through the relay (giaddr)', () => {
-    const lease = udhcpc(relayClient, []);
+    const lease = requestLease(relayClient, work);
     expect(lease).toMatchObject({ ip: '10.213.10.20', router: '10.213.10.1', serverid: SERVER_IP });
   });
 
@@ -244,7 +202,7 @@ describe('DHCP with real clients', () => {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     for (const mac of [UNKNOWN_MAC, NO_LEASE_MAC]) {
       ipIn(cli, 'link', 'set', 'c0', 'address', mac);
-      expect(udhcpc(cli, ['-V', 'PXEClient:Arch:00000:UNDI:002001'])).toBeUndefined();
+      expect(requestLease(cli, work, { extraArgs: ['-V', 'PXEClient:Arch:00000:UNDI:002001'] })).toBeUndefined();
     }
     ipIn(cli, 'link', 'set', 'c0', 'address', KNOWN_MAC);
     await new Promise((resolve) => setTimeout(resolve, 500));

@@ -1,5 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 
 /** Runs a command and returns stdout; throws with stderr when it fails. */
 export function run(command: string, args: string[], timeoutMs = 30_000): string {
@@ -140,4 +142,35 @@ export class LineWatcher {
       });
     });
   }
+}
+
+/**
+ * Asks for a lease with busybox udhcpc on `c0` inside `ns` (one DORA, no daemon) and returns the
+ * variables its script saw on "bound", or undefined when no lease came. `tries` DISCOVERs, a second
+ * apart; `extraArgs` add options such as `-V <vendor class>` or `-x <option>`.
+ */
+export function requestLease(
+  ns: string,
+  workDir: string,
+  options: { extraArgs?: string[]; tries?: number; timeoutMs?: number } = {},
+): Record<string, string> | undefined {
+  const script = path.join(workDir, 'udhcpc-bound.sh');
+  if (!existsSync(script))
+    writeFileSync(script, '#!/bin/sh\n[ "$1" = bound ] && env > "$OUT"\nexit 0\n', { mode: 0o755 });
+  const out = path.join(workDir, `udhcpc-${ns}.env`);
+  rmSync(out, { force: true });
+  const tries = String(options.tries ?? 3);
+  const args = ['-i', 'c0', '-n', '-q', '-f', '-t', tries, '-T', '1', '-A', '1', '-s', script];
+  runIn(
+    ns,
+    ['env', `OUT=${out}`, 'busybox', 'udhcpc', ...args, ...(options.extraArgs ?? [])],
+    options.timeoutMs ?? 20_000,
+  );
+  if (!existsSync(out)) return undefined;
+  return Object.fromEntries(
+    readFileSync(out, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
 }

@@ -1,8 +1,8 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { LineWatcher, NamespaceLab, runIn } from './netns.js';
+import { LineWatcher, NamespaceLab, requestLease } from './netns.js';
 
 /**
  * The spec's hostNetwork example: `dhcp.listenAddr: "$(SERVER_IP):67"` and TFTP disabled. Linux
@@ -33,8 +33,6 @@ beforeAll(async () => {
       spec: { bootMACAddress: MAC, online: false },
     }),
   );
-  writeFileSync(path.join(work, 'udhcpc.sh'), '#!/bin/sh\n[ "$1" = bound ] && env > "$OUT"\nexit 0\n');
-  chmodSync(path.join(work, 'udhcpc.sh'), 0o755);
   const server = new LineWatcher(
     lab.spawnIn(srv, [
       'env',
@@ -70,32 +68,7 @@ afterAll(async () => {
 });
 
 it('leases to a broadcasting PXE client and offers no TFTP boot file while TFTP is disabled', () => {
-  const out = path.join(work, 'lease.env');
-  runIn(
-    cli,
-    [
-      'env',
-      `OUT=${out}`,
-      'busybox',
-      'udhcpc',
-      '-i',
-      'c0',
-      '-n',
-      '-q',
-      '-f',
-      '-t',
-      '3',
-      '-T',
-      '1',
-      '-s',
-      path.join(work, 'udhcpc.sh'),
-      '-V',
-      'PXEClient:Arch:00000:UNDI:002001',
-    ],
-    20_000,
-  );
-  const lease = readFileSync(out, 'utf8');
-  expect(lease).toContain('ip=10.213.50.20');
-  expect(lease).toContain(`serverid=${SERVER_IP}`);
-  expect(lease).not.toContain('boot_file=');
+  const lease = requestLease(cli, work, { extraArgs: ['-V', 'PXEClient:Arch:00000:UNDI:002001'] });
+  expect(lease).toMatchObject({ ip: '10.213.50.20', serverid: SERVER_IP });
+  expect(lease).not.toHaveProperty('boot_file');
 });
