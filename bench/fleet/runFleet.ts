@@ -13,7 +13,7 @@ import { ManagedProcess } from '../../devstack/managedProcess.js';
 import { createBareMetalHostApi } from '../../k8s/bareMetalHosts.js';
 import { loadKubeConfig } from '../../k8s/kubeClient.js';
 import { createSimHosts } from '../../sim/simHosts.js';
-import { startKubeApiProxy } from '../../test/support/kubeApiProxy.js';
+import { startKubeApiProxy, type ReadVerb } from '../../test/support/kubeApiProxy.js';
 import { machineBusySeconds, residentMemory, treeCpuSeconds } from './processUsage.js';
 
 /** The devstack's own Temporal (dev server or server on PostgreSQL), or one reached at an address. */
@@ -25,7 +25,21 @@ export interface FleetConfig {
   /** The backend column of the results. */
   label: string;
   machines: number;
+  /** Simulated hosts, at least `machines` (default `machines`): claims choose among them all. */
+  hosts?: number;
   workers: number;
+  /** Project root the workers run from (default this one): a checkout of an earlier commit, to compare. */
+  workerRoot?: string;
+  /** The variant column of the results, e.g. `before` or `after`. */
+  variant?: string;
+  /** NODE_OPTIONS of the workers, e.g. `--cpu-prof --cpu-prof-dir=…` to profile them. */
+  workerNodeOptions?: string;
+}
+
+/** Reads per Machine of one verb: requests, and response kilobytes. */
+export interface ReadFigure {
+  requests: number;
+  kiB: number;
 }
 
 export interface FleetFigure extends FleetConfig {
@@ -33,27 +47,36 @@ export interface FleetFigure extends FleetConfig {
   loadAverage: number;
   readySeconds: number;
   releasedSeconds: number;
-  workerCpuMsPerMachine: number;
-  /** Highest VmHWM of one worker (start-up included), and the growth of resident memory over the run per Machine. */
+  /** Highest VmHWM of one worker (start-up, with the bundling of the workflow code, included). */
   workerPeakMiB: number;
-  workerKiBPerMachine: number;
+  /** Highest resident memory of one worker sampled while the Machines ran. */
+  workerRssPeakMiB: number;
   historyEventsMean: number;
   historyEventsMax: number;
   historySampled: number;
   writesPerMachine: number;
   writesByResourcePerMachine: Record<string, number>;
-  /** The workers' GETs and LISTs per Machine (claims read a shared cache, so no LIST per claim once it synced). */
-  readsPerMachine: number;
-  /** Watches the workers opened over the whole run: the shared host caches' and each wait's. */
-  watches: number;
+  /** The workers' reads per Machine by verb (gets, lists, watches), requests and response bytes. */
+  readsPerMachine: Record<ReadVerb, ReadFigure>;
   /** 409 answers of the kube-apiserver to writes, by resource. */
   conflicts: Record<string, number>;
   /** The workers' own count of claims lost to a concurrent update (metal3_claim_conflicts). */
   claimConflicts: number;
-  /** CPU over the measured window, in cores: the Temporal server (and PostgreSQL; undefined when external), kube-apiserver and etcd, the whole machine. */
-  temporalCores: number | undefined;
-  kubeCores: number;
+  /** CPU seconds per Machine over the measured window, by process (Temporal undefined when external). */
+  cpuPerMachine: CpuBreakdown;
+  /** CPU over the measured window in cores, the whole machine. */
   machineCores: number;
+}
+
+export interface CpuBreakdown {
+  worker: number;
+  temporal: number | undefined;
+  apiserver: number;
+  etcd: number;
+  simulator: number;
+  /** This process: the counting proxy and the client starting and releasing the Machines. */
+  bench: number;
+  machine: number;
 }
 
 const NAMESPACE = 'metal3-system';
@@ -104,7 +127,7 @@ function claimOf(tag: string, index: number): NodeClaim {
 }
 
 /**
- * One fleet run on a fresh devstack: N simulated hosts (no step delays), K provisioning workers
+ * One fleet run on a fresh devstack: H simulated hosts (no step delays, H ≥ N), K provisioning workers
  * reaching the kube-apiserver through a counting proxy, N Machines started at once, then all released.
  */
 export async function runFleet(config: FleetConfig, log: (line: string) => void): Promise<FleetFigure> {
@@ -123,35 +146,41 @@ export async function runFleet(config: FleetConfig, log: (line: string) => void)
     const kubeConfig = loadKubeConfig(endpoints.kubeconfigPath);
     await kubeConfig.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: NAMESPACE } } });
     await applyManifests(kubeConfig, join(projectRoot, 'examples', 'metal3-provider.yaml'));
+    const hostCount = Math.max(config.hosts ?? config.machines, config.machines);
     await createSimHosts(kubeConfig, NAMESPACE, {
-      count: config.machines,
+      count: hostCount,
       prefix: 'fleet',
       labels: { role: 'compute' },
     });
 
-    const cli = join(projectRoot, 'bin', 'metal3-provider.js');
-    const env = (kubeconfig: string): NodeJS.ProcessEnv => ({
+    const env = (kubeconfig: string, nodeOptions?: string): NodeJS.ProcessEnv => ({
       ...process.env,
+      ...(nodeOptions !== undefined && { NODE_OPTIONS: nodeOptions }),
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_NAMESPACE: temporal.namespace,
       KUBECONFIG: kubeconfig,
     });
-    const start = (name: string, args: string[], kubeconfig: string): ManagedProcess => {
+    const start = (name: string, args: string[], kubeconfig: string, root = projectRoot): ManagedProcess => {
+      const nodeOptions = name.startsWith('worker') ? config.workerNodeOptions : undefined;
       const started = ManagedProcess.start(
         name,
         process.execPath,
-        [cli, ...args],
+        [join(root, 'bin', 'metal3-provider.js'), ...args],
         join(endpoints.dir, `${name}.log`),
-        env(kubeconfig),
+        env(kubeconfig, nodeOptions),
       );
       processes.push(started);
       return started;
     };
-    start('simulator', ['sim', '--namespace', NAMESPACE, '--delay-ms', '0'], endpoints.kubeconfigPath);
+    const simulator = start(
+      'simulator',
+      ['sim', '--namespace', NAMESPACE, '--delay-ms', '0'],
+      endpoints.kubeconfigPath,
+    );
     const hosts = createBareMetalHostApi(kubeConfig, NAMESPACE);
     await until('hosts available', 600_000, async () => {
       const available = (await hosts.list()).items.filter((h) => h.status?.provisioning?.state === 'available');
-      return available.length === config.machines;
+      return available.length === hostCount;
     });
     const workers: ManagedProcess[] = [];
     const metricsAddresses: string[] = [];
@@ -159,7 +188,12 @@ export async function runFleet(config: FleetConfig, log: (line: string) => void)
       const metrics = `127.0.0.1:${await freePort()}`;
       metricsAddresses.push(metrics);
       workers.push(
-        start(`worker-${i}`, ['worker', 'provisioning', '--metrics-address', metrics], proxy.kubeconfigPath),
+        start(
+          `worker-${i}`,
+          ['worker', 'provisioning', '--metrics-address', metrics],
+          proxy.kubeconfigPath,
+          config.workerRoot,
+        ),
       );
     }
     for (const worker of workers) {
@@ -167,23 +201,27 @@ export async function runFleet(config: FleetConfig, log: (line: string) => void)
         (await readFile(worker.logFile, 'utf8').catch(() => '')).includes('provisioning worker started'),
       );
     }
-    log(`  ${config.machines} hosts available, ${config.workers} worker(s) polling`);
+    log(`  ${hostCount} hosts available, ${config.workers} worker(s) polling`);
 
     const pidsOf = (names: string[]): number[] =>
       [...stack.processes.values()].filter((p) => names.includes(p.name)).map((p) => p.pid);
     const cpuOf = async (pids: number[]): Promise<number> =>
       (await Promise.all(pids.map((pid) => treeCpuSeconds(pid)))).reduce((a, b) => a + b, 0);
     const temporalPids = target.kind === 'devstack' ? pidsOf(['temporal', 'temporal-server', 'postgres']) : [];
-    const kubePids = pidsOf(['kube-apiserver', 'etcd']);
-    const usage = async (): Promise<{ worker: number; temporal: number; kube: number; machine: number }> => ({
-      worker: await cpuOf(workers.map((w) => w.pid)),
-      temporal: await cpuOf(temporalPids),
-      kube: await cpuOf(kubePids),
-      machine: await machineBusySeconds(),
-    });
-    const baselineRss = (await Promise.all(workers.map((w) => residentMemory(w.pid)))).map((m) => m.rssMiB);
-    // VmHWM includes start-up (bundling the workflow code); growth per Machine comes from sampling the window.
-    const peakRss = [...baselineRss];
+    const usage = async (): Promise<Record<keyof CpuBreakdown, number>> => {
+      const own = process.cpuUsage();
+      return {
+        worker: await cpuOf(workers.map((w) => w.pid)),
+        temporal: await cpuOf(temporalPids),
+        apiserver: await cpuOf(pidsOf(['kube-apiserver'])),
+        etcd: await cpuOf(pidsOf(['etcd'])),
+        simulator: await cpuOf([simulator.pid]),
+        bench: (own.user + own.system) / 1e6,
+        machine: await machineBusySeconds(),
+      };
+    };
+    // VmHWM includes start-up (bundling the workflow code); the window's peak comes from sampling it.
+    const peakRss = (await Promise.all(workers.map((w) => residentMemory(w.pid)))).map((m) => m.rssMiB);
     const sampler = setInterval(() => {
       void Promise.all(workers.map((w) => residentMemory(w.pid))).then((now) => {
         now.forEach((m, i) => (peakRss[i] = Math.max(peakRss[i] ?? 0, m.rssMiB)));
@@ -235,16 +273,19 @@ export async function runFleet(config: FleetConfig, log: (line: string) => void)
       lengths.push(history.events?.length ?? 0);
     }
     const perMachine = (n: number): number => n / config.machines;
-    const cores = (key: keyof typeof usage0): number => (usage1[key] - usage0[key]) / releasedSeconds;
+    const cpu = (key: keyof typeof usage0): number => perMachine(usage1[key] - usage0[key]);
+    const reads = (verb: ReadVerb): ReadFigure => ({
+      requests: perMachine(counts.readsByVerb[verb].requests),
+      kiB: perMachine(counts.readsByVerb[verb].bytes) / 1024,
+    });
     return {
       ...config,
       loadAverage,
       readySeconds,
       releasedSeconds,
-      workerCpuMsPerMachine: perMachine(usage1.worker - usage0.worker) * 1000,
+      hosts: hostCount,
       workerPeakMiB: peakHwm,
-      workerKiBPerMachine:
-        (peakRss.reduce((sum, peak, i) => sum + peak - (baselineRss[i] ?? 0), 0) * 1024) / config.machines,
+      workerRssPeakMiB: Math.max(...peakRss),
       historyEventsMean: lengths.reduce((a, b) => a + b, 0) / lengths.length,
       historyEventsMax: Math.max(...lengths),
       historySampled: lengths.length,
@@ -252,13 +293,19 @@ export async function runFleet(config: FleetConfig, log: (line: string) => void)
       writesByResourcePerMachine: Object.fromEntries(
         Object.entries(counts.writesByResource).map(([resource, n]) => [resource, perMachine(n)]),
       ),
-      readsPerMachine: perMachine(counts.reads),
-      watches: counts.watches,
+      readsPerMachine: { get: reads('get'), list: reads('list'), watch: reads('watch') },
       conflicts: counts.conflictsByResource,
       claimConflicts,
-      temporalCores: target.kind === 'devstack' ? cores('temporal') : undefined,
-      kubeCores: cores('kube'),
-      machineCores: cores('machine'),
+      cpuPerMachine: {
+        worker: cpu('worker'),
+        temporal: target.kind === 'devstack' ? cpu('temporal') : undefined,
+        apiserver: cpu('apiserver'),
+        etcd: cpu('etcd'),
+        simulator: cpu('simulator'),
+        bench: cpu('bench'),
+        machine: cpu('machine'),
+      },
+      machineCores: (usage1.machine - usage0.machine) / releasedSeconds,
     };
   } catch (err) {
     // The devstack's folder goes with it; keep its logs to tell why (a Temporal server that died, say).
