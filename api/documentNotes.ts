@@ -2,6 +2,8 @@ import { formatIssue } from './issues.js';
 import type { LocatedDocument, LocatedProblem } from './validateText.js';
 import { clusterRefNotes } from './notes/clusterRef.js';
 import { environmentOverrideWarnings } from './notes/environmentOverrides.js';
+import { unusedPlatformKeyWarnings } from './notes/platformKeys.js';
+import { dnsWithoutNetworkWarnings } from './notes/dnsWithoutNetwork.js';
 
 /**
  * What `validate` tells about documents that are valid: a warning is probably a mistake, a note
@@ -20,7 +22,12 @@ export function formatNote(note: LocatedNote): string {
 
 /** Every warning and note about documents validated together, in the order of the documents. */
 export function documentNotes(documents: readonly LocatedDocument[]): LocatedNote[] {
-  return [...clusterRefNotes(documents), ...environmentOverrideWarnings(documents)].sort(
+  return [
+    ...clusterRefNotes(documents),
+    ...environmentOverrideWarnings(documents),
+    ...unusedPlatformKeyWarnings(documents),
+    ...dnsWithoutNetworkWarnings(documents),
+  ].sort(
     (a, b) =>
       documents.findIndex((d) => d.file === a.file) - documents.findIndex((d) => d.file === b.file) || a.line - b.line,
   );

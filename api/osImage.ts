@@ -11,16 +11,14 @@ export const OSImage = z.strictObject({
   spec: z.strictObject({
     displayName: z.string().optional(),
     description: z.string().optional(),
+    // propertyMap checks the values and the checksum type against the checksum; what is left is
+    // that an OSImage must set both url and checksum.
     properties: propertyMap('osImage').superRefine((properties, ctx) => {
       const result = readImageProperties(properties);
       if (result.ok) return;
       for (const { key, message } of result.problems) {
-        const path = key in properties ? [key] : [];
-        ctx.addIssue({
-          code: 'custom',
-          path,
-          message: path.length > 0 ? message : `${message}; an OSImage must set it`,
-        });
+        if (key in properties) continue;
+        ctx.addIssue({ code: 'custom', path: [], message: `${message}; an OSImage must set it` });
       }
     }),
   }),

@@ -24,6 +24,8 @@ export interface TextReport {
   readonly documents: LocatedDocument[];
 }
 
+export const EMPTY_FILE_MESSAGE = 'the file holds no document (it is empty or only comments)';
+
 /** Parses and checks every document of one YAML text; `file` names it in the problems. */
 export function validateYamlText(text: string, file: string): TextReport {
   const loaded = loadYamlDocuments(text);
@@ -32,6 +34,10 @@ export function validateYamlText(text: string, file: string): TextReport {
     line,
     issue: { path: [], message: `invalid YAML: ${message}` },
   }));
+  if (loaded.syntaxErrors.length === 0 && loaded.documents.length === 0) {
+    // An empty file validates nothing: most likely the wrong file, or one cut short.
+    problems.push({ file, line: 1, issue: { path: [], message: EMPTY_FILE_MESSAGE } });
+  }
   const documents: LocatedDocument[] = [];
   for (const source of loaded.documents) {
     const result = validateDocument(source.value);

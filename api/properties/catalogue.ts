@@ -35,7 +35,14 @@ export interface PropertySpec {
 }
 
 /** Prefixes whose keys we own: a key under them that is not in the catalogue is a typo. */
-export const RESERVED_PREFIXES = ['vcluster.com/', 'metal3.vcluster.com/', 'metal3-provider.io/'] as const;
+export const RESERVED_PREFIXES = ['metal3.vcluster.com/', 'metal3-provider.io/'] as const;
+
+/**
+ * The platform's prefix: the catalogue's keys under it are read here, and the platform and its other
+ * providers define more. An unknown one is no mistake of this configuration, so `validate` warns
+ * that this provider does not use it instead of refusing it.
+ */
+export const PLATFORM_PREFIX = 'vcluster.com/';
 
 /*
  * The NodeProvider takes every key a node type takes: its properties are defaults of all its node
@@ -189,4 +196,9 @@ export function propertyKeys(): string[] {
 
 export function isReservedKey(key: string): boolean {
   return RESERVED_PREFIXES.some((prefix) => key.startsWith(prefix));
+}
+
+/** A `vcluster.com/*` key that is not in the catalogue: the platform's, not used by this provider. */
+export function isUnusedPlatformKey(key: string): boolean {
+  return key.startsWith(PLATFORM_PREFIX) && !BY_KEY.has(key);
 }

@@ -27,13 +27,31 @@ export function readImageProperties(properties: Readonly<Record<string, string |
     problems.push({ key: PropertyKeys.imageChecksum, message: `${PropertyKeys.imageChecksum} is not set` });
   }
   if (url === undefined || checksum === undefined) return { ok: false, problems };
-  if (/^https?:\/\//.test(checksum)) return { ok: true, image: { url, checksum, checksumType: declared } };
-  const detected = (Object.keys(CHECKSUM_HEX_LENGTH) as ChecksumType[]).find(
+  if (isChecksumUrl(checksum)) return { ok: true, image: { url, checksum, checksumType: declared } };
+  const mismatch = checksumTypeMismatch(checksum, declared);
+  if (mismatch !== undefined)
+    return { ok: false, problems: [{ key: PropertyKeys.imageChecksumType, message: mismatch }] };
+  return { ok: true, image: { url, checksum, checksumType: declared ?? detectChecksumType(checksum) } };
+}
+
+/** Metal3 also takes the URL of a checksum file, whose type it detects itself. */
+function isChecksumUrl(checksum: string): boolean {
+  return /^https?:\/\//.test(checksum);
+}
+
+function detectChecksumType(checksum: string): ChecksumType | undefined {
+  return (Object.keys(CHECKSUM_HEX_LENGTH) as ChecksumType[]).find(
     (type) => CHECKSUM_HEX_LENGTH[type] === checksum.length,
   );
-  if (declared !== undefined && detected !== declared) {
-    const message = `${PropertyKeys.imageChecksumType} is ${declared} but the checksum has ${checksum.length} hex digits, not ${CHECKSUM_HEX_LENGTH[declared]}`;
-    return { ok: false, problems: [{ key: PropertyKeys.imageChecksumType, message }] };
-  }
-  return { ok: true, image: { url, checksum, checksumType: declared ?? detected } };
+}
+
+/**
+ * Why a declared checksum type does not fit a hex checksum's length; undefined when it fits, when
+ * either is unset or when the checksum is a URL.
+ */
+export function checksumTypeMismatch(checksum: string | undefined, declared: string | undefined): string | undefined {
+  if (checksum === undefined || declared === undefined || isChecksumUrl(checksum)) return undefined;
+  if (!(declared in CHECKSUM_HEX_LENGTH) || detectChecksumType(checksum) === declared) return undefined;
+  const expected = CHECKSUM_HEX_LENGTH[declared as ChecksumType];
+  return `${PropertyKeys.imageChecksumType} is ${declared} but the checksum has ${checksum.length} hex digits, not ${expected}`;
 }

@@ -10,6 +10,8 @@ import {
 } from './catalogue.js';
 import { PropertyValueError } from './values.js';
 import { networkConsistencyProblems } from './networkConsistency.js';
+import { checksumTypeMismatch } from './image.js';
+import { PropertyKeys } from './keys.js';
 
 export interface PropertyProblem {
   readonly key: string;
@@ -24,7 +26,8 @@ function listLocations(locations: readonly PropertyLocation[]): string {
 
 /**
  * How to treat keys under our prefixes that the catalogue does not know: an error in maps the user
- * writes for us, ignored in metadata annotations that the platform also writes into.
+ * writes for us, ignored in metadata annotations that the platform also writes into. Unknown
+ * `vcluster.com/*` keys are never errors: they are the platform's (see PLATFORM_PREFIX).
  */
 export type UnknownKeys = 'reject' | 'ignore';
 
@@ -80,12 +83,18 @@ export function duplicateMessage(key: string): string {
   return `${key} is set both in properties and in annotations; keep only one`;
 }
 
+/** The checksum type against the checksum's length, where one map sets both (as an OSImage does). */
+function imageConsistencyProblems(map: Readonly<Record<string, string>>): PropertyProblem[] {
+  const message = checksumTypeMismatch(map[PropertyKeys.imageChecksum], map[PropertyKeys.imageChecksumType]);
+  return message === undefined ? [] : [{ key: PropertyKeys.imageChecksumType, message }];
+}
+
 /** A string map of properties whose entries are checked against the catalogue for `location`. */
 export function propertyMap(location: PropertyLocation, unknownKeys: UnknownKeys = 'reject') {
   return z.record(z.string(), z.string()).superRefine((map, ctx) => {
     const problems = propertyMapProblems(map, location, unknownKeys);
     // Between keys only once each value is right on its own; otherwise one mistake is reported twice.
-    if (problems.length === 0) problems.push(...networkConsistencyProblems(map));
+    if (problems.length === 0) problems.push(...networkConsistencyProblems(map), ...imageConsistencyProblems(map));
     for (const { key, message } of problems) ctx.addIssue({ code: 'custom', path: [key], message });
   });
 }

@@ -105,4 +105,52 @@ describe('what validate tells about valid documents', () => {
     });
     expect(notes).toEqual([CLUSTER_REF_NOTE]);
   });
+
+  it('warns at vcluster.com/* keys this provider does not read, suggesting the one it reads, and keeps them valid', () => {
+    const provider = PROVIDER.replace(
+      '          metal3.vcluster.com/dns-servers: 1.1.1.1\n',
+      '          metal3.vcluster.com/dns-servers: 1.1.1.1\n          vcluster.com/os-imag: ubuntu-noble\n',
+    );
+    const notes = notesOf({
+      'provider.yaml': provider,
+      'claim.yaml': claim('    vcluster.com/platform-only: anything\n'),
+    });
+    expect(notes).toEqual([
+      CLUSTER_REF_NOTE,
+      'provider.yaml:21: warning: spec.metal3.nodeTypes[0].properties["vcluster.com/os-imag"]: vcluster.com/os-imag is not used by this provider (vcluster.com/* keys belong to the platform); did you mean "vcluster.com/os-image"?',
+      'claim.yaml:10: warning: spec.properties["vcluster.com/platform-only"]: vcluster.com/platform-only is not used by this provider (vcluster.com/* keys belong to the platform)',
+    ]);
+  });
+
+  const DNS_WITHOUT_NETWORK =
+    'metal3.vcluster.com/dns-servers has no effect: the provider hands DNS servers out only with an address it allocates, and none of metal3.vcluster.com/network-cidr, metal3.vcluster.com/network-ip-range, vcluster.com/network-environment is set for these Machines; set a network or remove the key';
+
+  it('warns at dns-servers set for Machines that get no network, on the node type and on the claim', () => {
+    const withoutEnvironment = PROVIDER.replace('    vcluster.com/network-environment: dc1\n', '');
+    const notes = notesOf({
+      'provider.yaml': withoutEnvironment,
+      'claim.yaml': claim('    metal3.vcluster.com/dns-servers: 8.8.8.8\n'),
+    });
+    expect(notes).toEqual([
+      CLUSTER_REF_NOTE.replace('provider.yaml:10:', 'provider.yaml:9:'),
+      `provider.yaml:19: warning: spec.metal3.nodeTypes[0].properties["metal3.vcluster.com/dns-servers"]: ${DNS_WITHOUT_NETWORK}`,
+      `claim.yaml:10: warning: spec.properties["metal3.vcluster.com/dns-servers"]: ${DNS_WITHOUT_NETWORK}`,
+    ]);
+  });
+
+  it('says nothing of dns-servers when a network is set or an environment is named', () => {
+    const withCidr = PROVIDER.replace(
+      '    vcluster.com/network-environment: dc1\n',
+      '    metal3.vcluster.com/network-cidr: 10.0.0.1/24\n',
+    );
+    expect(notesOf({ 'provider.yaml': withCidr }).filter((n) => n.includes('dns-servers'))).toEqual([]);
+    // Named, the environment may bring the network; given, it does (ENVIRONMENT sets network-cidr).
+    expect(notesOf({ 'provider.yaml': PROVIDER }).filter((n) => n.includes('dns-servers'))).toEqual([]);
+    const notes = notesOf({
+      'provider.yaml': PROVIDER,
+      'environment.yaml': ENVIRONMENT.replace('    metal3.vcluster.com/dns-servers: 10.0.0.53\n', ''),
+      'claim.yaml': claim('    metal3.vcluster.com/dns-servers: 8.8.8.8\n'),
+    });
+    expect(notes).toEqual([CLUSTER_REF_NOTE]);
+  });
 });

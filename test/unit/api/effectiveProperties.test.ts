@@ -191,7 +191,7 @@ describe('effective properties', () => {
       path: ['spec', 'properties', 'metal3.vcluster.com/server-name'],
       message: 'metal3.vcluster.com/server-name may only be set on a NodeClaim, not on a NodeProvider',
     });
-    expect(parsed({ 'vcluster.com/os-imag': 'x' }).error?.issues[0]?.message).toContain('did you mean');
+    expect(parsed({ 'metal3.vcluster.com/image-ur': 'x' }).error?.issues[0]?.message).toContain('did you mean');
   });
 
   it('reads annotations of node types and NodeClaims like properties', () => {

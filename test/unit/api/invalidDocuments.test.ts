@@ -62,6 +62,7 @@ const CASES: [file: string, expected: string[]][] = [
       '21: spec.metal3.nodeTypes[0].properties["metal3.vcluster.com/image-checksum"]: "abc123" is not an md5, sha256 or sha512 hex digest (32, 64 or 128 hex digits) nor a URL of a checksum file',
     ],
   ],
+  ['comments-only.yaml', ['1: the file holds no document (it is empty or only comments)']],
   [
     'cidr-broadcast-address.yaml',
     [
@@ -113,6 +114,7 @@ const CASES: [file: string, expected: string[]][] = [
     'dns-servers-hostname.yaml',
     ['20: spec.metal3.nodeTypes[0].properties["metal3.vcluster.com/dns-servers"]: "dns.google" is not an IP address'],
   ],
+  ['empty-file.yaml', ['1: the file holds no document (it is empty or only comments)']],
   [
     'gpu-fraction.yaml',
     [
@@ -228,6 +230,12 @@ const CASES: [file: string, expected: string[]][] = [
     ],
   ],
   [
+    'nodetype-checksum-type-mismatch.yaml',
+    [
+      '22: spec.metal3.nodeTypes[0].properties["metal3.vcluster.com/image-checksum-type"]: metal3.vcluster.com/image-checksum-type is sha512 but the checksum has 32 hex digits, not 128',
+    ],
+  ],
+  [
     'nodetype-duplicate-name.yaml',
     [
       '21: spec.metal3.nodeTypes[1].name: node type "compute-node" is already defined at nodeTypes[0]; names must be unique',
@@ -307,9 +315,9 @@ const CASES: [file: string, expected: string[]][] = [
     ],
   ],
   [
-    'property-unknown-vcluster.yaml',
+    'property-unknown-metal3-vcluster.yaml',
     [
-      '20: spec.metal3.nodeTypes[0].properties["vcluster.com/os-imag"]: unknown property "vcluster.com/os-imag"; did you mean "vcluster.com/os-image"?',
+      '20: spec.metal3.nodeTypes[0].properties["metal3.vcluster.com/image-ur"]: unknown property "metal3.vcluster.com/image-ur"; did you mean "metal3.vcluster.com/image-url"?',
     ],
   ],
   [
