@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
@@ -13,6 +11,7 @@ import { HostIndex } from '../../../dhcp/hostIndex.js';
 import { LeaseAddressIndex } from '../../../dhcp/leaseAddressIndex.js';
 import { request } from '../../support/agentStandIn.js';
 import { IronicApiStandIn, IronicHttpStandIn } from '../../support/ironicStandIn.js';
+import { freePort } from '../../../devstack/freePort.js';
 
 /**
  * startBootServers with the chart's values: the iPXE script sends the host to our HTTP server for
@@ -28,18 +27,6 @@ const logLines: string[] = [];
 const logger = pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) });
 let ironicApi: IronicApiStandIn;
 let ironicHttp: IronicHttpStandIn;
-
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) =>
-    server.close(() => {
-      resolve();
-    }),
-  );
-  return port;
-}
 
 async function configWith(ironicApiUrl: string) {
   const [dhcpPort, httpPort, callbackPort] = [await freePort(), await freePort(), await freePort()];

@@ -1,5 +1,4 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BareMetalHost } from '../../../api/bareMetalHost.js';
@@ -14,6 +13,7 @@ import {
   type SelfSignedCert,
 } from '../../support/agentStandIn.js';
 import { IronicApiStandIn } from '../../support/ironicStandIn.js';
+import { freePort } from '../../../devstack/freePort.js';
 
 /**
  * The IPA callback proxy on loopback: agents on 127.0.0.2 (HTTP) and 127.0.0.3 (HTTPS, self-signed)
@@ -46,18 +46,6 @@ function bmh(name: string, mac: string, cidr: string): BareMetalHost {
     spec: { bootMACAddress: mac },
     status: { provisioning: { state: 'inspecting' } },
   });
-}
-
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) =>
-    server.close(() => {
-      resolve();
-    }),
-  );
-  return port;
 }
 
 async function startProxy(insecureSkipVerify: boolean): Promise<[CallbackProxy, string]> {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
@@ -13,6 +12,7 @@ import { LeaseAddressIndex } from '../../../dhcp/leaseAddressIndex.js';
 import { DEFAULT_AGENT_PORT } from '../../../dhcp/rewriteCallbackUrl.js';
 import { AgentStandIn, heartbeat, request, type Answer } from '../../support/agentStandIn.js';
 import { RealIronic, type IronicNode } from '../../support/realIronic.js';
+import { freePort } from '../../../devstack/freePort.js';
 
 /**
  * The boot worker's proxies in front of a real Ironic: Debian's ironic-api and ironic-conductor (see
@@ -48,18 +48,6 @@ let callbackUrl: string;
 let httpUrl: string;
 /** What beforeAll started, to stop in reverse order even when it failed halfway. */
 const started: (() => Promise<void>)[] = [];
-
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) =>
-    server.close(() => {
-      resolve();
-    }),
-  );
-  return port;
-}
 
 function bmh(name: string, mac: string, address: string): BareMetalHost {
   return BareMetalHost.parse({
