@@ -1,13 +1,43 @@
 import { z } from 'zod';
 
+/** A label name, or the name part of a key: Kubernetes' qualified-name rule. */
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const NAME_RULE = 'at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
+
+/** Why `key` is not a label key as the apiserver accepts one; undefined when it is. */
+export function labelKeyProblem(key: string): string | undefined {
+  const slash = key.lastIndexOf('/');
+  const [prefix, name] = slash < 0 ? [undefined, key] : [key.slice(0, slash), key.slice(slash + 1)];
+  const quoted = JSON.stringify(key);
+  if (key === '') return 'must not be empty';
+  if (prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) {
+    return `${quoted} is not a valid label key: its prefix ${JSON.stringify(prefix)} must be a DNS subdomain (lower-case letters, digits, "-" and ".", e.g. "example.com")`;
+  }
+  if (name.length > 63 || !LABEL_NAME.test(name)) {
+    return `${quoted} is not a valid label key: ${name === '' ? 'the name after the prefix is empty' : `the name must be ${NAME_RULE}`}`;
+  }
+  return undefined;
+}
+
+const LabelKey = z.string().superRefine((key, ctx) => {
+  const message = labelKeyProblem(key);
+  if (message !== undefined) ctx.addIssue({ code: 'custom', message });
+});
+
+const LabelValue = z.string().refine((v) => v.length <= 63 && LABEL_VALUE.test(v), {
+  error: (issue) => `${JSON.stringify(issue.input)} is not a valid label value; use ${NAME_RULE}`,
+});
+
 /** A Kubernetes label selector, as node types use it to pick BareMetalHosts. */
 export const LabelSelectorOperator = z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']);
 
 export const LabelSelectorRequirement = z
   .strictObject({
-    key: z.string().min(1),
+    key: LabelKey,
     operator: LabelSelectorOperator,
-    values: z.array(z.string()).optional(),
+    values: z.array(LabelValue).optional(),
   })
   .superRefine((requirement, ctx) => {
     const count = requirement.values?.length ?? 0;
@@ -29,17 +59,16 @@ export const LabelSelectorRequirement = z
   });
 export type LabelSelectorRequirement = z.infer<typeof LabelSelectorRequirement>;
 
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-
 export const LabelSelector = z.strictObject({
   matchLabels: z
-    .record(
-      z.string(),
-      z.string().refine((v) => v.length <= 63 && LABEL_VALUE.test(v), {
-        error: (issue) =>
-          `${JSON.stringify(issue.input)} is not a valid label value; use at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit`,
-      }),
-    )
+    .record(z.string(), LabelValue)
+    .superRefine((labels, ctx) => {
+      // Checked here rather than as the record's key schema, so the issue's path is the key itself.
+      for (const key of Object.keys(labels)) {
+        const message = labelKeyProblem(key);
+        if (message !== undefined) ctx.addIssue({ code: 'custom', path: [key], message });
+      }
+    })
     .optional(),
   matchExpressions: z.array(LabelSelectorRequirement).optional(),
 });

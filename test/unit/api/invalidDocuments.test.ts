@@ -342,6 +342,12 @@ const CASES: [file: string, expected: string[]][] = [
     ['13: spec.metal3.nodeTypes[0].resources.memroy: unknown resource "memroy"; did you mean "memory"?'],
   ],
   [
+    'selector-bad-label-key.yaml',
+    [
+      '18: spec.metal3.nodeTypes[0].bareMetalHosts.selector.matchLabels["data center"]: "data center" is not a valid label key: the name must be at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
+    ],
+  ],
+  [
     'selector-bad-label-value.yaml',
     [
       '18: spec.metal3.nodeTypes[0].bareMetalHosts.selector.matchLabels.datacenter: "us east" is not a valid label value; use at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
