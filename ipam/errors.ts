@@ -7,9 +7,10 @@ export class PoolConfigError extends Error {
 
   constructor(
     readonly property: PoolProperty,
-    message: string,
+    /** What is wrong, without the property's name. */
+    readonly reason: string,
   ) {
-    super(`${property}: ${message}`);
+    super(`${property}: ${reason}`);
   }
 }
 

@@ -11,7 +11,8 @@ export function formatRange(range: IpRange): string {
   return range.first === range.last ? first : `${first}-${formatAddress({ family: range.family, value: range.last })}`;
 }
 
-function items(text: string): string[] {
+/** The non-empty, trimmed items of a comma-separated list. */
+export function items(text: string): string[] {
   return text
     .split(',')
     .map((item) => item.trim())
@@ -25,7 +26,7 @@ function parseItemAddress(property: PoolProperty, item: string, text: string): I
 }
 
 /** `A-B` (or, when `singleAllowed`, a lone `A`) as an inclusive range. */
-function parseRangeItem(property: PoolProperty, item: string, singleAllowed: boolean): IpRange {
+export function parseRangeItem(property: PoolProperty, item: string, singleAllowed: boolean): IpRange {
   const parts = item.split('-');
   if (parts.length === 1 && singleAllowed) {
     const address = parseItemAddress(property, item, item);

@@ -3,8 +3,9 @@ import { parseIpList } from '../api/properties/values.js';
 import type { EffectiveProperties } from '../api/resolve/origin.js';
 import { ADDRESS_BITS, formatAddress, tryParseAddress } from '../ipam/address.js';
 import { parseNetworkCidr, subnetOf } from '../ipam/cidr.js';
-import { leaseFor, type Lease } from '../ipam/lease.js';
-import { buildPool } from '../ipam/pool.js';
+import { addressLeaseFor, leaseFor, type Lease } from '../ipam/lease.js';
+import { buildPools } from '../ipam/networks.js';
+import { items } from '../ipam/ranges.js';
 import { freeAddresses } from '../ipam/select.js';
 
 /**
@@ -25,8 +26,8 @@ function servers(effective: EffectiveProperties, key: string): string[] {
 }
 
 /**
- * A lease of `cidr` (`10.0.0.5/24`). The gateway defaults to the host part of
- * metal3.vcluster.com/network-cidr, else to the subnet's first host address (the DHCP server's default).
+ * A lease of `cidr` (`10.0.0.5/24`). The gateway defaults to the host part of the network of the same
+ * family in metal3.vcluster.com/network-cidr, else to the subnet's first host address (the DHCP server's default).
  */
 export function leaseFromAddress(cidr: string, gateway: string | undefined, effective: EffectiveProperties): Lease {
   const [addressText = '', prefixText = '', ...rest] = cidr.trim().split('/');
@@ -49,31 +50,37 @@ export function leaseFromAddress(cidr: string, gateway: string | undefined, effe
     return { ...lease, gateway: formatAddress(parsed) };
   }
   const networkCidr = effective[PropertyKeys.networkCidr]?.value;
-  const network = networkCidr === undefined ? undefined : parseNetworkCidr(networkCidr);
+  // A dual-stack network-cidr holds a network of each family: the gateway is the one of the address's.
+  const network = items(networkCidr ?? '')
+    .map(parseNetworkCidr)
+    .find((candidate) => candidate.family === address.family);
   const firstHost = subnetOf(address.family, address.value, prefix).first + 1n;
-  const value = network?.family === address.family ? network.gateway : firstHost;
+  const value = network ? network.gateway : firstHost;
   return { ...lease, gateway: formatAddress({ family: address.family, value }) };
 }
 
 /**
- * The lease a Machine would get from an empty pool: its first address. Undefined when neither
+ * The lease a Machine would get from empty pools: the first address of each (IPv4 and IPv6 for a
+ * dual-stack node type). Undefined when neither
  * metal3.vcluster.com/network-cidr nor metal3.vcluster.com/network-ip-range is set (DHCP only).
  */
 export function firstPoolLease(effective: EffectiveProperties): Lease | undefined {
   const networkCidr = effective[PropertyKeys.networkCidr]?.value;
   const networkIpRange = effective[PropertyKeys.networkIpRange]?.value;
   if (networkCidr === undefined && networkIpRange === undefined) return undefined;
-  const pool = buildPool({
+  const [pool, ipv6Pool] = buildPools({
     networkCidr,
     networkIpRange,
     reservedAddresses: effective[PropertyKeys.reservedAddresses]?.value,
   });
   const [first] = freeAddresses(pool, () => false);
   if (first === undefined) return undefined;
-  return leaseFor(
+  const lease = leaseFor(
     pool,
     first,
     servers(effective, PropertyKeys.dnsServers),
     servers(effective, PropertyKeys.ntpServers),
   );
+  const [firstIpv6] = ipv6Pool ? freeAddresses(ipv6Pool, () => false) : [];
+  return ipv6Pool && firstIpv6 !== undefined ? { ...lease, ipv6: addressLeaseFor(ipv6Pool, firstIpv6) } : lease;
 }

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { DNS_SERVERS_PROPERTY, NTP_SERVERS_PROPERTY } from '../../ipam/errors.js';
-import { annotatedAddress, IP_ADDRESS_ANNOTATION, leaseFor, type Lease } from '../../ipam/lease.js';
+import {
+  addressLeaseFor,
+  annotatedAddress,
+  IP_ADDRESS_ANNOTATION,
+  type AddressLease,
+  type Lease,
+} from '../../ipam/lease.js';
 import { allocationName, machineKey } from '../../ipam/naming.js';
+import { splitByFamily } from '../../ipam/networks.js';
 import { buildPool, type Pool, type PoolSource } from '../../ipam/pool.js';
 import { parseAddressList } from '../../ipam/ranges.js';
 import { freeAddresses } from '../../ipam/select.js';
@@ -28,10 +35,18 @@ export interface AllocateAddressInput {
   startAt?: 'lowest' | 'random';
 }
 
-export interface AllocateAddressResult extends Lease {
+/** An address with the pool it came from and its IPAddressAllocation object. */
+export interface AllocatedAddress extends AddressLease {
   pool: string;
   /** Name of the IPAddressAllocation object. */
   allocation: string;
+}
+
+/** The lease; for a dual-stack node type the IPv4 address, with the IPv6 one in `ipv6`. */
+export interface AllocateAddressResult extends Lease {
+  pool: string;
+  allocation: string;
+  ipv6?: AllocatedAddress | undefined;
 }
 
 /** After this many addresses lost to others in a row, the pool is listed again instead of guessing on. */
@@ -45,35 +60,45 @@ function randomIndex(size: bigint): bigint {
   return BigInt(`0x${randomBytes(16).toString('hex')}`) % size;
 }
 
-function result(pool: Pool, allocation: string, lease: Lease): AllocateAddressResult {
-  return { pool: pool.id, allocation, ...lease };
+function allocated(pool: Pool, allocation: string, address: AddressLease): AllocatedAddress {
+  return { pool: pool.id, allocation, ...address };
 }
 
-/** The lease an existing allocation stands for, with today's DNS and NTP servers. */
-function leaseOf(allocation: IpAddressAllocation, dnsServers: string[], ntpServers: string[]): Lease {
+/** The address an existing allocation stands for. */
+function addressOf(allocation: IpAddressAllocation): AddressLease {
   const { address, prefix, gateway } = allocation.spec;
-  return { address, prefix, gateway, dnsServers, ntpServers };
+  return { address, prefix, gateway };
 }
 
 /**
- * Gives the Machine an address from its pool and writes the lease onto its host. Idempotent: a
- * Machine that already holds an address in this pool gets that address again.
+ * Gives the Machine an address from each of its pools (one, or IPv4 and IPv6 for a dual-stack node
+ * type) and writes the lease onto its host. Idempotent: a Machine that already holds an address in a
+ * pool gets that address again.
  */
 export async function allocateAddress(deps: IpamDeps, input: AllocateAddressInput): Promise<AllocateAddressResult> {
-  const pool = buildPool(input.network);
+  const [primarySource, secondarySource] = splitByFamily(input.network);
+  const primary = { source: primarySource, pool: buildPool(primarySource) };
+  const secondary = secondarySource && { source: secondarySource, pool: buildPool(secondarySource) };
   const dnsServers = parseAddressList(DNS_SERVERS_PROPERTY, input.network.dnsServers ?? '');
   const ntpServers = parseAddressList(NTP_SERVERS_PROPERTY, input.network.ntpServers ?? '');
-  const finish = async (allocation: string, lease: Lease): Promise<AllocateAddressResult> => {
-    await writeHostLease(deps.hosts, input.host, lease);
-    return result(pool, allocation, lease);
-  };
 
-  const mine =
-    (await heldByHostLease(deps, input, pool)) ?? (deps.isRetry() ? await heldByLabel(deps, input, pool) : undefined);
-  if (mine) return finish(mine.metadata.name, leaseOf(mine, dnsServers, ntpServers));
-
-  const won = await createFirstFree(deps, input, pool, dnsServers, ntpServers);
-  return finish(won.name, won.lease);
+  const held =
+    (await heldByHostLease(deps, input, primary.pool)) ??
+    (deps.isRetry() ? await heldByLabel(deps, input, primary.pool) : undefined);
+  const first = held
+    ? allocated(primary.pool, held.metadata.name, addressOf(held))
+    : await createFirstFree(deps, input, primary);
+  const lease: AllocateAddressResult = { ...first, dnsServers, ntpServers };
+  // The host carries the primary lease before the second address is sought, so that a Machine whose
+  // second pool is exhausted finds its first address on its host when it asks again.
+  await writeHostLease(deps.hosts, input.host, lease);
+  if (!secondary) return lease;
+  // The host's annotations carry only the IPv4 lease: the IPv6 allocation is found by its labels.
+  const heldIpv6 = await heldByLabel(deps, input, secondary.pool);
+  const ipv6 = heldIpv6
+    ? allocated(secondary.pool, heldIpv6.metadata.name, addressOf(heldIpv6))
+    : await createFirstFree(deps, input, secondary);
+  return { ...lease, ipv6 };
 }
 
 /**
@@ -110,10 +135,8 @@ async function heldByLabel(
 async function createFirstFree(
   deps: IpamDeps,
   input: AllocateAddressInput,
-  pool: Pool,
-  dnsServers: string[],
-  ntpServers: string[],
-): Promise<{ name: string; lease: Lease }> {
+  { pool, source }: { pool: Pool; source: PoolSource },
+): Promise<AllocatedAddress> {
   const calledAt = Date.now();
   const usage = await deps.usage.current(pool);
   const randomStart = input.startAt === 'random' ? randomIndex(pool.size) : undefined;
@@ -122,7 +145,7 @@ async function createFirstFree(
     let losses = 0;
     for (const value of freeAddresses(pool, (v) => usage.isUsed(v), start)) {
       const name = allocationName(pool.id, pool.family, value);
-      const lease = leaseFor(pool, value, dnsServers, ntpServers);
+      const address = addressLeaseFor(pool, value);
       usage.begin(value);
       let outcome: 'created' | 'alreadyExists';
       try {
@@ -131,10 +154,8 @@ async function createFirstFree(
           labels: { [POOL_LABEL]: pool.id, [MACHINE_LABEL]: machineKey(input.machine) },
           spec: {
             pool: pool.id,
-            poolSource: poolSourceOf(input.network),
-            address: lease.address,
-            prefix: lease.prefix,
-            gateway: lease.gateway,
+            poolSource: trimmed(source),
+            ...address,
             machine: { namespace: input.machine.namespace, name: input.machine.name },
             host: input.host,
           },
@@ -144,12 +165,10 @@ async function createFirstFree(
         throw err;
       }
       usage.settle(value, true);
-      if (outcome === 'created') return { name, lease };
+      if (outcome === 'created') return allocated(pool, name, address);
       // Taken. By this very Machine when a retried activity raced its earlier attempt: that is our address.
       const holder = await deps.allocations.get(name);
-      if (holder && sameMachine(holder.spec.machine, input.machine)) {
-        return { name, lease: leaseOf(holder, dnsServers, ntpServers) };
-      }
+      if (holder && sameMachine(holder.spec.machine, input.machine)) return allocated(pool, name, addressOf(holder));
       if (++losses >= RELIST_AFTER_LOSSES && usage.listedAt < calledAt) break;
     }
     // Out of candidates (or losing too often) on knowledge older than this call: look again once.
@@ -159,7 +178,7 @@ async function createFirstFree(
 }
 
 /** Only the properties that define the pool, trimmed, without absent keys. */
-function poolSourceOf(network: NetworkProperties): PoolSource {
+function trimmed(network: PoolSource): PoolSource {
   const source: PoolSource = {};
   if (network.networkCidr?.trim()) source.networkCidr = network.networkCidr.trim();
   if (network.networkIpRange?.trim()) source.networkIpRange = network.networkIpRange.trim();

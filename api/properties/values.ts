@@ -1,4 +1,7 @@
 import { Address6 } from 'ip-address';
+import { formatAddress, tryParseAddress, type IpFamily } from '../../ipam/address.js';
+import { parseNetworkCidr as parseIpamNetworkCidr } from '../../ipam/cidr.js';
+import { PoolConfigError } from '../../ipam/errors.js';
 
 /**
  * Parsers for the typed property values of the catalogue. Each returns the parsed value or throws a
@@ -47,22 +50,22 @@ export function parseIpList(text: string): string[] {
   });
 }
 
-/** An IPv4 subnet whose host part is the gateway (`10.0.0.1/24`). */
+/**
+ * One network of metal3.vcluster.com/network-cidr: a subnet whose host part is the gateway
+ * (`10.0.0.1/24`, `fd00::1/64`).
+ */
 export interface NetworkCidr {
+  readonly family: IpFamily;
   readonly gateway: string;
   readonly prefixLength: number;
-  /** First and last address of the subnet (network and broadcast addresses). */
+  /** First and last address of the subnet (for IPv4, the network and broadcast addresses). */
   readonly network: string;
-  readonly broadcast: string;
+  readonly last: string;
 }
 
-export function parseNetworkCidr(text: string): NetworkCidr {
-  const [address = '', prefix, ...rest] = text.split('/');
-  if (prefix === undefined || rest.length > 0 || !/^\d{1,2}$/.test(prefix) || Number(prefix) > 32) {
-    throw new PropertyValueError(
-      `${JSON.stringify(text)} is not in CIDR notation; write the gateway and the prefix length, e.g. "10.0.0.1/24"`,
-    );
-  }
+const CIDR_EXAMPLE = 'e.g. "10.0.0.1/24"';
+
+function parseIpv4NetworkCidr(text: string, address: string, prefix: string): NetworkCidr {
   const gateway = parseIPv4(address);
   const prefixLength = Number(prefix);
   if (prefixLength > 30) {
@@ -82,7 +85,64 @@ export function parseNetworkCidr(text: string): NetworkCidr {
       `${JSON.stringify(text)} names the broadcast address; the host part must be the gateway, e.g. ${example}`,
     );
   }
-  return { gateway: formatIPv4(gateway), prefixLength, network: formatIPv4(network), broadcast: formatIPv4(broadcast) };
+  return {
+    family: 4,
+    gateway: formatIPv4(gateway),
+    prefixLength,
+    network: formatIPv4(network),
+    last: formatIPv4(broadcast),
+  };
+}
+
+/** IPv6 follows IPAM's own rules (no broadcast; the all-zero host part is not a host). */
+function parseIpv6NetworkCidr(text: string): NetworkCidr {
+  try {
+    const cidr = parseIpamNetworkCidr(text);
+    const address = (value: bigint) => formatAddress({ family: 6, value });
+    return {
+      family: 6,
+      gateway: address(cidr.gateway),
+      prefixLength: cidr.prefix,
+      network: address(cidr.subnet.first),
+      last: address(cidr.subnet.last),
+    };
+  } catch (error) {
+    if (error instanceof PoolConfigError) throw new PropertyValueError(error.reason);
+    throw error;
+  }
+}
+
+/** One network in CIDR notation, IPv4 or IPv6, whose host part is the gateway. */
+function parseOneNetworkCidr(text: string): NetworkCidr {
+  const [address = '', prefix, ...rest] = text.split('/');
+  if (address.includes(':') && prefix !== undefined) return parseIpv6NetworkCidr(text);
+  if (prefix === undefined || rest.length > 0 || !/^\d{1,2}$/.test(prefix) || Number(prefix) > 32) {
+    throw new PropertyValueError(
+      `${JSON.stringify(text)} is not in CIDR notation; write the gateway and the prefix length, ${CIDR_EXAMPLE}`,
+    );
+  }
+  return parseIpv4NetworkCidr(text, address, prefix);
+}
+
+/**
+ * metal3.vcluster.com/network-cidr: one network, or for a dual-stack node type an IPv4 and an IPv6
+ * network separated by a comma (`10.0.0.1/24,fd00::1/64`), as Kubernetes writes dual-stack CIDRs.
+ */
+export function parseNetworkCidr(text: string): NetworkCidr[] {
+  const items = splitList(text);
+  if (items.length > 2) {
+    throw new PropertyValueError(
+      `${JSON.stringify(text)} names ${items.length} networks; write one network, or an IPv4 and an IPv6 network, e.g. "10.0.0.1/24,fd00::1/64"`,
+    );
+  }
+  const networks = items.map(parseOneNetworkCidr);
+  const [first, second] = networks;
+  if (first && second && first.family === second.family) {
+    throw new PropertyValueError(
+      `${JSON.stringify(text)} names two IPv${first.family} networks; a dual-stack value is one IPv4 and one IPv6 network, e.g. "10.0.0.1/24,fd00::1/64"`,
+    );
+  }
+  return networks;
 }
 
 export interface IpRange {
@@ -90,7 +150,22 @@ export interface IpRange {
   readonly end: string;
 }
 
-/** `10.0.0.20-10.0.0.30,10.0.0.40-10.0.0.50`: IPv4 ranges, each start ≤ end, none overlapping. */
+/** The bounds of a range item as numbers of one family; the messages are those of IPv4's parser. */
+function rangeBounds(item: string, start: string, end: string): { family: IpFamily; low: bigint; high: bigint } {
+  if (start.includes(':') || end.includes(':')) {
+    const [low, high] = [start, end].map(tryParseAddress);
+    if (low?.family === 6 && high?.family === 6) return { family: 6, low: low.value, high: high.value };
+    const bad = low?.family === 6 ? end : start;
+    if (tryParseAddress(bad) === undefined) throw new PropertyValueError(`${JSON.stringify(bad)} is not an IP address`);
+    throw new PropertyValueError(`range ${JSON.stringify(item)} mixes an IPv4 and an IPv6 address`);
+  }
+  return { family: 4, low: BigInt(parseIPv4(start)), high: BigInt(parseIPv4(end)) };
+}
+
+/**
+ * `10.0.0.20-10.0.0.30,10.0.0.40-10.0.0.50`: ranges, each start ≤ end, none overlapping. A dual-stack
+ * node type lists the ranges of both families in one value; each belongs to the network of its family.
+ */
 export function parseIpRanges(text: string): IpRange[] {
   const ranges = splitList(text).map((item) => {
     const [start = '', end, ...rest] = item.split('-').map((part) => part.trim());
@@ -99,18 +174,21 @@ export function parseIpRanges(text: string): IpRange[] {
         `${JSON.stringify(item)} is not a range; write FIRST-LAST, e.g. "10.0.0.20-10.0.0.30"`,
       );
     }
-    const [low, high] = [parseIPv4(start), parseIPv4(end)];
-    if (low > high) throw new PropertyValueError(`range ${JSON.stringify(item)} ends before it starts`);
-    return { item, low, high };
+    const bounds = rangeBounds(item, start, end);
+    if (bounds.low > bounds.high) throw new PropertyValueError(`range ${JSON.stringify(item)} ends before it starts`);
+    return { item, ...bounds };
   });
-  const sorted = [...ranges].sort((a, b) => a.low - b.low);
+  const sorted = [...ranges].sort((a, b) => a.family - b.family || (a.low < b.low ? -1 : a.low > b.low ? 1 : 0));
   sorted.forEach((range, index) => {
     const next = sorted[index + 1];
-    if (next && next.low <= range.high) {
+    if (next && next.family === range.family && next.low <= range.high) {
       throw new PropertyValueError(`ranges ${JSON.stringify(range.item)} and ${JSON.stringify(next.item)} overlap`);
     }
   });
-  return ranges.map(({ low, high }) => ({ start: formatIPv4(low), end: formatIPv4(high) }));
+  return ranges.map(({ family, low, high }) => ({
+    start: formatAddress({ family, value: low }),
+    end: formatAddress({ family, value: high }),
+  }));
 }
 
 const DURATION_UNITS_MS: Record<string, number> = {

@@ -93,7 +93,8 @@ export type NetworkDataSource =
   /** Built from the network properties; with neither cidr nor ranges the host configures itself by DHCP. */
   | {
       readonly kind: 'generated';
-      readonly cidr?: NetworkCidr;
+      /** One network, or an IPv4 and an IPv6 one for a dual-stack node type. */
+      readonly cidr?: readonly NetworkCidr[];
       readonly ranges?: readonly IpRange[];
       readonly dnsServers: readonly string[];
       readonly ntpServers: readonly string[];

@@ -359,7 +359,7 @@ describe('user-data and network-data sources, in the spec order', () => {
     );
     expect(generated).toEqual({
       kind: 'generated',
-      cidr: { gateway: '10.0.0.1', prefixLength: 24, network: '10.0.0.0', broadcast: '10.0.0.255' },
+      cidr: [{ family: 4, gateway: '10.0.0.1', prefixLength: 24, network: '10.0.0.0', last: '10.0.0.255' }],
       ranges: [{ start: '10.0.0.20', end: '10.0.0.30' }],
       dnsServers: ['8.8.8.8', '8.8.4.4'],
       ntpServers: ['10.0.0.5'],

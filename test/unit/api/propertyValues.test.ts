@@ -29,21 +29,40 @@ describe('the property catalogue', () => {
 
 describe('network values', () => {
   it('reads the gateway and subnet from a CIDR whose host part is the gateway', () => {
-    expect(parseNetworkCidr('10.0.0.1/24')).toEqual({
-      gateway: '10.0.0.1',
-      prefixLength: 24,
-      network: '10.0.0.0',
-      broadcast: '10.0.0.255',
-    });
-    expect(parseNetworkCidr('192.168.100.254/23').network).toBe('192.168.100.0');
+    expect(parseNetworkCidr('10.0.0.1/24')).toEqual([
+      { family: 4, gateway: '10.0.0.1', prefixLength: 24, network: '10.0.0.0', last: '10.0.0.255' },
+    ]);
+    expect(parseNetworkCidr('192.168.100.254/23')[0]?.network).toBe('192.168.100.0');
   });
 
-  it.each(['10.0.0.0/24', '10.0.0.255/24', '10.0.0.1', '10.0.0.1/33', '10.0.0.1/31', '10.0.0/24', 'fd00::1/64'])(
-    'rejects the CIDR %s',
-    (text) => {
-      expect(() => parseNetworkCidr(text)).toThrow(PropertyValueError);
-    },
-  );
+  it('reads an IPv6 network, and an IPv4,IPv6 pair for a dual-stack node type', () => {
+    expect(parseNetworkCidr('fd00::1/64')).toEqual([
+      { family: 6, gateway: 'fd00::1', prefixLength: 64, network: 'fd00::', last: 'fd00::ffff:ffff:ffff:ffff' },
+    ]);
+    expect(parseNetworkCidr('10.0.0.1/24, 2001:db8:0:7::1/64').map((n) => [n.family, n.gateway])).toEqual([
+      [4, '10.0.0.1'],
+      [6, '2001:db8:0:7::1'],
+    ]);
+  });
+
+  it.each([
+    ['10.0.0.0/24', 'names the network address'],
+    ['10.0.0.255/24', 'names the broadcast address'],
+    ['10.0.0.1', 'is not in CIDR notation'],
+    ['10.0.0.1/33', 'is not in CIDR notation'],
+    ['10.0.0.1/31', 'leaves no room for hosts'],
+    ['10.0.0/24', 'is not an IPv4 address'],
+    ['fd00::/64', 'names the network address of fd00::/64 as the gateway'],
+    ['fd00::1/129', 'IPv6 prefixes are 0 to 128'],
+    ['fd00::1/128', 'leaves no address to allocate'],
+    ['fd00::zz/64', 'is not a CIDR'],
+    ['10.0.0.1/24,10.1.0.1/24', 'names two IPv4 networks'],
+    ['fd00::1/64,fd01::1/64', 'names two IPv6 networks'],
+    ['10.0.0.1/24,fd00::1/64,10.1.0.1/24', 'names 3 networks'],
+  ])('rejects the CIDR %s', (text, message) => {
+    expect(() => parseNetworkCidr(text)).toThrow(PropertyValueError);
+    expect(() => parseNetworkCidr(text)).toThrow(message);
+  });
 
   it('reads IP ranges in the order written and rejects overlaps', () => {
     expect(parseIpRanges('10.0.0.40-10.0.0.50, 10.0.0.20-10.0.0.30')).toEqual([
@@ -52,6 +71,19 @@ describe('network values', () => {
     ]);
     expect(parseIpRanges('10.0.0.5-10.0.0.5')).toEqual([{ start: '10.0.0.5', end: '10.0.0.5' }]);
     expect(() => parseIpRanges('10.0.0.20-10.0.0.30,10.0.0.30-10.0.0.40')).toThrow('overlap');
+  });
+
+  it('reads IPv6 ranges beside IPv4 ones, and checks overlaps within each family', () => {
+    expect(parseIpRanges('10.0.0.20-10.0.0.30,fd00::0:20-fd00::30')).toEqual([
+      { start: '10.0.0.20', end: '10.0.0.30' },
+      { start: 'fd00::20', end: 'fd00::30' },
+    ]);
+    // ::1 is numerically 0.0.0.1: families never overlap each other.
+    expect(parseIpRanges('0.0.0.1-0.0.0.9,::1-::2')).toHaveLength(2);
+    expect(() => parseIpRanges('fd00::20-fd00::30,fd00::30-fd00::40')).toThrow('overlap');
+    expect(() => parseIpRanges('fd00::30-fd00::20')).toThrow('ends before it starts');
+    expect(() => parseIpRanges('10.0.0.1-fd00::1')).toThrow('mixes an IPv4 and an IPv6 address');
+    expect(() => parseIpRanges('fd00::1-fd00::zz')).toThrow('"fd00::zz" is not an IP address');
   });
 
   it('accepts IPv4 and IPv6 DNS/NTP servers', () => {

@@ -45,6 +45,41 @@ function networkData(properties: Record<string, string>, extra: Partial<MachineR
 }
 
 describe('generateNetworkData', () => {
+  it('writes an IPv4 and an IPv6 network, each with its default route, and DNS of both families', () => {
+    const dualStack: Lease = {
+      ...ipv4,
+      dnsServers: ['8.8.8.8', '2001:4860:4860::8888'],
+      ipv6: { address: 'fd00:0:0:7::10', prefix: 64, gateway: 'fd00:0:0:7::1' },
+    };
+    expect(JSON.parse(generateNetworkData(dualStack, 'AA:BB:CC:DD:EE:01'))).toEqual({
+      links: [{ id: 'boot-nic', type: 'phy', ethernet_mac_address: 'aa:bb:cc:dd:ee:01' }],
+      networks: [
+        {
+          id: 'boot-nic-ipv4',
+          type: 'ipv4',
+          link: 'boot-nic',
+          ip_address: '10.0.0.5',
+          netmask: '255.255.255.0',
+          routes: [{ network: '0.0.0.0', netmask: '0.0.0.0', gateway: '10.0.0.1' }],
+          network_id: '10.0.0.0/24',
+        },
+        {
+          id: 'boot-nic-ipv6',
+          type: 'ipv6',
+          link: 'boot-nic',
+          ip_address: 'fd00:0:0:7::10',
+          netmask: 'ffff:ffff:ffff:ffff::',
+          routes: [{ network: '::', netmask: '::', gateway: 'fd00:0:0:7::1' }],
+          network_id: 'fd00:0:0:7::/64',
+        },
+      ],
+      services: [
+        { type: 'dns', address: '8.8.8.8' },
+        { type: 'dns', address: '2001:4860:4860::8888' },
+      ],
+    });
+  });
+
   it('writes OpenStack network_data.json for an IPv4 lease, keys in a fixed order', () => {
     expect(JSON.parse(generateNetworkData(ipv4, 'AA:BB:CC:DD:EE:01'))).toEqual({
       links: [{ id: 'boot-nic', type: 'phy', ethernet_mac_address: 'aa:bb:cc:dd:ee:01' }],

@@ -18,6 +18,12 @@ describe('leaseFromAddress', () => {
     });
   });
 
+  it('takes the gateway of the address family from a dual-stack network-cidr', () => {
+    const effective = effectiveOf({ [PropertyKeys.networkCidr]: '10.0.0.254/24,fd00::fe/64' });
+    expect(leaseFromAddress('fd00::5/64', undefined, effective).gateway).toBe('fd00::fe');
+    expect(leaseFromAddress('10.0.0.5/24', undefined, effective).gateway).toBe('10.0.0.254');
+  });
+
   it('defaults the gateway to the first host address, as the DHCP server does', () => {
     expect(leaseFromAddress('2001:db8::10/64', undefined, effectiveOf({})).gateway).toBe('2001:db8::1');
     expect(leaseFromAddress('192.168.1.70/26', undefined, effectiveOf({})).gateway).toBe('192.168.1.65');
@@ -40,6 +46,18 @@ describe('firstPoolLease', () => {
       [PropertyKeys.networkIpRange]: '10.0.0.20-10.0.0.30',
     });
     expect(firstPoolLease(effective)).toMatchObject({ address: '10.0.0.20', prefix: 24, gateway: '10.0.0.1' });
+  });
+
+  it('holds the first address of each network of a dual-stack node type', () => {
+    const effective = effectiveOf({
+      [PropertyKeys.networkCidr]: '10.0.0.1/24,fd00::1/64',
+      [PropertyKeys.networkIpRange]: '10.0.0.20-10.0.0.30,fd00::100-fd00::1ff',
+    });
+    expect(firstPoolLease(effective)).toMatchObject({
+      address: '10.0.0.20',
+      gateway: '10.0.0.1',
+      ipv6: { address: 'fd00::100', prefix: 64, gateway: 'fd00::1' },
+    });
   });
 
   it('is undefined without network properties', () => {
