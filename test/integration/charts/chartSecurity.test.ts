@@ -129,7 +129,7 @@ describe('chart privileges and pod security', () => {
     expect(allowedPorts(objects, 'p-metal3-provider-controller')).toEqual([]);
     expect(allowedPorts(objects, 'p-metal3-provider-boot-worker')).toEqual(['8081/TCP']);
 
-    // The platform namespace reaches the provisioning worker as its flag, and the controller.
+    // The platform namespace reaches the provisioning worker, the one component that resolves properties.
     const args = (name: string) =>
       (
         find(objects, 'Deployment', name) as RenderedObject & {
@@ -138,10 +138,6 @@ describe('chart privileges and pod security', () => {
       ).spec.template.spec.containers[0];
     const worker = args('p-metal3-provider-provisioning-worker');
     expect(worker?.args.join(' ')).toContain('--platform-namespace loft');
-    expect(args('p-metal3-provider-controller')?.env).toContainEqual({
-      name: 'METAL3_PROVIDER_PLATFORM_NAMESPACE',
-      value: 'loft',
-    });
 
     // Every pod's /tmp is an emptyDir (the root filesystem is read-only).
     for (const name of pods.keys()) {
