@@ -1,10 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../../devstack/devstack.js';
 import { freePort } from '../../devstack/freePort.js';
 import { createBareMetalHostApi } from '../../k8s/bareMetalHosts.js';
 import { useMachineStack } from '../support/machineStack.js';
+import { startProvisioningWorker } from '../support/workerProcess.js';
 
 /**
  * Attack: a tenant's user-data template that never ends, and one that allocates without end, to stall
@@ -25,33 +23,13 @@ const HOG =
   '#cloud-config\n{{ $l := list }}{{ range 100000 }}{{ $l = list $l (splitList "" (repeat 100000 "ab")) }}{{ end }}\n';
 const ORDINARY = '#cloud-config\nruncmd:\n- echo "provisioning {{ .NodeClaim.Name }}"\n';
 
-function startWorker(metricsPort: number): ChildProcess {
-  return spawn(
-    process.execPath,
-    [
-      join(projectRoot, 'bin', 'metal3-provider.js'),
-      'worker',
-      'provisioning',
-      '--task-queue',
-      stack.env.taskQueue,
-      '--metrics-address',
-      `127.0.0.1:${metricsPort}`,
-      '--template-max-steps',
-      '1000000000000',
-    ],
-    {
-      env: {
-        ...process.env,
-        TEMPORAL_ADDRESS: stack.env.temporal.address,
-        TEMPORAL_NAMESPACE: stack.env.temporal.namespace,
-        KUBECONFIG: stack.env.kubeconfigPath,
-        // The default deadline, set explicitly as an operator would, through the environment.
-        METAL3_PROVIDER_TEMPLATE_TIMEOUT: '2s',
-      },
-      stdio: 'ignore',
-    },
-  );
-}
+const startWorker = (metricsPort: number) =>
+  startProvisioningWorker(stack.env, {
+    metricsPort,
+    args: ['--template-max-steps', '1000000000000'],
+    // The default deadline, set explicitly as an operator would, through the environment.
+    env: { METAL3_PROVIDER_TEMPLATE_TIMEOUT: '2s' },
+  });
 
 describe('runaway templates among ordinary Machines', () => {
   it('are stopped at their limits while ten other Machines reach Ready on the same worker process', async () => {

@@ -1,58 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../../../devstack/devstack.js';
 import { freePort } from '../../../devstack/freePort.js';
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import { useMachineStack } from '../../support/machineStack.js';
+import { SeededRandom } from '../../support/seededRandom.js';
+import { killWorker, startProvisioningWorker } from '../../support/workerProcess.js';
 
 // Real worker processes (the CLI), killed with SIGKILL at seeded-random moments while 20 Machines
 // provision, and replaced by new ones: every Machine must still reach Ready, with no host taken twice.
 const stack = useMachineStack({ hosts: 20, simDelayMs: 700, worker: false });
 const MACHINES = 20;
 
-function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
-}
-
-function startWorker(metricsPort: number): ChildProcess {
-  return spawn(
-    process.execPath,
-    [
-      join(projectRoot, 'bin', 'metal3-provider.js'),
-      'worker',
-      'provisioning',
-      '--task-queue',
-      stack.env.taskQueue,
-      '--metrics-address',
-      `127.0.0.1:${metricsPort}`,
-    ],
-    {
-      env: {
-        ...process.env,
-        TEMPORAL_ADDRESS: stack.env.temporal.address,
-        TEMPORAL_NAMESPACE: stack.env.temporal.namespace,
-        KUBECONFIG: stack.env.kubeconfigPath,
-      },
-      stdio: 'ignore',
-    },
-  );
-}
-
-async function kill(worker: ChildProcess): Promise<void> {
-  if (worker.exitCode !== null || worker.signalCode !== null) return;
-  const exited = new Promise((resolve) => worker.once('exit', resolve));
-  worker.kill('SIGKILL');
-  await exited;
-}
+const startWorker = (metricsPort: number) => startProvisioningWorker(stack.env, { metricsPort });
 
 describe('provisioning worker crashes', () => {
   it('20 concurrent provisions survive SIGKILLed workers: all Ready, one consumer per host', async () => {
-    const random = seededRandom(20_261_123);
+    const random = new SeededRandom(20_261_123);
     const hosts = createBareMetalHostApi(stack.env.kubeConfig, stack.env.namespace);
     await expect
       .poll(
@@ -73,12 +35,12 @@ describe('provisioning worker crashes', () => {
       ).length;
     try {
       for (let kills = 0; kills < 3; kills++) {
-        await new Promise((r) => setTimeout(r, 8_000 + random() * 8_000));
-        await kill(worker);
+        await new Promise((r) => setTimeout(r, 8_000 + random.next() * 8_000));
+        await killWorker(worker);
         worker = startWorker(await freePort());
       }
       const metricsPort = await freePort();
-      await kill(worker);
+      await killWorker(worker);
       worker = startWorker(metricsPort);
       await expect.poll(readyCount, { timeout: 240_000, interval: 2_000 }).toBe(MACHINES);
 
@@ -98,7 +60,7 @@ describe('provisioning worker crashes', () => {
       const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
       expect(metrics).toMatch(/metal3_machine_phase_entries\w*\{[^}]*phase="Released"/);
     } finally {
-      await kill(worker);
+      await killWorker(worker);
     }
   }, 480_000);
 });
