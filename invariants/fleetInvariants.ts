@@ -4,7 +4,7 @@ import type { MachineRef } from '../activities/hosts/machineRef.js';
 import type { MachineWorkflowState } from '../activities/reclaim/machineWorkflows.js';
 import { hostConsumer, machineKeyOf, secretOwner } from '../activities/reclaim/owners.js';
 import type { SecretEntry } from '../activities/reclaim/pagedLists.js';
-import { formatAddress } from '../ipam/address.js';
+import { formatAddress, tryParseAddress } from '../ipam/address.js';
 import { annotatedAddress, IP_ADDRESS_ANNOTATION } from '../ipam/lease.js';
 import type { IpAddressAllocation } from '../k8s/ipAllocations.js';
 
@@ -19,6 +19,7 @@ export const INVARIANTS = {
   'host-record-while-claimed':
     'a host carries the record of its original exactly while one of our Machines consumes it, so release can restore it',
   'address-allocated-once': 'an address is allocated at most once and leased to at most one host',
+  'address-one-per-family': 'a Machine holds at most one IPv4 and one IPv6 address',
   'allocation-machine-running': 'an address allocation belongs to a Machine whose workflow runs',
   'secret-machine-running': "a Machine's Secret belongs to a Machine whose workflow runs",
   'ready-machine-host': "a Ready Machine's host is still there, consumed by it, provisioned and switched on",
@@ -130,13 +131,37 @@ export function checkFleet(
 
 type Check = (holds: boolean, invariant: InvariantName, object: string, message: () => string) => void;
 
-/** Each address in one allocation at most, and on one host's lease at most. */
+/** The number of allocations of each address family, for the report. */
+export function allocationsByFamily(allocations: readonly IpAddressAllocation[]): Record<'ipv4' | 'ipv6', number> {
+  const families = allocations.map((allocation) => tryParseAddress(allocation.spec.address)?.family);
+  return { ipv4: families.filter((f) => f === 4).length, ipv6: families.filter((f) => f === 6).length };
+}
+
+/**
+ * Each address in one allocation at most, and on one host's lease at most; each Machine with one
+ * address of each family at most (a dual-stack Machine has one of each; hosts carry only the IPv4
+ * lease, so IPv6 addresses are checked by their allocations).
+ */
 function checkAddresses(snapshot: FleetSnapshot, check: Check): void {
   const { namespace } = snapshot;
   const allocationsOf = new Map<string, string[]>();
+  const ofMachineAndFamily = new Map<string, { machine: string; family: string; addresses: string[] }>();
   for (const allocation of snapshot.allocations) {
     const address = allocation.spec.address;
     allocationsOf.set(address, [...(allocationsOf.get(address) ?? []), allocation.metadata.name]);
+    const machine = machineKeyOf(allocation.spec.machine);
+    const family = `IPv${tryParseAddress(address)?.family ?? '?'}`;
+    const key = `${machine} ${family}`;
+    const held = ofMachineAndFamily.get(key) ?? { machine, family, addresses: [] };
+    ofMachineAndFamily.set(key, { ...held, addresses: [...held.addresses, address] });
+  }
+  for (const { machine, family, addresses } of ofMachineAndFamily.values()) {
+    check(
+      addresses.length <= 1,
+      'address-one-per-family',
+      `Machine/${machine}`,
+      () => `holds ${addresses.length} ${family} addresses: ${addresses.join(', ')}`,
+    );
   }
   for (const [address, names] of allocationsOf) {
     check(

@@ -7,6 +7,7 @@ export function formatCheckReport(report: FleetCheckReport): string {
     `checked namespaces ${report.namespaces.join(', ') || '(none)'}: ${report.hosts} hosts, ` +
       `${report.allocations} address allocations, ${report.secrets} Machine Secrets, ${report.machines} Machines; ` +
       `${report.checks} checks`,
+    `address allocations by family: ${report.allocationFamilies.ipv4} IPv4, ${report.allocationFamilies.ipv6} IPv6`,
   ];
   for (const [invariant, description] of Object.entries(INVARIANTS)) {
     const violations = report.violations.filter((v) => v.invariant === invariant);

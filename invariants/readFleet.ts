@@ -7,13 +7,15 @@ import { createIpAllocationApi } from '../k8s/ipAllocations.js';
 import type { PageCursor } from '../workflows/reclaimContract.js';
 import type { BareMetalHost } from '../api/bareMetalHost.js';
 import { MachineClient } from '../client/machineClient.js';
-import { checkFleet, machinesOf, type FleetSnapshot, type Violation } from './fleetInvariants.js';
+import { allocationsByFamily, checkFleet, machinesOf, type FleetSnapshot, type Violation } from './fleetInvariants.js';
 import { checkReadyMachineHosts, type ReadyMachine } from './readyMachineHosts.js';
 
 export interface FleetCheckReport {
   namespaces: string[];
   hosts: number;
   allocations: number;
+  /** The allocations by address family. */
+  allocationFamilies: Record<'ipv4' | 'ipv6', number>;
   secrets: number;
   machines: number;
   checks: number;
@@ -55,6 +57,7 @@ export async function checkFleetInvariants(
     namespaces: [...namespaces],
     hosts: 0,
     allocations: 0,
+    allocationFamilies: { ipv4: 0, ipv6: 0 },
     secrets: 0,
     machines: 0,
     checks: 0,
@@ -69,6 +72,9 @@ export async function checkFleetInvariants(
     const result = checkFleet(snapshot, states);
     report.hosts += snapshot.hosts.length;
     report.allocations += snapshot.allocations.length;
+    const families = allocationsByFamily(snapshot.allocations);
+    report.allocationFamilies.ipv4 += families.ipv4;
+    report.allocationFamilies.ipv6 += families.ipv6;
     report.secrets += snapshot.secrets.length;
     report.machines += states.size;
     report.checks += result.checks;

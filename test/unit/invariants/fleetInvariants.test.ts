@@ -3,7 +3,12 @@ import { ORIGINAL_ANNOTATION } from '../../../activities/hosts/originalRecord.js
 import type { MachineWorkflowState } from '../../../activities/reclaim/machineWorkflows.js';
 import { machineLabels, machineSecretName } from '../../../activities/secrets/machineSecrets.js';
 import { BareMetalHost } from '../../../api/bareMetalHost.js';
-import { checkFleet, machinesOf, type FleetSnapshot } from '../../../invariants/fleetInvariants.js';
+import {
+  allocationsByFamily,
+  checkFleet,
+  machinesOf,
+  type FleetSnapshot,
+} from '../../../invariants/fleetInvariants.js';
 import type { IpAddressAllocation } from '../../../k8s/ipAllocations.js';
 
 const NS = 'metal3-system';
@@ -61,7 +66,7 @@ describe('checkFleet', () => {
   it('finds nothing wrong with a healthy fleet, and says how much it checked', () => {
     const result = checkFleet(healthy(), states({ 'team-a/alpha': 'running' }));
     expect(result.violations).toEqual([]);
-    expect(result.checks).toBe(9);
+    expect(result.checks).toBe(10);
     expect(machinesOf(healthy()).map((m) => m.name)).toEqual(['alpha', 'alpha', 'alpha']);
   });
 
@@ -120,5 +125,30 @@ describe('checkFleet', () => {
         message: 'leased to 2 hosts by their metal3.vcluster.com/ip-address annotation: server-1, server-2',
       },
     ]);
+  });
+
+  it('lets a dual-stack Machine hold an IPv4 and an IPv6 address, and flags a second one of a family', () => {
+    const snapshot = healthy();
+    snapshot.allocations.push(allocation('v6-fd00-5', 'fd00::5', alpha));
+    expect(checkFleet(snapshot, states({ 'team-a/alpha': 'running' })).violations).toEqual([]);
+
+    snapshot.allocations.push(
+      allocation('v6-fd00-6', 'fd00::6', alpha),
+      allocation('v6-fd00-5-again', 'fd00::5', beta),
+    );
+    const result = checkFleet(snapshot, states({ 'team-a/alpha': 'running', 'team-a/beta': 'running' }));
+    expect(result.violations).toEqual([
+      {
+        invariant: 'address-one-per-family',
+        object: 'Machine/team-a/alpha',
+        message: 'holds 2 IPv6 addresses: fd00::5, fd00::6',
+      },
+      {
+        invariant: 'address-allocated-once',
+        object: `address/${NS}/fd00::5`,
+        message: 'allocated 2 times: v6-fd00-5, v6-fd00-5-again (pools that overlap)',
+      },
+    ]);
+    expect(allocationsByFamily(snapshot.allocations)).toEqual({ ipv4: 1, ipv6: 3 });
   });
 });
