@@ -70,7 +70,8 @@ function render(pools: PoolInventory[], states: Map<string, MachineState> | unde
         : `${pool.free} free of ${pool.size}`;
     const onHosts =
       pool.onHostsOnly.length > 0 ? `, ${pool.onHostsOnly.length} on hosts only (${pool.onHostsOnly.join(', ')})` : '';
-    lines.push(`${pool.id}  ${pool.description ?? ''}: ${pool.allocated} allocated${onHosts}, ${size}`);
+    const family = pool.family === undefined ? '' : `IPv${pool.family} `;
+    lines.push(`${pool.id}  ${family}${pool.description ?? ''}: ${pool.allocated} allocated${onHosts}, ${size}`);
     const rows = pool.allocations.map((a) => {
       const state = states?.get(machineKeyOf(a.machine));
       const flag = state === 'gone' ? 'MACHINE GONE' : state === 'unknown' ? 'machine state unknown' : '';
@@ -91,7 +92,10 @@ function json(pools: PoolInventory[], states: Map<string, MachineState> | undefi
   return `${JSON.stringify(out, null, 2)}\n`;
 }
 
-/** `metal3-provider ipam list [--pool ID]`: pools, used/free counts, allocations and their Machines. */
+/**
+ * `metal3-provider ipam list [--pool ID]`: pools with their family, used/free counts, allocations and
+ * their Machines. A dual-stack node type has two pools, one per family.
+ */
 export function registerIpamCommand(program: Command): void {
   const ipam = program.command('ipam').description('IP address management: pools and address allocations');
   ipam

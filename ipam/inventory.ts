@@ -1,4 +1,4 @@
-import { formatAddress, tryParseAddress } from './address.js';
+import { formatAddress, tryParseAddress, type IpFamily } from './address.js';
 import { contains } from './intervals.js';
 import { buildPool, type PoolSource } from './pool.js';
 
@@ -14,6 +14,8 @@ export interface AllocationRecord {
 
 export interface PoolInventory {
   id: string;
+  /** The pool's address family (a dual-stack node type has a pool of each); undefined when unreadable. */
+  family: IpFamily | undefined;
   /** The pool's definition; undefined when its recorded source no longer builds a pool. */
   description: string | undefined;
   size: bigint | undefined;
@@ -56,6 +58,7 @@ export function inventory(allocations: readonly AllocationRecord[], hostAddresse
         : [];
       return {
         id,
+        family: pool?.family ?? tryParseAddress(sorted[0]?.address ?? '')?.family,
         description: pool?.description,
         size: pool?.size,
         allocated: sorted.length,

@@ -36,6 +36,24 @@ describe('inventory', () => {
     expect(pool?.allocations).toHaveLength(1);
   });
 
+  it('gives each pool its family, so the two pools of a dual-stack node type read apart', () => {
+    const pools = inventory(
+      [
+        record('pool-a', '10.0.0.3', 'm1'),
+        record('pool-b', 'fd00::2', 'm1', { networkCidr: 'fd00::1/64' }),
+        record('pool-c', 'fd01::2', 'm2', { networkCidr: 'fd01::/64' }),
+      ],
+      ['fd00::3'],
+    );
+    expect(pools.map((p) => [p.id, p.family, p.size, p.onHostsOnly])).toEqual([
+      ['pool-a', 4, 5n, []],
+      // A single-stack IPv6 Machine's host carries its IPv6 lease.
+      ['pool-b', 6, 2n ** 64n - 2n, ['fd00::3']],
+      // A recorded network that no longer builds a pool still has the family of its addresses.
+      ['pool-c', 6, undefined, []],
+    ]);
+  });
+
   it('keeps pools apart, ordered by id', () => {
     const pools = inventory([record('pool-b', '10.0.0.2', 'm1'), record('pool-a', '10.0.0.3', 'm2')], []);
     expect(pools.map((p) => p.id)).toEqual(['pool-a', 'pool-b']);
