@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { BareMetalHost } from './bareMetalHost.js';
+import { bareMetalHostProblems } from './bareMetalHostChecks.js';
 import { BareMetalHostDocument } from './bareMetalHostSchema.js';
 import { NodeClaim } from './nodeClaim.js';
 import { NodeEnvironment } from './nodeEnvironment.js';
@@ -81,11 +82,16 @@ export function validateDocument(value: unknown): DocumentResult {
 /**
  * A host that BMO's schema takes, read through the provider's view of hosts as the provider would
  * read it from the apiserver. The few things BMO allows that the provider cannot work with (no spec,
- * a consumerRef or data Secret reference without a name) are reported as well.
+ * a consumerRef or data Secret reference without a name) are reported as well, and so are a BMC
+ * address, boot MAC or DHCP annotations that BMO or the DHCP server could not use.
  */
 function asProviderReadsIt(document: unknown): DocumentResult {
   const result = validateWith(BareMetalHost, document);
-  if (result.ok) return { ok: true, document: { kind: 'BareMetalHost', value: result.value } };
+  if (result.ok) {
+    const issues = bareMetalHostProblems(result.value);
+    if (issues.length > 0) return { ok: false, issues };
+    return { ok: true, document: { kind: 'BareMetalHost', value: result.value } };
+  }
   const issues = result.issues.map((issue) => ({
     ...issue,
     message: `${issue.message} (BMO's CRD allows this, but the provider cannot use such a host)`,

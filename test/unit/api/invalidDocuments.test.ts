@@ -25,6 +25,14 @@ const CASES: [file: string, expected: string[]][] = [
     ],
   ],
   [
+    'bmh-dhcp-annotations.yaml',
+    [
+      '12: spec.bmc.address: "redfsh://192.168.1.100" has the scheme "redfsh", which selects no BMC driver of the Bare Metal Operator; did you mean "redfish"?',
+      '9: metadata.annotations["metal3.vcluster.com/dns-servers"]: "dns.google" is not an IPv4 address; write comma-separated IPv4 addresses, e.g. 10.0.0.53,10.0.0.54',
+      '8: metadata.annotations["metal3.vcluster.com/gateway"]: "10.0.1.1" is not a host address of the subnet of metal3.vcluster.com/ip-address "10.0.0.20/24"',
+    ],
+  ],
+  [
     'bmh-enum-typos.yaml',
     [
       '12: spec.bootMode: "uefi" is not one of UEFI, UEFISecureBoot, legacy; did you mean "UEFI"?',
