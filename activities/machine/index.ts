@@ -5,7 +5,7 @@ import { NodeTypeSelectionError } from '../../api/resolve/nodeType.js';
 import { PropertyValueError } from '../../api/properties/values.js';
 import { DEFAULT_PLATFORM_NAMESPACE } from '../../api/resolve/secretReference.js';
 import type { BareMetalHostCaches } from '../../k8s/bareMetalHostCache.js';
-import { createBareMetalHostApi } from '../../k8s/bareMetalHosts.js';
+import { createBareMetalHostApi, type BareMetalHostApi } from '../../k8s/bareMetalHosts.js';
 import { createManagementObjects } from '../../k8s/managementObjects.js';
 import { createSecretApi, type SecretApi } from '../../k8s/secrets.js';
 import type { Lease } from '../../ipam/lease.js';
@@ -33,6 +33,7 @@ interface NamespaceActivities {
   ipam: IpamActivities;
   secrets: SecretActivities;
   secretApi: SecretApi;
+  hostApi: BareMetalHostApi;
 }
 
 /**
@@ -63,6 +64,7 @@ export function createMachineActivities(options: {
         ipam: createIpamActivities({ kubeConfig, namespace }),
         secrets: createSecretActivities({ kubeConfig, namespace }),
         secretApi: createSecretApi(kubeConfig, namespace),
+        hostApi: createBareMetalHostApi(kubeConfig, namespace),
       };
       byNamespace.set(namespace, set);
     }
@@ -105,7 +107,7 @@ export function createMachineActivities(options: {
       try {
         return await writeMachineData(
           {
-            hosts: createBareMetalHostApi(kubeConfig, clusterNamespace),
+            hosts: set.hostApi,
             secrets: set.secretApi,
             secretActivities: set.secrets,
           },
