@@ -16,7 +16,18 @@ import { formatValue } from './fmt.js';
 import type { FuncMap, GoFunc, ParamType } from './functions.js';
 import { goQuote } from './quote.js';
 import { utf8Length } from './utf8.js';
-import { GoComplex, GoFloat, elemTypeOf, isGoMap, isTrue, mapGet, mapHas, typeName, zeroOf } from './values.js';
+import {
+  GoComplex,
+  GoFloat,
+  GoStruct,
+  elemTypeOf,
+  isGoMap,
+  isTrue,
+  mapGet,
+  mapHas,
+  typeName,
+  zeroOf,
+} from './values.js';
 
 export type MissingKey = 'default' | 'zero' | 'error';
 
@@ -261,6 +272,12 @@ export abstract class Evaluator {
     const typ = iface || receiver === null ? 'interface {}' : typeName(receiver);
     if (receiver === null) this.errorf(`nil pointer evaluating ${typ}.${fieldName}`);
     const hasArgs = (args !== null && args.length > 1) || final !== MISSING;
+    if (receiver instanceof GoStruct) {
+      if (!receiver.hasField(fieldName)) this.errorf(`can't evaluate field ${fieldName} in type ${receiver.type}`);
+      if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
+      const value = receiver.field(fieldName);
+      return value === undefined ? null : value;
+    }
     if (
       isGoMap(receiver) &&
       !(receiver instanceof Map && receiver.size > 0 && typeof receiver.keys().next().value !== 'string')
@@ -343,6 +360,7 @@ export abstract class Evaluator {
       if (fun.variadic && numIn - 1 < numFixed) t = params[numIn - 1];
       argv[i] = this.validateType(final, t);
     }
+    if (fun.stateful === true) argv.unshift(this);
     if (isBuiltin && name === 'call') {
       const calleeName = args.length === 0 ? formatValue(final) : nodeString(args[0] as Node);
       argv.unshift(calleeName);

@@ -1,7 +1,17 @@
 /** Go's fmt verbs over the value model: printArg (printValue), Sprint, Sprintln, and %v of one value. */
 import { Printer, validRune } from './printer.js';
 import { goQuoteRune, isPrint } from './quote.js';
-import { GoComplex, GoFloat, GoTypedInt, elemTypeOf, kindOf, mapGet, sortedKeys, typeName } from './values.js';
+import {
+  GoComplex,
+  GoFloat,
+  GoStruct,
+  GoTypedInt,
+  elemTypeOf,
+  kindOf,
+  mapGet,
+  sortedKeys,
+  typeName,
+} from './values.js';
 
 function badVerb(p: Printer, verb: string, arg: unknown, hasArg: boolean): void {
   p.buf += '%!' + verb + '(';
@@ -167,6 +177,17 @@ export function printArg(p: Printer, arg: unknown, verb: string, depth = 0): voi
         printArg(p, mapGet(m, k), verb, depth + 1);
       });
       p.buf += ']';
+      return;
+    }
+    case 'struct': {
+      // {a b}; %+v names the fields: {Name:a Spec:b}.
+      p.buf += '{';
+      [...(arg as GoStruct).fields].forEach(([name, value], i) => {
+        if (i > 0) p.buf += ' ';
+        if (p.plusV || p.sharpV) p.buf += name + ':';
+        printArg(p, value, verb, depth + 1);
+      });
+      p.buf += '}';
       return;
     }
     case 'func':

@@ -13,6 +13,8 @@ export interface GoFunc {
   /** Parameter types; with `variadic`, the last one is the element type of the `...` parameter. */
   params: ParamType[];
   variadic?: boolean;
+  /** Called with the calling Evaluator first (for `tpl`, which runs a template on the caller's budget). */
+  stateful?: boolean;
   /** Implementation. Throw FuncError (or any Error) for Go's non-nil `error` result. */
   fn: (...args: never[]) => unknown;
 }

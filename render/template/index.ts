@@ -20,6 +20,15 @@ import type { FuncMap } from './functions.js';
 import { TreeParser } from './parser.js';
 import { goQuote } from './quote.js';
 import { sprigFuncs } from './sprig.js';
+import { sprigDictFuncs } from './sprigDicts.js';
+import { sprigEncodingFuncs } from './sprigEncoding.js';
+import { sprigListFuncs } from './sprigLists.js';
+import { sprigNumberFuncs } from './sprigNumbers.js';
+import { sprigPathFuncs } from './sprigPaths.js';
+import { sprigReflectFuncs } from './sprigReflect.js';
+import { sprigRegexFuncs } from './sprigRegex.js';
+import { sprigStringFuncs } from './sprigStrings.js';
+import { tplFunc } from './tpl.js';
 
 export { TemplateError, TemplateExecError, TemplateLimitError, TemplateParseError };
 export type { TemplateLimit, TemplatePosition } from './errors.js';
@@ -51,8 +60,28 @@ export interface ExecuteOptions {
   checkpointSteps?: number;
 }
 
-const FUNCS: FuncMap = { ...sprigFuncs, ...builtins };
+/**
+ * Sprig's functions, Helm's, then text/template's builtins (which keep their names: Sprig's `slice`
+ * is shadowed by the builtin `slice`, which also slices strings).
+ */
+const FUNCS: FuncMap = {
+  ...sprigFuncs,
+  ...sprigStringFuncs,
+  ...sprigNumberFuncs,
+  ...sprigListFuncs,
+  ...sprigDictFuncs,
+  ...sprigReflectFuncs,
+  ...sprigEncodingFuncs,
+  ...sprigRegexFuncs,
+  ...sprigPathFuncs,
+  tpl: tplFunc,
+  ...builtins,
+};
 const BUILTIN_NAMES = new Set(Object.keys(builtins));
+/** The Sprig and Helm functions templates can call, besides text/template's builtins. */
+export const TEMPLATE_FUNCTIONS: readonly string[] = Object.keys(FUNCS)
+  .filter((name) => !BUILTIN_NAMES.has(name))
+  .sort();
 const hasFunction = (name: string): boolean => Object.prototype.hasOwnProperty.call(FUNCS, name);
 
 export class Template {

@@ -1,6 +1,6 @@
 /** Go's encoding/json Marshal over the value model (sorted map keys, HTML-safe escaping). */
 import { formatFloat } from './strconv.js';
-import { GoFloat, GoTypedInt, kindOf, mapGet, sortedKeys } from './values.js';
+import { GoFloat, GoStruct, GoTypedInt, kindOf, mapGet, sortedKeys, typeName } from './values.js';
 
 export class JsonUnsupportedError extends Error {}
 
@@ -55,7 +55,9 @@ export function jsonString(s: string): string {
 }
 
 function jsonFloat(f: number): string {
-  if (!Number.isFinite(f)) throw new JsonUnsupportedError(`json: unsupported value: ${f}`);
+  if (!Number.isFinite(f)) {
+    throw new JsonUnsupportedError(`json: unsupported value: ${Number.isNaN(f) ? 'NaN' : f > 0 ? '+Inf' : '-Inf'}`);
+  }
   const abs = Math.abs(f);
   let fmt = 'f';
   if (abs !== 0 && (abs < 1e-6 || abs >= 1e21)) fmt = 'e';
@@ -81,6 +83,8 @@ export function marshalJSON(v: unknown): string {
       return jsonFloat(v instanceof GoFloat ? v.v : (v as number));
     case 'slice':
       return '[' + (v as unknown[]).map((e) => marshalJSON(e)).join(',') + ']';
+    case 'struct':
+      return marshalJSON((v as GoStruct).json);
     case 'map': {
       const m = v as object;
       return (
@@ -92,6 +96,6 @@ export function marshalJSON(v: unknown): string {
       );
     }
     default:
-      throw new JsonUnsupportedError(`json: unsupported type`);
+      throw new JsonUnsupportedError(`json: unsupported type: ${typeName(v)}`);
   }
 }

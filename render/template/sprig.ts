@@ -4,8 +4,10 @@ import { FuncError } from './errors.js';
 import { sprintf } from './sprintf.js';
 import { type FuncMap, goFunc } from './functions.js';
 import { marshalJSON } from './json.js';
-import { GoComplex, GoFloat, GoTypedInt, isTrue, kindOf, mapHas, typedMap, typedSlice } from './values.js';
+import { GoComplex, isTrue, mapHas, typedMap, typedSlice } from './values.js';
 import { fromYaml, toYaml } from './yaml.js';
+import { toInt } from './cast.js';
+import { mapRunes, toLowerRune, toTitleRune, toUpperRune } from './unicode.js';
 
 const MAP = 'map[string]interface {}';
 
@@ -20,7 +22,7 @@ export function strval(v: unknown): string {
   return sprintf('%v', [v === undefined ? null : v]);
 }
 
-function strslice(v: unknown): string[] {
+export function strslice(v: unknown): string[] {
   if (Array.isArray(v)) return v.filter((s) => s !== null && s !== undefined).map(strval);
   if (v === null || v === undefined) return [];
   return [strval(v)];
@@ -31,18 +33,6 @@ const TRIM_RE = new RegExp(`^[${SPACE}]+|[${SPACE}]+$`, 'g');
 const SPACE_RE = new RegExp(`^[${SPACE}]$`);
 const LETTER_DIGIT_RE = /^[\p{L}\p{Nd}]$/u;
 
-function mapRunes(s: string, f: (ch: string) => string): string {
-  let out = '';
-  for (const ch of s) out += f(ch);
-  return out;
-}
-
-/** unicode.ToUpper/ToLower per rune (never expands one rune into several, unlike JS). */
-function caseRune(ch: string, upper: boolean): string {
-  const c = upper ? ch.toUpperCase() : ch.toLowerCase();
-  return Array.from(c).length === 1 ? c : ch;
-}
-
 function isSeparator(ch: string): boolean {
   const r = ch.codePointAt(0) ?? 0;
   if (r <= 0x7f) return !/[0-9a-zA-Z_]/.test(ch);
@@ -52,9 +42,9 @@ function isSeparator(ch: string): boolean {
 
 function title(s: string): string {
   let prev = ' ';
-  return mapRunes(s, (ch) => {
-    const out = isSeparator(prev) ? caseRune(ch, true) : ch;
-    prev = ch;
+  return mapRunes(s, (r) => {
+    const out = isSeparator(prev) ? toTitleRune(r) : r;
+    prev = String.fromCodePoint(r);
     return out;
   });
 }
@@ -78,62 +68,6 @@ function indent(spaces: number, v: string): string {
   if (spaces < 0) throw new FuncError('strings: negative Repeat count');
   const pad = ' '.repeat(spaces);
   return pad + replaceAll(v, '\n', '\n' + pad);
-}
-
-/** spf13/cast ToInt: numbers truncate, strings parse (base prefixes allowed), anything else 0. */
-function toInt(v: unknown): number {
-  switch (kindOf(v)) {
-    case 'int':
-    case 'uint':
-      return v instanceof GoTypedInt ? v.v : (v as number);
-    case 'float': {
-      const f = v instanceof GoFloat ? v.v : (v as number);
-      return Number.isFinite(f) ? Math.trunc(f) : -9223372036854775808;
-    }
-    case 'bool':
-      return v ? 1 : 0;
-    case 'string': {
-      let s = v as string;
-      // cast's trimZeroDecimal: "12.000" -> "12"
-      const m = /^(.*)\.0+$/.exec(s);
-      if (m && m[1] !== undefined) s = m[1];
-      const n = parseIntBase0(s);
-      return n ?? 0;
-    }
-    default:
-      return 0;
-  }
-}
-
-/** strconv.ParseInt(s, 0, 64) for int-sized results; undefined on error. */
-function parseIntBase0(text: string): number | undefined {
-  let s = text;
-  let neg = false;
-  if (s.startsWith('+') || s.startsWith('-')) {
-    neg = s[0] === '-';
-    s = s.slice(1);
-  }
-  let base = 10;
-  if (/^0[xX]/.test(s)) {
-    base = 16;
-    s = s.slice(2);
-  } else if (/^0[bB]/.test(s)) {
-    base = 2;
-    s = s.slice(2);
-  } else if (/^0[oO]/.test(s)) {
-    base = 8;
-    s = s.slice(2);
-  } else if (s.length > 1 && s.startsWith('0')) {
-    base = 8;
-    s = s.slice(1);
-  }
-  s = s.replace(/_/g, '');
-  const valid = base === 16 ? /^[0-9a-fA-F]+$/ : base === 8 ? /^[0-7]+$/ : base === 2 ? /^[01]+$/ : /^[0-9]+$/;
-  if (!valid.test(s)) return undefined;
-  const big = BigInt((base === 16 ? '0x' : base === 8 ? '0o' : base === 2 ? '0b' : '') + s);
-  const limit = neg ? 1n << 63n : (1n << 63n) - 1n;
-  if (big > limit) return undefined;
-  return neg ? -Number(big) : Number(big);
 }
 
 const str = (f: (s: string) => unknown): ReturnType<typeof goFunc> => goFunc(['string'], f);
@@ -177,8 +111,8 @@ export const sprigFuncs: FuncMap = {
     });
     return typedMap(res, 'string');
   }),
-  upper: str((s) => mapRunes(s, (c) => caseRune(c, true))),
-  lower: str((s) => mapRunes(s, (c) => caseRune(c, false))),
+  upper: str((s) => mapRunes(s, toUpperRune)),
+  lower: str((s) => mapRunes(s, toLowerRune)),
   title: str(title),
   trim: str((s) => s.replace(TRIM_RE, '')),
   trimPrefix: str2((a, b) => (b.startsWith(a) ? b.slice(a.length) : b)),
@@ -210,15 +144,6 @@ export const sprigFuncs: FuncMap = {
   toYaml: goFunc(['any'], toYaml),
   fromYaml: str(fromYaml),
   list: goFunc(['any'], (...v: unknown[]) => v, true),
-  dict: goFunc(
-    ['any'],
-    (...v: unknown[]) => {
-      const d: Record<string, unknown> = {};
-      for (let i = 0; i < v.length; i += 2) d[strval(v[i])] = i + 1 >= v.length ? '' : v[i + 1];
-      return d;
-    },
-    true,
-  ),
   get: goFunc([MAP, 'string'], (d: Record<string, unknown> | null, key: string) =>
     d !== null && mapHas(d, key) ? (d[key] ?? null) : '',
   ),

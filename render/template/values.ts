@@ -38,6 +38,29 @@ export class GoTypedInt {
   ) {}
 }
 
+/**
+ * A Go struct (the typed values templates receive, such as the NodeClaim): fields by their Go
+ * names, in declaration order; the fields of embedded structs (ObjectMeta's Name, Labels, …) are
+ * promoted as Go promotes them; `json` is what encoding/json makes of it (for toJson, toYaml).
+ */
+export class GoStruct {
+  constructor(
+    readonly type: string,
+    readonly fields: ReadonlyMap<string, unknown>,
+    readonly promoted: ReadonlyMap<string, unknown>,
+    readonly json: unknown,
+  ) {}
+
+  /** The field's value; undefined when the struct has no such field. */
+  field(name: string): unknown {
+    return this.fields.has(name) ? this.fields.get(name) : this.promoted.get(name);
+  }
+
+  hasField(name: string): boolean {
+    return this.fields.has(name) || this.promoted.has(name);
+  }
+}
+
 export function goFloat(v: number): GoFloat {
   return new GoFloat(v);
 }
@@ -65,7 +88,7 @@ export function elemTypeOf(container: object): string {
 }
 
 export type Kind =
-  'invalid' | 'nil' | 'bool' | 'int' | 'uint' | 'float' | 'complex' | 'string' | 'slice' | 'map' | 'func';
+  'invalid' | 'nil' | 'bool' | 'int' | 'uint' | 'float' | 'complex' | 'string' | 'slice' | 'map' | 'struct' | 'func';
 
 export function isGoMap(v: unknown): v is Record<string, unknown> {
   return (
@@ -74,7 +97,8 @@ export function isGoMap(v: unknown): v is Record<string, unknown> {
     !Array.isArray(v) &&
     !(v instanceof GoFloat) &&
     !(v instanceof GoTypedInt) &&
-    !(v instanceof GoComplex)
+    !(v instanceof GoComplex) &&
+    !(v instanceof GoStruct)
   );
 }
 
@@ -98,6 +122,7 @@ export function kindOf(v: unknown): Kind {
       if (v instanceof GoFloat) return 'float';
       if (v instanceof GoTypedInt) return v.type.startsWith('u') ? 'uint' : 'int';
       if (v instanceof GoComplex) return 'complex';
+      if (v instanceof GoStruct) return 'struct';
       return 'map';
     default:
       return 'invalid';
@@ -125,6 +150,7 @@ export function typeName(v: unknown): string {
       if (v instanceof GoFloat) return 'float64';
       if (v instanceof GoTypedInt) return v.type;
       if (v instanceof GoComplex) return 'complex128';
+      if (v instanceof GoStruct) return v.type;
       return 'map[string]' + elemTypeOf(v);
     default:
       return '<nil>';
@@ -170,6 +196,14 @@ export function compareGoStrings(a: string, b: string): number {
   return a.length - b.length;
 }
 
+/** A new map[string]interface {}: no prototype, so `__proto__` or `constructor` are ordinary keys. */
+export const newMap = (): Record<string, unknown> => Object.create(null) as Record<string, unknown>;
+
+/** Sets a map entry as an own property whatever the key. */
+export function setKey(m: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(m, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** Map lookup; returns undefined when the key is absent. */
 export function mapGet(m: object, key: string): unknown {
   if (m instanceof Map) return (m as Map<string, unknown>).get(key);
@@ -204,6 +238,7 @@ export function isTrue(v: unknown): boolean {
       if (Array.isArray(v)) return v.length > 0;
       if (v instanceof GoFloat || v instanceof GoTypedInt) return v.v !== 0;
       if (v instanceof GoComplex) return v.re !== 0 || v.im !== 0;
+      if (v instanceof GoStruct) return true;
       return mapLen(v) > 0;
     default:
       return false;

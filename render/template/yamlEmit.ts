@@ -8,7 +8,7 @@
 import { marshalJSON } from './json.js';
 import { formatFloat } from './strconv.js';
 import { utf8Length } from './utf8.js';
-import { GoFloat, GoTypedInt, kindOf, mapGet } from './values.js';
+import { GoFloat, GoStruct, GoTypedInt, kindOf, mapGet } from './values.js';
 import { BASE60_FLOAT, analyze, isBreak, isPrintable, resolvesToNonString, yamlKeyCompare } from './yamlScalar.js';
 
 const BEST_WIDTH = 80;
@@ -45,6 +45,8 @@ function toNode(v: unknown): Node {
     }
     case 'slice':
       return { k: 'seq', items: (v as unknown[]).map(toNode) };
+    case 'struct':
+      return toNode((v as GoStruct).json);
     case 'map': {
       const m = v as object;
       const keys = (m instanceof Map ? [...(m as Map<string, unknown>).keys()] : Object.keys(m)).sort(yamlKeyCompare);

@@ -54,30 +54,99 @@ type golden struct {
 	ErrorKind  string          `json:"errorKind,omitempty"`
 }
 
-// engineFuncs are exactly the Sprig/Helm functions the TypeScript engine implements, so that
-// "function not defined" behaves the same on both sides.
-var engineFuncs = []string{
-	"default", "empty", "coalesce", "ternary", "quote", "squote", "indent", "nindent", "join",
-	"splitList", "split", "upper", "lower", "title", "trim", "trimPrefix", "trimSuffix", "replace",
-	"contains", "hasPrefix", "hasSuffix", "repeat", "b64enc", "b64dec", "sha256sum", "toJson",
-	"list", "dict", "get", "hasKey", "keys", "fail", "int", "toString",
+// excluded are the Sprig functions the engine leaves out, each with the reason: a template must
+// render the same wherever and whenever it runs (Temporal replays workflow code), so nothing that
+// reads the clock, the environment, the network or randomness. render/template/README.md lists
+// them too.
+var excluded = map[string]string{
+	"now": "clock", "ago": "clock", "date": "local time zone (environment)",
+	"date_in_zone": "clock when given no time", "dateInZone": "clock when given no time",
+	"date_modify": "clock when given no time", "dateModify": "clock when given no time",
+	"must_date_modify": "local time zone (environment)", "mustDateModify": "local time zone (environment)",
+	"htmlDate": "local time zone (environment)", "htmlDateInZone": "clock when given no time",
+	"toDate": "local time zone (environment)", "mustToDate": "local time zone (environment)",
+	"unixEpoch":     "needs a time.Time, which only the clock or toDate make",
+	"durationRound": "clock (time.Since) for times",
+	"env":           "environment", "expandenv": "environment", "getHostByName": "network (DNS)",
+	"randAlphaNum": "randomness", "randAlpha": "randomness", "randAscii": "randomness",
+	"randNumeric": "randomness", "randBytes": "randomness", "randInt": "randomness",
+	"shuffle": "randomness", "uuidv4": "randomness",
+	"bcrypt": "randomness (salt)", "htpasswd": "randomness (salt)", "encryptAES": "randomness (IV)",
+	"genPrivateKey": "randomness", "genCA": "randomness", "genCAWithKey": "randomness",
+	"genSelfSignedCert": "randomness", "genSelfSignedCertWithKey": "randomness",
+	"genSignedCert": "randomness", "genSignedCertWithKey": "randomness",
+	"slice": "text/template's builtin slice keeps its name (it also slices strings); mustSlice is Sprig's",
 }
 
-func funcMap() template.FuncMap {
-	all := sprig.TxtFuncMap()
+// notImplemented are deterministic Sprig functions the engine does not have yet.
+var notImplemented = []string{"derivePassword", "decryptAES", "buildCustomCert", "semver", "semverCompare", "urlParse", "urlJoin", "duration"}
+
+// funcMap is Sprig's TxtFuncMap without the excluded functions, plus Helm's own toYaml, fromYaml,
+// toJson, fromJson, required and tpl; tpl renders with a clone of *parent.
+func funcMap(parent **template.Template) template.FuncMap {
 	fm := template.FuncMap{}
-	for _, name := range engineFuncs {
-		f, ok := all[name]
-		if !ok {
-			panic("sprig has no " + name)
+	for name, f := range sprig.TxtFuncMap() {
+		if _, skip := excluded[name]; !skip {
+			fm[name] = f
 		}
-		fm[name] = f
 	}
-	// Helm's own functions (helm.sh/helm/v3/pkg/engine/funcs.go).
+	for _, name := range notImplemented {
+		delete(fm, name)
+	}
+	// Helm's own functions (helm.sh/helm/v3/pkg/engine/funcs.go and engine.go).
 	fm["toYaml"] = toYAML
 	fm["fromYaml"] = fromYAML
+	fm["toJson"] = toJSON
+	fm["fromJson"] = fromJSON
 	fm["required"] = required
+	fm["tpl"] = tplFunc(parent)
 	return fm
+}
+
+// tplFunc is Helm's tpl: the text is parsed into a clone of the calling template (so it sees its
+// defines) under the calling template's name and executed with vals; "<no value>" is removed.
+func tplFunc(parent **template.Template) func(string, interface{}) (string, error) {
+	return func(text string, vals interface{}) (string, error) {
+		p := *parent
+		t, err := p.Clone()
+		if err != nil {
+			return "", err
+		}
+		t, err = t.New(p.Name()).Parse(text)
+		if err != nil {
+			return "", fmt.Errorf("error during tpl function execution for %q: %w", text, cleanupParseError(p.Name(), err))
+		}
+		var buf strings.Builder
+		if err := t.Execute(&buf, vals); err != nil {
+			return "", fmt.Errorf("error during tpl function execution for %q: %w", text, err)
+		}
+		return strings.ReplaceAll(buf.String(), "<no value>", ""), nil
+	}
+}
+
+// cleanupParseError is Helm's: the location and the last part of Go's message.
+func cleanupParseError(filename string, err error) error {
+	tokens := strings.Split(err.Error(), ": ")
+	if len(tokens) == 1 {
+		return fmt.Errorf("parse error in (%s): %s", filename, err)
+	}
+	return fmt.Errorf("parse error at (%s): %s", tokens[1], tokens[len(tokens)-1])
+}
+
+func toJSON(v interface{}) string {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	return string(data)
+}
+
+func fromJSON(str string) map[string]interface{} {
+	m := make(map[string]interface{})
+	if err := json.Unmarshal([]byte(str), &m); err != nil {
+		m["Error"] = err.Error()
+	}
+	return m
 }
 
 func toYAML(v interface{}) string {
@@ -152,7 +221,8 @@ func convertNumbers(v interface{}) interface{} {
 
 func render(c caseSpec, name string, data json.RawMessage) golden {
 	g := golden{Name: c.Name, TplName: name, Template: c.Template, Data: data, MissingKey: c.MissingKey, Delims: c.Delims}
-	t := template.New(name).Funcs(funcMap())
+	var t *template.Template
+	t = template.New(name).Funcs(funcMap(&t))
 	if len(c.Delims) == 2 {
 		t = t.Delims(c.Delims[0], c.Delims[1])
 	}
@@ -183,6 +253,7 @@ func render(c caseSpec, name string, data json.RawMessage) golden {
 func main() {
 	casesDir := flag.String("cases", "cases", "directory of *.yaml case files")
 	outPath := flag.String("out", "", "fixture file to write")
+	funcsPath := flag.String("funcs", "", "file to write the function set to (names and excluded functions)")
 	flag.Parse()
 	files, err := filepath.Glob(filepath.Join(*casesDir, "*.yaml"))
 	if err != nil {
@@ -264,5 +335,29 @@ func main() {
 	if err := os.WriteFile(*outPath, out, 0o644); err != nil {
 		panic(err)
 	}
+	if *funcsPath != "" {
+		writeFuncs(*funcsPath)
+	}
 	fmt.Fprintf(os.Stderr, "wrote %d cases to %s\n", len(all), *outPath)
+}
+
+// writeFuncs writes the names of the functions templates have (Sprig's and Helm's, not
+// text/template's builtins) and the excluded ones with their reasons.
+func writeFuncs(path string) {
+	var names []string
+	for name := range funcMap(new(*template.Template)) {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	out, err := json.MarshalIndent(map[string]interface{}{
+		"functions":      names,
+		"excluded":       excluded,
+		"notImplemented": notImplemented,
+	}, "", "  ")
+	if err != nil {
+		panic(err)
+	}
+	if err := os.WriteFile(path, append(out, '\n'), 0o644); err != nil {
+		panic(err)
+	}
 }

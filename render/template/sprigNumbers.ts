@@ -1,0 +1,207 @@
+/**
+ * Sprig's numeric functions (numeric.go): integer arithmetic in int64 (wrapping like Go), float
+ * arithmetic through shopspring/decimal as Sprig does it, ranges and rounding.
+ */
+import { toFloat64, toInt, parseIntBase0 } from './cast.js';
+import { FuncError } from './errors.js';
+import { type FuncMap, goFunc } from './functions.js';
+import { sprintf } from './sprintf.js';
+import { GoFloat, GoTypedInt, typedSlice } from './values.js';
+
+/** An int64 result; arithmetic wraps at 64 bits as Go's does. */
+function int64(n: bigint): GoTypedInt {
+  return new GoTypedInt('int64', Number(BigInt.asIntN(64, n)));
+}
+const big = (v: unknown): bigint => BigInt(toInt(v));
+const float = (n: number): GoFloat => new GoFloat(n);
+
+function divide(a: unknown, b: unknown, op: 'div' | 'mod'): GoTypedInt {
+  const x = big(a);
+  const y = big(b);
+  if (y === 0n) throw new FuncError('runtime error: integer divide by zero');
+  return int64(op === 'div' ? x / y : x % y);
+}
+
+/** A shopspring Decimal: coefficient × 10^exp. */
+interface Decimal {
+  c: bigint;
+  e: number;
+}
+
+/** decimal.NewFromFloat: the shortest decimal that round-trips (as Go's 'g', -1 and JS's String). */
+function fromFloat(f: number): Decimal {
+  if (!Number.isFinite(f))
+    throw new FuncError(`Cannot create a Decimal from ${Number.isNaN(f) ? 'NaN' : f > 0 ? '+Inf' : '-Inf'}`);
+  const [mant = '0', exp = '0'] = f.toExponential().split('e');
+  const [ip = '0', fp = ''] = mant.split('.');
+  return { c: BigInt(ip + fp), e: Number(exp) - fp.length };
+}
+
+function align(a: Decimal, b: Decimal): [bigint, bigint, number] {
+  const e = Math.min(a.e, b.e);
+  return [a.c * 10n ** BigInt(a.e - e), b.c * 10n ** BigInt(b.e - e), e];
+}
+
+const DIVISION_PRECISION = 16;
+
+/** Decimal.Div: DivRound to 16 places, halves away from zero. */
+function div(a: Decimal, b: Decimal): Decimal {
+  if (b.c === 0n) throw new FuncError('decimal division by zero');
+  // a/b × 10^16 as an integer quotient and remainder.
+  let num = a.c;
+  let den = b.c;
+  const shift = a.e - b.e + DIVISION_PRECISION;
+  if (shift >= 0) num *= 10n ** BigInt(shift);
+  else den *= 10n ** BigInt(-shift);
+  let q = num / den;
+  const r = num % den;
+  const abs = (x: bigint): bigint => (x < 0n ? -x : x);
+  if (2n * abs(r) >= abs(den)) q += num < 0n !== den < 0n ? -1n : 1n;
+  return { c: q, e: -DIVISION_PRECISION };
+}
+
+const toNumber = (d: Decimal): number => Number(`${d.c}e${d.e}`);
+
+type DecimalOp = (a: Decimal, b: Decimal) => Decimal;
+const addOp: DecimalOp = (a, b) => {
+  const [x, y, e] = align(a, b);
+  return { c: x + y, e };
+};
+const subOp: DecimalOp = (a, b) => {
+  const [x, y, e] = align(a, b);
+  return { c: x - y, e };
+};
+const mulOp: DecimalOp = (a, b) => ({ c: a.c * b.c, e: a.e + b.e });
+
+function decimalOp(first: unknown, rest: unknown[], op: DecimalOp): GoFloat {
+  let acc = fromFloat(toFloat64(first));
+  for (const x of rest) acc = op(acc, fromFloat(toFloat64(x)));
+  return float(toNumber(acc));
+}
+
+export function untilStep(start: number, stop: number, step: number): number[] {
+  const v: number[] = [];
+  if (stop < start) {
+    if (step >= 0) return v;
+    for (let i = start; i > stop; i += step) v.push(i);
+    return v;
+  }
+  if (step <= 0) return v;
+  for (let i = start; i < stop; i += step) v.push(i);
+  return v;
+}
+
+function seq(...params: number[]): string {
+  let list: number[];
+  const [a = 0, b = 0, c = 0] = params;
+  switch (params.length) {
+    case 1: {
+      const inc = a < 1 ? -1 : 1;
+      list = untilStep(1, a + inc, inc);
+      break;
+    }
+    case 2: {
+      const step = b < a ? -1 : 1;
+      list = untilStep(a, b + step, step);
+      break;
+    }
+    case 3: {
+      let inc = 1;
+      if (c < a) {
+        inc = -1;
+        if (b > 0) return '';
+      }
+      list = untilStep(a, c + inc, b);
+      break;
+    }
+    default:
+      return '';
+  }
+  return list.join(' ');
+}
+
+/** Sprig's round: away from the floor once the fraction reaches roundOn (default .5). */
+function round(a: unknown, places: number, ...opt: number[]): GoFloat {
+  const roundOn = opt[0] ?? 0.5;
+  const pow = Math.pow(10, places);
+  const digit = pow * toFloat64(a);
+  const frac = digit - Math.trunc(digit);
+  return float((frac >= roundOn ? Math.ceil(digit) : Math.floor(digit)) / pow);
+}
+
+/** strconv.ParseInt(fmt.Sprint(v), 8, 64), 0 on error. */
+function toDecimal(v: unknown): GoTypedInt {
+  const s = sprintf('%v', [v]);
+  if (!/^[+-]?[0-7]+$/.test(s)) return int64(0n);
+  return int64(BigInt(parseIntBase0(s.replace(/^([+-]?)/, '$10o')) ?? 0));
+}
+
+const anyV = ['any'];
+const floatFn = (f: (x: number) => number) => goFunc(anyV, (v: unknown) => float(f(toFloat64(v))));
+
+export const sprigNumberFuncs: FuncMap = {
+  atoi: goFunc(['string'], (s: string) =>
+    /^[+-]?\d+$/.test(s) ? (parseIntBase0(s.replace(/^([+-]?)0+(?=\d)/, '$1')) ?? 0) : 0,
+  ),
+  int64: goFunc(anyV, (v: unknown) => int64(big(v))),
+  float64: goFunc(anyV, (v: unknown) => float(toFloat64(v))),
+  seq: goFunc(['int'], seq, true),
+  toDecimal: goFunc(anyV, toDecimal),
+  until: goFunc(['int'], (n: number) => typedSlice(untilStep(0, n, n < 0 ? -1 : 1), 'int')),
+  untilStep: goFunc(['int', 'int', 'int'], (a: number, b: number, c: number) => typedSlice(untilStep(a, b, c), 'int')),
+  add1: goFunc(anyV, (v: unknown) => int64(big(v) + 1n)),
+  add: goFunc(anyV, (...v: unknown[]) => int64(v.reduce<bigint>((s, x) => s + big(x), 0n)), true),
+  sub: goFunc(['any', 'any'], (a: unknown, b: unknown) => int64(big(a) - big(b))),
+  div: goFunc(['any', 'any'], (a: unknown, b: unknown) => divide(a, b, 'div')),
+  mod: goFunc(['any', 'any'], (a: unknown, b: unknown) => divide(a, b, 'mod')),
+  mul: goFunc(
+    ['any', 'any'],
+    (a: unknown, ...v: unknown[]) => int64(v.reduce<bigint>((s, x) => BigInt.asIntN(64, s * big(x)), big(a))),
+    true,
+  ),
+  add1f: goFunc(anyV, (v: unknown) => decimalOp(v, [1], addOp)),
+  addf: goFunc(anyV, (...v: unknown[]) => decimalOp(new GoFloat(0), v, addOp), true),
+  subf: goFunc(['any', 'any'], (a: unknown, ...v: unknown[]) => decimalOp(a, v, subOp), true),
+  divf: goFunc(['any', 'any'], (a: unknown, ...v: unknown[]) => decimalOp(a, v, div), true),
+  mulf: goFunc(['any', 'any'], (a: unknown, ...v: unknown[]) => decimalOp(a, v, mulOp), true),
+  biggest: goFunc(
+    ['any', 'any'],
+    (a: unknown, ...v: unknown[]) => int64(v.map(big).reduce((m, x) => (x > m ? x : m), big(a))),
+    true,
+  ),
+  max: goFunc(
+    ['any', 'any'],
+    (a: unknown, ...v: unknown[]) => int64(v.map(big).reduce((m, x) => (x > m ? x : m), big(a))),
+    true,
+  ),
+  min: goFunc(
+    ['any', 'any'],
+    (a: unknown, ...v: unknown[]) => int64(v.map(big).reduce((m, x) => (x < m ? x : m), big(a))),
+    true,
+  ),
+  maxf: goFunc(
+    ['any', 'any'],
+    (a: unknown, ...v: unknown[]) => float(v.map(toFloat64).reduce(goMax, toFloat64(a))),
+    true,
+  ),
+  minf: goFunc(
+    ['any', 'any'],
+    (a: unknown, ...v: unknown[]) => float(v.map(toFloat64).reduce(goMin, toFloat64(a))),
+    true,
+  ),
+  ceil: floatFn(Math.ceil),
+  floor: floatFn(Math.floor),
+  round: goFunc(['any', 'int', 'float64'], round, true),
+};
+
+/** math.Max / math.Min: NaN wins, and the signed zeros order. */
+function goMax(a: number, b: number): number {
+  if (Number.isNaN(a) || Number.isNaN(b)) return NaN;
+  if (a === 0 && b === 0) return Object.is(a, -0) ? b : a;
+  return a > b ? a : b;
+}
+function goMin(a: number, b: number): number {
+  if (Number.isNaN(a) || Number.isNaN(b)) return NaN;
+  if (a === 0 && b === 0) return Object.is(a, -0) ? a : b;
+  return a < b ? a : b;
+}
