@@ -24,7 +24,7 @@ export const HOST_ANNOTATIONS: readonly HostAnnotation[] = [
     key: IP_ADDRESS_ANNOTATION,
     readBy: 'boot server, IPAM',
     meaning:
-      'IPv4 address with prefix (CIDR) to lease; required for the host to get a DHCP answer; written by the provider when it allocates from a network property; the provider never hands out an address a host already carries here',
+      'IPv4 address with prefix (CIDR) to lease; required for the host to get a DHCP answer; written by the provider when it allocates from a network property (for a dual-stack node type, its IPv4 address: the IPv6 one is in the network data); the provider never hands out an address a host already carries here',
   },
   {
     key: GATEWAY_ANNOTATION,
@@ -34,12 +34,14 @@ export const HOST_ANNOTATIONS: readonly HostAnnotation[] = [
   {
     key: DNS_SERVERS_ANNOTATION,
     readBy: 'boot server',
-    meaning: 'comma-separated DNS servers for the DHCP answer',
+    meaning:
+      'comma-separated IPv4 DNS servers for the DHCP answer; the provider writes those of metal3.vcluster.com/dns-servers in the family of the lease',
   },
   {
     key: NTP_SERVERS_ANNOTATION,
     readBy: 'boot server',
-    meaning: 'comma-separated NTP servers for the DHCP answer',
+    meaning:
+      'comma-separated IPv4 NTP servers for the DHCP answer; the provider writes those of metal3-provider.io/ntp-servers in the family of the lease',
   },
   {
     key: BMH_PAUSED_ANNOTATION,
