@@ -8,6 +8,7 @@ import { utf8Decode, utf8Encode, utf8Length } from './utf8.js';
 import {
   GoComplex,
   GoTypedInt,
+  compareGoStrings,
   elemTypeOf,
   isGoMap,
   isTrue,
@@ -220,14 +221,10 @@ function lt(arg1: unknown, arg2: unknown): boolean {
     case 'complex':
       return fail(errBadComparisonType);
     case 'string':
-      return compareStr(arg1 as string, arg2 as string) < 0;
+      return compareGoStrings(arg1 as string, arg2 as string) < 0;
     default:
       return numValue(arg1) < numValue(arg2);
   }
-}
-
-function compareStr(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 const le = (a: unknown, b: unknown): boolean => lt(a, b) || eq(a, b);

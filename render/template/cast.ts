@@ -2,6 +2,17 @@
 import { parseGoFloat } from './number.js';
 import { GoFloat, GoTypedInt, kindOf } from './values.js';
 
+/** cast.ToInt64, exactly: bigints and strings keep every digit. */
+export function toInt64Exact(v: unknown): bigint {
+  if (typeof v === 'bigint') return v;
+  if (v instanceof GoTypedInt && v.exact !== undefined) return v.exact;
+  if (typeof v === 'string') {
+    const n = parseIntBase0(/^(.*)\.0+$/.exec(v)?.[1] ?? v);
+    return n ?? 0n;
+  }
+  return BigInt(toInt(v));
+}
+
 /** spf13/cast ToInt: numbers truncate, strings parse (base prefixes allowed), anything else 0. */
 export function toInt(v: unknown): number {
   switch (kindOf(v)) {
@@ -20,7 +31,7 @@ export function toInt(v: unknown): number {
       const m = /^(.*)\.0+$/.exec(s);
       if (m && m[1] !== undefined) s = m[1];
       const n = parseIntBase0(s);
-      return n ?? 0;
+      return n === undefined ? 0 : Number(n);
     }
     default:
       return 0;
@@ -28,7 +39,7 @@ export function toInt(v: unknown): number {
 }
 
 /** strconv.ParseInt(s, 0, 64) for int-sized results; undefined on error. */
-export function parseIntBase0(text: string): number | undefined {
+export function parseIntBase0(text: string): bigint | undefined {
   let s = text;
   let neg = false;
   if (s.startsWith('+') || s.startsWith('-')) {
@@ -55,7 +66,7 @@ export function parseIntBase0(text: string): number | undefined {
   const big = BigInt((base === 16 ? '0x' : base === 8 ? '0o' : base === 2 ? '0b' : '') + s);
   const limit = neg ? 1n << 63n : (1n << 63n) - 1n;
   if (big > limit) return undefined;
-  return neg ? -Number(big) : Number(big);
+  return neg ? -big : big;
 }
 
 /** cast.ToFloat64: numbers convert, strings parse (strconv.ParseFloat), bools are 0/1, anything else 0. */

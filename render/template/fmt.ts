@@ -63,9 +63,10 @@ export function printArg(p: Printer, arg: unknown, verb: string, depth = 0): voi
       break;
     case 'int':
     case 'uint': {
-      if (typeof arg === 'bigint' && 'vdbxXoO'.includes(verb)) {
+      const exact = typeof arg === 'bigint' ? arg : arg instanceof GoTypedInt ? arg.exact : undefined;
+      if (exact !== undefined && 'vdbxXoO'.includes(verb)) {
         const base = verb === 'b' ? 2 : verb === 'x' || verb === 'X' ? 16 : verb === 'o' || verb === 'O' ? 8 : 10;
-        p.fmtInteger(arg, base, verb, verb === 'X');
+        p.fmtInteger(exact, base, verb, verb === 'X');
         return;
       }
       const v = arg instanceof GoTypedInt ? arg.v : Number(arg);
@@ -107,6 +108,7 @@ export function printArg(p: Printer, arg: unknown, verb: string, depth = 0): voi
         case 'v':
           p.fmtFloat(v, 'g', -1);
           return;
+        case 'b':
         case 'g':
         case 'G':
         case 'x':

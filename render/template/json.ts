@@ -78,7 +78,7 @@ export function marshalJSON(v: unknown): string {
       return jsonString(v as string);
     case 'int':
     case 'uint':
-      return String(v instanceof GoTypedInt ? v.v : v);
+      return String(v instanceof GoTypedInt ? (v.exact ?? v.v) : v);
     case 'float':
       return jsonFloat(v instanceof GoFloat ? v.v : (v as number));
     case 'slice':

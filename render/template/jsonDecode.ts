@@ -20,7 +20,13 @@ class Decoder {
   constructor(private readonly s: string) {}
 
   private fail(context: string): never {
-    if (this.p >= this.s.length) throw new JsonSyntaxError('unexpected end of JSON input');
+    if (this.p >= this.s.length) {
+      // Go feeds the scanner a space at the end: inside a literal, number or escape that is the error.
+      if (!/^in (literal|numeric|string escape|\\u)|^after decimal|^in exponent/.test(context)) {
+        throw new JsonSyntaxError('unexpected end of JSON input');
+      }
+      throw new JsonSyntaxError(`invalid character ' ' ${context}`);
+    }
     const cp = this.s.codePointAt(this.p) ?? 0;
     // The scanner reads bytes: a non-ASCII character is reported by its first UTF-8 byte.
     const byte = cp < 0x80 ? cp : cp < 0x800 ? 0xc0 | (cp >> 6) : cp < 0x10000 ? 0xe0 | (cp >> 12) : 0xf0 | (cp >> 18);

@@ -4,7 +4,7 @@ import { FuncError } from './errors.js';
 import { sprintf } from './sprintf.js';
 import { type FuncMap, goFunc } from './functions.js';
 import { marshalJSON } from './json.js';
-import { GoComplex, isTrue, mapHas, typedMap, typedSlice } from './values.js';
+import { GoComplex, compareGoStrings, isTrue, mapHas, typedMap, typedSlice } from './values.js';
 import { fromYaml, toYaml } from './yaml.js';
 import { toInt } from './cast.js';
 import { mapRunes, toLowerRune, toTitleRune, toUpperRune } from './unicode.js';
@@ -152,7 +152,7 @@ export const sprigFuncs: FuncMap = {
     [MAP],
     (...dicts: (Record<string, unknown> | null)[]) =>
       typedSlice(
-        dicts.flatMap((d) => (d === null ? [] : Object.keys(d).sort())),
+        dicts.flatMap((d) => (d === null ? [] : Object.keys(d).sort(compareGoStrings))),
         'string',
       ),
     true,

@@ -8,6 +8,7 @@ import { strval } from './sprig.js';
 import {
   GoStruct,
   elemTypeOf,
+  mapLen,
   newMap,
   setKey,
   isGoMap,
@@ -37,7 +38,12 @@ function mergeInto(dst: GoMap, src: GoMap, overwrite: boolean): void {
       continue;
     }
     if (isPlainMap(s) && isPlainMap(d)) mergeInto(d, s, overwrite);
-    if (present && !empty(d) && (Array.isArray(s) || (isGoMap(s) && isGoMap(d)))) continue;
+    // A slice replaces only when overwriting (or into an empty map); maps both hold were merged above.
+    if (present && !empty(d) && ((Array.isArray(s) && !overwrite) || (isGoMap(s) && isGoMap(d)))) continue;
+    if (Array.isArray(s) && mapLen(dst) === 0) {
+      setKey(dst, key, s);
+      continue;
+    }
     if (overwrite || !present || empty(d)) setKey(dst, key, s);
   }
 }
@@ -52,6 +58,7 @@ function merge(overwrite: boolean) {
 
 /** copystructure.Copy: containers copied all the way down. */
 function deepCopy(v: unknown): unknown {
+  if (v === null || v === undefined) throw new FuncError('reflect: call of reflect.Value.Type on zero Value');
   if (Array.isArray(v)) {
     const copy = v.map(deepCopy);
     return elemTypeOf(v) === 'interface {}' ? copy : typedSlice(copy, elemTypeOf(v));

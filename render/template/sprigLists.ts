@@ -63,9 +63,8 @@ const mustSlice: GoFunc = goFunc(
     if (l.length === 0) return null;
     const start = indices.length > 0 ? toInt(indices[0]) : 0;
     const end = indices.length < 2 ? l.length : toInt(indices[1]);
-    if (end < 0 || end > l.length)
-      throw new FuncError(`runtime error: slice bounds out of range [:${end}] with capacity ${l.length}`);
-    if (start < 0 || start > end) throw new FuncError(`runtime error: slice bounds out of range [${start}:${end}]`);
+    if (start < 0 || end < start || end > l.length)
+      throw new FuncError('reflect.Value.Slice: slice index out of bounds');
     return l.slice(start, end);
   },
   true,

@@ -2,7 +2,7 @@
  * Sprig's numeric functions (numeric.go): integer arithmetic in int64 (wrapping like Go), float
  * arithmetic through shopspring/decimal as Sprig does it, ranges and rounding.
  */
-import { toFloat64, toInt, parseIntBase0 } from './cast.js';
+import { toFloat64, toInt64Exact, parseIntBase0 } from './cast.js';
 import { FuncError } from './errors.js';
 import { type FuncMap, goFunc } from './functions.js';
 import { sprintf } from './sprintf.js';
@@ -10,9 +10,11 @@ import { GoFloat, GoTypedInt, typedSlice } from './values.js';
 
 /** An int64 result; arithmetic wraps at 64 bits as Go's does. */
 function int64(n: bigint): GoTypedInt {
-  return new GoTypedInt('int64', Number(BigInt.asIntN(64, n)));
+  const x = BigInt.asIntN(64, n);
+  const v = Number(x);
+  return new GoTypedInt('int64', v, Number.isSafeInteger(v) ? undefined : x);
 }
-const big = (v: unknown): bigint => BigInt(toInt(v));
+const big = toInt64Exact;
 const float = (n: number): GoFloat => new GoFloat(n);
 
 function divide(a: unknown, b: unknown, op: 'div' | 'mod'): GoTypedInt {
@@ -46,7 +48,7 @@ const DIVISION_PRECISION = 16;
 
 /** Decimal.Div: DivRound to 16 places, halves away from zero. */
 function div(a: Decimal, b: Decimal): Decimal {
-  if (b.c === 0n) throw new FuncError('decimal division by zero');
+  if (b.c === 0n) throw new FuncError('decimal division by 0');
   // a/b × 10^16 as an integer quotient and remainder.
   let num = a.c;
   let den = b.c;
@@ -121,8 +123,8 @@ function seq(...params: number[]): string {
 }
 
 /** Sprig's round: away from the floor once the fraction reaches roundOn (default .5). */
-function round(a: unknown, places: number, ...opt: number[]): GoFloat {
-  const roundOn = opt[0] ?? 0.5;
+function round(a: unknown, places: number, ...opt: unknown[]): GoFloat {
+  const roundOn = opt.length > 0 ? toFloat64(opt[0]) : 0.5;
   const pow = Math.pow(10, places);
   const digit = pow * toFloat64(a);
   const frac = digit - Math.trunc(digit);
@@ -133,7 +135,7 @@ function round(a: unknown, places: number, ...opt: number[]): GoFloat {
 function toDecimal(v: unknown): GoTypedInt {
   const s = sprintf('%v', [v]);
   if (!/^[+-]?[0-7]+$/.test(s)) return int64(0n);
-  return int64(BigInt(parseIntBase0(s.replace(/^([+-]?)/, '$10o')) ?? 0));
+  return int64(parseIntBase0(s.replace(/^([+-]?)/, '$10o')) ?? 0n);
 }
 
 const anyV = ['any'];
@@ -141,7 +143,7 @@ const floatFn = (f: (x: number) => number) => goFunc(anyV, (v: unknown) => float
 
 export const sprigNumberFuncs: FuncMap = {
   atoi: goFunc(['string'], (s: string) =>
-    /^[+-]?\d+$/.test(s) ? (parseIntBase0(s.replace(/^([+-]?)0+(?=\d)/, '$1')) ?? 0) : 0,
+    /^[+-]?\d+$/.test(s) ? Number(parseIntBase0(s.replace(/^([+-]?)0+(?=\d)/, '$1')) ?? 0n) : 0,
   ),
   int64: goFunc(anyV, (v: unknown) => int64(big(v))),
   float64: goFunc(anyV, (v: unknown) => float(toFloat64(v))),

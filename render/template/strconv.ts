@@ -113,6 +113,7 @@ function fmtF(x: Digits, prec: number): string {
 /** strconv.FormatFloat(v, fmt, prec, 64) for fmt in e E f g G (prec -1 = shortest). */
 export function formatFloat(v: number, fmt: string, prec: number): string {
   if (fmt === 'x' || fmt === 'X') return formatFloatHex(v, fmt, prec);
+  if (fmt === 'b') return formatFloatBinary(v);
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return '+Inf';
   if (v === -Infinity) return '-Inf';
@@ -169,6 +170,19 @@ export function formatFloat(v: number, fmt: string, prec: number): string {
 }
 
 /** strconv.FormatFloat(v, 'x' | 'X', prec, 64): hexadecimal mantissa and binary exponent. */
+/** The 'b' format: the mantissa and binary exponent as decimals, `4503599627370496p-52`. */
+function formatFloatBinary(v: number): string {
+  const dv = new DataView(new ArrayBuffer(8));
+  dv.setFloat64(0, v);
+  const bits = dv.getBigUint64(0);
+  let exp = Number((bits >> 52n) & 0x7ffn);
+  let mant = bits & ((1n << 52n) - 1n);
+  if (exp === 0) exp++;
+  else mant |= 1n << 52n;
+  exp += -1023 - 52;
+  return `${bits >> 63n === 1n ? '-' : ''}${mant}p${exp >= 0 ? '+' : ''}${exp}`;
+}
+
 export function formatFloatHex(v: number, fmt: 'x' | 'X', prec: number): string {
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return '+Inf';

@@ -35,6 +35,8 @@ export class GoTypedInt {
   constructor(
     readonly type: IntType,
     readonly v: number,
+    /** The exact value when it is beyond 2^53 (int64 arithmetic of Sprig's functions). */
+    readonly exact?: bigint,
   ) {}
 }
 
