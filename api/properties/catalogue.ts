@@ -102,8 +102,18 @@ export const PROPERTY_CATALOGUE: readonly PropertySpec[] = [
   { key: K.imageUrl, type: 'http(s) URL', where: IMAGE, check: checkUrl },
   { key: K.imageChecksum, type: 'hex digest or URL', where: IMAGE, check: checkChecksum },
   { key: K.imageChecksumType, type: 'md5 | sha256 | sha512', where: IMAGE, check: checkChecksumType },
-  { key: K.networkCidr, type: 'gateway/prefix (CIDR)', where: NETWORK, check: parseNetworkCidr },
-  { key: K.networkIpRange, type: 'IP1-IP2[,IP3-IP4…]', where: NETWORK, check: parseIpRanges },
+  {
+    key: K.networkCidr,
+    type: 'gateway/prefix (CIDR), IPv4 or IPv6; dual-stack: IPv4,IPv6 pair',
+    where: NETWORK,
+    check: parseNetworkCidr,
+  },
+  {
+    key: K.networkIpRange,
+    type: 'IP1-IP2[,IP3-IP4…], ranges of either family',
+    where: NETWORK,
+    check: parseIpRanges,
+  },
   { key: K.dnsServers, type: 'comma-separated IPs', where: NETWORK, check: parseIpList },
   {
     key: K.networkData,
