@@ -8,6 +8,7 @@ import { connectWorker } from '../worker/temporalConnection.js';
 import { PROVISIONING_TASK_QUEUE } from '../workflows/machineContract.js';
 import { platformNamespaceOption } from './platformNamespaceOption.js';
 import { addRenderLimitOptions, renderLimitsOf, type RenderLimitFlags } from './renderLimitOptions.js';
+import { addWorkerVersionOptions, workerVersionOf, type WorkerVersionFlags } from './workerVersionOptions.js';
 
 /** Bucket bounds of metal3_machine_step_duration, in milliseconds: 100 ms to 2 h. */
 const STEP_DURATION_BUCKETS_MS = [
@@ -15,7 +16,7 @@ const STEP_DURATION_BUCKETS_MS = [
   3_600_000, 7_200_000,
 ];
 
-interface ProvisioningWorkerFlags extends RenderLimitFlags {
+interface ProvisioningWorkerFlags extends RenderLimitFlags, WorkerVersionFlags {
   kubeconfig?: string;
   metricsAddress: string;
   taskQueue: string;
@@ -38,7 +39,7 @@ export function registerWorkerCommand(program: Command): void {
     .option('--metrics-address <host:port>', 'serve Prometheus metrics here', '127.0.0.1:9464')
     .option('--task-queue <name>', 'task queue to poll', PROVISIONING_TASK_QUEUE)
     .addOption(platformNamespaceOption());
-  addRenderLimitOptions(provisioning).action(async (options: ProvisioningWorkerFlags) => {
+  addRenderLimitOptions(addWorkerVersionOptions(provisioning)).action(async (options: ProvisioningWorkerFlags) => {
     const log = pino({ name: 'metal3-provider', base: { worker: 'provisioning' } });
     Runtime.install({
       // SDK log lines go through the same structured logger as ours, with their workflow and activity context.
@@ -57,6 +58,7 @@ export function registerWorkerCommand(program: Command): void {
       },
     });
     const { connection, namespace, dataConverter } = await connectWorker();
+    const version = workerVersionOf(options);
     const running = await createProvisioningWorker({
       connection,
       namespace,
@@ -65,6 +67,7 @@ export function registerWorkerCommand(program: Command): void {
       taskQueue: options.taskQueue,
       platformNamespace: options.platformNamespace,
       renderLimits: renderLimitsOf(options),
+      ...(version && { version }),
     });
     log.info(
       {
@@ -74,6 +77,7 @@ export function registerWorkerCommand(program: Command): void {
         renderLimits: renderLimitsOf(options),
         metrics: options.metricsAddress,
         encryptedPayloads: dataConverter !== undefined,
+        version: version ?? 'unversioned',
       },
       'provisioning worker started',
     );

@@ -97,7 +97,8 @@ export class MachineClient {
 
   /** Machines by visibility query over our search attributes, e.g. `{ phase: 'Stuck' }`. */
   async listMachines(filter: { phase?: MachinePhase; provider?: string } = {}): Promise<MachineSummary[]> {
-    const clauses = [`WorkflowType = 'machineLifecycle'`];
+    // A Ready Machine's earlier runs closed by continuing as new; its latest run is the Machine.
+    const clauses = [`WorkflowType = 'machineLifecycle'`, `ExecutionStatus != 'ContinuedAsNew'`];
     if (filter.phase) clauses.push(`MachinePhase = '${filter.phase}'`);
     if (filter.provider) clauses.push(`NodeProvider = '${filter.provider.replace(/'/g, '')}'`);
     const summaries: MachineSummary[] = [];
@@ -125,7 +126,7 @@ export class MachineClient {
 
   /** Machines whose phase changed at or after `since` (`MachinePhaseChangedAt`), with when it changed. */
   async listPhaseChanges(since: Date): Promise<{ workflowId: string; changedAt: Date }[]> {
-    const query = `WorkflowType = 'machineLifecycle' AND MachinePhaseChangedAt >= '${since.toISOString()}'`;
+    const query = `WorkflowType = 'machineLifecycle' AND ExecutionStatus != 'ContinuedAsNew' AND MachinePhaseChangedAt >= '${since.toISOString()}'`;
     const changes: { workflowId: string; changedAt: Date }[] = [];
     for await (const execution of this.client.workflow.list({ query })) {
       const changedAt = execution.typedSearchAttributes.get(MachinePhaseChangedAtKey);

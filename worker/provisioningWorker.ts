@@ -8,6 +8,7 @@ import type { RenderLimits } from '../render/renderLimits.js';
 import { configureRenderPool } from '../render/sharedRenderPool.js';
 import { PROVISIONING_TASK_QUEUE } from '../workflows/machineContract.js';
 import { workflowCode } from './workflowCode.js';
+import { workerDeploymentOptions, type WorkerVersion } from './workerVersion.js';
 
 export interface ProvisioningWorkerOptions {
   connection: NativeConnection;
@@ -23,6 +24,8 @@ export interface ProvisioningWorkerOptions {
   platformNamespace?: string;
   /** The limits templates render under (deadline, memory, step budget, output, threads); defaults otherwise. */
   renderLimits?: Partial<RenderLimits>;
+  /** Register with this Worker Deployment version; unversioned (every build runs every task) when absent. */
+  version?: WorkerVersion;
 }
 
 /** Task queue metal3-provisioning: Machine workflows and the Kubernetes activities they call. */
@@ -50,6 +53,7 @@ export async function createProvisioningWorker(options: ProvisioningWorkerOption
     },
     ...(options.identity && { identity: options.identity }),
     ...(options.dataConverter && { dataConverter: options.dataConverter }),
+    ...(options.version && { workerDeploymentOptions: workerDeploymentOptions(options.version) }),
     // Waiting activities heartbeat; on SIGTERM they get time to record where they were.
     shutdownGraceTime: '10 seconds',
   });

@@ -4,6 +4,8 @@ import type { LabelSelector } from '../api/labelSelector.js';
 import type { Resources } from '../api/resources.js';
 import type { MachineRef } from '../activities/hosts/machineRef.js';
 import type { NetworkProperties } from '../activities/ipam/allocateAddress.js';
+import type { MachineSecretNames } from '../activities/secrets/index.js';
+import type { Lease } from '../ipam/lease.js';
 
 /**
  * What the Machine workflow, its activities and its clients agree on. Everything here travels
@@ -45,6 +47,23 @@ export interface MachineLifecycleInput {
   machine: MachineRef;
   /** The NodeProvider's name, for search attributes before the claim is read. */
   provider: string;
+  /**
+   * Set when a Ready Machine continues as new: the new run starts Ready with exactly this and serves,
+   * moves or releases the Machine from it. Names and references only, like everything in history.
+   */
+  ready?: ReadyMachine;
+}
+
+/** What a Ready Machine holds and has been through: all its next run needs to serve, move or release it. */
+export interface ReadyMachine {
+  spec: ResolvedMachine;
+  host: string;
+  lease?: Lease;
+  secrets?: MachineSecretNames;
+  /** Hosts this Machine has given up on (`retry --other-host`); never claimed again for it. */
+  excludedHosts: string[];
+  /** Phase Ready, with the step history and properties `machine status` shows. */
+  status: MachineStatus;
 }
 
 /** The effective spec, snapshotted when the Machine starts; later edits do not change a running provision. */

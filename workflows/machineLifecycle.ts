@@ -4,7 +4,9 @@ import {
   CancelledFailure,
   condition,
   isCancellation,
+  makeContinueAsNewFunc,
   patched,
+  setWorkflowOptions,
 } from '@temporalio/workflow';
 import { HostFailureType } from '../activities/hosts/failureTypes.js';
 import { IpamFailureType } from '../activities/ipam/failureTypes.js';
@@ -15,11 +17,13 @@ import {
   type MachineLifecycleInput,
   type MachinePhase,
   type MachineStatus,
+  type ReadyMachine,
   type ResolvedMachine,
 } from './machineContract.js';
 import { PROVISIONING_FAILURE_TYPES, provisioningWait, releaseWait, shortSteps } from './machineActivities.js';
 import { failureType, isRetryableFailure, isTimeout } from './failureCause.js';
 import { MachineState, describeDuration, errorMessage } from './machineState.js';
+import { READY_CONTINUES_AS_NEW_PATCH, machineVersioningBehavior, readyRunOptions } from './machineVersioning.js';
 
 /** What the Machine holds right now; release gives back exactly this, in lifecycle order. */
 interface Held {
@@ -36,13 +40,17 @@ interface Held {
  * `retry` provisions the same host again, `retry --other-host` another one.
  * A failure, the operator's `release`, or cancelling the workflow all end in the same release, run
  * in a non-cancellable scope so that nothing is left claimed, allocated or written.
+ * On reaching Ready the Machine continues as new, Ready (see machineVersioning.ts).
  */
 export async function machineLifecycle(input: MachineLifecycleInput): Promise<MachineStatus> {
   const state = new MachineState(input);
-  const held: Held = {};
-  let spec: ResolvedMachine | undefined;
+  const ready = input.ready;
+  const held: Held = ready ? { host: ready.host, lease: ready.lease, secrets: ready.secrets } : {};
+  const excludedHosts = ready ? [...ready.excludedHosts] : [];
+  let spec: ResolvedMachine | undefined = ready?.spec;
   let failure: unknown;
   let cancelled = false;
+  let handOver = false;
 
   const provisioning = new CancellationScope();
   // The operator's release interrupts whatever provisioning step is running or waiting.
@@ -54,18 +62,27 @@ export async function machineLifecycle(input: MachineLifecycleInput): Promise<Ma
     () => undefined,
   );
   try {
-    await provisioning.run(async () => {
-      const resolved = await state.step('resolve', () => shortSteps().resolveMachine({ machine: input.machine }));
-      spec = resolved;
-      state.setNodeType(resolved.nodeType, resolved.properties, resolved.clusterNamespace);
-      const excludedHosts: string[] = [];
-      await provisionMachine(state, resolved, held, excludedHosts);
-      // Ends only when `release` cancels the provisioning scope.
-      await serveWhileReady(state, resolved, held, excludedHosts);
+    handOver = await provisioning.run(async () => {
+      let resolved = ready?.spec;
+      if (!resolved) {
+        resolved = await state.step('resolve', () => shortSteps().resolveMachine({ machine: input.machine }));
+        spec = resolved;
+        state.setNodeType(resolved.nodeType, resolved.properties, resolved.clusterNamespace);
+        await provisionMachine(state, resolved, held, excludedHosts);
+      }
+      // Returns only to hand the Ready Machine to a new run; `release` cancels it.
+      await serveWhileReady(state, resolved, held, excludedHosts, { resumed: ready !== undefined });
+      return true;
     });
   } catch (err) {
     if (!isCancellation(err)) failure = err;
     else if (!state.releaseRequested) cancelled = true;
+  }
+  if (handOver && spec && held.host) {
+    const next: ReadyMachine = { spec, host: held.host, excludedHosts, status: state.status };
+    if (held.lease) next.lease = held.lease;
+    if (held.secrets) next.secrets = held.secrets;
+    return makeContinueAsNewFunc<typeof machineLifecycle>(readyRunOptions())({ ...input, ready: next });
   }
 
   state.setPhase('Releasing', failure ? `cleaning up after: ${errorMessage(failure)}` : undefined);
@@ -149,16 +166,23 @@ async function giveUpHost(state: MachineState, spec: ResolvedMachine, held: Held
  * Ready until released. A report that the host was lost (from the NodeClaim controller) is checked
  * against the host itself; a real loss waits for the operator, whose `retry` provisions the same
  * host again and `retry --other-host` moves the Machine to another.
+ * Returns when the Machine has just become Ready in this run: a new run serves it from there
+ * (machineVersioning.ts). A `resumed` run is that new run, Ready from its start.
  */
 async function serveWhileReady(
   state: MachineState,
   spec: ResolvedMachine,
   held: Held,
   excludedHosts: string[],
-): Promise<never> {
+  { resumed }: { resumed: boolean },
+): Promise<void> {
   const machine = state.status.machine;
-  for (;;) {
-    state.setPhase('Ready', `provisioned on BareMetalHost ${held.host ?? ''}; send \`release\` to give it back`);
+  for (let readyFromStart = resumed; ; readyFromStart = false) {
+    if (!readyFromStart) {
+      state.setPhase('Ready', `provisioned on BareMetalHost ${held.host ?? ''}; send \`release\` to give it back`);
+      // Histories from before the patch stay in one run; a request taken in is acted on here first.
+      if (!state.hasPendingRequests() && patched(READY_CONTINUES_AS_NEW_PATCH)) return;
+    }
     let lost: string | undefined;
     while (lost === undefined) {
       const report = await state.hostLossReported();
@@ -343,3 +367,5 @@ async function untilOperatorGivesUp<T>(
     }
   }
 }
+
+setWorkflowOptions(() => ({ versioningBehavior: machineVersioningBehavior() }), machineLifecycle);

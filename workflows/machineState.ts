@@ -58,13 +58,19 @@ export class MachineState {
   private hostLossReport: HostLossReport | undefined;
 
   constructor(input: MachineLifecycleInput) {
-    this.status = { machine: input.machine, phase: 'Pending', provisionAttempts: 0, steps: [], properties: {} };
-    this.phaseEntries.add(1, { phase: 'Pending', node_type: '' });
-    upsertSearchAttributes([
-      { key: MachineNameKey, value: `${input.machine.namespace}/${input.machine.name}` },
-      { key: NodeProviderKey, value: input.provider },
-      ...this.phaseAttributes('Pending'),
-    ]);
+    if (input.ready) {
+      // A Ready Machine's next run: its search attributes came along, so it enters no phase and upserts nothing.
+      this.status = input.ready.status;
+      this.showDetails(this.status.phase, this.status.details);
+    } else {
+      this.status = { machine: input.machine, phase: 'Pending', provisionAttempts: 0, steps: [], properties: {} };
+      this.phaseEntries.add(1, { phase: 'Pending', node_type: '' });
+      upsertSearchAttributes([
+        { key: MachineNameKey, value: `${input.machine.namespace}/${input.machine.name}` },
+        { key: NodeProviderKey, value: input.provider },
+        ...this.phaseAttributes('Pending'),
+      ]);
+    }
     this.registerHandlers();
   }
 
@@ -73,7 +79,19 @@ export class MachineState {
     this.status.phase = phase;
     this.status.details = details;
     upsertSearchAttributes(this.phaseAttributes(phase));
+    this.showDetails(phase, details);
+  }
+
+  private showDetails(phase: MachinePhase, details: string | undefined): void {
     setCurrentDetails(details ? `**${phase}** — ${details}` : `**${phase}**`);
+  }
+
+  /**
+   * A release or host loss report this run has taken in but not acted on yet: continuing as new would
+   * drop it. (A `retry` means nothing to a Ready Machine; the next wait for the operator discards it.)
+   */
+  hasPendingRequests(): boolean {
+    return this.releaseRequested || this.hostLossReport !== undefined;
   }
 
   private phaseAttributes(phase: MachinePhase) {
