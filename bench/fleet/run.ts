@@ -3,7 +3,8 @@
 // Usage: node --import tsx bench/fleet/run.ts [--machines 100,500,1000] [--workers 1] [--temporal dev|postgres]
 //        node --import tsx bench/fleet/run.ts --runs dev:1:100,postgres:2:1000:10000   (backend:workers:N[:H], in this order)
 //        ... --baseline DIR [--rounds 3]: each run also with the workers of the checkout in DIR (an earlier
-//          commit, npm-installed), interleaved round by round, before and after taking turns to go first
+//          commit, npm-installed), interleaved round by round, before and after taking turns to go first;
+//          --candidate DIR runs the "after" workers from another checkout too (both built: `npm run build`)
 //        ... --profile-dir DIR: the workers write V8 CPU profiles there (node --cpu-prof)
 //        node --import tsx bench/fleet/run.ts --temporal-address host:7233 --temporal-namespace ns --label 'my cluster'
 //          (Temporal of your own; its namespace needs the Machine search attributes, see README)
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     label: { type: 'string' },
     runs: { type: 'string' },
     baseline: { type: 'string' },
+    candidate: { type: 'string' },
     rounds: { type: 'string', default: '1' },
     'profile-dir': { type: 'string' },
     out: { type: 'string', default: 'bench/results/fleet.md' },
@@ -68,7 +70,9 @@ const configs: FleetConfig[] = values.runs
         })),
       ),
     );
-const profiling = values['profile-dir'] && { workerNodeOptions: `--cpu-prof --cpu-prof-dir=${values['profile-dir']}` };
+const profiling = values['profile-dir'] && {
+  workerNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${values['profile-dir']}`],
+};
 const baseline = values.baseline;
 const rounds = Number(values.rounds);
 if (!Number.isInteger(rounds) || rounds < 1)
@@ -77,7 +81,13 @@ if (!Number.isInteger(rounds) || rounds < 1)
 // meets the load the other leaves behind.
 const runs: FleetConfig[] = Array.from({ length: rounds }, (_, round) =>
   configs.flatMap((config) => {
-    const after: FleetConfig = { ...config, ...profiling, ...(baseline && { variant: 'after' }) };
+    const candidate = values.candidate;
+    const after: FleetConfig = {
+      ...config,
+      ...profiling,
+      ...(baseline && { variant: 'after' }),
+      ...(candidate && { workerRoot: candidate }),
+    };
     if (!baseline) return [after];
     const before: FleetConfig = { ...config, ...profiling, variant: 'before', workerRoot: baseline };
     return round % 2 === 0 ? [before, after] : [after, before];

@@ -32,8 +32,8 @@ export interface FleetConfig {
   workerRoot?: string;
   /** The variant column of the results, e.g. `before` or `after`. */
   variant?: string;
-  /** NODE_OPTIONS of the workers, e.g. `--cpu-prof --cpu-prof-dir=…` to profile them. */
-  workerNodeOptions?: string;
+  /** Node.js options of the workers, e.g. `--cpu-prof --cpu-prof-dir=…` to profile them. */
+  workerNodeArgs?: string[];
 }
 
 /** Reads per Machine of one verb: requests, and response kilobytes. */
@@ -100,11 +100,11 @@ async function claimConflictsOf(metricsAddress: string): Promise<number> {
     .reduce((a, b) => a + b, 0);
 }
 
-async function until(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
+async function until(what: string, timeoutMs: number, check: () => Promise<boolean>, intervalMs = 500): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
 
@@ -153,21 +153,20 @@ export async function runFleet(config: FleetConfig, log: (line: string) => void)
       labels: { role: 'compute' },
     });
 
-    const env = (kubeconfig: string, nodeOptions?: string): NodeJS.ProcessEnv => ({
+    const env = (kubeconfig: string): NodeJS.ProcessEnv => ({
       ...process.env,
-      ...(nodeOptions !== undefined && { NODE_OPTIONS: nodeOptions }),
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_NAMESPACE: temporal.namespace,
       KUBECONFIG: kubeconfig,
     });
     const start = (name: string, args: string[], kubeconfig: string, root = projectRoot): ManagedProcess => {
-      const nodeOptions = name.startsWith('worker') ? config.workerNodeOptions : undefined;
+      const nodeArgs = name.startsWith('worker') ? (config.workerNodeArgs ?? []) : [];
       const started = ManagedProcess.start(
         name,
         process.execPath,
-        [join(root, 'bin', 'metal3-provider.js'), ...args],
+        [...nodeArgs, join(root, 'bin', 'metal3-provider.js'), ...args],
         join(endpoints.dir, `${name}.log`),
-        env(kubeconfig, nodeOptions),
+        env(kubeconfig),
       );
       processes.push(started);
       return started;
@@ -178,10 +177,16 @@ export async function runFleet(config: FleetConfig, log: (line: string) => void)
       endpoints.kubeconfigPath,
     );
     const hosts = createBareMetalHostApi(kubeConfig, NAMESPACE);
-    await until('hosts available', 600_000, async () => {
-      const available = (await hosts.list()).items.filter((h) => h.status?.provisioning?.state === 'available');
-      return available.length === hostCount;
-    });
+    // Each check lists every host: at 10,000 hosts, checking often would load the machine being measured.
+    await until(
+      'hosts available',
+      1_800_000,
+      async () => {
+        const available = (await hosts.list()).items.filter((h) => h.status?.provisioning?.state === 'available');
+        return available.length === hostCount;
+      },
+      Math.max(500, hostCount),
+    );
     const workers: ManagedProcess[] = [];
     const metricsAddresses: string[] = [];
     for (let i = 1; i <= config.workers; i++) {
