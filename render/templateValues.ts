@@ -7,7 +7,9 @@ import { describeOrigin, type EffectiveProperties } from '../api/resolve/origin.
 import { sshKeyNames } from '../api/resolve/sources.js';
 import type { Lease } from '../ipam/lease.js';
 import { MachineDataError } from './errors.js';
+import { GoStruct, toGoValue } from './template/index.js';
 import { templateHostView } from './templateHostView.js';
+import { VALUES_TYPE } from './templateValueTypes.js';
 
 /** One entry of `.SSHKeys`: the SSHKey's name and its public key line. */
 export interface TemplateSshKey {
@@ -16,27 +18,12 @@ export interface TemplateSshKey {
 }
 
 /**
- * The Values object user-data and network-data templates receive, with the spec's field names.
- * - `NodeClaim`: the NodeClaim as read (`.NodeClaim.metadata.name`, `.NodeClaim.spec.properties`), plus
- *   `Name` and `Namespace` so that `.NodeClaim.Name` works as it does on the platform's Go object.
- * - `Project`: the project the node belongs to; "" when it belongs to none.
- * - `Properties`: the effective property values by key (`index .Properties "vcluster.com/os-image"`).
- * - `SSHKeys`: the keys `vcluster.com/ssh-keys` names, in its order.
- * - `BareMetalHost`: the claimed host, unstructured (`.BareMetalHost.metadata.name`), without its BMC
- *   address, credentials and the provider's bookkeeping (`templateHostView`); an empty map when
- *   rendering without a host (the render command's preview).
- * - `AllocatedIP`: the bare address IPAM allocated (`10.0.0.5`, no prefix); "" when IPAM is not in use.
- * - `Gateway`: the allocated network's default gateway; "" when IPAM is not in use.
+ * The Values object user-data and network-data templates receive: a Go struct of the type
+ * VALUES_TYPE (templateValueTypes.ts; documented field by field in docs/templates.md), so that
+ * `.NodeClaim.Name`, `.NodeClaim.Labels` and `.NodeClaim.Spec.Properties` work as on the platform's
+ * Go objects and a field that does not exist fails as it does in Go.
  */
-export interface TemplateValues {
-  readonly NodeClaim: Readonly<Record<string, unknown>>;
-  readonly Project: string;
-  readonly Properties: Readonly<Record<string, string>>;
-  readonly SSHKeys: readonly TemplateSshKey[];
-  readonly BareMetalHost: Readonly<Record<string, unknown>>;
-  readonly AllocatedIP: string;
-  readonly Gateway: string;
-}
+export type TemplateValues = GoStruct;
 
 export interface TemplateValuesInput {
   readonly claim: NodeClaim;
@@ -55,15 +42,17 @@ function plainData(value: object): Record<string, unknown> {
 
 export function buildTemplateValues(input: TemplateValuesInput): TemplateValues {
   const { claim, lease } = input;
-  return {
-    NodeClaim: { ...plainData(claim), Name: claim.metadata.name, Namespace: claim.metadata.namespace ?? '' },
+  const values = toGoValue(VALUES_TYPE, {
+    NodeClaim: plainData(claim),
     Project: input.project ?? claim.spec.project ?? '',
     Properties: propertyValues(input.effective),
     SSHKeys: input.sshKeys.map(({ Name, PublicKey }) => ({ Name, PublicKey })),
     BareMetalHost: input.bareMetalHost ? templateHostView(input.bareMetalHost) : {},
     AllocatedIP: lease?.address ?? '',
     Gateway: lease?.gateway ?? '',
-  };
+  });
+  if (!(values instanceof GoStruct)) throw new Error('the Values type is a struct');
+  return values;
 }
 
 /**

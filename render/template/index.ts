@@ -35,7 +35,8 @@ export type { TemplateLimit, TemplatePosition } from './errors.js';
 export type { Checkpoint };
 export { CHECKPOINT_STEPS, templatePosition } from './eval.js';
 export { safeTemplateReason } from './safeReason.js';
-export { GoFloat, goFloat } from './values.js';
+export { GoFloat, GoStruct, goFloat } from './values.js';
+export { type GoType, type StructField, goTypeName, toGoValue } from './structs.js';
 export { MAX_EXEC_DEPTH, DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_MAX_STEPS };
 export { MAX_PARSE_DEPTH } from './parser.js';
 

@@ -137,7 +137,7 @@ describe('template values', () => {
     const template = [
       '#cloud-config',
       'runcmd:',
-      '- echo {{ .NodeClaim.Name }} {{ .NodeClaim.Namespace }} {{ .NodeClaim.metadata.name }}',
+      '- echo {{ .NodeClaim.Name }} {{ .NodeClaim.Namespace }} {{ .NodeClaim.ObjectMeta.Name }}',
       '- echo {{ .Project }} {{ index .Properties "metal3.vcluster.com/dns-servers" }}',
       '- echo {{ .BareMetalHost.metadata.name }} {{ .BareMetalHost.spec.bootMACAddress }}',
       '- echo {{ .AllocatedIP }} via {{ .Gateway }}',
