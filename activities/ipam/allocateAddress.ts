@@ -93,8 +93,9 @@ export async function allocateAddress(deps: IpamDeps, input: AllocateAddressInpu
   // second pool is exhausted finds its first address on its host when it asks again.
   await writeHostLease(deps.hosts, input.host, lease);
   if (!secondary) return lease;
-  // The host's annotations carry only the IPv4 lease: the IPv6 allocation is found by its labels.
-  const heldIpv6 = await heldByLabel(deps, input, secondary.pool);
+  // The host's annotations carry only the IPv4 lease: the IPv6 allocation is found by its labels. A
+  // Machine can hold one only when it already held its IPv4 address or this attempt is a retry.
+  const heldIpv6 = held || deps.isRetry() ? await heldByLabel(deps, input, secondary.pool) : undefined;
   const ipv6 = heldIpv6
     ? allocated(secondary.pool, heldIpv6.metadata.name, addressOf(heldIpv6))
     : await createFirstFree(deps, input, secondary);
