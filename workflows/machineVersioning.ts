@@ -14,9 +14,9 @@ import type { VersioningBehavior } from '@temporalio/common';
  */
 export function machineVersioningBehavior(): VersioningBehavior | undefined {
   const info = workflowInfo();
-  // Unversioned workers may not declare one (the server refuses it); a run whose history was written
-  // by unversioned workers gets the worker's default (worker/workerVersion.ts).
-  if (!info.currentDeploymentVersion) return undefined;
+  // Unversioned workers (a build id but no deployment) may not declare one: the server refuses it. A
+  // run whose history unversioned workers wrote gets the worker's default (worker/workerVersion.ts).
+  if (!info.currentDeploymentVersion?.deploymentName) return undefined;
   return info.continuedFromExecutionRunId ? 'AUTO_UPGRADE' : 'PINNED';
 }
 

@@ -11,15 +11,16 @@ export const historyFixturesDir = join(projectRoot, 'test', 'fixtures', 'histori
 
 /**
  * With METAL3_RECORD_HISTORIES=1, saves a finished workflow's history as a replay fixture, in the
- * JSON form `temporal workflow show -o json` prints; otherwise does nothing.
+ * JSON form `temporal workflow show -o json` prints; otherwise does nothing. The latest run, or
+ * `runId` (e.g. a run that continued as new).
  */
-export async function recordHistory(handle: WorkflowHandle, scenario: string): Promise<void> {
+export async function recordHistory(handle: WorkflowHandle, scenario: string, runId?: string): Promise<void> {
   if (process.env.METAL3_RECORD_HISTORIES !== '1') return;
   const stack = inject('devstack');
   const temporal = await resolveTool('temporal');
   const shown = await runCommand(temporal.path, [
     'workflow', 'show', '--workflow-id', handle.workflowId, '--address', stack.temporalAddress,
-    '--namespace', stack.temporalNamespace, '--output', 'json',
+    '--namespace', stack.temporalNamespace, '--output', 'json', ...(runId ? ['--run-id', runId] : []),
   ]); // prettier-ignore
   if (shown.code !== 0) throw new Error(`temporal workflow show failed: ${shown.stderr}`);
   await mkdir(historyFixturesDir, { recursive: true });

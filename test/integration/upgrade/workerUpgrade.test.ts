@@ -6,6 +6,7 @@ import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import { createProvisioningWorker } from '../../../worker/provisioningWorker.js';
 import type { WorkerVersion } from '../../../worker/workerVersion.js';
 import { useMachineStack } from '../../support/machineStack.js';
+import { recordHistory } from '../../support/recordHistory.js';
 
 /**
  * Upgrading the provisioning workers from build `a` to build `b` of one Worker Deployment while
@@ -193,6 +194,8 @@ describe('upgrading the provisioning workers', () => {
     });
     await route('b');
     expect((await routing())?.currentDeploymentVersion?.buildId).toBe('b');
+    // The held provision is the one run pinned to a: a cannot be stopped yet.
+    await expect.poll(() => pinnedOn('a'), { timeout: 30_000, interval: 1000 }).toBe(1);
 
     // A Machine started now provisions on b from its first task.
     const newRun = await provision('new', 5);
@@ -215,6 +218,10 @@ describe('upgrading the provisioning workers', () => {
       await released(name);
       expect((await taskBuilds(name)).at(-1)).toBe('b');
     }
+    // The two runs of a Machine, for the replay test (METAL3_RECORD_HISTORIES=1).
+    const readyHandle = stack.client.handle(machine('ready'));
+    await recordHistory(readyHandle, 'provision-then-continue-ready', readyRun);
+    await recordHistory(readyHandle, 'ready-run-released');
     expect(new Set(await taskBuilds('new', newRun))).toEqual(new Set(['b']));
     const finalStatus = await stack.client.getMachineStatus(machine('kept'));
     const steps = finalStatus?.steps.map((s) => s.step) ?? [];

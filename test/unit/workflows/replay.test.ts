@@ -29,6 +29,9 @@ describe('machineLifecycle determinism', () => {
         'provision-and-release.before-local-steps.json',
         'retry-on-other-host.before-local-steps.json',
         'stuck-then-retry.before-local-steps.json',
+        // A Machine's two runs since Ready continues as new (versioned workers; replay ignores the build).
+        'provision-then-continue-ready.json',
+        'ready-run-released.json',
       ]),
     );
     const { code } = await bundleWorkflowCode({
