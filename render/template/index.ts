@@ -16,7 +16,9 @@ import {
   type MissingKey,
   State,
 } from './exec.js';
+import { type FieldProblem, checkFieldReferences } from './fieldCheck.js';
 import type { FuncMap } from './functions.js';
+import type { GoType } from './structs.js';
 import { TreeParser } from './parser.js';
 import { goQuote } from './quote.js';
 import { sprigFuncs } from './sprig.js';
@@ -37,6 +39,7 @@ export { CHECKPOINT_STEPS, templatePosition } from './eval.js';
 export { safeTemplateReason } from './safeReason.js';
 export { GoFloat, GoStruct, goFloat } from './values.js';
 export { type GoType, type StructField, goTypeName, toGoValue } from './structs.js';
+export type { FieldProblem } from './fieldCheck.js';
 export { MAX_EXEC_DEPTH, DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_MAX_STEPS };
 export { MAX_PARSE_DEPTH } from './parser.js';
 
@@ -103,6 +106,12 @@ export class Template {
       throw e;
     }
     return new Template(name, trees);
+  }
+
+  /** Field references of the top-level template that cannot exist on data of Go type `root` (fieldCheck.ts). */
+  fieldProblems(root: GoType): FieldProblem[] {
+    const tree = this.trees.get(this.name);
+    return tree === undefined ? [] : checkFieldReferences(tree, root);
   }
 
   /** Names of all templates defined (the top-level one and every define/block). */
