@@ -26,9 +26,11 @@ export async function runFinalChecks(stack: ChaosStack, outcomes: MachineOutcome
     if (!holds) report.violations.push(violation());
   };
 
-  // Machines: each ended as asked, none lost, none started twice.
+  // Machines: each ended as asked, none lost, none started twice (a Ready Machine's run that continued
+  // as new is the same workflow, not a second start).
   const executions = new Map<string, number>();
-  for await (const execution of stack.client.workflow.list({ query: `WorkflowType = 'machineLifecycle'` })) {
+  const query = `WorkflowType = 'machineLifecycle' AND ExecutionStatus != 'ContinuedAsNew'`;
+  for await (const execution of stack.client.workflow.list({ query })) {
     executions.set(execution.workflowId, (executions.get(execution.workflowId) ?? 0) + 1);
   }
   const finalTarget = new Map([...lastOutcomes(outcomes)].map((o) => [o.name, o]));
