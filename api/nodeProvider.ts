@@ -5,6 +5,7 @@ import { Resources } from './resources.js';
 import { duplicateMessage, duplicatedKeys, propertyMap } from './properties/validateProperties.js';
 import { parseYamlMapping } from './properties/documents.js';
 import { PropertyValueError } from './properties/values.js';
+import { chartValuesProblems } from './charts/chartValues.js';
 
 /** Raw YAML handed to a Helm chart as values; it must parse to a mapping. */
 export const HelmValues = z.string().superRefine((text, ctx) => {
@@ -25,9 +26,38 @@ const ChartRepo = z.string().refine((url) => /^(oci|https?):\/\/\S+$/.test(url),
   error: (issue) => `${JSON.stringify(issue.input)} is not a chart repository; use an oci://, https:// or http:// URL`,
 });
 
+/**
+ * The user's values checked against the bundled chart's values.schema.json, as Helm will check them.
+ * Not when the chart comes from elsewhere: another chart or version has its own schema.
+ */
+interface ComponentSettings {
+  helmValues?: string | undefined;
+  chartRepo?: string | undefined;
+  chart?: string | undefined;
+  version?: string | undefined;
+}
+
+function checkAgainstBundledChart(component: 'metal3' | 'dhcp' | 'multus') {
+  return (settings: ComponentSettings, ctx: z.RefinementCtx): void => {
+    const { helmValues, chartRepo, chart, version } = settings;
+    if (helmValues === undefined || chartRepo !== undefined || chart !== undefined || version !== undefined) return;
+    let values: Record<string, unknown>;
+    try {
+      values = parseYamlMapping(helmValues);
+    } catch (error) {
+      // HelmValues has said what is wrong with the text.
+      if (error instanceof PropertyValueError) return;
+      throw error;
+    }
+    for (const { path, message } of chartValuesProblems(component, values)) {
+      ctx.addIssue({ code: 'custom', path: ['helmValues', ...path], message });
+    }
+  };
+}
+
 /** `spec.metal3.deploy`: the infrastructure the provider installs with Helm. */
 export const Deploy = z.strictObject({
-  metal3: z.strictObject(component).optional(),
+  metal3: z.strictObject(component).superRefine(checkAgainstBundledChart('metal3')).optional(),
   dhcp: z
     .strictObject({
       ...component,
@@ -35,8 +65,9 @@ export const Deploy = z.strictObject({
       chart: z.string().min(1).optional(),
       version: z.string().min(1).optional(),
     })
+    .superRefine(checkAgainstBundledChart('dhcp'))
     .optional(),
-  multus: z.strictObject(component).optional(),
+  multus: z.strictObject(component).superRefine(checkAgainstBundledChart('multus')).optional(),
 });
 export type Deploy = z.infer<typeof Deploy>;
 

@@ -46,6 +46,7 @@ const TYPE_NAMES: Record<string, string> = {
   string: 'a string',
   number: 'a number',
   int: 'a whole number',
+  integer: 'a whole number',
   boolean: 'true or false',
   object: 'a mapping',
   record: 'a mapping',
@@ -58,7 +59,8 @@ function typeName(expected: string): string {
   return TYPE_NAMES[expected] ?? expected;
 }
 
-function typeMismatch(expected: readonly string[], input: unknown): string {
+/** `expected a string, got 32; put it in quotes: "32"`, for zod's and JSON Schema's type names alike. */
+export function typeMismatch(expected: readonly string[], input: unknown): string {
   if (input === undefined) return 'is required';
   const names = [...new Set(expected.map(typeName))];
   const wanted = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1) ?? ''}` : (names[0] ?? '');
@@ -69,7 +71,8 @@ function typeMismatch(expected: readonly string[], input: unknown): string {
   return `expected ${wanted}, got ${describeValue(input)}${hint}`;
 }
 
-function valueMismatch(values: readonly unknown[], input: unknown): string {
+/** `"uefi" is not one of UEFI, UEFISecureBoot, legacy; did you mean "UEFI"?` */
+export function valueMismatch(values: readonly unknown[], input: unknown): string {
   const strings = values.filter((v): v is string => typeof v === 'string');
   if (values.length === 1) return `must be ${describeValue(values[0])}, not ${describeValue(input)}`;
   const suggestion = typeof input === 'string' ? didYouMean(input, strings) : '';

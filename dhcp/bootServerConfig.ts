@@ -1,5 +1,7 @@
 import { Address4 } from 'ip-address';
-import { z } from 'zod';
+import { BUNDLED_CHART_DIRS, readChartDefaults } from '../api/charts/bundledCharts.js';
+import { chartValuesProblems } from '../api/charts/chartValues.js';
+import { formatPath } from '../api/fieldPath.js';
 import { DEFAULT_TFTP_BUSY_POLL_MICROS } from './busyPoll.js';
 import {
   DEFAULT_TFTP_MAX_TRANSFERS,
@@ -15,41 +17,24 @@ import { splitHostPort } from './udpSocket.js';
  * does and `$(VAR)` as Kubernetes expands container arguments.
  */
 
-const Port = z.union([z.number(), z.string()]);
-const Section = <T extends z.ZodRawShape>(shape: T) => z.strictObject(shape).partial().optional();
+/** The sections of the chart's values the boot server reads; everything else belongs to the chart. */
+const SERVER_SECTIONS = ['dhcp', 'tftp', 'http', 'proxy'] as const;
 
-/** Only the sections the boot server reads; everything else in a values file belongs to the chart. */
-export const BootServerValues = z.looseObject({
-  dhcp: Section({ serverIP: z.string(), port: Port, listenAddr: z.string() }),
-  tftp: Section({ port: Port, listenAddr: z.string() }),
-  http: Section({ port: Port, listenAddr: z.string(), advertiseUrl: z.string() }),
-  proxy: Section({
-    callbackPort: Port,
-    callbackListenAddr: z.string(),
-    callbackAdvertiseUrl: z.string(),
-    ironicHttpUrl: z.string(),
-    ironicApiUrl: z.string(),
-  }),
-});
-export type BootServerValues = z.infer<typeof BootServerValues>;
+let chartDefaults: Readonly<Record<string, Readonly<Record<string, unknown>>>> | undefined;
 
-/** The chart's defaults, in the chart's own notation. */
-export const DEFAULT_VALUES = {
-  dhcp: { serverIP: '$(SERVER_IP)', port: 67, listenAddr: '0.0.0.0:{{ .Values.dhcp.port }}' },
-  tftp: { port: 69, listenAddr: '$(SERVER_IP):{{ .Values.tftp.port }}' },
-  http: {
-    port: 8080,
-    listenAddr: '0.0.0.0:{{ .Values.http.port }}',
-    advertiseUrl: 'http://$(SERVER_IP):{{ .Values.http.port }}',
-  },
-  proxy: {
-    callbackPort: 8081,
-    callbackListenAddr: '0.0.0.0:{{ .Values.proxy.callbackPort }}',
-    callbackAdvertiseUrl: 'http://$(SERVER_IP):{{ .Values.proxy.callbackPort }}',
-    ironicHttpUrl: '',
-    ironicApiUrl: '',
-  },
-} as const;
+/**
+ * The chart's defaults of the server's sections, in the chart's own notation, read from the bundled
+ * chart's values.yaml (on first use) so that the server and the chart cannot disagree.
+ */
+export function serverDefaults(): Readonly<Record<string, Readonly<Record<string, unknown>>>> {
+  if (!chartDefaults) {
+    const values = readChartDefaults(BUNDLED_CHART_DIRS.dhcp);
+    chartDefaults = Object.fromEntries(
+      SERVER_SECTIONS.map((section) => [section, (values[section] ?? {}) as Record<string, unknown>]),
+    );
+  }
+  return chartDefaults;
+}
 
 export interface ServerFlags {
   inspectorCollectors?: string;
@@ -182,7 +167,7 @@ export interface ConfigInput {
 /** Resolves and validates everything; throws one BootServerConfigError listing every problem. */
 export function resolveBootServerConfig(input: ConfigInput): BootServerConfig {
   const problems: string[] = [];
-  let merged: Tree = DEFAULT_VALUES;
+  let merged: Tree = serverDefaults();
   input.values.forEach((document, i) => {
     if (document === null || document === undefined) return;
     if (isTree(document)) merged = deepMerge(merged, document);
@@ -193,9 +178,10 @@ export function resolveBootServerConfig(input: ConfigInput): BootServerConfig {
     if (tree) merged = deepMerge(merged, tree);
     else problems.push(`--set "${assignment}" is not key.path=value`);
   }
-  const parsed = BootServerValues.safeParse(merged);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.') || 'values'}: ${issue.message}`);
+  // The chart's own schema: what `helm install` and `validate` refuse, the server refuses too.
+  const invalid = chartValuesProblems('dhcp', merged);
+  if (invalid.length > 0) {
+    for (const { path, message } of invalid) problems.push(`${formatPath(path) || 'values'}: ${message}`);
     throw new BootServerConfigError(problems);
   }
 

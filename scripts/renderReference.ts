@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { PROPERTY_CATALOGUE, LOCATION_NAMES } from '../api/properties/catalogue.js';
 import { buildProgram } from '../cli/program.js';
-import { DEFAULT_VALUES } from '../dhcp/bootServerConfig.js';
+import { serverDefaults } from '../dhcp/bootServerConfig.js';
 import { HOST_ANNOTATIONS } from './hostAnnotations.js';
 
 /** Prose in a table cell: `<name>` would read as an HTML tag. */
@@ -85,7 +85,7 @@ function bootServerSection(): string[] {
     '| key | default |',
     '|---|---|',
     // The chart's order: a port comes before the addresses that refer to it.
-    ...flatten(DEFAULT_VALUES).map(
+    ...flatten(serverDefaults()).map(
       ([key, value]) => `| ${code(key)} | ${value === '' ? '(empty)' : code(String(value))} |`,
     ),
   ];

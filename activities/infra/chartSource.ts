@@ -1,16 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { BUNDLED_CHART_DIRS } from '../../api/charts/bundledCharts.js';
 import { DHCP_CHART_DEFAULTS } from '../../api/nodeProvider.js';
 import type { InfraComponent, ReleaseRequest } from '../../workflows/infraContract.js';
 import { runHelm, type HelmRunner } from './helmCommand.js';
 
 /** The chart directory shipped with the provider for each component ("Bundled version"). */
-export const BUNDLED_CHARTS: Record<InfraComponent, string> = {
-  multus: 'multus',
-  metal3: 'metal3',
-  dhcp: 'metal3-provider-dhcp-server',
-};
+export const BUNDLED_CHARTS: Record<InfraComponent, string> = BUNDLED_CHART_DIRS;
 
 /** Where a chart comes from: a directory shipped with the provider, or a repository. */
 export type ChartSource =

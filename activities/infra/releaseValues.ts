@@ -1,3 +1,4 @@
+import { BUNDLED_CHART_DIRS, readChartDefaults } from '../../api/charts/bundledCharts.js';
 import { parseYamlMapping } from '../../api/properties/documents.js';
 import { PropertyValueError } from '../../api/properties/values.js';
 import type { InfraComponent, ReleaseRequest } from '../../workflows/infraContract.js';
@@ -6,23 +7,42 @@ import { ironicUrls } from './ironicEndpoints.js';
 export type Values = Record<string, unknown>;
 
 /**
- * The defaults the provider documentation lists for each component's Helm values. The bundled charts
- * carry the same, but a chart from another repository or version may not, so they are always passed.
- * Defaults the documentation derives ("Chart app version", "Provider namespace") are not listed here.
+ * The values the provider documentation lists a default for, per component ("Chart app version" and
+ * "Provider namespace" are derived, so not listed). The bundled charts carry those defaults, but a
+ * chart from another repository or version may not, so they are always passed.
  */
-export const SPEC_DEFAULTS: Record<InfraComponent, Values> = {
-  metal3: {
-    ironic: { image: { repository: 'quay.io/metal3-io/ironic', tag: 'release-32.0' } },
-    ipaDownloader: { image: { repository: 'quay.io/metal3-io/ironic-ipa-downloader', tag: 'latest' } },
-    bareMetalOperator: { image: { repository: 'quay.io/metal3-io/baremetal-operator', tag: 'v0.12.0' } },
-  },
-  dhcp: {
-    image: { registry: 'ghcr.io', repository: 'loft-sh/vcluster-platform-dhcp-server', pullPolicy: 'Always' },
-  },
-  multus: {
-    image: { registry: 'ghcr.io', repository: 'k8snetworkplumbingwg/multus-cni', tag: 'snapshot-thick' },
-  },
+const SPEC_DEFAULT_KEYS: Record<InfraComponent, readonly string[]> = {
+  metal3: [
+    'ironic.image.repository',
+    'ironic.image.tag',
+    'ipaDownloader.image.repository',
+    'ipaDownloader.image.tag',
+    'bareMetalOperator.image.repository',
+    'bareMetalOperator.image.tag',
+  ],
+  dhcp: ['image.registry', 'image.repository', 'image.pullPolicy'],
+  multus: ['image.registry', 'image.repository', 'image.tag'],
 };
+
+/** The values at `paths` (dotted) of `values`, in the same nesting. */
+function pick(values: Values, paths: readonly string[]): Values {
+  let picked: Values = {};
+  for (const path of paths) {
+    const keys = path.split('.');
+    const value = keys.reduce<unknown>((node, key) => (isMapping(node) ? node[key] : undefined), values);
+    if (value === undefined) throw new Error(`the bundled chart has no default for ${path}`);
+    picked = mergeValues(picked, keys.reduceRight<unknown>((inner, key) => ({ [key]: inner }), value) as Values);
+  }
+  return picked;
+}
+
+/** Those defaults, read from the bundled charts' values.yaml rather than copied into code. */
+export const SPEC_DEFAULTS = Object.fromEntries(
+  (Object.keys(SPEC_DEFAULT_KEYS) as InfraComponent[]).map((component) => [
+    component,
+    pick(readChartDefaults(BUNDLED_CHART_DIRS[component]), SPEC_DEFAULT_KEYS[component]),
+  ]),
+) as Record<InfraComponent, Values>;
 
 /** The user's `helmValues` cannot be used; says which component and why. */
 export class InvalidHelmValuesError extends Error {

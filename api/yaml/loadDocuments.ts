@@ -1,5 +1,15 @@
 import { yamlErrorReason } from '../properties/documents.js';
-import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import {
+  LineCounter,
+  Scalar,
+  isMap,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  parseDocument,
+  type Document,
+  type Node,
+} from 'yaml';
 
 /** One YAML document of a file, with a way back from a field path to its line. */
 export interface LoadedDocument {
@@ -29,10 +39,26 @@ function startLine(
   return node?.range ? lines.linePos(node.range[0]).line : undefined;
 }
 
+/**
+ * The line, counted from 1 within a literal block (`|`), of the field at `path` of the YAML the block
+ * holds: values such as `helmValues` are YAML in a string, and a problem deep in them is found there.
+ */
+function lineInBlock(text: string, path: readonly PropertyKey[]): number | undefined {
+  const lines = new LineCounter();
+  const inner = parseDocument(text, { lineCounter: lines });
+  return inner.errors.length > 0 ? undefined : lineOfPath(inner, lines, path);
+}
+
 function lineOfPath(doc: Document, lines: LineCounter, path: readonly PropertyKey[]): number {
   let node: unknown = doc.contents;
   let line = startLine(lines, doc.contents) ?? 1;
-  for (const segment of path) {
+  for (const [index, segment] of path.entries()) {
+    if (isScalar(node) && node.type === Scalar.BLOCK_LITERAL && typeof node.value === 'string') {
+      // The block's text starts on the line after its `|` indicator.
+      const inner = lineInBlock(node.value, path.slice(index));
+      if (inner !== undefined) line = (startLine(lines, node) ?? line) + inner;
+      break;
+    }
     if (isMap(node)) {
       const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
       if (!pair) break;

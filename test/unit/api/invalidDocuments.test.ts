@@ -130,6 +130,16 @@ const CASES: [file: string, expected: string[]][] = [
     ],
   ],
   [
+    'helmvalues-dhcp-schema.yaml',
+    [
+      '14: spec.metal3.deploy.dhcp.helmValues.hostNetwork: expected true or false, got "yes"',
+      '16: spec.metal3.deploy.dhcp.helmValues.networkAttachmentDefinition.vip: "192.168.100.2" is not an IPv4 address with its prefix length, e.g. 192.168.100.3/24',
+      '17: spec.metal3.deploy.dhcp.helmValues.networkAttachmentDefinition.confg: unknown field "confg"; did you mean "config"?',
+      '18: spec.metal3.deploy.dhcp.helmValues.networkAttachmentDefinition.config: is not valid JSON: Expected double-quoted property name (line 1, column 44 of the value)',
+      '21: spec.metal3.deploy.dhcp.helmValues.extraArgs[0]: "--inspector-extra-kernel-parm=console=ttyS0" is not a flag of the boot server written as one item (--name=value): --inspector-collectors=…, --inspector-extra-kernel-param=…, --installer-extra-kernel-param=…, --tftp-busy-poll=…, --tftp-max-transfers=…, --tftp-max-transfers-per-client=…, --log-level=… or --callback-insecure-skip-verify',
+    ],
+  ],
+  [
     'helmvalues-list.yaml',
     ['13: spec.metal3.deploy.multus.helmValues: must be a YAML mapping (key: value lines), not a list'],
   ],
