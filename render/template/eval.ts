@@ -57,6 +57,8 @@ export interface ExecContext {
   /** The caller's check, run every `checkpointSteps` steps (see ExecuteOptions.checkpoint). */
   checkpoint: Checkpoint | undefined;
   checkpointSteps: number;
+  /** How many `tpl` calls deep execution is (each runs a nested template on this budget). */
+  tplDepth?: number;
 }
 
 /**

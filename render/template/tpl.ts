@@ -7,14 +7,21 @@
  */
 import { TemplateExecError, TemplateLimitError, TemplateParseError, FuncError } from './errors.js';
 import type { Evaluator, ExecContext } from './eval.js';
-import { MAX_EXEC_DEPTH, State } from './exec.js';
+import { State } from './exec.js';
 import type { GoFunc } from './functions.js';
 import { TreeParser } from './parser.js';
 import { goQuote } from './quote.js';
 
+/**
+ * Nested tpl calls allowed: each level takes far more of the JavaScript stack than a
+ * `{{template}}` call, and no real template nests tpl more than a few levels.
+ */
+export const MAX_TPL_DEPTH = 100;
+
 function tpl(ev: Evaluator, text: string, data: unknown): string {
   const parent = ev.ctx;
-  if (ev.depth + 1 >= MAX_EXEC_DEPTH) ev.limitf('depth', `exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
+  const tplDepth = (parent.tplDepth ?? 0) + 1;
+  if (tplDepth > MAX_TPL_DEPTH) ev.limitf('depth', `exceeded maximum tpl nesting depth (${MAX_TPL_DEPTH})`);
   const name = ev.tmpl.parseName;
   const wrap = (detail: string): FuncError =>
     new FuncError(`error during tpl function execution for ${goQuote(text)}: ${detail}`);
@@ -28,7 +35,7 @@ function tpl(ev: Evaluator, text: string, data: unknown): string {
     throw wrap(`parse error at (${parts[1] ?? name}): ${parts[parts.length - 1] ?? ''}`);
   }
   const tree = trees.get(name);
-  const ctx: ExecContext = { ...parent, trees: new Map([...parent.trees, ...trees]), out: '', outBytes: -1 };
+  const ctx: ExecContext = { ...parent, trees: new Map([...parent.trees, ...trees]), out: '', outBytes: -1, tplDepth };
   const dot = data === null ? undefined : data;
   try {
     if (tree !== undefined) new State(ctx, tree, dot, ev.depth + 1).walk(dot, tree.root);
