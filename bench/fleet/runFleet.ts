@@ -81,7 +81,8 @@ export interface CpuBreakdown {
 
 const NAMESPACE = 'metal3-system';
 const CALL_CONCURRENCY = 50;
-const MACHINE_QUERY = `WorkflowType = 'machineLifecycle'`;
+// A Ready Machine continues as new: its closed earlier run is not a Machine of its own.
+const MACHINE_QUERY = `WorkflowType = 'machineLifecycle' AND ExecutionStatus != 'ContinuedAsNew'`;
 
 /** Runs `work` over `items`, `concurrency` at a time. */
 async function forEachLimited<T>(items: T[], concurrency: number, work: (item: T) => Promise<unknown>): Promise<void> {
@@ -269,13 +270,16 @@ export async function runFleet(config: FleetConfig, log: (line: string) => void)
     const peakHwm = Math.max(...(await Promise.all(workers.map((w) => residentMemory(w.pid)))).map((m) => m.hwmMiB));
     const claimConflicts = (await Promise.all(metricsAddresses.map(claimConflictsOf))).reduce((a, b) => a + b, 0);
 
-    // History length of an even sample of the lifecycles.
+    // History length of an even sample of the lifecycles, over all of each one's runs.
     const step = Math.max(1, Math.floor(config.machines / 50));
     const lengths: number[] = [];
     for (let i = 0; i < config.machines; i += step) {
-      const name = claims[i]?.metadata.name ?? '';
-      const history = await machines.handle({ namespace: NAMESPACE, name }).fetchHistory();
-      lengths.push(history.events?.length ?? 0);
+      const workflowId = machines.handle({ namespace: NAMESPACE, name: claims[i]?.metadata.name ?? '' }).workflowId;
+      let events = 0;
+      for await (const run of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+        events += (await client.workflow.getHandle(workflowId, run.runId).fetchHistory()).events?.length ?? 0;
+      }
+      lengths.push(events);
     }
     const perMachine = (n: number): number => n / config.machines;
     const cpu = (key: keyof typeof usage0): number => perMachine(usage1[key] - usage0[key]);

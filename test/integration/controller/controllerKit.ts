@@ -113,10 +113,13 @@ export function claimApi(stack: MachineStack) {
 
 export { NODECLAIM_FINALIZER };
 
-/** How many executions Temporal has of the claim's workflow id (runs started, open or closed). */
+/**
+ * How many times the claim's workflow was started (open or closed); a Ready Machine's run that
+ * continued as new belongs to the same start.
+ */
 export async function workflowStarts(stack: MachineStack, name: string): Promise<number> {
   let count = 0;
-  const workflowId = `machine/${stack.env.namespace}/${name}`;
-  for await (const _ of stack.env.temporal.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) count++;
+  const query = `WorkflowId = 'machine/${stack.env.namespace}/${name}' AND ExecutionStatus != 'ContinuedAsNew'`;
+  for await (const _ of stack.env.temporal.client.workflow.list({ query })) count++;
   return count;
 }
