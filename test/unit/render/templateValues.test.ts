@@ -3,10 +3,15 @@
  * `.NodeClaim.Name`, `.NodeClaim.Labels` and `.NodeClaim.Spec.…` work as on the platform's Go types
  * and a field that does not exist is Go's error, not an empty string.
  */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { NodeClaim } from '../../../api/nodeClaim.js';
 import { TemplateExecError, renderTemplate } from '../../../render/template/index.js';
+import type { GoType } from '../../../render/template/index.js';
 import { buildTemplateValues } from '../../../render/templateValues.js';
+import { VALUES_TYPE } from '../../../render/templateValueTypes.js';
 import { effectiveOf } from './fixtures.js';
 
 const claim = NodeClaim.parse({
@@ -101,6 +106,37 @@ describe('the Values object', () => {
       }
       expect(error, text).toBeInstanceOf(TemplateExecError);
       expect((error as TemplateExecError).reason).toBe(reason);
+    }
+  });
+});
+
+/** Every field path a template can write: `.NodeClaim.Name` (promoted), `.SSHKeys[].PublicKey`, … */
+function fieldPaths(t: GoType, prefix: string): string[] {
+  if (t.kind === 'pointer') return fieldPaths(t.elem, prefix);
+  if (t.kind === 'slice') return t.elem.kind === 'struct' ? fieldPaths(t.elem, `${prefix}[]`) : [];
+  if (t.kind !== 'struct') return [];
+  return t.fields.flatMap((f) => {
+    const path = `${prefix}.${f.name}`;
+    // An embedded struct's fields are documented as the parent's (`.NodeClaim.Name`).
+    return [path, ...fieldPaths(f.type, f.embedded ? prefix : path)];
+  });
+}
+
+describe('the Values documentation', () => {
+  it('documents every field with its type and an example', () => {
+    const docs = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../../docs/templates.md'), 'utf8');
+    const rows = new Map(
+      docs
+        .split('\n')
+        .filter((line) => line.startsWith('| `.'))
+        .map((line) => [/^\| `([^`]+)`/.exec(line)?.[1] ?? '', line.split(' | ')]),
+    );
+    const paths = [...new Set(fieldPaths(VALUES_TYPE, ''))];
+    expect(paths.length).toBeGreaterThan(25);
+    for (const path of paths) {
+      const cells = rows.get(path);
+      expect(cells, `docs/templates.md has no row for ${path}`).toBeDefined();
+      expect(cells?.[3]?.trim(), `the example of ${path}`).not.toBe('');
     }
   });
 });
