@@ -84,4 +84,29 @@ describe('metal3-provider validate', () => {
       'nodeclaim-unknown-type.yaml:26: spec.typeRef: NodeProvider "metal3-provider" has no node type "compute-nodes"; did you mean "compute-node"?',
     );
   }, 60_000);
+
+  it('warns at platform keys it does not read and at DNS servers without a network, refuses an empty file, host annotations and DHCP values the servers could not use', async () => {
+    const run = await validate(
+      'test/fixtures/api/valid/warnings.yaml',
+      'test/fixtures/api/invalid/empty-file.yaml',
+      'test/fixtures/api/invalid/bmh-dhcp-annotations.yaml',
+      'test/fixtures/api/invalid/helmvalues-dhcp-schema.yaml',
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    const lines = run.stderr.split('\n');
+    // Warnings first (they never change the exit status), then every problem with its file and line.
+    expect(lines.slice(1, 3)).toEqual([
+      'test/fixtures/api/valid/warnings.yaml:18: warning: spec.metal3.nodeTypes[0].properties["vcluster.com/os-imag"]: vcluster.com/os-imag is not used by this provider (vcluster.com/* keys belong to the platform); did you mean "vcluster.com/os-image"?',
+      'test/fixtures/api/valid/warnings.yaml:21: warning: spec.metal3.nodeTypes[0].properties["metal3.vcluster.com/dns-servers"]: metal3.vcluster.com/dns-servers has no effect: the provider hands DNS servers out only with an address it allocates, and none of metal3.vcluster.com/network-cidr, metal3.vcluster.com/network-ip-range, vcluster.com/network-environment is set for these Machines; set a network or remove the key',
+    ]);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'test/fixtures/api/invalid/empty-file.yaml:1: the file holds no document (it is empty or only comments)',
+        'test/fixtures/api/invalid/bmh-dhcp-annotations.yaml:8: metadata.annotations["metal3.vcluster.com/gateway"]: "10.0.1.1" is not a host address of the subnet of metal3.vcluster.com/ip-address "10.0.0.20/24"',
+        'test/fixtures/api/invalid/helmvalues-dhcp-schema.yaml:16: spec.metal3.deploy.dhcp.helmValues.networkAttachmentDefinition.vip: "192.168.100.2" is not an IPv4 address with its prefix length, e.g. 192.168.100.3/24',
+        '9 problems found',
+      ]),
+    );
+  }, 60_000);
 });
