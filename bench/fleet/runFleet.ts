@@ -109,6 +109,30 @@ async function until(what: string, timeoutMs: number, check: () => Promise<boole
   }
 }
 
+/** Messages of an error and its causes, outermost first. */
+function messagesOf(err: unknown): string {
+  const messages: string[] = [];
+  for (let e: unknown = err; e instanceof Error; e = e.cause) messages.push(e.message);
+  return messages.join(': ') || String(err);
+}
+
+/**
+ * Releases one Machine. On a saturated machine the update can time out in Temporal while the workflow
+ * accepted it; asking again is then answered "already Releasing", which is what was wanted.
+ */
+async function release(machines: MachineClient, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await machines.releaseMachine({ namespace: NAMESPACE, name });
+      return;
+    } catch (err) {
+      if (/already (Releasing|Released)/.test(messagesOf(err))) return;
+      if (attempt >= 5) throw new Error(`releasing ${name}: ${messagesOf(err)}`, { cause: err });
+      await new Promise((r) => setTimeout(r, 5000));
+    }
+  }
+}
+
 /** Names carry the run's tag: a Temporal namespace kept between runs may hold Machines of the same name. */
 function claimOf(tag: string, index: number): NodeClaim {
   return {
@@ -254,9 +278,7 @@ export async function runFleet(config: FleetConfig, log: (line: string) => void)
     );
     const readySeconds = (Date.now() - started) / 1000;
     log(`  all Ready after ${readySeconds.toFixed(1)} s`);
-    await forEachLimited(claims, CALL_CONCURRENCY, (claim) =>
-      machines.releaseMachine({ namespace: NAMESPACE, name: claim.metadata.name }),
-    );
+    await forEachLimited(claims, CALL_CONCURRENCY, (claim) => release(machines, claim.metadata.name));
     await until(
       'every Machine Released',
       1_800_000,
