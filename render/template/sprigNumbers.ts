@@ -138,6 +138,45 @@ function toDecimal(v: unknown): GoTypedInt {
   return int64(parseIntBase0(s.replace(/^([+-]?)/, '$10o')) ?? 0n);
 }
 
+/** time.Duration.String of a duration in nanoseconds: `1h2m3s`, `1.5s`, `250ms`, `0s`. */
+export function durationString(d: bigint): string {
+  if (d === 0n) return '0s';
+  const neg = d < 0n;
+  let u = neg ? -d : d;
+  const frac = (v: bigint, digits: number): string => {
+    const p = 10n ** BigInt(digits);
+    const f = (v % p).toString().padStart(digits, '0').replace(/0+$/, '');
+    return `${v / p}${f === '' ? '' : '.' + f}`;
+  };
+  let out: string;
+  if (u < 1000n) out = `${u}ns`;
+  else if (u < 1000_000n) out = frac(u, 3) + 'µs';
+  else if (u < 1000_000_000n) out = frac(u, 6) + 'ms';
+  else {
+    out = frac(u % 60_000_000_000n, 9) + 's';
+    u /= 60_000_000_000n;
+    if (u > 0n) {
+      out = `${u % 60n}m${out}`;
+      u /= 60n;
+      if (u > 0n) out = `${u}h${out}`;
+    }
+  }
+  return (neg ? '-' : '') + out;
+}
+
+/** Sprig's duration: seconds from a string or an int64 (any other type counts as 0). */
+function duration(sec: unknown): string {
+  let n = 0n;
+  if (typeof sec === 'string') {
+    if (/^[+-]?\d+$/.test(sec)) {
+      const v = BigInt(sec);
+      // ParseInt's range error leaves the limit, which Sprig takes.
+      n = v > (1n << 63n) - 1n ? (1n << 63n) - 1n : v < -(1n << 63n) ? -(1n << 63n) : v;
+    }
+  } else if (sec instanceof GoTypedInt && sec.type === 'int64') n = sec.exact ?? BigInt(sec.v);
+  return durationString(BigInt.asIntN(64, n * 1_000_000_000n));
+}
+
 const anyV = ['any'];
 const floatFn = (f: (x: number) => number) => goFunc(anyV, (v: unknown) => float(f(toFloat64(v))));
 
@@ -194,6 +233,7 @@ export const sprigNumberFuncs: FuncMap = {
   ceil: floatFn(Math.ceil),
   floor: floatFn(Math.floor),
   round: goFunc(['any', 'int', 'float64'], round, true),
+  duration: goFunc(anyV, duration),
 };
 
 /** math.Max / math.Min: NaN wins, and the signed zeros order. */
