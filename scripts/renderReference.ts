@@ -3,6 +3,7 @@ import { PROPERTY_CATALOGUE, LOCATION_NAMES } from '../api/properties/catalogue.
 import { buildProgram } from '../cli/program.js';
 import { serverDefaults } from '../dhcp/bootServerConfig.js';
 import { HOST_ANNOTATIONS } from './hostAnnotations.js';
+import { specImplementationSection } from './specImplementation.js';
 
 /** Prose in a table cell: `<name>` would read as an HTML tag. */
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\n/g, ' ');
@@ -156,6 +157,8 @@ export function renderReference(): string {
     ...bootServerSection(),
     '',
     ...annotationsSection(),
+    '',
+    ...specImplementationSection(),
     '',
     '## Commands',
     '',
