@@ -76,7 +76,10 @@ describe('readDocumentFiles (validate and render)', () => {
     ]);
     const small = join(dir, 'small.yaml');
     await writeFile(small, `# ${'x'.repeat(97)}\n`);
-    expect((await readDocumentFiles([small], 100)).problems).toEqual([]);
+    // Read and parsed: it holds only a comment, which is a problem of its own, not the size limit's.
+    expect((await readDocumentFiles([small], 100)).problems).toEqual([
+      `${small}:1: the file holds no document (it is empty or only comments)`,
+    ]);
     await writeFile(small, `# ${'x'.repeat(98)}\n`);
     expect((await readDocumentFiles([small], 100)).problems).toEqual([
       `${small}: is larger than the limit of 100 bytes; not read`,
