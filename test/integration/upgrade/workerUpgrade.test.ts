@@ -156,7 +156,7 @@ describe('upgrading the provisioning workers', () => {
     await route('a');
     // On build a: two Machines Ready, one held in provisioning, one held in releasing.
     const readyRun = await provision('ready', 1);
-    await provision('kept', 2);
+    const keptRun = await provision('kept', 2);
     await hang(host(3), 'provisioning');
     const provisioningRun = await provision('provisioning', 3);
     await provision('releasing', 4);
@@ -170,16 +170,22 @@ describe('upgrading the provisioning workers', () => {
 
     // A Ready Machine went on in a new run that holds only what it needs: a handful of events.
     const kept = await stack.client.handle(machine('kept')).describe();
-    expect(kept.runId).not.toBe(readyRun);
+    expect(kept.runId).not.toBe(keptRun);
     expect(await historyLength('kept')).toBeLessThanOrEqual(10);
     expect(await historyLength('ready')).toBeLessThanOrEqual(10);
     // ... on the same Machine: one listing, Ready, its host and the steps that provisioned it.
-    const listed = (await stack.client.listMachines()).filter((m) => m.machine.startsWith(`${stack.env.namespace}/`));
-    expect(listed.map((m) => `${m.machine} ${m.phase ?? ''}`).sort()).toEqual(
-      ['kept Ready', 'provisioning Provisioning', 'ready Ready', 'releasing Releasing'].map(
-        (m) => `${stack.env.namespace}/${m}`,
-      ),
-    );
+    const listed = async () =>
+      (await stack.client.listMachines())
+        .filter((m) => m.machine.startsWith(`${stack.env.namespace}/`))
+        .map((m) => `${m.machine} ${m.phase ?? ''}`)
+        .sort();
+    await expect
+      .poll(listed, { timeout: 10_000 })
+      .toEqual(
+        ['kept Ready', 'provisioning Provisioning', 'ready Ready', 'releasing Releasing'].map(
+          (m) => `${stack.env.namespace}/${m}`,
+        ),
+      );
     const keptStatus = await stack.client.getMachineStatus(machine('kept'));
     expect(keptStatus).toMatchObject({ phase: 'Ready', host: host(2) });
     expect(keptStatus?.steps.map((s) => s.step)).toEqual(expect.arrayContaining(['resolve', 'awaitProvisioned']));
