@@ -27,10 +27,8 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 
 {{/* The vip without its prefix length: the pod's SERVER_IP when it is not on the host network. */}}
 {{- define "dhcp.vipAddress" -}}
+{{- /* Its form (an IPv4 address with prefix) is checked by values.schema.json. */ -}}
 {{- $vip := .Values.networkAttachmentDefinition.vip | required "networkAttachmentDefinition.vip is required unless hostNetwork is true" -}}
-{{- if not (regexMatch "^[0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}$" $vip) -}}
-{{- fail (printf "networkAttachmentDefinition.vip %q is not an IPv4 address with prefix, e.g. 192.168.100.3/24" $vip) -}}
-{{- end -}}
 {{- first (splitList "/" $vip) -}}
 {{- end -}}
 
