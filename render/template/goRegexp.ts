@@ -12,22 +12,69 @@ const fail = (code: string, arg: string): never => {
   throw new RegexpSyntaxError(`error parsing regexp: ${code}: \`${arg}\``);
 };
 
-const POSIX: Record<string, string> = {
-  alnum: '0-9A-Za-z',
-  alpha: 'A-Za-z',
-  ascii: '\\x00-\\x7F',
-  blank: '\\t ',
-  cntrl: '\\x00-\\x1F\\x7F',
-  digit: '0-9',
-  graph: '!-~',
-  lower: 'a-z',
-  print: ' -~',
-  punct: '!-\\/:-@\\[-`{-~',
-  space: '\\t\\n\\v\\f\\r ',
-  upper: 'A-Z',
-  word: '0-9A-Za-z_',
-  xdigit: '0-9A-Fa-f',
+/** POSIX classes as code point ranges (RE2's). */
+const POSIX: Record<string, [number, number][]> = {
+  alnum: [
+    [0x30, 0x39],
+    [0x41, 0x5a],
+    [0x61, 0x7a],
+  ],
+  alpha: [
+    [0x41, 0x5a],
+    [0x61, 0x7a],
+  ],
+  ascii: [[0x00, 0x7f]],
+  blank: [
+    [0x09, 0x09],
+    [0x20, 0x20],
+  ],
+  cntrl: [
+    [0x00, 0x1f],
+    [0x7f, 0x7f],
+  ],
+  digit: [[0x30, 0x39]],
+  graph: [[0x21, 0x7e]],
+  lower: [[0x61, 0x7a]],
+  print: [[0x20, 0x7e]],
+  punct: [
+    [0x21, 0x2f],
+    [0x3a, 0x40],
+    [0x5b, 0x60],
+    [0x7b, 0x7e],
+  ],
+  space: [
+    [0x09, 0x0d],
+    [0x20, 0x20],
+  ],
+  upper: [[0x41, 0x5a]],
+  word: [
+    [0x30, 0x39],
+    [0x41, 0x5a],
+    [0x5f, 0x5f],
+    [0x61, 0x7a],
+  ],
+  xdigit: [
+    [0x30, 0x39],
+    [0x41, 0x46],
+    [0x61, 0x66],
+  ],
 };
+
+/** Ranges as class contents; negated: their complement over all code points ([:^digit:]). */
+function posixSet(ranges: [number, number][], negate: boolean): string {
+  let set = ranges;
+  if (negate) {
+    set = [];
+    let next = 0;
+    for (const [lo, hi] of ranges) {
+      if (lo > next) set.push([next, lo - 1]);
+      next = hi + 1;
+    }
+    set.push([next, 0x10ffff]);
+  }
+  const cp = (c: number): string => `\\u{${c.toString(16)}}`;
+  return set.map(([lo, hi]) => (lo === hi ? cp(lo) : `${cp(lo)}-${cp(hi)}`)).join('');
+}
 const SPACE = '\\t\\n\\f\\r ';
 const SYNTAX = '^$\\.*+?()[]{}|/';
 
@@ -264,8 +311,7 @@ class Translator {
         const set = m ? POSIX[m[2] ?? ''] : undefined;
         if (m && set === undefined) fail('invalid character class range', m[0]);
         if (m && set !== undefined) {
-          if (m[1] === '^') fail('invalid or unsupported Perl syntax', m[0]);
-          out += set;
+          out += posixSet(set, m[1] === '^');
           this.i += m[0].length;
           continue;
         }
