@@ -44,7 +44,7 @@ describe('loadKubeConfig', () => {
     const second = (await kc.applyToFetchOptions({})).agent;
     expect(first).toBeInstanceOf(https.Agent);
     expect(second).toBe(first);
-    expect((first as https.Agent).keepAlive).toBe(true);
+    expect((first as https.Agent & { keepAlive: boolean }).keepAlive).toBe(true);
     expect((first as https.Agent & { options: https.AgentOptions }).options.cert).toEqual(Buffer.from('cert of alice'));
 
     kc.setCurrentContext('bob');
