@@ -4,6 +4,7 @@ import type { NodeEnvironment } from './nodeEnvironment.js';
 import type { NodeProvider } from './nodeProvider.js';
 import type { OSImage } from './osImage.js';
 import { resolveEffectiveProperties, selectEnvironmentName } from './resolve/effectiveProperties.js';
+import type { EffectiveProperties } from './resolve/origin.js';
 import { NodeTypeSelectionError, selectNodeType } from './resolve/nodeType.js';
 import { osImageName, resolveImage } from './resolve/sources.js';
 import type { LocatedDocument, LocatedProblem } from './validateText.js';
@@ -27,22 +28,55 @@ export function catalogue(documents: readonly LocatedDocument[]): Catalogue {
   return { providers, environments, osImages };
 }
 
+/** A NodeClaim merged as provisioning will merge it, from the documents validated with it. */
+export interface ClaimInCatalogue {
+  readonly environment: NodeEnvironment | undefined;
+  readonly effective: EffectiveProperties;
+}
+
+/**
+ * Merges a NodeClaim's properties with its NodeProvider, node type and NodeEnvironment from the
+ * documents at hand; undefined when the NodeProvider, or a NodeEnvironment the claim is given, is not
+ * among them (it may exist in the cluster). Throws NodeTypeSelectionError and ConfigValidationError
+ * as provisioning would; crossDocumentProblems reports them, the notes skip such claims.
+ */
+export function resolveClaimInCatalogue(claim: NodeClaim, known: Catalogue): ClaimInCatalogue | undefined {
+  const provider = known.providers.get(claim.spec.providerRef);
+  if (!provider) return undefined;
+  const nodeType = selectNodeType(provider, claim);
+  const environmentName = selectEnvironmentName(nodeType, claim, provider);
+  const environment = environmentName === undefined ? undefined : known.environments.get(environmentName);
+  if (environmentName !== undefined && !environment) return undefined;
+  return { environment, effective: resolveEffectiveProperties({ provider, nodeType, nodeClaim: claim, environment }) };
+}
+
+/** Runs `check` on the claim merged from the documents at hand; [] when it cannot be merged here. */
+export function withClaimInCatalogue<T>(
+  claim: NodeClaim,
+  known: Catalogue,
+  check: (resolved: ClaimInCatalogue) => T[],
+): T[] {
+  try {
+    const resolved = resolveClaimInCatalogue(claim, known);
+    return resolved ? check(resolved) : [];
+  } catch (error) {
+    // Resolution problems are crossDocumentProblems' to report.
+    if (error instanceof NodeTypeSelectionError || error instanceof ConfigValidationError) return [];
+    throw error;
+  }
+}
+
 /**
  * Resolves a NodeClaim the way provisioning will, as far as the documents at hand allow: a referenced
  * NodeEnvironment or OSImage that is not among them may exist in the cluster, so it is not an error.
  */
 function claimProblems(claim: NodeClaim, known: Catalogue): ConfigIssue[] {
-  const provider = known.providers.get(claim.spec.providerRef);
-  if (!provider) return [];
   try {
-    const nodeType = selectNodeType(provider, claim);
-    const environmentName = selectEnvironmentName(nodeType, claim, provider);
-    const environment = environmentName === undefined ? undefined : known.environments.get(environmentName);
-    if (environmentName !== undefined && !environment) return [];
-    const effective = resolveEffectiveProperties({ provider, nodeType, nodeClaim: claim, environment });
-    const imageName = osImageName(effective);
+    const resolved = resolveClaimInCatalogue(claim, known);
+    if (!resolved) return [];
+    const imageName = osImageName(resolved.effective);
     const osImage = imageName === undefined ? undefined : known.osImages.get(imageName);
-    if (imageName === undefined || osImage) resolveImage(effective, osImage);
+    if (imageName === undefined || osImage) resolveImage(resolved.effective, osImage);
     return [];
   } catch (error) {
     if (error instanceof NodeTypeSelectionError) return [error.issue];

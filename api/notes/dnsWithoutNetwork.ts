@@ -1,11 +1,8 @@
-import { catalogue, type Catalogue } from '../crossDocument.js';
+import { catalogue, withClaimInCatalogue, type Catalogue } from '../crossDocument.js';
 import type { LocatedNote } from '../documentNotes.js';
-import { ConfigValidationError } from '../issues.js';
 import type { NodeClaim } from '../nodeClaim.js';
 import type { NodeProvider } from '../nodeProvider.js';
 import { PropertyKeys } from '../properties/keys.js';
-import { resolveEffectiveProperties, selectEnvironmentName } from '../resolve/effectiveProperties.js';
-import { NodeTypeSelectionError, selectNodeType } from '../resolve/nodeType.js';
 import type { LocatedDocument } from '../validateText.js';
 
 /** Keys that give a Machine an allocated address, or name the environment that may give it one. */
@@ -44,15 +41,8 @@ function providerPaths(provider: NodeProvider): PropertyKey[][] {
  * (and NodeEnvironment, when one is named) at hand: otherwise a network may come from them.
  */
 function claimPaths(claim: NodeClaim, known: Catalogue): PropertyKey[][] {
-  const provider = known.providers.get(claim.spec.providerRef);
-  const annotations = claim.metadata.annotations;
-  if (!provider || !(hasDns(claim.spec.properties) || hasDns(annotations))) return [];
-  try {
-    const nodeType = selectNodeType(provider, claim);
-    const environmentName = selectEnvironmentName(nodeType, claim, provider);
-    const environment = environmentName === undefined ? undefined : known.environments.get(environmentName);
-    if (environmentName !== undefined && !environment) return [];
-    const effective = resolveEffectiveProperties({ provider, nodeType, nodeClaim: claim, environment });
+  if (!(hasDns(claim.spec.properties) || hasDns(claim.metadata.annotations))) return [];
+  return withClaimInCatalogue(claim, known, ({ effective }) => {
     if (effective[PropertyKeys.networkCidr] || effective[PropertyKeys.networkIpRange]) return [];
     const origin = effective[PropertyKeys.dnsServers]?.origin;
     if (origin?.kind !== 'nodeClaim') return [];
@@ -61,11 +51,7 @@ function claimPaths(claim: NodeClaim, known: Catalogue): PropertyKey[][] {
         ? ['spec', 'properties', PropertyKeys.dnsServers]
         : ['metadata', 'annotations', PropertyKeys.dnsServers],
     ];
-  } catch (error) {
-    // Resolution problems are crossDocumentProblems' to report.
-    if (error instanceof NodeTypeSelectionError || error instanceof ConfigValidationError) return [];
-    throw error;
-  }
+  });
 }
 
 /**

@@ -1,9 +1,6 @@
-import { catalogue, type Catalogue } from '../crossDocument.js';
+import { catalogue, withClaimInCatalogue, type Catalogue } from '../crossDocument.js';
 import type { LocatedNote } from '../documentNotes.js';
-import { ConfigValidationError } from '../issues.js';
 import type { NodeClaim } from '../nodeClaim.js';
-import { resolveEffectiveProperties, selectEnvironmentName } from '../resolve/effectiveProperties.js';
-import { NodeTypeSelectionError, selectNodeType } from '../resolve/nodeType.js';
 import type { LocatedDocument } from '../validateText.js';
 
 interface Override {
@@ -18,14 +15,8 @@ interface Override {
  * merge cannot be done, and resolution problems are crossDocumentProblems' to report.
  */
 function overrides(claim: NodeClaim, known: Catalogue): Override[] {
-  const provider = known.providers.get(claim.spec.providerRef);
-  if (!provider) return [];
-  try {
-    const nodeType = selectNodeType(provider, claim);
-    const environmentName = selectEnvironmentName(nodeType, claim, provider);
-    const environment = environmentName === undefined ? undefined : known.environments.get(environmentName);
+  return withClaimInCatalogue(claim, known, ({ environment, effective }) => {
     if (!environment) return [];
-    const effective = resolveEffectiveProperties({ provider, nodeType, nodeClaim: claim, environment });
     return Object.entries(effective).flatMap(([key, { value, overrides: replaced }]) => {
       if (replaced?.origin.kind !== 'nodeClaim') return [];
       const path =
@@ -35,10 +26,7 @@ function overrides(claim: NodeClaim, known: Catalogue): Override[] {
         `this value: a NodeEnvironment is merged after the NodeClaim; remove the key from one of them`;
       return [{ path, message }];
     });
-  } catch (error) {
-    if (error instanceof NodeTypeSelectionError || error instanceof ConfigValidationError) return [];
-    throw error;
-  }
+  });
 }
 
 /** A warning at each NodeClaim property a NodeEnvironment given with it would override. */
