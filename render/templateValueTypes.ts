@@ -128,8 +128,15 @@ export const VALUES_TYPE: GoType & { kind: 'struct' } = {
       'AllocatedIP',
       'AllocatedIP',
       str,
-      'The address IPAM allocated, without prefix: `10.0.0.5`; "" without IPAM.',
+      'The address IPAM allocated, without prefix (a dual-stack Machine\'s IPv4 one): `10.0.0.5`; "" without IPAM.',
     ),
     field('Gateway', 'Gateway', str, 'The allocated network\'s default gateway: `10.0.0.1`; "" without IPAM.'),
+    field(
+      'AllocatedIPv6',
+      'AllocatedIPv6',
+      str,
+      'A dual-stack Machine\'s IPv6 address, without prefix: `fd00::5`; "" unless the node type has two networks.',
+    ),
+    field('GatewayIPv6', 'GatewayIPv6', str, 'The IPv6 network\'s default gateway: `fd00::1`; "" when not dual-stack.'),
   ],
 };

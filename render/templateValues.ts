@@ -50,6 +50,8 @@ export function buildTemplateValues(input: TemplateValuesInput): TemplateValues 
     BareMetalHost: input.bareMetalHost ? templateHostView(input.bareMetalHost) : {},
     AllocatedIP: lease?.address ?? '',
     Gateway: lease?.gateway ?? '',
+    AllocatedIPv6: lease?.ipv6?.address ?? '',
+    GatewayIPv6: lease?.ipv6?.gateway ?? '',
   });
   if (!(values instanceof GoStruct)) throw new Error('the Values type is a struct');
   return values;

@@ -157,8 +157,26 @@ describe('template values', () => {
     ]);
   });
 
-  it('gives empty AllocatedIP and Gateway without IPAM, so templates can test them', () => {
-    const template = '#cloud-config\nruncmd: ["{{ if .AllocatedIP }}static{{ else }}dhcp{{ end }}{{ .Gateway }}"]';
+  it('gives a dual-stack Machine its IPv6 address and gateway beside the IPv4 ones', () => {
+    const template =
+      '#cloud-config\nruncmd: ["{{ .AllocatedIP }} {{ .Gateway }} {{ .AllocatedIPv6 }} {{ .GatewayIPv6 }}"]';
+    const lease = {
+      address: '10.0.0.5',
+      prefix: 24,
+      gateway: '10.0.0.1',
+      dnsServers: [],
+      ntpServers: [],
+      ipv6: { address: 'fd00::5', prefix: 64, gateway: 'fd00::1' },
+    };
+    expect(cloudConfig(render({ [PropertyKeys.userDataTemplate]: template }, { lease }).userData).runcmd).toEqual([
+      '10.0.0.5 10.0.0.1 fd00::5 fd00::1',
+      'join',
+    ]);
+  });
+
+  it('gives empty AllocatedIP, Gateway and their IPv6 twins without IPAM, so templates can test them', () => {
+    const template =
+      '#cloud-config\nruncmd: ["{{ if .AllocatedIP }}static{{ else }}dhcp{{ end }}{{ .Gateway }}{{ .AllocatedIPv6 }}{{ .GatewayIPv6 }}"]';
     expect(cloudConfig(render({ [PropertyKeys.userDataTemplate]: template }).userData).runcmd).toEqual([
       'dhcp',
       'join',
