@@ -253,13 +253,15 @@ export abstract class Evaluator {
   ): unknown {
     const n = ident.length;
     for (let i = 0; i < n - 1; i++) {
-      receiver = this.evalField(ident[i] ?? '', null, MISSING, receiver, iface);
+      receiver = this.evalField(dot, node, ident[i] ?? '', null, MISSING, receiver, iface);
       iface = this.lastIface;
     }
-    return this.evalField(ident[n - 1] ?? '', args, final, receiver, iface);
+    return this.evalField(dot, node, ident[n - 1] ?? '', args, final, receiver, iface);
   }
 
   protected evalField(
+    dot: unknown,
+    node: Node,
     fieldName: string,
     args: Node[] | null,
     final: Final,
@@ -275,6 +277,9 @@ export abstract class Evaluator {
     if (receiver === null) this.errorf(`nil pointer evaluating ${typ}.${fieldName}`);
     const hasArgs = (args !== null && args.length > 1) || final !== MISSING;
     if (receiver instanceof GoStruct) {
+      // Go looks up a method before a field; a method with no arguments reads like a field.
+      const method = receiver.methods.get(fieldName);
+      if (method !== undefined) return this.evalCall(dot, method, false, node, fieldName, args, final);
       if (!receiver.hasField(fieldName)) this.errorf(`can't evaluate field ${fieldName} in type ${receiver.type}`);
       if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
       const value = receiver.field(fieldName);

@@ -34,6 +34,12 @@ export function printArg(p: Printer, arg: unknown, verb: string, depth = 0): voi
     p.pad(p.truncate(typeName(arg)));
     return;
   }
+  // fmt's handleMethods: a Stringer prints its String() for the string verbs (not for %#v).
+  const stringer = arg instanceof GoStruct && !p.sharpV ? arg.methods.get('String') : undefined;
+  if (stringer !== undefined && 'vsxXq'.includes(verb)) {
+    printArg(p, (stringer.fn as () => string)(), verb, depth);
+    return;
+  }
   switch (kindOf(arg)) {
     case 'string': {
       const s = arg as string;

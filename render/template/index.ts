@@ -27,6 +27,7 @@ import { sprigEncodingFuncs } from './sprigEncoding.js';
 import { sprigListFuncs } from './sprigLists.js';
 import { sprigNumberFuncs } from './sprigNumbers.js';
 import { sprigPathFuncs } from './sprigPaths.js';
+import { sprigSemverFuncs } from './sprigSemver.js';
 import { sprigReflectFuncs } from './sprigReflect.js';
 import { sprigRegexFuncs } from './sprigRegex.js';
 import { sprigStringFuncs } from './sprigStrings.js';
@@ -78,6 +79,7 @@ const FUNCS: FuncMap = {
   ...sprigEncodingFuncs,
   ...sprigRegexFuncs,
   ...sprigPathFuncs,
+  ...sprigSemverFuncs,
   tpl: tplFunc,
   ...builtins,
 };

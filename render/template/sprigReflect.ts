@@ -4,9 +4,11 @@ import { type FuncMap, goFunc } from './functions.js';
 import { GoComplex, elemTypeOf, isGoMap, kindOf, mapGet, mapHas, numValue, typeName } from './values.js';
 import { GoStruct } from './values.js';
 
-/** reflect.Kind's name: the basic type for numbers, `slice`, `map`, `struct`, `invalid` for nil. */
+/** reflect.Kind's name: the basic type for numbers, `slice`, `map`, `struct`, `ptr`, `invalid` for nil. */
 export function reflectKind(v: unknown): string {
   if (v === null || v === undefined) return 'invalid';
+  // Values such as semver's *semver.Version are pointers to structs.
+  if (v instanceof GoStruct && v.type.startsWith('*')) return 'ptr';
   const k = kindOf(v);
   switch (k) {
     case 'int':

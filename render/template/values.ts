@@ -18,6 +18,8 @@
  * Integers beyond 2^53 lose precision (JS numbers); BigInt data is converted to number.
  */
 
+import type { GoFunc } from './functions.js';
+
 export class GoFloat {
   constructor(readonly v: number) {}
 }
@@ -43,7 +45,8 @@ export class GoTypedInt {
 /**
  * A Go struct (the typed values templates receive, such as the NodeClaim): fields by their Go
  * names, in declaration order; the fields of embedded structs (ObjectMeta's Name, Labels, …) are
- * promoted as Go promotes them; `json` is what encoding/json makes of it (for toJson, toYaml).
+ * promoted as Go promotes them; `json` is what encoding/json makes of it (for toJson, toYaml);
+ * `methods` are the type's exported methods (a `String` method is what fmt prints, as in Go).
  */
 export class GoStruct {
   constructor(
@@ -51,6 +54,7 @@ export class GoStruct {
     readonly fields: ReadonlyMap<string, unknown>,
     readonly promoted: ReadonlyMap<string, unknown>,
     readonly json: unknown,
+    readonly methods: ReadonlyMap<string, GoFunc> = new Map(),
   ) {}
 
   /** The field's value; undefined when the struct has no such field. */
