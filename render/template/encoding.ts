@@ -30,6 +30,11 @@ export function base64Encode(s: string): string {
  * not checked). Returns the decoded text or throws Error("illegal base64 data at input byte N").
  */
 export function base64Decode(src: string): string {
+  return utf8Decode(base64DecodeBytes(src));
+}
+
+/** base64Decode's bytes. */
+export function base64DecodeBytes(src: string): Uint8Array {
   const input = utf8Encode(src);
   const out: number[] = [];
   let si = 0;
@@ -45,7 +50,7 @@ export function base64Decode(src: string): string {
     let trailingGarbage = false;
     for (let j = 0; j < 4; j++) {
       if (si === input.length) {
-        if (j === 0) return utf8Decode(Uint8Array.from(out));
+        if (j === 0) return Uint8Array.from(out);
         corrupt(si - j);
       }
       const c = input[si] ?? 0;
@@ -77,7 +82,7 @@ export function base64Decode(src: string): string {
     out.push((val >> 16) & 0xff);
     if (dlen >= 3) out.push((val >> 8) & 0xff);
     if (dlen === 4) out.push(val & 0xff);
-    if (dlen < 4) return utf8Decode(Uint8Array.from(out));
+    if (dlen < 4) return Uint8Array.from(out);
   }
 }
 

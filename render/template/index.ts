@@ -22,6 +22,7 @@ import type { GoType } from './structs.js';
 import { TreeParser } from './parser.js';
 import { goQuote } from './quote.js';
 import { sprigFuncs } from './sprig.js';
+import { sprigCryptoFuncs } from './sprigCrypto.js';
 import { sprigDictFuncs } from './sprigDicts.js';
 import { sprigEncodingFuncs } from './sprigEncoding.js';
 import { sprigListFuncs } from './sprigLists.js';
@@ -80,6 +81,7 @@ const FUNCS: FuncMap = {
   ...sprigRegexFuncs,
   ...sprigPathFuncs,
   ...sprigSemverFuncs,
+  ...sprigCryptoFuncs,
   tpl: tplFunc,
   ...builtins,
 };
