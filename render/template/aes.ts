@@ -4,9 +4,6 @@
  */
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- fixed-size tables indexed by bytes */
 
-const SBOX = new Uint8Array(256);
-const INV_SBOX = new Uint8Array(256);
-
 /** Multiplication in GF(2^8) modulo the AES polynomial x^8 + x^4 + x^3 + x + 1. */
 function gmul(a: number, b: number): number {
   let r = 0;
@@ -17,19 +14,28 @@ function gmul(a: number, b: number): number {
   return r;
 }
 
-// The S-box: the multiplicative inverse in GF(2^8) followed by the affine transform.
-for (let x = 0; x < 256; x++) {
-  let inv = 0;
-  for (let y = 1; y < 256 && x !== 0; y++) {
-    if (gmul(x, y) === 1) {
-      inv = y;
-      break;
+// The S-box: the multiplicative inverse in GF(2^8) followed by the affine transform. Built on first
+// use, so that loading the engine (in every workflow) does not pay for it.
+const SBOX = new Uint8Array(256);
+const INV_SBOX = new Uint8Array(256);
+let tablesBuilt = false;
+
+function buildTables(): void {
+  if (tablesBuilt) return;
+  for (let x = 0; x < 256; x++) {
+    let inv = 0;
+    for (let y = 1; y < 256 && x !== 0; y++) {
+      if (gmul(x, y) === 1) {
+        inv = y;
+        break;
+      }
     }
+    let s = inv;
+    for (let i = 1; i <= 4; i++) s ^= ((inv << i) | (inv >> (8 - i))) & 0xff;
+    SBOX[x] = s ^ 0x63;
+    INV_SBOX[s ^ 0x63] = x;
   }
-  let s = inv;
-  for (let i = 1; i <= 4; i++) s ^= ((inv << i) | (inv >> (8 - i))) & 0xff;
-  SBOX[x] = s ^ 0x63;
-  INV_SBOX[s ^ 0x63] = x;
+  tablesBuilt = true;
 }
 
 export const AES_BLOCK_SIZE = 16;
@@ -79,6 +85,7 @@ function decryptBlock(w: Uint8Array, s: Uint8Array): void {
 
 /** CBC decryption with a 32-byte key; `data` must be whole blocks. No padding is removed. */
 export function aes256CbcDecrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
+  buildTables();
   const w = expandKey(key);
   const out = new Uint8Array(data.length);
   let prev = iv;
