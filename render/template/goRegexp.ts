@@ -1,6 +1,6 @@
 /**
  * Go's regexp (RE2 syntax) on JavaScript's RegExp: patterns are translated (Go's `\s`, `.`, `\A`,
- * `\z`, `\Q…\E`, `(?P<name>)`, POSIX classes, `\pN`, leading flags), Go's syntax errors are raised
+ * `\z`, `\Q…\E`, `(?P<name>)`, `\S` in classes, POSIX classes, `\pN`, leading flags), Go's syntax errors are raised
  * in Go's words, and matching follows Go's rules for empty matches. RE2 has no backreferences or
  * lookaround, so translated patterns run in JavaScript's engine without them; flags inside a
  * pattern other than at its start (`a(?i)b`, `(?i:…)`) are refused as unsupported.
@@ -100,6 +100,18 @@ function unicodeClass(name: string, negate: boolean): string {
 function literal(c: string): string {
   if (SYNTAX.includes(c) || c === '-') return '\\' + c;
   return c;
+}
+
+/**
+ * A class holding Go's \S: JavaScript's own \S is wider (Unicode spaces), and a negated set cannot
+ * be written inside a class, so `[x\S]` becomes "x or a non-space" and `[^x\S]` "a space but not x".
+ * `open` is the class as translated without \S and its closing bracket: `[…` or `[^…`.
+ */
+function withNotSpace(open: string): string {
+  const negated = open.startsWith('[^');
+  const rest = open.slice(negated ? 2 : 1);
+  if (negated) return rest === '' ? `[${SPACE}]` : `(?:(?![${rest}])[${SPACE}])`;
+  return rest === '' ? `[^${SPACE}]` : `(?:[${rest}]|[^${SPACE}])`;
 }
 
 class Translator {
@@ -210,8 +222,10 @@ class Translator {
     const named = /^\(\?P?<([A-Za-z0-9_]+)>/.exec(rest);
     this.depth++;
     if (named) {
+      // The name is kept here for Expand's $name; JavaScript gets a plain group, since Go allows two
+      // groups of one name and JavaScript does not.
       this.names.push(named[1] ?? '');
-      this.out += `(?<${named[1] ?? ''}>`;
+      this.out += '(';
       this.i += named[0].length;
     } else if (rest.startsWith('(?:')) {
       this.out += '(?:';
@@ -257,9 +271,8 @@ class Translator {
       case 's':
         return inClass ? SPACE : `[${SPACE}]`;
       case 'S':
-        if (!inClass) return `[^${SPACE}]`;
-        fail('invalid or unsupported Perl syntax', '\\S');
-        break;
+        // Inside a class, charClass takes \S apart before it gets here.
+        return `[^${SPACE}]`;
       case 'p':
       case 'P': {
         const m = /^\{([^}]*)\}|^./.exec(s.slice(this.i));
@@ -301,6 +314,7 @@ class Translator {
       this.i++;
     }
     let first = true;
+    let notSpace = false;
     for (;;) {
       const c = s[this.i];
       if (c === undefined) return fail('missing closing ]', s.slice(start));
@@ -316,6 +330,11 @@ class Translator {
           continue;
         }
       }
+      if (c === '\\' && s[this.i + 1] === 'S') {
+        notSpace = true;
+        this.i += 2;
+        continue;
+      }
       if (c === '\\') {
         out += this.escape(true);
         continue;
@@ -325,7 +344,7 @@ class Translator {
       out += ch === '-' && s[this.i] !== ']' && out.length > 1 && !out.endsWith('[^') ? '-' : literal(ch);
     }
     this.i++;
-    return out + ']';
+    return notSpace ? withNotSpace(out) : out + ']';
   }
 }
 

@@ -18,14 +18,6 @@ export function normalizeGoError(msg: string): string {
 }
 
 export const KNOWN_DIFFERENCES: Record<string, KnownDifference> = {
-  '20-sprig-regex-paths/regex-negated-escape-in-class': {
-    reason: "JavaScript's RegExp cannot negate a set inside a class; Go's \\S in [...] is refused as unsupported",
-    ours: {
-      error:
-        'template: tpl:1:3: executing "tpl" at <regexFind "[\\\\S]+" "  word  ">: error calling regexFind: regexp: Compile(`[\\S]+`): error parsing regexp: invalid or unsupported Perl syntax: `\\S`',
-      errorKind: 'exec',
-    },
-  },
   '20-sprig-regex-paths/regex-flag-group': {
     reason: "Node's RegExp has no inline flag groups; flags are supported only at the start of a pattern",
     ours: {
@@ -39,14 +31,6 @@ export const KNOWN_DIFFERENCES: Record<string, KnownDifference> = {
     ours: {
       error:
         'template: tpl:1:3: executing "tpl" at <regexFind "a(?i)b" "aB">: error calling regexFind: regexp: Compile(`a(?i)b`): error parsing regexp: invalid or unsupported Perl syntax: `(?i)`',
-      errorKind: 'exec',
-    },
-  },
-  '20-sprig-regex-paths/regex-duplicate-group-names': {
-    reason: "JavaScript's RegExp refuses two groups of the same name, which Go allows",
-    ours: {
-      error:
-        'template: tpl:1:3: executing "tpl" at <regexFind "(?P<n>a)(?P<n>b)" "ab">: error calling regexFind: regexp: Compile(`(?P<n>a)(?P<n>b)`): error parsing regexp: invalid or unsupported syntax: `(?P<n>a)(?P<n>b)`',
       errorKind: 'exec',
     },
   },
