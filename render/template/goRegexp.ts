@@ -1,9 +1,9 @@
 /**
  * Go's regexp (RE2 syntax) on JavaScript's RegExp: patterns are translated (Go's `\s`, `.`, `\A`,
- * `\z`, `\Q…\E`, `(?P<name>)`, `\S` in classes, POSIX classes, `\pN`, leading flags), Go's syntax errors are raised
- * in Go's words, and matching follows Go's rules for empty matches. RE2 has no backreferences or
- * lookaround, so translated patterns run in JavaScript's engine without them; flags inside a
- * pattern other than at its start (`a(?i)b`, `(?i:…)`) are refused as unsupported.
+ * `\z`, `\Q…\E`, `(?P<name>)`, `\S` in classes, POSIX classes, `\pN`, leading flags), Go's syntax
+ * errors are raised in Go's words, and matching follows Go's rules for empty matches. RE2 has no
+ * backreferences or lookaround, so translated patterns run in JavaScript's engine without them; flags
+ * inside a pattern other than at its start (`a(?i)b`, `(?i:…)`) are refused as unsupported.
  */
 
 export class RegexpSyntaxError extends Error {}
