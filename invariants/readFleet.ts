@@ -4,6 +4,7 @@ import { machineWorkflowStates } from '../activities/reclaim/machineWorkflows.js
 import { listMachineSecretsPage, type SecretEntry } from '../activities/reclaim/pagedLists.js';
 import { createBareMetalHostApi } from '../k8s/bareMetalHosts.js';
 import { createIpAllocationApi } from '../k8s/ipAllocations.js';
+import { createManagementObjects, type ManagementObjects } from '../k8s/managementObjects.js';
 import type { PageCursor } from '../workflows/reclaimContract.js';
 import type { BareMetalHost } from '../api/bareMetalHost.js';
 import { MachineClient } from '../client/machineClient.js';
@@ -80,17 +81,45 @@ export async function checkFleetInvariants(
     report.checks += result.checks;
     report.violations.push(...result.violations);
   }
-  const ready = checkReadyMachineHosts(await readyMachines(new MachineClient(client, kubeConfig)), hosts);
+  const inScope = providersIn(createManagementObjects(kubeConfig), namespaces);
+  const ready = checkReadyMachineHosts(await readyMachines(new MachineClient(client, kubeConfig), inScope), hosts);
   report.checks += ready.checks;
   report.violations.push(...ready.violations);
   return report;
 }
 
 /**
- * Ready Machines, and those already known to have lost their host, by visibility query; the
- * status query says where each one's host lives.
+ * Whether a NodeProvider's hosts live in one of the checked namespaces (its clusterRef), asked once
+ * per provider. A provider that cannot be read counts as in scope, so its Machines are still checked.
  */
-async function readyMachines(machines: MachineClient): Promise<ReadyMachine[]> {
+function providersIn(
+  objects: ManagementObjects,
+  namespaces: readonly string[],
+): (provider: string | undefined) => Promise<boolean> {
+  const answers = new Map<string, Promise<boolean>>();
+  return (provider) => {
+    if (provider === undefined) return Promise.resolve(true);
+    let answer = answers.get(provider);
+    if (!answer) {
+      answer = objects.nodeProvider(provider).then((found) => {
+        const namespace = found?.spec.metal3.clusterRef.namespace;
+        return namespace === undefined || namespaces.includes(namespace);
+      });
+      answers.set(provider, answer);
+    }
+    return answer;
+  };
+}
+
+/**
+ * Ready Machines, and those already known to have lost their host, by visibility query; the
+ * status query says where each one's host lives. Machines of NodeProviders whose hosts live in
+ * namespaces not checked are not asked: they cannot be judged here, and a query needs their worker.
+ */
+async function readyMachines(
+  machines: MachineClient,
+  inScope: (provider: string | undefined) => Promise<boolean>,
+): Promise<ReadyMachine[]> {
   const ready: ReadyMachine[] = [];
   const listed = [
     ...(await machines.listMachines({ phase: 'Ready' })),
@@ -98,7 +127,7 @@ async function readyMachines(machines: MachineClient): Promise<ReadyMachine[]> {
   ];
   for (const summary of listed) {
     const [namespace = '', name = ''] = summary.machine.split('/');
-    if (!summary.host || summary.status !== 'RUNNING') continue;
+    if (!summary.host || summary.status !== 'RUNNING' || !(await inScope(summary.provider))) continue;
     const status = await machines.getMachineStatus({ namespace, name });
     if ((status?.phase !== 'Ready' && status?.phase !== 'HostLost') || !status.host) continue;
     ready.push({

@@ -120,5 +120,7 @@ describe('a dual-stack Machine', () => {
       ['ds3', 'fd00:61::100'],
     ]);
     expect((await cli('check', '--namespace', stack.env.namespace)).code).toBe(0);
+    await stack.client.releaseMachine({ namespace: stack.env.namespace, name: 'ds3' });
+    await stack.waitForPhase('ds3', 'Released');
   });
 });
