@@ -13,6 +13,14 @@ const MAX_LISTED = 5;
  * Go's `template: NAME:LINE:` form but not the text Go quotes: they also reach a Machine's failure,
  * and so workflow history, and the template may hold secrets.
  */
+/**
+ * A suggested path with only the Values types' field names in it: a variable's name is template
+ * text, so `$key.Name` is said as `$….Name`.
+ */
+function ourNames(suggestion: string): string {
+  return suggestion.replace(/^\$[A-Za-z0-9_]+/, '$…');
+}
+
 export function checkTemplateParses(name: string, text: string): void {
   let template: Template;
   try {
@@ -26,8 +34,8 @@ export function checkTemplateParses(name: string, text: string): void {
   if (problems.length === 0) return;
   const described = problems.slice(0, MAX_LISTED).map((p) => {
     const at = `template: ${p.position.name}:${p.position.line}:${p.position.col ?? 0}`;
-    const meant = p.suggestion === undefined ? '' : `; did you mean ${p.suggestion}?`;
-    return `${at}: ${p.reference}: ${p.reason}${meant}`;
+    const meant = p.suggestion === undefined ? '' : `; did you mean ${ourNames(p.suggestion)}?`;
+    return `${at}: ${safeTemplateReason(p.reason)}${meant}`;
   });
   const more = problems.length > MAX_LISTED ? `; and ${problems.length - MAX_LISTED} more` : '';
   throw new PropertyValueError(described.join('; ') + more);
