@@ -112,7 +112,10 @@ describe('Temporal Web UI', () => {
     // The client's status query is the source of truth; the UI must then show the same.
     const ready = await stack.waitForPhase('webui-stuck', 'Ready');
     expect(ready.host).toBe(flakyHost);
-    const history = await stuckHandle.fetchHistory();
+    // The retry went to the run that was Stuck; once Ready the Machine continues as new.
+    const history = await stack.env.temporal.client.workflow
+      .getHandle(stuckHandle.workflowId, stuckHandle.firstExecutionRunId)
+      .fetchHistory();
     const signals = (history.events ?? []).flatMap((e) => e.workflowExecutionSignaledEventAttributes?.signalName ?? []);
     expect(signals).toEqual(['retry']);
 
@@ -134,7 +137,8 @@ describe('Temporal Web UI', () => {
 
     await shots.step('ready-machines-list', async () => {
       await page.goto(`${ui}/namespaces/${temporalNamespace}/workflows`);
-      await searchWorkflows(page, 'MachinePhase="Ready"');
+      // Running runs only: the Stuck run that continued as new when Ready is listed too, closed.
+      await searchWorkflows(page, 'MachinePhase="Ready" AND ExecutionStatus="Running"');
       await reloadUntil(page, `${stuckId} under MachinePhase="Ready"`, () => becomesVisible(stuckRow));
     });
 
