@@ -1,7 +1,25 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot } from '../../devstack/devstack.js';
+import { runCommand } from '../../devstack/runCommand.js';
 import type { TestEnv } from './testEnv.js';
+
+/** The environment pointing the CLI at the test's Temporal and cluster. */
+function cliEnv(testEnv: TestEnv): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    TEMPORAL_ADDRESS: testEnv.temporal.address,
+    TEMPORAL_NAMESPACE: testEnv.temporal.namespace,
+    KUBECONFIG: testEnv.kubeconfigPath,
+  };
+}
+
+/** Runs one `metal3-provider` command against the test's Temporal and cluster, to completion. */
+export function runCli(testEnv: TestEnv, ...args: string[]): ReturnType<typeof runCommand> {
+  return runCommand(process.execPath, [join(projectRoot, 'bin', 'metal3-provider.js'), ...args], {
+    env: cliEnv(testEnv),
+  });
+}
 
 /**
  * A real `worker provisioning` process (the CLI, as in production) on the test's task queue, for the
@@ -24,13 +42,7 @@ export function startProvisioningWorker(
       ...(options.args ?? []),
     ],
     {
-      env: {
-        ...process.env,
-        TEMPORAL_ADDRESS: testEnv.temporal.address,
-        TEMPORAL_NAMESPACE: testEnv.temporal.namespace,
-        KUBECONFIG: testEnv.kubeconfigPath,
-        ...options.env,
-      },
+      env: { ...cliEnv(testEnv), ...options.env },
       stdio: 'ignore',
     },
   );

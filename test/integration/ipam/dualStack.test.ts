@@ -1,9 +1,7 @@
-import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../../../devstack/devstack.js';
-import { runCommand } from '../../../devstack/runCommand.js';
 import { useMachineStack } from '../../support/machineStack.js';
+import { runCli } from '../../support/workerProcess.js';
 import { allocations, hostApi } from '../reclaim/reclaimKit.js';
 
 const stack = useMachineStack({ hosts: 2 });
@@ -15,16 +13,7 @@ const dualStack = {
   'metal3.vcluster.com/dns-servers': '10.61.0.53,fd00:61::53',
 };
 
-function cli(...args: string[]) {
-  return runCommand(process.execPath, [join(projectRoot, 'bin', 'metal3-provider.js'), ...args], {
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: stack.env.temporal.address,
-      TEMPORAL_NAMESPACE: stack.env.temporal.namespace,
-      KUBECONFIG: stack.env.kubeconfigPath,
-    },
-  });
-}
+const cli = (...args: string[]) => runCli(stack.env, ...args);
 
 async function secretText(name: string, key: string): Promise<string> {
   const secret = await stack.env.kubeConfig

@@ -3,23 +3,13 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { projectRoot } from '../../../devstack/devstack.js';
-import { runCommand } from '../../../devstack/runCommand.js';
 import { useMachineStack } from '../../support/machineStack.js';
+import { runCli } from '../../support/workerProcess.js';
 
 const stack = useMachineStack({ hosts: 2 });
 
 /** Runs the real CLI against the devstack, configured the way users do: envconfig variables and KUBECONFIG. */
-function cli(...args: string[]) {
-  return runCommand(process.execPath, [join(projectRoot, 'bin', 'metal3-provider.js'), ...args], {
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: stack.env.temporal.address,
-      TEMPORAL_NAMESPACE: stack.env.temporal.namespace,
-      KUBECONFIG: stack.env.kubeconfigPath,
-    },
-  });
-}
+const cli = (...args: string[]) => runCli(stack.env, ...args);
 
 describe('metal3-provider machine', () => {
   it('provisions with --wait, shows status and the list, and releases with --wait', async () => {

@@ -1,12 +1,10 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { claimedHost } from '../../../activities/hosts/originalRecord.js';
 import { createSecretActivities } from '../../../activities/secrets/index.js';
-import { projectRoot } from '../../../devstack/devstack.js';
-import { runCommand } from '../../../devstack/runCommand.js';
 import { machineKey } from '../../../ipam/naming.js';
 import { MACHINE_LABEL, POOL_LABEL, createIpAllocationApi } from '../../../k8s/ipAllocations.js';
 import { useMachineStack } from '../../support/machineStack.js';
+import { runCli } from '../../support/workerProcess.js';
 import { recordHistory } from '../../support/recordHistory.js';
 import {
   allocations,
@@ -23,16 +21,7 @@ import {
 const stack = useMachineStack({ hosts: 5 });
 const network = { 'metal3.vcluster.com/network-cidr': '10.70.0.1/24' };
 
-function cli(...args: string[]) {
-  return runCommand(process.execPath, [join(projectRoot, 'bin', 'metal3-provider.js'), ...args], {
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: stack.env.temporal.address,
-      TEMPORAL_NAMESPACE: stack.env.temporal.namespace,
-      KUBECONFIG: stack.env.kubeconfigPath,
-    },
-  });
-}
+const cli = (...args: string[]) => runCli(stack.env, ...args);
 
 /** Host names in order; each Machine of these tests is pinned to one of them. */
 let hosts: string[] = [];
