@@ -29,12 +29,23 @@ function parseSegment(s: string): bigint {
   return n;
 }
 
+const IDENTIFIER_RE = /^[0-9A-Za-z-]*$/;
+
+/** The library's validatePrerelease: dot-separated identifiers of [0-9A-Za-z-], numeric ones without leading zeros. */
 function validatePrerelease(pre: string): void {
-  // The grammar already limits the characters; numeric identifiers may not have leading zeros.
   for (const part of pre.split('.')) {
-    if (DIGITS_RE.test(part) && part.length > 1 && part.startsWith('0')) {
-      throw new FuncError('Version segment starts with 0');
+    if (DIGITS_RE.test(part)) {
+      if (part.length > 1 && part.startsWith('0')) throw new FuncError('Version segment starts with 0');
+    } else if (!IDENTIFIER_RE.test(part)) {
+      throw new FuncError('Invalid Prerelease string');
     }
+  }
+}
+
+/** The library's validateMetadata. */
+function validateMetadata(metadata: string): void {
+  for (const part of metadata.split('.')) {
+    if (!IDENTIFIER_RE.test(part)) throw new FuncError('Invalid Metadata string');
   }
 }
 
@@ -60,6 +71,45 @@ export function versionString(v: SemVersion): string {
   if (v.pre !== '') s += '-' + v.pre;
   if (v.metadata !== '') s += '+' + v.metadata;
   return s;
+}
+
+/**
+ * A version made from `v` by one of the library's methods: its Original is the new String() with the
+ * `v` prefix kept when v's Original had one, as the library resets it.
+ */
+function derived(v: SemVersion, change: Partial<Omit<SemVersion, 'original'>>): SemVersion {
+  const next = { ...v, ...change, original: '' };
+  return { ...next, original: (v.original.startsWith('v') ? 'v' : '') + versionString(next) };
+}
+
+// Segments are uint64 in the library, so incrementing the largest wraps to 0 as Go's arithmetic does.
+const inc = (n: bigint): bigint => (n + 1n) & UINT64_MAX;
+
+/** Version.IncMajor */
+export function incMajor(v: SemVersion): SemVersion {
+  return derived(v, { major: inc(v.major), minor: 0n, patch: 0n, pre: '', metadata: '' });
+}
+
+/** Version.IncMinor */
+export function incMinor(v: SemVersion): SemVersion {
+  return derived(v, { minor: inc(v.minor), patch: 0n, pre: '', metadata: '' });
+}
+
+/** Version.IncPatch: a prerelease is dropped and the patch kept (1.2.3-rc.1 gives 1.2.3). */
+export function incPatch(v: SemVersion): SemVersion {
+  return derived(v, { patch: v.pre !== '' ? v.patch : inc(v.patch), pre: '', metadata: '' });
+}
+
+/** Version.SetPrerelease (without the leading `-`). */
+export function setPrerelease(v: SemVersion, pre: string): SemVersion {
+  if (pre !== '') validatePrerelease(pre);
+  return derived(v, { pre });
+}
+
+/** Version.SetMetadata (without the leading `+`). */
+export function setMetadata(v: SemVersion, metadata: string): SemVersion {
+  if (metadata !== '') validateMetadata(metadata);
+  return derived(v, { metadata });
 }
 
 function compareBig(a: bigint, b: bigint): number {
