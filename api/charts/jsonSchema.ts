@@ -25,7 +25,10 @@ export interface JsonSchema {
   readonly items?: JsonSchema;
   readonly enum?: readonly unknown[];
   readonly minLength?: number;
+  readonly minimum?: number;
+  readonly maximum?: number;
   readonly pattern?: string;
+  readonly propertyNames?: JsonSchema;
   readonly contentMediaType?: string;
   readonly 'x-expected'?: string;
 }
@@ -45,7 +48,10 @@ const KEYWORDS = new Set<string>([
   'items',
   'enum',
   'minLength',
+  'minimum',
+  'maximum',
   'pattern',
+  'propertyNames',
   'contentMediaType',
   'x-expected',
 ]);
@@ -64,6 +70,7 @@ function subschemas(schema: JsonSchema): [string, JsonSchema][] {
     ...named('definitions', schema.definitions),
     ...named('properties', schema.properties),
     ...(schema.items ? [['items', schema.items] as [string, JsonSchema]] : []),
+    ...(schema.propertyNames ? [['propertyNames', schema.propertyNames] as [string, JsonSchema]] : []),
     ...(typeof schema.additionalProperties === 'object'
       ? [['additionalProperties', schema.additionalProperties] as [string, JsonSchema]]
       : []),
@@ -128,6 +135,11 @@ function check(value: unknown, declared: JsonSchema, root: JsonSchema, path: Pro
     }
   }
   if (schema.enum !== undefined && !schema.enum.includes(value)) issue(valueMismatch(schema.enum, value));
+  if (typeof value === 'number') {
+    const { minimum, maximum } = schema;
+    if (minimum !== undefined && value < minimum) issue(`must be at least ${minimum}, not ${value}`);
+    if (maximum !== undefined && value > maximum) issue(`must be at most ${maximum}, not ${value}`);
+  }
   if (typeof value === 'string') {
     if (schema.minLength !== undefined && value.length < schema.minLength) {
       issue(schema.minLength === 1 ? 'must not be empty' : `must be at least ${schema.minLength} characters long`);
@@ -149,6 +161,8 @@ function check(value: unknown, declared: JsonSchema, root: JsonSchema, path: Pro
     for (const key of schema.required ?? []) if (!(key in record)) issue('is required', [...path, key]);
     const known = Object.keys(schema.properties ?? {});
     for (const [key, item] of Object.entries(record)) {
+      // Each key is checked as a string against propertyNames, and reported at itself.
+      if (schema.propertyNames) check(key, schema.propertyNames, root, [...path, key], out);
       const property = schema.properties?.[key];
       if (property) check(item, property, root, [...path, key], out);
       else if (schema.additionalProperties === false) {
