@@ -65,7 +65,14 @@ export const NodeClaimStatus = z.looseObject({
       'Phase of the Machine: Pending, WaitingForHost, Provisioning, Ready, HostLost, Stuck, Releasing, Released, Failed.',
     ),
   bareMetalHost: z.string().optional().describe('Name of the BareMetalHost the Machine runs on.'),
-  address: z.string().optional().describe('Address (CIDR) allocated to the Machine.'),
+  address: z
+    .string()
+    .optional()
+    .describe('Address (CIDR) allocated to the Machine; its IPv4 address when it is dual-stack.'),
+  addresses: z
+    .array(z.string())
+    .optional()
+    .describe('Every address (CIDR) allocated to the Machine, IPv4 first: two when it is dual-stack.'),
   workflowId: z.string().optional().describe('Temporal workflow running the Machine lifecycle.'),
   releaseRequestedAt: z.string().optional().describe('When the controller asked the Machine to release (RFC 3339).'),
   reportedSteps: z.number().optional().describe('Lifecycle steps already reported as Events.'),

@@ -149,7 +149,7 @@ function describeStatus(status: MachineStatus): string {
     `Phase:      ${status.phase}${status.details ? ` — ${status.details}` : ''}`,
     `Node type:  ${status.nodeType ?? '-'}`,
     `Host:       ${status.host ?? '-'}`,
-    `Address:    ${status.address ?? '-'}`,
+    `Address:    ${(status.addresses ?? (status.address ? [status.address] : [])).join(', ') || '-'}`,
     `Attempts:   ${status.provisionAttempts}`,
     ...(status.lastError ? [`Last error: ${status.lastError}`] : []),
     'Steps:',

@@ -73,7 +73,7 @@ function withReady(
 }
 
 function base(previous: NodeClaimStatus, context: StatusContext): NodeClaimStatus {
-  const { bareMetalHost: _host, address: _address, ...rest } = previous;
+  const { bareMetalHost: _host, address: _address, addresses: _addresses, ...rest } = previous;
   return { ...rest, ...(context.generation !== undefined && { observedGeneration: context.generation }) };
 }
 
@@ -91,6 +91,7 @@ export function statusFromMachine(
     phase: machine.phase,
     ...(machine.host && { bareMetalHost: machine.host }),
     ...(machine.address && { address: machine.address }),
+    ...(machine.addresses && { addresses: machine.addresses }),
     workflowId,
     conditions: withReady(
       previous,

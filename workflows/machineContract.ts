@@ -101,7 +101,10 @@ export interface MachineStatus {
   /** Namespace of the BareMetalHosts (NodeProvider `clusterRef.namespace`), once resolved. */
   clusterNamespace?: string;
   host?: string;
+  /** The first lease's address with its prefix (IPv4 for a dual-stack Machine): `MachineAddress`. */
   address?: string;
+  /** Every address with its prefix, IPv4 first: two for a dual-stack Machine. */
+  addresses?: string[];
   /** The step running now, or the one that is stuck. */
   step?: string;
   provisionAttempts: number;

@@ -132,7 +132,7 @@ async function provisionMachine(
         { recheck: true },
       );
       held.lease = lease;
-      state.setAddress(`${lease.address}/${lease.prefix}`);
+      state.setLease(lease);
     }
     const lease = held.lease;
     const writeData = () =>
@@ -318,7 +318,7 @@ async function releaseHostAndAddress(
   if (held.lease) {
     await state.step('releaseAddress', () => shortSteps().releaseAddress({ clusterNamespace, machine }));
     held.lease = undefined;
-    state.setAddress(undefined);
+    state.setLease(undefined);
   }
 }
 

@@ -29,6 +29,7 @@ import {
   NodeProviderKey,
   NodeTypeKey,
 } from './searchAttributes.js';
+import type { Lease } from '../ipam/lease.js';
 
 /** Every phase change also stamps MachinePhaseChangedAt, so the NodeClaim controller follows within seconds. */
 export const PHASE_CHANGED_AT_PATCH = 'stamp-phase-changes';
@@ -113,9 +114,15 @@ export class MachineState {
     upsertSearchAttributes([{ key: BareMetalHostKey, value: host ?? '' }]);
   }
 
-  setAddress(address: string | undefined): void {
-    this.status.address = address;
-    upsertSearchAttributes([{ key: MachineAddressKey, value: address ?? '' }]);
+  /**
+   * The Machine's addresses, each with its prefix: the first lease's (IPv4 for a dual-stack node type)
+   * is `address` and the search attribute, and `addresses` lists every family's.
+   */
+  setLease(lease: Lease | undefined): void {
+    const addresses = lease ? [lease, ...(lease.ipv6 ? [lease.ipv6] : [])].map((a) => `${a.address}/${a.prefix}`) : [];
+    this.status.address = addresses[0];
+    this.status.addresses = addresses.length > 0 ? addresses : undefined;
+    upsertSearchAttributes([{ key: MachineAddressKey, value: addresses[0] ?? '' }]);
   }
 
   /** Runs one lifecycle step, recording when it ran and how it ended. */

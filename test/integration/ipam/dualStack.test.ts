@@ -36,6 +36,12 @@ describe('a dual-stack Machine', () => {
       ['ds1', expect.stringMatching(/^fd00:61::1[0-9a-f]{2}$/)],
     ]);
     const ipv6 = held[1]?.[1] ?? '';
+    // Status, `machine status` and the search attribute: both addresses, IPv4 first and as `MachineAddress`.
+    expect(ready.addresses).toEqual([`${ipv4}/24`, `${ipv6}/64`]);
+    const shown = await cli('machine', 'status', 'ds1', '-n', stack.env.namespace);
+    expect(shown.stdout).toContain(`Address:    ${ipv4}/24, ${ipv6}/64\n`);
+    const listedMachines = await stack.client.listMachines({ phase: 'Ready' });
+    expect(listedMachines.find((m) => m.machine === `${stack.env.namespace}/ds1`)?.address).toBe(`${ipv4}/24`);
 
     // The DHCP server reads the IPv4 lease: address, gateway, and the IPv4 DNS server only.
     const host = await hostApi(stack).get(ready.host ?? '');
@@ -78,7 +84,8 @@ describe('a dual-stack Machine', () => {
     expect(checked.code).toBe(0);
 
     await stack.client.releaseMachine({ namespace: stack.env.namespace, name: 'ds1' });
-    await stack.waitForPhase('ds1', 'Released');
+    const gone = await stack.waitForPhase('ds1', 'Released');
+    expect([gone.address, gone.addresses]).toEqual([undefined, undefined]);
     expect(await allocations(stack)).toEqual([]);
     const released = await hostApi(stack).get(ready.host ?? '');
     expect(

@@ -65,13 +65,26 @@ describe('NodeClaim status', () => {
     expect(sameStatus(provisioning, again)).toBe(true);
   });
 
-  it('drops the host and address once released and says why the claim is not Ready', () => {
-    const ready = statusFromMachine({}, machine({ phase: 'Ready', host: 'h1', address: '10.0.0.5/24' }), workflowId, {
+  it('reports both addresses of a dual-stack Machine, IPv4 first', () => {
+    const addresses = ['10.0.0.5/24', 'fd00::5/64'];
+    const ready = statusFromMachine({}, machine({ phase: 'Ready', address: '10.0.0.5/24', addresses }), workflowId, {
       now: t0,
     });
+    expect(ready).toMatchObject({ address: '10.0.0.5/24', addresses });
+    expect(NodeClaimStatus.parse(ready)).toEqual(ready);
+  });
+
+  it('drops the host and addresses once released and says why the claim is not Ready', () => {
+    const ready = statusFromMachine(
+      {},
+      machine({ phase: 'Ready', host: 'h1', address: '10.0.0.5/24', addresses: ['10.0.0.5/24', 'fd00::5/64'] }),
+      workflowId,
+      { now: t0 },
+    );
     const released = statusFromMachine(ready, machine({ phase: 'Released' }), workflowId, { now: t1 });
     expect(released.bareMetalHost).toBeUndefined();
     expect(released.address).toBeUndefined();
+    expect(released.addresses).toBeUndefined();
     expect(released.conditions?.[0]).toMatchObject({ status: 'False', reason: 'Released' });
     const invalid = statusInvalid({}, 'spec: names no node type', { now: t0 });
     expect(invalid.conditions?.[0]?.reason).toBe('InvalidSpec');
