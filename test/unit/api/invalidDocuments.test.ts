@@ -144,6 +144,24 @@ const CASES: [file: string, expected: string[]][] = [
     ['13: spec.metal3.deploy.multus.helmValues: must be a YAML mapping (key: value lines), not a list'],
   ],
   [
+    'helmvalues-metal3-schema.yaml',
+    [
+      '15: spec.metal3.deploy.metal3.helmValues.ironic.imag: unknown field "imag"; did you mean "image"?',
+      '17: spec.metal3.deploy.metal3.helmValues.ironic.apiPort: expected a whole number, got "6385"',
+      '18: spec.metal3.deploy.metal3.helmValues.ironic.httpPort: must be at most 65535, not 70000',
+      '21: spec.metal3.deploy.metal3.helmValues.bareMetalOperator.image.repository: "quay.io/Metal3-io/baremetal-operator" is not an image repository (lowercase path, optionally after a registry host), e.g. quay.io/metal3-io/ironic',
+      '22: spec.metal3.deploy.metal3.helmValues.bareMetalOperator.image.tag: expected a string, got 0.12; put it in quotes: "0.12"',
+    ],
+  ],
+  [
+    'helmvalues-multus-schema.yaml',
+    [
+      '16: spec.metal3.deploy.multus.helmValues.image.registy: unknown field "registy"; did you mean "registry"?',
+      '17: spec.metal3.deploy.multus.helmValues.tolerations: expected a list, got a mapping',
+      '21: spec.metal3.deploy.multus.helmValues.resources.limits.memory: "50 MB" is not a Kubernetes quantity, e.g. 100m, 2 or 50Mi',
+    ],
+  ],
+  [
     'helmvalues-not-yaml.yaml',
     [
       '13: spec.metal3.deploy.multus.helmValues: is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] (line 3 of the value)',

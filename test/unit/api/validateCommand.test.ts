@@ -85,6 +85,23 @@ describe('metal3-provider validate', () => {
     );
   }, 60_000);
 
+  it("refuses Metal3 and Multus helmValues their bundled charts' schemas refuse, at the line inside the block", async () => {
+    const run = await validate(
+      'test/fixtures/api/invalid/helmvalues-metal3-schema.yaml',
+      'test/fixtures/api/invalid/helmvalues-multus-schema.yaml',
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr.split('\n')).toEqual(
+      expect.arrayContaining([
+        'test/fixtures/api/invalid/helmvalues-metal3-schema.yaml:15: spec.metal3.deploy.metal3.helmValues.ironic.imag: unknown field "imag"; did you mean "image"?',
+        'test/fixtures/api/invalid/helmvalues-metal3-schema.yaml:17: spec.metal3.deploy.metal3.helmValues.ironic.apiPort: expected a whole number, got "6385"',
+        'test/fixtures/api/invalid/helmvalues-multus-schema.yaml:16: spec.metal3.deploy.multus.helmValues.image.registy: unknown field "registy"; did you mean "registry"?',
+        'test/fixtures/api/invalid/helmvalues-multus-schema.yaml:17: spec.metal3.deploy.multus.helmValues.tolerations: expected a list, got a mapping',
+        '8 problems found',
+      ]),
+    );
+  }, 60_000);
+
   it('warns at platform keys it does not read and at DNS servers without a network, refuses an empty file, host annotations and DHCP values the servers could not use', async () => {
     const run = await validate(
       'test/fixtures/api/valid/warnings.yaml',
