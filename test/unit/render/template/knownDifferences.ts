@@ -18,22 +18,6 @@ export function normalizeGoError(msg: string): string {
 }
 
 export const KNOWN_DIFFERENCES: Record<string, KnownDifference> = {
-  '20-sprig-regex-paths/regex-flag-group': {
-    reason: "Node's RegExp has no inline flag groups; flags are supported only at the start of a pattern",
-    ours: {
-      error:
-        'template: tpl:1:3: executing "tpl" at <regexFind "(?i:ab)c" "ABc">: error calling regexFind: regexp: Compile(`(?i:ab)c`): error parsing regexp: invalid or unsupported Perl syntax: `(?i:`',
-      errorKind: 'exec',
-    },
-  },
-  '20-sprig-regex-paths/regex-flag-mid-pattern': {
-    reason: "Node's RegExp cannot change flags inside a pattern; flags are supported only at its start",
-    ours: {
-      error:
-        'template: tpl:1:3: executing "tpl" at <regexFind "a(?i)b" "aB">: error calling regexFind: regexp: Compile(`a(?i)b`): error parsing regexp: invalid or unsupported Perl syntax: `(?i)`',
-      errorKind: 'exec',
-    },
-  },
   '02-literals/invalid-utf8-len': {
     reason: 'JS strings cannot hold invalid UTF-8; "\\xff" decodes to U+FFFD (3 bytes), Go keeps 1 raw byte',
     ours: { output: '3' },
