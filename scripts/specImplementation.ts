@@ -75,6 +75,14 @@ const FIELD_MODULES: readonly [field: string, modules: readonly string[]][] = [
     'NodeProvider `spec.metal3.deploy.dhcp.helmValues`',
     ['charts/metal3-provider-dhcp-server/values.schema.json', 'api/charts/chartValues.ts', 'dhcp/bootServerConfig.ts'],
   ],
+  [
+    'NodeProvider `spec.metal3.deploy.metal3.helmValues`',
+    ['charts/metal3/values.schema.json', 'api/charts/chartValues.ts'],
+  ],
+  [
+    'NodeProvider `spec.metal3.deploy.multus.helmValues`',
+    ['charts/multus/values.schema.json', 'api/charts/chartValues.ts'],
+  ],
   ['BareMetalHost `spec.bmc.address`', ['api/bmcAddress.ts']],
   [
     'BareMetalHost DHCP annotations (`metal3.vcluster.com/ip-address`, `gateway`, `dns-servers`, `ntp-servers`)',
