@@ -161,11 +161,44 @@ export function sha256Hex(s: string): string {
   }
   const bytes = ascii ? null : utf8Encode(s);
   const len = bytes === null ? s.length : bytes.length;
-  const n = ((len + 9 + 63) >> 6) << 6;
-  if (buf.length < n) buf = new Uint8Array(n * 2);
-  const m = buf;
+  const m = messageBuffer(len);
   if (bytes !== null) m.set(bytes);
   else for (let i = 0; i < len; i++) m[i] = s.charCodeAt(i);
+  digestBuffer(len);
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    const x = H[i]!;
+    out += HEX[(x >>> 24) & 0xff]! + HEX[(x >>> 16) & 0xff]! + HEX[(x >>> 8) & 0xff]! + HEX[x & 0xff]!;
+  }
+  return out;
+}
+
+/** SHA-256 of bytes (HMAC-SHA256 and scrypt's PBKDF2 build on it). */
+export function sha256(bytes: Uint8Array): Uint8Array {
+  messageBuffer(bytes.length).set(bytes);
+  digestBuffer(bytes.length);
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 8; i++) {
+    const x = H[i]!;
+    out[4 * i] = x >>> 24;
+    out[4 * i + 1] = (x >>> 16) & 0xff;
+    out[4 * i + 2] = (x >>> 8) & 0xff;
+    out[4 * i + 3] = x & 0xff;
+  }
+  return out;
+}
+
+/** The shared message buffer, large enough for a `len`-byte message and its padding. */
+function messageBuffer(len: number): Uint8Array {
+  const n = ((len + 9 + 63) >> 6) << 6;
+  if (buf.length < n) buf = new Uint8Array(n * 2);
+  return buf;
+}
+
+/** Pads the `len`-byte message at the start of the buffer and hashes it into H. */
+function digestBuffer(len: number): void {
+  const n = ((len + 9 + 63) >> 6) << 6;
+  const m = buf;
   m[len] = 0x80;
   m.fill(0, len + 1, n);
   const bitLen = len * 8;
@@ -180,12 +213,6 @@ export function sha256Hex(s: string): string {
   m[n - 1] = bitLen & 0xff;
   H.set(H0);
   for (let off = 0; off < n; off += 64) block(m, off);
-  let out = '';
-  for (let i = 0; i < 8; i++) {
-    const x = H[i]!;
-    out += HEX[(x >>> 24) & 0xff]! + HEX[(x >>> 16) & 0xff]! + HEX[(x >>> 8) & 0xff]! + HEX[x & 0xff]!;
-  }
-  return out;
 }
 
 const H0 = new Int32Array([

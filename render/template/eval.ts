@@ -13,6 +13,7 @@ import type {
 import { nodeString } from './ast.js';
 import { TemplateExecError, TemplateLimitError, type TemplateLimit, type TemplatePosition } from './errors.js';
 import { formatValue } from './fmt.js';
+import { parseGoInt } from './number.js';
 import type { FuncMap, GoFunc, ParamType } from './functions.js';
 import { goQuote } from './quote.js';
 import { utf8Length } from './utf8.js';
@@ -20,6 +21,7 @@ import {
   GoComplex,
   GoFloat,
   GoStruct,
+  GoTypedInt,
   elemTypeOf,
   isGoMap,
   isTrue,
@@ -123,21 +125,30 @@ export abstract class Evaluator {
     throw new TemplateLimitError(this.message(msg, position), limit, { ...(position && { position }), reason: msg });
   }
 
-  /** Counts one unit of work against the budget (a range iteration, template call or function call). */
-  protected step(): void {
+  /**
+   * Counts units of work against the budget: one for a range iteration, template call or function
+   * call, a function's `steps` for a costly one (derivePassword).
+   */
+  protected step(n = 1): void {
     const ctx = this.ctx;
-    ctx.steps++;
+    ctx.steps += n;
     if (ctx.steps > ctx.maxSteps) {
       this.limitf(
         'steps',
         `exceeded the step budget of ${ctx.maxSteps} (range iterations, template and function calls)`,
       );
     }
-    if (ctx.checkpoint !== undefined && ctx.steps % ctx.checkpointSteps === 0) {
-      const where = () => this.position() ?? { name: this.tmpl.parseName, line: 1, col: 0 };
-      const stop = ctx.checkpoint(where, this.node?.pos ?? 0);
-      if (stop !== undefined) this.limitf('deadline', stop);
-    }
+    // Whether the count passed a multiple of checkpointSteps (for n = 1: reached one).
+    if (ctx.checkpoint !== undefined && ctx.steps % ctx.checkpointSteps < n) this.checkpoint();
+  }
+
+  /** Asks the caller's checkpoint whether to stop; also called from within a long function call. */
+  checkpoint(): void {
+    const ctx = this.ctx;
+    if (ctx.checkpoint === undefined) return;
+    const where = () => this.position() ?? { name: this.tmpl.parseName, line: 1, col: 0 };
+    const stop = ctx.checkpoint(where, this.node?.pos ?? 0);
+    if (stop !== undefined) this.limitf('deadline', stop);
   }
 
   protected varValue(name: string): Variable {
@@ -330,7 +341,7 @@ export abstract class Evaluator {
     allArgs: Node[] | null,
     final: Final,
   ): unknown {
-    this.step();
+    this.step(fun.steps);
     const args = allArgs !== null ? allArgs.slice(1) : [];
     const params = fun.params;
     let numIn = args.length;
@@ -431,6 +442,11 @@ export abstract class Evaluator {
         if (n.type === 'number' && n.isInt) return n.int;
         this.errorf(`expected integer; found ${nodeString(n)}`);
         break;
+      case 'uint32':
+        // Go sets the literal into the parameter, keeping its low 32 bits.
+        if (n.type === 'number' && n.isUint) return new GoTypedInt('uint32', Number(uintLiteral(n) & 0xffffffffn));
+        this.errorf(`expected unsigned integer; found ${nodeString(n)}`);
+        break;
       case 'string':
         if (n.type === 'string') return n.text;
         this.errorf(`expected string; found ${nodeString(n)}`);
@@ -459,6 +475,11 @@ export abstract class Evaluator {
 /** Drops variables pushed after `mark` (faster than assigning `length`). */
 export function truncate(vars: Variable[], mark: number): void {
   while (vars.length > mark) vars.pop();
+}
+
+/** An unsigned literal's exact value (`uint` is rounded beyond 2^53; a float literal's is exact). */
+function uintLiteral(n: NumberNode): bigint {
+  return parseGoInt(n.text) ?? BigInt(n.uint);
 }
 
 function canBeNil(typ: ParamType): boolean {

@@ -13,8 +13,13 @@ export interface GoFunc {
   /** Parameter types; with `variadic`, the last one is the element type of the `...` parameter. */
   params: ParamType[];
   variadic?: boolean;
-  /** Called with the calling Evaluator first (for `tpl`, which runs a template on the caller's budget). */
+  /**
+   * Called with the calling Evaluator first (for `tpl`, which runs a template on the caller's budget,
+   * and `derivePassword`, which asks the caller's checkpoint as it goes).
+   */
   stateful?: boolean;
+  /** Steps a call counts against the step budget, when more than one (a costly function). */
+  steps?: number;
   /** Implementation. Throw FuncError (or any Error) for Go's non-nil `error` result. */
   fn: (...args: never[]) => unknown;
 }

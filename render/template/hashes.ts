@@ -1,4 +1,8 @@
-/** SHA-1, SHA-512, Adler-32 and base32 over UTF-8 bytes (Sprig's sha1sum, sha512sum, adler32sum, b32enc, b32dec). */
+/**
+ * SHA-1, SHA-512, Adler-32 and base32 over UTF-8 bytes (Sprig's sha1sum, sha512sum, adler32sum, b32enc,
+ * b32dec), and HMAC-SHA256 and PBKDF2-HMAC-SHA256 over bytes (derivePassword's scrypt).
+ */
+import { sha256 } from './encoding.js';
 import { utf8Decode, utf8Encode } from './utf8.js';
 
 /** The message padded to whole blocks with its bit length at the end (`lenBytes` wide, big-endian). */
@@ -226,4 +230,39 @@ export function base32Decode(text: string): string {
     for (let j = 0; j < n; j++) out.push(Number((bits >> BigInt(32 - 8 * j)) & 0xffn));
   }
   return utf8Decode(Uint8Array.from(out));
+}
+
+const SHA256_BLOCK = 64;
+
+/** HMAC-SHA256 (RFC 2104). */
+export function hmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array {
+  const k = new Uint8Array(SHA256_BLOCK);
+  k.set(key.length > SHA256_BLOCK ? sha256(key) : key);
+  const inner = new Uint8Array(SHA256_BLOCK + message.length);
+  const outer = new Uint8Array(SHA256_BLOCK + 32);
+  for (let i = 0; i < SHA256_BLOCK; i++) {
+    inner[i] = (k[i] ?? 0) ^ 0x36;
+    outer[i] = (k[i] ?? 0) ^ 0x5c;
+  }
+  inner.set(message, SHA256_BLOCK);
+  outer.set(sha256(inner), SHA256_BLOCK);
+  return sha256(outer);
+}
+
+/** PBKDF2 with HMAC-SHA256 (RFC 8018): `keyLen` bytes from `iterations` rounds. */
+export function pbkdf2Sha256(password: Uint8Array, salt: Uint8Array, iterations: number, keyLen: number): Uint8Array {
+  const out = new Uint8Array(keyLen);
+  const msg = new Uint8Array(salt.length + 4);
+  msg.set(salt);
+  for (let block = 1, off = 0; off < keyLen; block++, off += 32) {
+    new DataView(msg.buffer).setUint32(salt.length, block);
+    let u = hmacSha256(password, msg);
+    const t = Uint8Array.from(u);
+    for (let i = 1; i < iterations; i++) {
+      u = hmacSha256(password, u);
+      for (let j = 0; j < t.length; j++) t[j] = (t[j] ?? 0) ^ (u[j] ?? 0);
+    }
+    out.set(t.subarray(0, Math.min(32, keyLen - off)), off);
+  }
+  return out;
 }

@@ -36,7 +36,7 @@ function underscoreOK(text: string): boolean {
 }
 
 /** strconv.ParseInt/ParseUint with base 0; returns undefined on syntax error. */
-function parseGoInt(text: string): bigint | undefined {
+export function parseGoInt(text: string): bigint | undefined {
   let s = text;
   let neg = false;
   if (s.startsWith('+') || s.startsWith('-')) {

@@ -1,9 +1,13 @@
-/** Sprig's deterministic cryptographic functions: `decryptAES`. */
+/** Sprig's deterministic cryptographic functions: `decryptAES`, `derivePassword`. */
 import { AES_BLOCK_SIZE, aes256CbcDecrypt } from './aes.js';
 import { base64DecodeBytes } from './encoding.js';
 import { FuncError } from './errors.js';
-import { type FuncMap, goFunc } from './functions.js';
+import type { Evaluator } from './eval.js';
+import { type FuncMap, type GoFunc, goFunc } from './functions.js';
+import { hmacSha256 } from './hashes.js';
+import { scrypt } from './scrypt.js';
 import { utf8Decode, utf8Encode } from './utf8.js';
+import type { GoTypedInt } from './values.js';
 
 /**
  * Sprig's decryptAES: base64 of an IV and AES-256-CBC ciphertext, keyed by the password's bytes
@@ -33,6 +37,109 @@ function decryptAES(password: string, crypt64: string): string {
   return utf8Decode(plain.subarray(0, end));
 }
 
+/**
+ * Steps one derivePassword call counts against the step budget. Its scrypt (N=32768, r=8, p=2: 32 MiB,
+ * about a second of CPU here) costs as much as hundreds of thousands of ordinary steps; 20,000 lets the
+ * default budget (DEFAULT_MAX_STEPS, 100,000) hold four calls, so a loop of them fails on `steps` at
+ * once instead of running for minutes.
+ */
+export const DERIVE_PASSWORD_STEPS = 20_000;
+
+const MASTER_PASSWORD_SEED = 'com.lyndir.masterpassword';
+
+/** The "master password" algorithm's templates per password type, as Sprig has them. */
+const PASSWORD_TEMPLATES: Record<string, readonly string[]> = {
+  maximum: ['anoxxxxxxxxxxxxxxxxx', 'axxxxxxxxxxxxxxxxxno'],
+  long: [
+    ...['CvcvnoCvcvCvcv', 'CvcvCvcvnoCvcv', 'CvcvCvcvCvcvno', 'CvccnoCvcvCvcv', 'CvccCvcvnoCvcv'],
+    ...['CvccCvcvCvcvno', 'CvcvnoCvccCvcv', 'CvcvCvccnoCvcv', 'CvcvCvccCvcvno', 'CvcvnoCvcvCvcc'],
+    ...['CvcvCvcvnoCvcc', 'CvcvCvcvCvccno', 'CvccnoCvccCvcv', 'CvccCvccnoCvcv', 'CvccCvccCvcvno'],
+    ...['CvcvnoCvccCvcc', 'CvcvCvccnoCvcc', 'CvcvCvccCvccno', 'CvccnoCvcvCvcc', 'CvccCvcvnoCvcc'],
+    'CvccCvcvCvccno',
+  ],
+  medium: ['CvcnoCvc', 'CvcCvcno'],
+  short: ['Cvcn'],
+  basic: ['aaanaaan', 'aannaaan', 'aaannaaa'],
+  pin: ['nnnn'],
+};
+
+/** The characters each template letter draws from. */
+const TEMPLATE_CHARACTERS: Record<string, string> = {
+  V: 'AEIOU',
+  C: 'BCDFGHJKLMNPQRSTVWXYZ',
+  v: 'aeiou',
+  c: 'bcdfghjklmnpqrstvwxyz',
+  A: 'AEIOUBCDFGHJKLMNPQRSTVWXYZ',
+  a: 'AEIOUaeiouBCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz',
+  n: '0123456789',
+  o: "@&%?,=[]_:-+*$#!'^~;()/.",
+  x: 'AEIOUaeiouBCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz0123456789!@#$%^&*()',
+};
+
+/** The seed followed by a big-endian uint32 length and the text, as the algorithm frames its inputs. */
+function framed(text: string, ...suffix: Uint8Array[]): Uint8Array {
+  const seed = utf8Encode(MASTER_PASSWORD_SEED);
+  const bytes = utf8Encode(text);
+  const rest = suffix.reduce((n, b) => n + b.length, 0);
+  const out = new Uint8Array(seed.length + 4 + bytes.length + rest);
+  out.set(seed);
+  new DataView(out.buffer).setUint32(seed.length, bytes.length);
+  out.set(bytes, seed.length + 4);
+  let off = seed.length + 4 + bytes.length;
+  for (const b of suffix) {
+    out.set(b, off);
+    off += b.length;
+  }
+  return out;
+}
+
+/**
+ * Sprig's derivePassword: the "master password" algorithm. scrypt of the password salted with the
+ * user keys an HMAC-SHA256 of the site and counter, whose bytes pick a template of the type and each
+ * of its characters. An unknown type is Sprig's message as the result, not an error.
+ */
+function derivePassword(
+  ev: Evaluator,
+  counter: GoTypedInt,
+  type: string,
+  password: string,
+  user: string,
+  site: string,
+): string {
+  const templates = Object.prototype.hasOwnProperty.call(PASSWORD_TEMPLATES, type)
+    ? PASSWORD_TEMPLATES[type]
+    : undefined;
+  if (templates === undefined) return `cannot find password template ${type}`;
+  const key = scrypt(utf8Encode(password), framed(user), {
+    n: 32768,
+    r: 8,
+    p: 2,
+    keyLen: 64,
+    // The render deadline can stop a call, which takes about a second.
+    onProgress: () => {
+      ev.checkpoint();
+    },
+  });
+  const count = new Uint8Array(4);
+  new DataView(count.buffer).setUint32(0, counter.v);
+  const seed = hmacSha256(key, framed(site, count));
+  const template = templates[(seed[0] ?? 0) % templates.length] ?? '';
+  let out = '';
+  for (let i = 0; i < template.length; i++) {
+    const chars = TEMPLATE_CHARACTERS[template[i] ?? ''] ?? '';
+    out += chars[(seed[i + 1] ?? 0) % chars.length] ?? '';
+  }
+  return out;
+}
+
+const derivePasswordFunc: GoFunc = {
+  params: ['uint32', 'string', 'string', 'string', 'string'],
+  stateful: true,
+  steps: DERIVE_PASSWORD_STEPS,
+  fn: derivePassword,
+};
+
 export const sprigCryptoFuncs: FuncMap = {
   decryptAES: goFunc(['string', 'string'], decryptAES),
+  derivePassword: derivePasswordFunc,
 };

@@ -79,7 +79,7 @@ var excluded = map[string]string{
 }
 
 // notImplemented are deterministic Sprig functions the engine does not have yet.
-var notImplemented = []string{"derivePassword", "buildCustomCert"}
+var notImplemented = []string{"buildCustomCert"}
 
 // funcMap is Sprig's TxtFuncMap without the excluded functions, plus Helm's own toYaml, fromYaml,
 // toJson, fromJson, required and tpl; tpl renders with a clone of *parent.
