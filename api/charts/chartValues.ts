@@ -1,25 +1,49 @@
 import type { ConfigIssue } from '../issues.js';
-import { BUNDLED_CHART_DIRS, readChartSchema } from './bundledCharts.js';
+import { BUNDLED_CHART_DIRS, readChartDefaults, readChartSchema } from './bundledCharts.js';
 import { schemaProblems, type JsonSchema } from './jsonSchema.js';
 
 type Component = keyof typeof BUNDLED_CHART_DIRS;
 
-const schemas = new Map<Component, JsonSchema>();
+interface Chart {
+  schema: JsonSchema;
+  defaults: Record<string, unknown>;
+}
+
+const charts = new Map<Component, Chart>();
 
 /**
  * Every bundled chart (Metal3, DHCP server, Multus) carries a values.schema.json; read on first use, so
  * that importing the API types reads no file.
  */
-function schemaOf(component: Component): JsonSchema {
-  let schema = schemas.get(component);
-  if (!schema) {
-    schema = readChartSchema(BUNDLED_CHART_DIRS[component]);
-    schemas.set(component, schema);
+function chartOf(component: Component): Chart {
+  let chart = charts.get(component);
+  if (!chart) {
+    const dir = BUNDLED_CHART_DIRS[component];
+    chart = { schema: readChartSchema(dir), defaults: readChartDefaults(dir) };
+    charts.set(component, chart);
   }
-  return schema;
+  return chart;
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The values without the keys set to null that the chart has a default for: Helm deletes those
+ * (null is how a user removes a default, e.g. Multus' tolerations) before it checks the schema.
+ */
+function withoutRemovedDefaults(values: unknown, defaults: unknown): unknown {
+  if (!isMapping(values) || !isMapping(defaults)) return values;
+  return Object.fromEntries(
+    Object.entries(values)
+      .filter(([key, value]) => !(value === null && key in defaults))
+      .map(([key, value]) => [key, withoutRemovedDefaults(value, defaults[key])]),
+  );
 }
 
 /** Problems of `values` against the schema of the component's bundled chart, each at its path in the values. */
 export function chartValuesProblems(component: Component, values: unknown): ConfigIssue[] {
-  return schemaProblems(schemaOf(component), values);
+  const { schema, defaults } = chartOf(component);
+  return schemaProblems(schema, withoutRemovedDefaults(values, defaults));
 }

@@ -172,6 +172,25 @@ describe("the Metal3 and Multus charts' values schemas, applied by Helm", () => 
     },
   );
 
+  it('removes a default set to null before checking, as validate does', async () => {
+    const values = 'tolerations: null\nresources:\n  limits: null\n';
+    expect(chartValuesProblems('multus', parse(values))).toEqual([]);
+    const objects = await helmTemplate(env.helmPath, 'multus', {
+      release: 'multus',
+      namespace: 'kube-system',
+      values: [values],
+    });
+    const daemonSet = objects.find((o) => o.kind === 'DaemonSet') as
+      | (RenderedObject & {
+          spec: { template: { spec: { tolerations?: unknown; containers: { resources?: unknown }[] } } };
+        })
+      | undefined;
+    expect(daemonSet?.spec.template.spec.tolerations).toBeUndefined();
+    expect(daemonSet?.spec.template.spec.containers[0]?.resources).toEqual({
+      requests: { cpu: '100m', memory: '50Mi' },
+    });
+  });
+
   it.each<Chart>(['metal3', 'multus'])('helm lint of %s reports a value its schema refuses', async (chart) => {
     let output = '';
     try {

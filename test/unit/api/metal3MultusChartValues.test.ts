@@ -159,6 +159,15 @@ describe("the Metal3 and Multus charts' values.schema.json", () => {
       }),
     ).toEqual([]);
   });
+
+  it('takes null as Helm does: it removes a default, and is checked like any value where the chart has none', () => {
+    expect(problems('multus', { tolerations: null, resources: { limits: null } })).toEqual([]);
+    expect(
+      problems('metal3', { ironic: { resources: null, extraConfig: { IRONIC_EXTERNAL_HTTP_URL: null } } }),
+    ).toEqual([
+      'ironic.extraConfig.IRONIC_EXTERNAL_HTTP_URL: expected a string, a number or true or false, got an empty value',
+    ]);
+  });
 });
 
 describe('the values checker, for the keywords the charts use beyond types', () => {
