@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { BUNDLED_CHART_DIRS, readChartDefaults, readChartSchema } from '../../../api/charts/bundledCharts.js';
 import { chartValuesProblems } from '../../../api/charts/chartValues.js';
-import { schemaProblems, type JsonSchema } from '../../../api/charts/jsonSchema.js';
+import {
+  UnsupportedSchemaError,
+  assertSupported,
+  schemaProblems,
+  type JsonSchema,
+} from '../../../api/charts/jsonSchema.js';
 import { formatIssue } from '../../../api/issues.js';
 import { parseYamlMapping } from '../../../api/properties/documents.js';
 import { readSpecExample } from '../../support/specExamples.js';
@@ -183,6 +188,10 @@ describe('the values checker, for the keywords the charts use beyond types', () 
   it('propertyNames checks every key of a mapping, reported at the key', () => {
     const schema: JsonSchema = { type: 'object', propertyNames: { pattern: '^[A-Z_]+$', 'x-expected': 'upper case' } };
     expect(schemaProblems(schema, { GOOD: 1, bad: 2 }).map(formatIssue)).toEqual(['bad: "bad" is not upper case']);
+    // Its own keywords are held to the same list as every other subschema's.
+    expect(() => {
+      assertSupported({ propertyNames: { format: 'hostname' } as never }, 'x/values.schema.json');
+    }).toThrow(UnsupportedSchemaError);
   });
 
   it("every bundled chart's schema uses only keywords it checks", () => {
