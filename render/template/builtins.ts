@@ -16,7 +16,8 @@ import {
   mapGet,
   mapHas,
   mapLen,
-  numValue,
+  compareNumbers,
+  intValue,
   typeName,
   typedSlice,
   zeroOf,
@@ -38,12 +39,12 @@ const isAscii = (s: string): boolean => !/[^\x00-\x7f]/.test(s);
 
 function indexArg(index: unknown, cap: number): number {
   const k = kindOf(index);
-  let x: number;
-  if (k === 'int' || k === 'uint') x = numValue(index);
+  let x: bigint;
+  if (k === 'int' || k === 'uint') x = intValue(index);
   else if (k === 'invalid') return fail('cannot index slice/array with nil');
   else return fail(`cannot index slice/array with type ${typeName(index)}`);
-  if (x < 0 || x > cap) fail(`index out of range: ${x}`);
-  return x;
+  if (x < 0n || x > BigInt(cap)) fail(`index out of range: ${x}`);
+  return Number(x);
 }
 
 function index(item: unknown, ...indexes: unknown[]): unknown {
@@ -162,7 +163,7 @@ function eq(arg1: unknown, ...arg2: unknown[]): boolean {
     let truth = false;
     if (k1 !== k2) {
       if ((k1 === 'int' && k2 === 'uint') || (k1 === 'uint' && k2 === 'int')) {
-        truth = numValue(arg1) >= 0 && numValue(arg) >= 0 && numValue(arg1) === numValue(arg);
+        truth = intValue(arg1) >= 0n && intValue(arg) >= 0n && intValue(arg1) === intValue(arg);
       } else if (arg1 !== undefined && arg !== undefined) {
         fail(`incompatible types for comparison: ${typeName(arg1)} and ${typeName(arg)}`);
       }
@@ -178,7 +179,7 @@ function eq(arg1: unknown, ...arg2: unknown[]): boolean {
         case 'float':
         case 'int':
         case 'uint':
-          truth = numValue(arg1) === numValue(arg);
+          truth = compareNumbers(arg1, arg) === 0;
           break;
         default: {
           const ka = kindOf(arg1);
@@ -212,8 +213,8 @@ function lt(arg1: unknown, arg2: unknown): boolean {
   const k2 = basicKind(arg2);
   if (k2 === 'invalid') fail(errBadComparisonType);
   if (k1 !== k2) {
-    if (k1 === 'int' && k2 === 'uint') return numValue(arg1) < 0 || numValue(arg1) < numValue(arg2);
-    if (k1 === 'uint' && k2 === 'int') return numValue(arg2) >= 0 && numValue(arg1) < numValue(arg2);
+    if (k1 === 'int' && k2 === 'uint') return intValue(arg1) < 0n || intValue(arg1) < intValue(arg2);
+    if (k1 === 'uint' && k2 === 'int') return intValue(arg2) >= 0n && intValue(arg1) < intValue(arg2);
     fail(`incompatible types for comparison: ${typeName(arg1)} and ${typeName(arg2)}`);
   }
   switch (k1) {
@@ -223,7 +224,7 @@ function lt(arg1: unknown, arg2: unknown): boolean {
     case 'string':
       return compareGoStrings(arg1 as string, arg2 as string) < 0;
     default:
-      return numValue(arg1) < numValue(arg2);
+      return compareNumbers(arg1, arg2) < 0;
   }
 }
 

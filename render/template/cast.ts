@@ -1,42 +1,38 @@
 /** spf13/cast's conversions, as Sprig's numeric functions apply them to any value. */
 import { parseGoFloat } from './number.js';
-import { GoFloat, GoTypedInt, kindOf } from './values.js';
+import { goInt, intValue, kindOf, numValue } from './values.js';
 
-/** cast.ToInt64, exactly: bigints and strings keep every digit. */
+/**
+ * cast.ToInt64, exactly: integers keep every digit (wrapping to 64 bits as Go's conversion does),
+ * floats truncate (out of range or NaN: Go's conversion on amd64 gives the minimum), strings parse
+ * with base prefixes ("12.000" as 12), bools are 0/1, anything else 0.
+ */
 export function toInt64Exact(v: unknown): bigint {
-  if (typeof v === 'bigint') return v;
-  if (v instanceof GoTypedInt && v.exact !== undefined) return v.exact;
-  if (typeof v === 'string') {
-    const n = parseIntBase0(/^(.*)\.0+$/.exec(v)?.[1] ?? v);
-    return n ?? 0n;
-  }
-  return BigInt(toInt(v));
-}
-
-/** spf13/cast ToInt: numbers truncate, strings parse (base prefixes allowed), anything else 0. */
-export function toInt(v: unknown): number {
   switch (kindOf(v)) {
     case 'int':
     case 'uint':
-      return v instanceof GoTypedInt ? v.v : (v as number);
+      return BigInt.asIntN(64, intValue(v));
     case 'float': {
-      const f = v instanceof GoFloat ? v.v : (v as number);
-      return Number.isFinite(f) ? Math.trunc(f) : -9223372036854775808;
+      const f = numValue(v);
+      return f >= -9223372036854775808 && f < 9223372036854775808 ? BigInt(Math.trunc(f)) : -(1n << 63n);
     }
     case 'bool':
-      return v ? 1 : 0;
+      return v ? 1n : 0n;
     case 'string': {
-      let s = v as string;
+      const s = v as string;
       // cast's trimZeroDecimal: "12.000" -> "12"
-      const m = /^(.*)\.0+$/.exec(s);
-      if (m && m[1] !== undefined) s = m[1];
-      const n = parseIntBase0(s);
-      return n === undefined ? 0 : Number(n);
+      return parseIntBase0(/^(.*)\.0+$/.exec(s)?.[1] ?? s) ?? 0n;
     }
     default:
-      return 0;
+      return 0n;
   }
 }
+
+/** cast.ToInt (Go's int has 64 bits): a number while exact, a bigint beyond 2^53. */
+export const toGoInt = (v: unknown): number | bigint => goInt(toInt64Exact(v));
+
+/** cast.ToInt as a JS number, for indexes and counts. */
+export const toInt = (v: unknown): number => Number(toInt64Exact(v));
 
 /** strconv.ParseInt(s, 0, 64) for int-sized results; undefined on error. */
 export function parseIntBase0(text: string): bigint | undefined {
@@ -75,7 +71,7 @@ export function toFloat64(v: unknown): number {
     case 'int':
     case 'uint':
     case 'float':
-      return v instanceof GoTypedInt || v instanceof GoFloat ? v.v : (v as number);
+      return numValue(v);
     case 'bool':
       return v ? 1 : 0;
     case 'string': {

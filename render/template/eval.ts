@@ -439,7 +439,7 @@ export abstract class Evaluator {
         this.errorf(`expected float; found ${nodeString(n)}`);
         break;
       case 'int':
-        if (n.type === 'number' && n.isInt) return n.int;
+        if (n.type === 'number' && n.isInt) return n.big ?? n.int;
         this.errorf(`expected integer; found ${nodeString(n)}`);
         break;
       case 'uint32':

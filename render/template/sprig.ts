@@ -6,7 +6,7 @@ import { type FuncMap, goFunc } from './functions.js';
 import { marshalJSON } from './json.js';
 import { GoComplex, compareGoStrings, isTrue, mapHas, typedMap, typedSlice } from './values.js';
 import { fromYaml, toYaml } from './yaml.js';
-import { toInt } from './cast.js';
+import { toGoInt } from './cast.js';
 import { mapRunes, toLowerRune, toTitleRune, toUpperRune } from './unicode.js';
 
 const MAP = 'map[string]interface {}';
@@ -164,7 +164,7 @@ export const sprigFuncs: FuncMap = {
   fail: goFunc(['string'], (msg: string) => {
     throw new FuncError(msg);
   }),
-  int: goFunc(['any'], toInt),
+  int: goFunc(['any'], toGoInt),
   toString: goFunc(['any'], strval),
 };
 

@@ -6,7 +6,10 @@ import { toFloat64, toInt64Exact, parseIntBase0 } from './cast.js';
 import { FuncError } from './errors.js';
 import { type FuncMap, goFunc } from './functions.js';
 import { sprintf } from './sprintf.js';
-import { GoFloat, GoTypedInt, typedSlice } from './values.js';
+import { GoFloat, GoTypedInt, goInt, typedSlice } from './values.js';
+
+const INT64_MAX = (1n << 63n) - 1n;
+const INT64_MIN = -(1n << 63n);
 
 /** An int64 result; arithmetic wraps at 64 bits as Go's does. */
 function int64(n: bigint): GoTypedInt {
@@ -81,37 +84,41 @@ function decimalOp(first: unknown, rest: unknown[], op: DecimalOp): GoFloat {
   return float(toNumber(acc));
 }
 
-export function untilStep(start: number, stop: number, step: number): number[] {
-  const v: number[] = [];
+/** Sprig's untilStep, over Go ints: exact beyond 2^53, where a JS number would stop counting. */
+export function untilStep(start: bigint, stop: bigint, step: bigint): bigint[] {
+  const v: bigint[] = [];
   if (stop < start) {
-    if (step >= 0) return v;
+    if (step >= 0n) return v;
     for (let i = start; i > stop; i += step) v.push(i);
     return v;
   }
-  if (step <= 0) return v;
+  if (step <= 0n) return v;
   for (let i = start; i < stop; i += step) v.push(i);
   return v;
 }
 
-function seq(...params: number[]): string {
-  let list: number[];
-  const [a = 0, b = 0, c = 0] = params;
+/** A []int of Go ints. */
+const ints = (list: bigint[]): (number | bigint)[] => typedSlice(list.map(goInt), 'int');
+
+function seq(...params: (number | bigint)[]): string {
+  let list: bigint[];
+  const [a = 0n, b = 0n, c = 0n] = params.map(BigInt);
   switch (params.length) {
     case 1: {
-      const inc = a < 1 ? -1 : 1;
-      list = untilStep(1, a + inc, inc);
+      const inc = a < 1n ? -1n : 1n;
+      list = untilStep(1n, a + inc, inc);
       break;
     }
     case 2: {
-      const step = b < a ? -1 : 1;
+      const step = b < a ? -1n : 1n;
       list = untilStep(a, b + step, step);
       break;
     }
     case 3: {
-      let inc = 1;
+      let inc = 1n;
       if (c < a) {
-        inc = -1;
-        if (b > 0) return '';
+        inc = -1n;
+        if (b > 0n) return '';
       }
       list = untilStep(a, c + inc, b);
       break;
@@ -164,6 +171,13 @@ export function durationString(d: bigint): string {
   return (neg ? '-' : '') + out;
 }
 
+/** strconv.Atoi, its error dropped as Sprig does: a value out of range gives the nearest limit. */
+function atoi(s: string): number | bigint {
+  if (!/^[+-]?\d+$/.test(s)) return 0;
+  const n = BigInt(s);
+  return goInt(n > INT64_MAX ? INT64_MAX : n < INT64_MIN ? INT64_MIN : n);
+}
+
 /** Sprig's duration: seconds from a string or an int64 (any other type counts as 0). */
 function duration(sec: unknown): string {
   let n = 0n;
@@ -171,7 +185,7 @@ function duration(sec: unknown): string {
     if (/^[+-]?\d+$/.test(sec)) {
       const v = BigInt(sec);
       // ParseInt's range error leaves the limit, which Sprig takes.
-      n = v > (1n << 63n) - 1n ? (1n << 63n) - 1n : v < -(1n << 63n) ? -(1n << 63n) : v;
+      n = v > INT64_MAX ? INT64_MAX : v < INT64_MIN ? INT64_MIN : v;
     }
   } else if (sec instanceof GoTypedInt && sec.type === 'int64') n = sec.exact ?? BigInt(sec.v);
   return durationString(BigInt.asIntN(64, n * 1_000_000_000n));
@@ -181,15 +195,16 @@ const anyV = ['any'];
 const floatFn = (f: (x: number) => number) => goFunc(anyV, (v: unknown) => float(f(toFloat64(v))));
 
 export const sprigNumberFuncs: FuncMap = {
-  atoi: goFunc(['string'], (s: string) =>
-    /^[+-]?\d+$/.test(s) ? Number(parseIntBase0(s.replace(/^([+-]?)0+(?=\d)/, '$1')) ?? 0n) : 0,
-  ),
+  atoi: goFunc(['string'], atoi),
   int64: goFunc(anyV, (v: unknown) => int64(big(v))),
   float64: goFunc(anyV, (v: unknown) => float(toFloat64(v))),
   seq: goFunc(['int'], seq, true),
   toDecimal: goFunc(anyV, toDecimal),
-  until: goFunc(['int'], (n: number) => typedSlice(untilStep(0, n, n < 0 ? -1 : 1), 'int')),
-  untilStep: goFunc(['int', 'int', 'int'], (a: number, b: number, c: number) => typedSlice(untilStep(a, b, c), 'int')),
+  until: goFunc(['int'], (n: number | bigint) => ints(untilStep(0n, BigInt(n), n < 0 ? -1n : 1n))),
+  untilStep: goFunc(['int', 'int', 'int'], (...a: (number | bigint)[]) => {
+    const [start = 0n, stop = 0n, step = 0n] = a.map(BigInt);
+    return ints(untilStep(start, stop, step));
+  }),
   add1: goFunc(anyV, (v: unknown) => int64(big(v) + 1n)),
   add: goFunc(anyV, (...v: unknown[]) => int64(v.reduce<bigint>((s, x) => s + big(x), 0n)), true),
   sub: goFunc(['any', 'any'], (a: unknown, b: unknown) => int64(big(a) - big(b))),

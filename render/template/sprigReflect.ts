@@ -1,7 +1,7 @@
 /** Sprig's reflection functions (reflect.go) and Go's reflect.DeepEqual over the value model. */
 import { FuncError } from './errors.js';
 import { type FuncMap, goFunc } from './functions.js';
-import { GoComplex, elemTypeOf, isGoMap, kindOf, mapGet, mapHas, numValue, typeName } from './values.js';
+import { GoComplex, compareNumbers, elemTypeOf, isGoMap, kindOf, mapGet, mapHas, typeName } from './values.js';
 import { GoStruct } from './values.js';
 
 /** reflect.Kind's name: the basic type for numbers, `slice`, `map`, `struct`, `ptr`, `invalid` for nil. */
@@ -47,7 +47,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (a instanceof GoStruct) return a === b;
   if (a instanceof GoComplex) return a.re === (b as GoComplex).re && a.im === (b as GoComplex).im;
   const k = kindOf(a);
-  if (k === 'int' || k === 'uint' || k === 'float') return numValue(a) === numValue(b);
+  if (k === 'int' || k === 'uint' || k === 'float') return compareNumbers(a, b) === 0;
   if (isGoMap(a) && isGoMap(b)) {
     if (elemTypeOf(a) !== elemTypeOf(b)) return false;
     const ka = Object.keys(a);

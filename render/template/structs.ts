@@ -96,7 +96,7 @@ export function toGoValue(t: GoType, json: unknown): unknown {
     case 'string':
       return typeof json === 'string' ? json : '';
     case 'int':
-      return typeof json === 'number' ? json : 0;
+      return typeof json === 'number' || typeof json === 'bigint' ? json : 0;
     case 'bool':
       return json === true;
     case 'any':

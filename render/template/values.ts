@@ -15,7 +15,7 @@
  * - plain objects (and `Map`s with string keys) are `map[string]interface {}`; `typedMap`
  *                tags `map[string]string` (from `split`).
  * - functions    Go funcs, usable with `call`.
- * Integers beyond 2^53 lose precision (JS numbers); BigInt data is converted to number.
+ * - `bigint`     a Go `int` beyond 2^53 (data, integer literals, `int`/`atoi` results), kept exact.
  */
 
 import type { GoFunc } from './functions.js';
@@ -169,6 +169,36 @@ export function numValue(v: unknown): number {
   if (v instanceof GoFloat || v instanceof GoTypedInt) return v.v;
   if (typeof v === 'bigint') return Number(v);
   return NaN;
+}
+
+/** The exact value of an int or uint kind value (JS numbers are exact only up to 2^53). */
+export function intValue(v: unknown): bigint {
+  if (typeof v === 'bigint') return v;
+  if (v instanceof GoTypedInt) return v.exact ?? BigInt(v.v);
+  return typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : 0n;
+}
+
+/** A Go `int` result: a number while exact, a bigint beyond 2^53. */
+export function goInt(n: bigint): number | bigint {
+  const v = Number(n);
+  return Number.isSafeInteger(v) ? v : n;
+}
+
+const isInt = (v: unknown): boolean => {
+  const k = kindOf(v);
+  return k === 'int' || k === 'uint';
+};
+
+/** Compares two numbers of Go's int, uint or float kinds: exactly when both are integers. */
+export function compareNumbers(a: unknown, b: unknown): number {
+  if (isInt(a) && isInt(b)) {
+    const x = intValue(a);
+    const y = intValue(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  const x = numValue(a);
+  const y = numValue(b);
+  return x < y ? -1 : x > y ? 1 : x === y ? 0 : NaN;
 }
 
 /** Length of a Go map (plain object or Map). */
