@@ -107,8 +107,11 @@ export function addPerl(set: CharSet, letter: string, fold: boolean): void {
   addGroup(set, PERL[letter.toLowerCase()] ?? [], letter !== letter.toLowerCase(), fold);
 }
 
-/** Adds `\pX` / `\p{Name}`: Go's names are categories or scripts; JavaScript needs `Script=` for scripts. */
-export function addUnicode(set: CharSet, name: string, negate: boolean, fold: boolean): void {
+/**
+ * Adds `\pX` / `\p{Name}`; false when Go has no such class. Go's names are categories or scripts;
+ * JavaScript needs `Script=` for scripts.
+ */
+export function addUnicode(set: CharSet, name: string, negate: boolean, fold: boolean): boolean {
   let n = name;
   let neg = negate;
   if (n.startsWith('^')) {
@@ -116,7 +119,13 @@ export function addUnicode(set: CharSet, name: string, negate: boolean, fold: bo
     n = n.slice(1);
   }
   const prop = /^[A-Z][a-z]?$/.test(n) || n === 'Any' ? n : `Script=${n}`;
-  const extras = fold ? foldExtras(new RegExp(`^\\p{${prop}}$`, 'u')) : [];
+  let property: RegExp;
+  try {
+    property = new RegExp(`^\\p{${prop}}$`, 'u');
+  } catch {
+    return false;
+  }
+  const extras = fold ? foldExtras(property) : [];
   if (extras.length === 0) {
     set.props.push(`\\${neg ? 'P' : 'p'}{${prop}}`);
   } else if (neg) {
@@ -125,6 +134,7 @@ export function addUnicode(set: CharSet, name: string, negate: boolean, fold: bo
     set.props.push(`\\p{${prop}}`);
     set.ranges.push(...extras);
   }
+  return true;
 }
 
 /** Adds a single rune or a range, with its case orbits under (?i). */

@@ -241,9 +241,13 @@ export class Translator {
       addPerl(set, c, this.flags.i);
       return;
     }
-    const m = /^\{([^}]*)\}|^./su.exec(s.slice(this.i));
-    this.i += m?.[0].length ?? 0;
-    addUnicode(set, m?.[1] ?? m?.[0] ?? '', c === 'P', this.flags.i);
+    const start = this.i - 2;
+    const m = /^\{([^}]*)\}|^[^{]/su.exec(s.slice(this.i));
+    if (m === null) return fail('invalid character class range', s.slice(start));
+    this.i += m[0].length;
+    if (!addUnicode(set, m[1] ?? m[0], c === 'P', this.flags.i)) {
+      fail('invalid character class range', s.slice(start, this.i));
+    }
   }
 
   /** An escape standing for one rune (Go's parseEscape), at this.i. */
