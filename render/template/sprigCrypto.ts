@@ -1,13 +1,16 @@
-/** Sprig's deterministic cryptographic functions: `decryptAES`, `derivePassword`. */
+/** Sprig's deterministic cryptographic functions: `decryptAES`, `derivePassword`, `buildCustomCert`. */
 import { AES_BLOCK_SIZE, aes256CbcDecrypt } from './aes.js';
 import { base64DecodeBytes } from './encoding.js';
 import { FuncError } from './errors.js';
 import type { Evaluator } from './eval.js';
 import { type FuncMap, type GoFunc, goFunc } from './functions.js';
 import { hmacSha256 } from './hashes.js';
+import { pemDecode } from './pem.js';
+import { PrivateKeyError, checkPrivateKeyPem } from './privateKey.js';
 import { scrypt } from './scrypt.js';
 import { utf8Decode, utf8Encode } from './utf8.js';
-import type { GoTypedInt } from './values.js';
+import { GoStruct, type GoTypedInt } from './values.js';
+import { X509Error, checkCertificate } from './x509Certificate.js';
 
 /**
  * Sprig's decryptAES: base64 of an IV and AES-256-CBC ciphertext, keyed by the password's bytes
@@ -139,7 +142,49 @@ const derivePasswordFunc: GoFunc = {
   fn: derivePassword,
 };
 
+/** Decodes base64 or fails with `message` (Sprig drops the decoder's error). */
+function decodeBase64(text: string, message: string): Uint8Array {
+  try {
+    return base64DecodeBytes(text);
+  } catch {
+    throw new FuncError(message);
+  }
+}
+
+/** Runs a parser's check, failing with Sprig's prefix before the parser's message. */
+function check(prefix: string, errorType: typeof X509Error | typeof PrivateKeyError, run: () => void): void {
+  try {
+    run();
+  } catch (e) {
+    if (!(e instanceof errorType)) throw e;
+    throw new FuncError(`${prefix}${e.message}`);
+  }
+}
+
+/**
+ * Sprig's buildCustomCert: a base64 PEM certificate and private key, checked as Go parses them
+ * (x509Certificate.ts, privateKey.ts), returned as Sprig's certificate struct of the two PEM texts.
+ */
+function buildCustomCert(b64cert: string, b64key: string): GoStruct {
+  const cert = decodeBase64(b64cert, 'unable to decode base64 certificate');
+  const key = decodeBase64(b64key, 'unable to decode base64 private key');
+  const block = pemDecode(cert);
+  if (block === undefined) throw new FuncError('unable to decode certificate');
+  check('error parsing certificate: decodedCert.Bytes: ', X509Error, () => {
+    checkCertificate(block.bytes);
+  });
+  check('error parsing private key: ', PrivateKeyError, () => {
+    checkPrivateKeyPem(key);
+  });
+  const fields = new Map([
+    ['Cert', utf8Decode(cert)],
+    ['Key', utf8Decode(key)],
+  ]);
+  return new GoStruct('sprig.certificate', fields, new Map(), Object.fromEntries(fields));
+}
+
 export const sprigCryptoFuncs: FuncMap = {
+  buildCustomCert: goFunc(['string', 'string'], buildCustomCert),
   decryptAES: goFunc(['string', 'string'], decryptAES),
   derivePassword: derivePasswordFunc,
 };

@@ -78,9 +78,6 @@ var excluded = map[string]string{
 	"slice": "text/template's builtin slice keeps its name (it also slices strings); mustSlice is Sprig's",
 }
 
-// notImplemented are deterministic Sprig functions the engine does not have yet.
-var notImplemented = []string{"buildCustomCert"}
-
 // funcMap is Sprig's TxtFuncMap without the excluded functions, plus Helm's own toYaml, fromYaml,
 // toJson, fromJson, required and tpl; tpl renders with a clone of *parent.
 func funcMap(parent **template.Template) template.FuncMap {
@@ -89,9 +86,6 @@ func funcMap(parent **template.Template) template.FuncMap {
 		if _, skip := excluded[name]; !skip {
 			fm[name] = f
 		}
-	}
-	for _, name := range notImplemented {
-		delete(fm, name)
 	}
 	// Helm's own functions (helm.sh/helm/v3/pkg/engine/funcs.go and engine.go).
 	fm["toYaml"] = toYAML
@@ -350,9 +344,8 @@ func writeFuncs(path string) {
 	}
 	sort.Strings(names)
 	out, err := json.MarshalIndent(map[string]interface{}{
-		"functions":      names,
-		"excluded":       excluded,
-		"notImplemented": notImplemented,
+		"functions": names,
+		"excluded":  excluded,
 	}, "", "  ")
 	if err != nil {
 		panic(err)

@@ -13,7 +13,6 @@ const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../../../fixture
 const functionSet = JSON.parse(readFileSync(join(fixtures, 'functions.json'), 'utf8')) as {
   functions: string[];
   excluded: Record<string, string>;
-  notImplemented: string[];
 };
 const cases = JSON.parse(readFileSync(join(fixtures, 'cases.json'), 'utf8')) as { template: string }[];
 

@@ -1,0 +1,148 @@
+/**
+ * The checks of Go's x509.ParseCertificate, with its error messages, for Sprig's buildCustomCert: the
+ * certificate, TBS certificate, version, serial number, matching signature algorithms, issuer and
+ * subject names (RDN structure and string types), validity times, the subject public key info (an
+ * RSA key's modulus and exponent), unique IDs, extensions (framing, critical flag, duplicates), the
+ * signature BIT STRING and trailing data. Not checked, though Go checks them: the contents of
+ * extensions (subject alternative names, key usage, basic constraints, …) and non-RSA public keys.
+ * Signatures are not verified (Go does not verify them when parsing either).
+ */
+import { Der, TAG, bytesEqual, contextTag } from './der.js';
+import { asn1StringProblem, validGeneralizedTime, validUtcTime } from './x509Values.js';
+
+export class X509Error extends Error {}
+
+const fail = (msg: string): never => {
+  throw new X509Error(msg);
+};
+
+/** 1.2.840.113549.1.1.1 */
+const OID_RSA = Uint8Array.of(0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01);
+const NULL_PARAMS = Uint8Array.of(TAG.NULL, 0x00);
+const INT64_MAX = (1n << 63n) - 1n;
+
+/** An AlgorithmIdentifier: its OID and, when present, its parameters element. */
+function parseAI(der: Der): { oid: Uint8Array; params: Uint8Array | undefined } {
+  const oid = der.readOid() ?? fail('x509: malformed OID');
+  if (der.empty()) return { oid, params: undefined };
+  const params = der.readAny() ?? fail('x509: malformed parameters');
+  return { oid, params: params.element };
+}
+
+function parseName(element: Uint8Array): void {
+  const raw = new Der(element).read(TAG.SEQUENCE) ?? fail('x509: invalid RDNSequence');
+  while (!raw.empty()) {
+    const set = raw.read(TAG.SET) ?? fail('x509: invalid RDNSequence');
+    while (!set.empty()) {
+      const atav = set.read(TAG.SEQUENCE) ?? fail('x509: invalid RDNSequence: invalid attribute');
+      if (atav.readOid() === undefined) fail('x509: invalid RDNSequence: invalid attribute type');
+      const value = atav.readAny() ?? fail('x509: invalid RDNSequence: invalid attribute value');
+      const problem = asn1StringProblem(value.tag, value.contents);
+      if (problem !== undefined) fail(`x509: invalid RDNSequence: invalid attribute value: ${problem}`);
+    }
+  }
+}
+
+function parseTime(der: Der): void {
+  const utc = der.peekTag(TAG.UTC_TIME);
+  if (!utc && !der.peekTag(TAG.GENERALIZED_TIME)) fail('x509: unsupported time format');
+  const text = String.fromCharCode(...(der.readAny()?.contents ?? [0]));
+  if (!(utc ? validUtcTime(text) : validGeneralizedTime(text))) {
+    fail(`x509: malformed ${utc ? 'UTCTime' : 'GeneralizedTime'}`);
+  }
+}
+
+function parseRsaPublicKey(params: Uint8Array | undefined, key: Uint8Array): void {
+  if (params === undefined || !bytesEqual(params, NULL_PARAMS)) fail('x509: RSA key missing NULL parameters');
+  const der = new Der(key).read(TAG.SEQUENCE) ?? fail('x509: invalid RSA public key');
+  const n = der.readInteger() ?? fail('x509: invalid RSA modulus');
+  const e = der.readInteger();
+  // Go reads the exponent into an int.
+  if (e === undefined || e > INT64_MAX || e < -INT64_MAX - 1n) fail('x509: invalid RSA public exponent');
+  if (n <= 0n) fail('x509: RSA modulus is not a positive number');
+  if ((e ?? 0n) <= 0n) fail('x509: RSA public exponent is not a positive number');
+}
+
+function parseExtensions(tbs: Der): void {
+  if (!tbs.peekTag(contextTag(3, true))) return;
+  const wrapped = tbs.read(contextTag(3, true)) ?? fail('x509: malformed extensions');
+  const extensions = wrapped.read(TAG.SEQUENCE) ?? fail('x509: malformed extensions');
+  const seen = new Set<string>();
+  while (!extensions.empty()) {
+    const ext = extensions.read(TAG.SEQUENCE) ?? fail('x509: malformed extension');
+    const oid = ext.readOid() ?? fail('x509: malformed extension OID field');
+    if (ext.peekTag(TAG.BOOLEAN) && ext.readBoolean() === undefined) fail('x509: malformed extension critical field');
+    if (ext.read(TAG.OCTET_STRING) === undefined) fail('x509: malformed extension value field');
+    const id = oidString(oid);
+    if (seen.has(id)) fail(`x509: certificate contains duplicate extension with OID "${id}"`);
+    seen.add(id);
+  }
+}
+
+/** An OID's dotted form, as Go prints it. */
+function oidString(der: Uint8Array): string {
+  const parts: bigint[] = [];
+  let v = 0n;
+  for (const b of der) {
+    v = (v << 7n) | BigInt(b & 0x7f);
+    if ((b & 0x80) === 0) {
+      parts.push(v);
+      v = 0n;
+    }
+  }
+  const [first = 0n, ...rest] = parts;
+  const head = first < 40n ? [0n, first] : first < 80n ? [1n, first - 40n] : [2n, first - 80n];
+  return [...head, ...rest].join('.');
+}
+
+/** x509.ParseCertificate's checks on DER bytes; throws X509Error with Go's message. */
+export function checkCertificate(bytes: Uint8Array): void {
+  const whole = new Der(bytes);
+  const raw = whole.readElement(TAG.SEQUENCE) ?? fail('x509: malformed certificate');
+  const input = new Der(raw).read(TAG.SEQUENCE) ?? fail('x509: malformed certificate');
+  const tbsElement = input.readElement(TAG.SEQUENCE) ?? fail('x509: malformed tbs certificate');
+  const tbs = new Der(tbsElement).read(TAG.SEQUENCE) ?? fail('x509: malformed tbs certificate');
+
+  let version = 0n;
+  if (tbs.peekTag(contextTag(0, true))) {
+    const wrapped = tbs.read(contextTag(0, true));
+    const v = wrapped?.readInteger();
+    if (v === undefined || !wrapped?.empty() || v > INT64_MAX || v < -INT64_MAX - 1n) fail('x509: malformed version');
+    version = v ?? 0n;
+  }
+  if (version < 0n) fail('x509: malformed version');
+  if (version + 1n > 3n) fail('x509: invalid version');
+
+  const serial = tbs.readInteger() ?? fail('x509: malformed serial number');
+  if (serial < 0n) fail('x509: negative serial number');
+
+  const sigAI = tbs.read(TAG.SEQUENCE) ?? fail('x509: malformed signature algorithm identifier');
+  const sigAIBytes = sigAI.rest();
+  const outerSigAI = input.read(TAG.SEQUENCE) ?? fail('x509: malformed algorithm identifier');
+  if (!bytesEqual(outerSigAI.rest(), sigAIBytes)) {
+    fail("x509: inner and outer signature algorithm identifiers don't match");
+  }
+  parseAI(sigAI);
+
+  parseName(tbs.readElement(TAG.SEQUENCE) ?? fail('x509: malformed issuer'));
+  const validity = tbs.read(TAG.SEQUENCE) ?? fail('x509: malformed validity');
+  parseTime(validity);
+  parseTime(validity);
+  // Go reports a missing subject as a malformed issuer.
+  parseName(tbs.readElement(TAG.SEQUENCE) ?? fail('x509: malformed issuer'));
+
+  const spkiElement = tbs.readElement(TAG.SEQUENCE) ?? fail('x509: malformed spki');
+  const spki = new Der(spkiElement).read(TAG.SEQUENCE) ?? fail('x509: malformed spki');
+  const pkAI = parseAI(spki.read(TAG.SEQUENCE) ?? fail('x509: malformed public key algorithm identifier'));
+  const publicKey = spki.readBitString() ?? fail('x509: malformed subjectPublicKey');
+  if (bytesEqual(pkAI.oid, OID_RSA)) parseRsaPublicKey(pkAI.params, publicKey);
+
+  if (version >= 1n) {
+    if (!tbs.skipOptional(contextTag(1, false))) fail('x509: malformed issuerUniqueID');
+    if (!tbs.skipOptional(contextTag(2, false))) fail('x509: malformed subjectUniqueID');
+    if (version === 2n) parseExtensions(tbs);
+  }
+
+  if (input.readBitString() === undefined) fail('x509: malformed signature');
+  if (raw.length !== bytes.length) fail('x509: trailing data');
+}
