@@ -30,13 +30,15 @@ function buildTable(): { runes: number[]; orbits: Map<number, number[]> } {
     return x;
   };
   const casemapped = /\p{Changes_When_Casemapped}/u;
+  // A case-insensitive backreference compares its two runes by simple case folding.
+  const equivalent = /^(.)\1$/isu;
   for (let r = 0x41; r <= LAST_CASED; r++) {
     if (r >= 0xd800 && r <= 0xdfff) continue;
     const c = String.fromCodePoint(r);
     if (!casemapped.test(c)) continue;
     for (const mapped of [c.toLowerCase(), c.toUpperCase()]) {
       const m = oneRune(mapped);
-      if (m === undefined || m === r || !new RegExp(`^\\u{${r.toString(16)}}$`, 'iu').test(mapped)) continue;
+      if (m === undefined || m === r || !equivalent.test(c + mapped)) continue;
       if (!parent.has(r)) parent.set(r, r);
       if (!parent.has(m)) parent.set(m, m);
       const a = root(r);
