@@ -2,7 +2,8 @@
  * scrypt (RFC 7914) in plain TypeScript, for Sprig's `derivePassword`: workflow code may not use
  * Node's crypto. PBKDF2-HMAC-SHA256 spreads the password over p blocks of 128·r bytes, ROMix
  * (salsa20/8 block mixes over a table of N blocks) makes each one costly in memory and time, and a
- * last PBKDF2 draws the key from them.
+ * last PBKDF2 draws the key from them. Words are held in Int32Arrays: signed values stay small
+ * integers for the JIT (unsigned ones above 2^31 would not), which makes a call about twice as fast.
  */
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- fixed-size word arrays indexed within bounds in the inner loops */
 import { pbkdf2Sha256 } from './hashes.js';
@@ -21,7 +22,7 @@ export interface ScryptParams {
 }
 
 /** The salsa20/8 core on the 16 words `b`, in place. */
-function salsa8(b: Uint32Array): void {
+function salsa8(b: Int32Array): void {
   let x0 = b[0]!,
     x1 = b[1]!,
     x2 = b[2]!,
@@ -129,7 +130,7 @@ function salsa8(b: Uint32Array): void {
  * BlockMix with salsa20/8 of the 2r 16-word blocks `b` into `y`: each block XORed into the running
  * 16 words `x` and mixed; the even results go to y's first half, the odd ones to its second.
  */
-function blockMix(b: Uint32Array, y: Uint32Array, r: number, x: Uint32Array): void {
+function blockMix(b: Int32Array, y: Int32Array, r: number, x: Int32Array): void {
   const last = 32 * r - 16;
   for (let j = 0; j < 16; j++) x[j] = b[last + j]!;
   for (let i = 0; i < 2 * r; i++) {
@@ -142,13 +143,13 @@ function blockMix(b: Uint32Array, y: Uint32Array, r: number, x: Uint32Array): vo
 }
 
 /** ROMix of one 128·r-byte block in place: N mixes filling the table `v`, N mixes reading it. */
-function roMix(block: Uint8Array, n: number, r: number, v: Uint32Array, tick: () => void): void {
+function roMix(block: Uint8Array, n: number, r: number, v: Int32Array, tick: () => void): void {
   const words = 32 * r;
-  let b = new Uint32Array(words);
-  let y = new Uint32Array(words);
-  const x = new Uint32Array(16);
+  let b = new Int32Array(words);
+  let y = new Int32Array(words);
+  const x = new Int32Array(16);
   const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
-  for (let i = 0; i < words; i++) b[i] = view.getUint32(4 * i, true);
+  for (let i = 0; i < words; i++) b[i] = view.getInt32(4 * i, true);
   const swap = (): void => {
     [b, y] = [y, b];
   };
@@ -168,7 +169,7 @@ function roMix(block: Uint8Array, n: number, r: number, v: Uint32Array, tick: ()
     swap();
     tick();
   }
-  for (let i = 0; i < words; i++) view.setUint32(4 * i, b[i]!, true);
+  for (let i = 0; i < words; i++) view.setInt32(4 * i, b[i]!, true);
 }
 
 /** scrypt(password, salt, N, r, p, keyLen). */
@@ -177,7 +178,7 @@ export function scrypt(password: Uint8Array, salt: Uint8Array, params: ScryptPar
   if (n <= 1 || (n & (n - 1)) !== 0) throw new Error('scrypt: N must be > 1 and a power of 2');
   const blockBytes = 128 * r;
   const b = pbkdf2Sha256(password, salt, 1, p * blockBytes);
-  const v = new Uint32Array(32 * r * n);
+  const v = new Int32Array(32 * r * n);
   let mixes = 0;
   const tick = (): void => {
     if (++mixes % SCRYPT_PROGRESS_MIXES === 0) onProgress?.();
