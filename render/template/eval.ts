@@ -378,6 +378,13 @@ export abstract class Evaluator {
       if (fun.variadic && numIn - 1 < numFixed) t = params[numIn - 1];
       argv[i] = this.validateType(final, t);
     }
+    if (fun.exactInts !== true) {
+      // A Go int beyond 2^53 (a bigint) reaches an `int` parameter as a number unless the function
+      // counts with it exactly (seq, until); lengths and widths that large behave alike either way.
+      argv.forEach((a, j) => {
+        if (typeof a === 'bigint' && params[Math.min(j, params.length - 1)] === 'int') argv[j] = Number(a);
+      });
+    }
     if (fun.stateful === true) argv.unshift(this);
     if (isBuiltin && name === 'call') {
       const calleeName = args.length === 0 ? formatValue(final) : nodeString(args[0] as Node);

@@ -18,6 +18,8 @@ export interface GoFunc {
    * and `derivePassword`, which asks the caller's checkpoint as it goes).
    */
   stateful?: boolean;
+  /** Receives `int` arguments beyond 2^53 as bigints (others get them as numbers). */
+  exactInts?: boolean;
   /** Steps a call counts against the step budget, when more than one (a costly function). */
   steps?: number;
   /** Implementation. Throw FuncError (or any Error) for Go's non-nil `error` result. */

@@ -198,13 +198,19 @@ export const sprigNumberFuncs: FuncMap = {
   atoi: goFunc(['string'], atoi),
   int64: goFunc(anyV, (v: unknown) => int64(big(v))),
   float64: goFunc(anyV, (v: unknown) => float(toFloat64(v))),
-  seq: goFunc(['int'], seq, true),
+  seq: { ...goFunc(['int'], seq, true), exactInts: true },
   toDecimal: goFunc(anyV, toDecimal),
-  until: goFunc(['int'], (n: number | bigint) => ints(untilStep(0n, BigInt(n), n < 0 ? -1n : 1n))),
-  untilStep: goFunc(['int', 'int', 'int'], (...a: (number | bigint)[]) => {
-    const [start = 0n, stop = 0n, step = 0n] = a.map(BigInt);
-    return ints(untilStep(start, stop, step));
-  }),
+  until: {
+    ...goFunc(['int'], (n: number | bigint) => ints(untilStep(0n, BigInt(n), n < 0 ? -1n : 1n))),
+    exactInts: true,
+  },
+  untilStep: {
+    ...goFunc(['int', 'int', 'int'], (...a: (number | bigint)[]) => {
+      const [start = 0n, stop = 0n, step = 0n] = a.map(BigInt);
+      return ints(untilStep(start, stop, step));
+    }),
+    exactInts: true,
+  },
   add1: goFunc(anyV, (v: unknown) => int64(big(v) + 1n)),
   add: goFunc(anyV, (...v: unknown[]) => int64(v.reduce<bigint>((s, x) => s + big(x), 0n)), true),
   sub: goFunc(['any', 'any'], (a: unknown, b: unknown) => int64(big(a) - big(b))),
