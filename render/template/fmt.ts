@@ -99,9 +99,11 @@ export function printArg(p: Printer, arg: unknown, verb: string, depth = 0): voi
           p.pad(goQuoteRune(validRune(v), p.plus));
           return;
         case 'U': {
-          let s = 'U+' + v.toString(16).toUpperCase().padStart(4, '0');
-          if (p.precPresent && p.prec > 4) s = 'U+' + v.toString(16).toUpperCase().padStart(p.prec, '0');
-          if (p.sharp && v <= 0x10ffff && isPrint(v)) s += " '" + String.fromCodePoint(v) + "'";
+          // Go formats the value as a uint64: exact beyond 2^53, and a negative one wraps.
+          const u = BigInt.asUintN(64, exact ?? BigInt(v));
+          const hex = u.toString(16).toUpperCase();
+          let s = 'U+' + hex.padStart(p.precPresent && p.prec > 4 ? p.prec : 4, '0');
+          if (p.sharp && u <= 0x10ffffn && isPrint(v)) s += " '" + String.fromCodePoint(v) + "'";
           p.padNoZero(s);
           return;
         }
