@@ -135,3 +135,19 @@ export class Der {
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
+
+/** An OID's dotted form, as Go prints it. */
+export function oidString(der: Uint8Array): string {
+  const parts: bigint[] = [];
+  let v = 0n;
+  for (const b of der) {
+    v = (v << 7n) | BigInt(b & 0x7f);
+    if ((b & 0x80) === 0) {
+      parts.push(v);
+      v = 0n;
+    }
+  }
+  const [first = 0n, ...rest] = parts;
+  const head = first < 40n ? [0n, first] : first < 80n ? [1n, first - 40n] : [2n, first - 80n];
+  return [...head, ...rest].join('.');
+}

@@ -3,11 +3,12 @@
  * and Go's messages are kept where the check is the same. PKCS#1 RSA keys (`RSA PRIVATE KEY`, and
  * inside PKCS#8 `PRIVATE KEY`) are read field by field as Go's encoding/asn1 reads them, with Go's
  * version, sign and trailing-data checks, and a two-prime key's numbers are checked against each other
- * as Go's rsa Validate does (rsaKey.ts). EC and DSA keys, PKCS#8 keys of other algorithms and
- * multi-prime RSA keys are checked for their structure only. A structure Go's encoding/asn1 rejects
- * fails here too, but with a message of ours (Go's names its reflection types).
+ * as Go's rsa Validate does (rsaKey.ts). PKCS#8 keys of an algorithm Go does not know fail, Ed25519
+ * and X25519 ones are checked for their size; EC and DSA keys and multi-prime RSA keys are checked for
+ * their structure only. A structure Go's encoding/asn1 rejects fails here too, but with a message of
+ * ours (Go's names its reflection types).
  */
-import { Der, TAG, bytesEqual } from './der.js';
+import { Der, TAG, bytesEqual, oidString } from './der.js';
 import { pemDecode } from './pem.js';
 import { RsaKeyError, checkRsaKey } from './rsaKey.js';
 
@@ -19,6 +20,13 @@ const fail = (msg: string): never => {
 
 /** 1.2.840.113549.1.1.1 */
 const OID_RSA = Uint8Array.of(0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01);
+/** 1.2.840.10045.2.1 */
+const OID_EC = Uint8Array.of(0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01);
+/** PKCS#8 key algorithms whose key is a 32-byte OCTET STRING, by OID. */
+const CURVE_KEYS = new Map([
+  ['1.3.101.112', 'Ed25519'],
+  ['1.3.101.110', 'X25519'],
+]);
 const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
 
@@ -114,7 +122,9 @@ function checkPkcs1(der: Uint8Array): void {
 function checkPkcs8(der: Uint8Array): void {
   const seq = new Der(der).read(TAG.SEQUENCE);
   const version = seq === undefined ? undefined : readInt(seq);
-  const oid = version === undefined ? undefined : seq?.read(TAG.SEQUENCE)?.readOid();
+  const algorithm = version === undefined ? undefined : seq?.read(TAG.SEQUENCE);
+  const oid = algorithm?.readOid();
+  const params = algorithm?.empty() === false ? algorithm.readAny() : undefined;
   const key = oid === undefined ? undefined : seq?.read(TAG.OCTET_STRING);
   if (oid === undefined || key === undefined) {
     if (parsesAs(der, isEcKey)) {
@@ -125,13 +135,35 @@ function checkPkcs8(der: Uint8Array): void {
     }
     throw structureError('a PKCS#8 private key');
   }
-  if (!bytesEqual(oid, OID_RSA)) return;
-  try {
-    checkPkcs1(key.rest());
-  } catch (e) {
-    if (!(e instanceof PrivateKeyError)) throw e;
-    fail(`x509: failed to parse RSA private key embedded in PKCS#8: ${e.message}`);
+  if (bytesEqual(oid, OID_RSA)) {
+    try {
+      checkPkcs1(key.rest());
+    } catch (e) {
+      if (!(e instanceof PrivateKeyError)) throw e;
+      fail(`x509: failed to parse RSA private key embedded in PKCS#8: ${e.message}`);
+    }
+    return;
   }
+  const curve = CURVE_KEYS.get(oidString(oid));
+  if (curve !== undefined) {
+    if (params !== undefined) fail(`x509: invalid ${curve} private key parameters`);
+    // Go's message goes on with its encoding/asn1 error, which names its reflection types.
+    const seed =
+      new Der(key.rest()).read(TAG.OCTET_STRING) ??
+      fail(`x509: invalid ${curve} private key: asn1: structure error: not an OCTET STRING`);
+    const size = seed.rest().length;
+    if (size !== 32) {
+      fail(
+        curve === 'Ed25519'
+          ? `x509: invalid Ed25519 private key length: ${size}`
+          : 'crypto/ecdh: invalid private key size',
+      );
+    }
+    return;
+  }
+  // EC keys in PKCS#8 are checked for their wrapping only.
+  if (!bytesEqual(oid, OID_EC))
+    fail(`x509: PKCS#8 wrapping contained private key with unknown algorithm: ${oidString(oid)}`);
 }
 
 /** Sprig's parsePrivateKeyPEM; throws PrivateKeyError with Sprig's (and Go's) message. */

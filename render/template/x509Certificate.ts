@@ -2,12 +2,13 @@
  * The checks of Go's x509.ParseCertificate, with its error messages, for Sprig's buildCustomCert: the
  * certificate, TBS certificate, version, serial number, matching signature algorithms, issuer and
  * subject names (RDN structure and string types), validity times, the subject public key info (an
- * RSA key's modulus and exponent), unique IDs, extensions (framing, critical flag, duplicates), the
- * signature BIT STRING and trailing data. Not checked, though Go checks them: the contents of
- * extensions (subject alternative names, key usage, basic constraints, …) and non-RSA public keys.
+ * RSA key's modulus and exponent), unique IDs, extensions (framing, critical flag, duplicates, and the
+ * contents of those Go reads but name constraints: x509Extensions.ts), the signature BIT STRING and
+ * trailing data. Not checked, though Go checks them: name constraints and non-RSA public keys.
  * Signatures are not verified (Go does not verify them when parsing either).
  */
-import { Der, TAG, bytesEqual, contextTag } from './der.js';
+import { Der, TAG, bytesEqual, contextTag, oidString } from './der.js';
+import { X509ExtensionError, checkExtension } from './x509Extensions.js';
 import { asn1StringProblem, validGeneralizedTime, validUtcTime } from './x509Values.js';
 
 export class X509Error extends Error {}
@@ -68,31 +69,27 @@ function parseExtensions(tbs: Der): void {
   const wrapped = tbs.read(contextTag(3, true)) ?? fail('x509: malformed extensions');
   const extensions = wrapped.read(TAG.SEQUENCE) ?? fail('x509: malformed extensions');
   const seen = new Set<string>();
+  const parsed: { oid: Uint8Array; critical: boolean; value: Uint8Array }[] = [];
   while (!extensions.empty()) {
     const ext = extensions.read(TAG.SEQUENCE) ?? fail('x509: malformed extension');
     const oid = ext.readOid() ?? fail('x509: malformed extension OID field');
-    if (ext.peekTag(TAG.BOOLEAN) && ext.readBoolean() === undefined) fail('x509: malformed extension critical field');
-    if (ext.read(TAG.OCTET_STRING) === undefined) fail('x509: malformed extension value field');
+    const critical = ext.peekTag(TAG.BOOLEAN) ? ext.readBoolean() : false;
+    if (critical === undefined) fail('x509: malformed extension critical field');
+    const value = ext.read(TAG.OCTET_STRING) ?? fail('x509: malformed extension value field');
     const id = oidString(oid);
     if (seen.has(id)) fail(`x509: certificate contains duplicate extension with OID "${id}"`);
     seen.add(id);
+    parsed.push({ oid, critical: critical === true, value: value.rest() });
   }
-}
-
-/** An OID's dotted form, as Go prints it. */
-function oidString(der: Uint8Array): string {
-  const parts: bigint[] = [];
-  let v = 0n;
-  for (const b of der) {
-    v = (v << 7n) | BigInt(b & 0x7f);
-    if ((b & 0x80) === 0) {
-      parts.push(v);
-      v = 0n;
+  // Go reads the contents once every extension has been framed.
+  for (const { oid, critical, value } of parsed) {
+    try {
+      checkExtension(oid, critical, value);
+    } catch (e) {
+      if (!(e instanceof X509ExtensionError)) throw e;
+      fail(e.message);
     }
   }
-  const [first = 0n, ...rest] = parts;
-  const head = first < 40n ? [0n, first] : first < 80n ? [1n, first - 40n] : [2n, first - 80n];
-  return [...head, ...rest].join('.');
 }
 
 /** x509.ParseCertificate's checks on DER bytes; throws X509Error with Go's message. */

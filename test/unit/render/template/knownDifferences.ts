@@ -57,9 +57,4 @@ export const KNOWN_DIFFERENCES: Record<string, KnownDifference> = {
       errorKind: 'exec',
     },
   },
-  '26-sprig-crypto-semver-more/custom-cert-extension-content': {
-    reason:
-      "buildCustomCert checks a certificate's extensions for structure only; Go also parses their contents (here a subject alternative name that is not ASCII)",
-    ours: { output: '887' },
-  },
 };
