@@ -27,111 +27,122 @@ function literalText(r: number): string {
   return SYNTAX.includes(c) ? '\\' + c : c;
 }
 
+/**
+ * What an operator would repeat: the output from `at` on, or nothing (at the start, after `(` or
+ * `|`). JavaScript repeats neither an assertion nor a repetition, which Go does (`^*`, `a{2}(?i)+`),
+ * so those are wrapped in a group first.
+ */
+interface Operand {
+  at: number;
+  kind: 'atom' | 'assertion' | 'repeated';
+}
+
 export class Translator {
   private i = 0;
   private out = '';
   private flags: Flags = { i: false, m: false, s: false, U: false };
-  /** The flags each open group restores at its `)` (Go scopes flags to the enclosing group). */
-  private readonly saved: Flags[] = [];
-  private lastRepeat: string | null = null;
+  /** For each open group: the flags its `)` restores (Go scopes flags to the group) and where it starts. */
+  private readonly open: { flags: Flags; at: number }[] = [];
+  private operand: Operand | null = null;
+  /** Where the operator just read starts in the pattern, for Go's nested-repetition error (`a**`). */
+  private repeatedAt: number | null = null;
   readonly names: string[] = [''];
 
   constructor(private readonly src: string) {}
 
   translate(): string {
-    let atom = false;
-    while (this.i < this.src.length) atom = this.step(atom);
-    if (this.saved.length > 0) fail('missing closing )', this.src);
+    while (this.i < this.src.length) this.step();
+    if (this.open.length > 0) fail('missing closing )', this.src);
     return this.out;
   }
 
-  /** Translates one syntax element; returns whether it can take a repetition operator. */
-  private step(atom: boolean): boolean {
+  /** Translates one syntax element. */
+  private step(): void {
     const s = this.src;
     const c = s[this.i] ?? '';
+    const at = this.out.length;
+    if ('*+?'.includes(c) || (c === '{' && /^\{\d+(,\d*)?\}/.test(s.slice(this.i)))) {
+      this.repeat(c);
+      return;
+    }
+    this.repeatedAt = null;
     switch (c) {
-      case '\\':
-        this.out += this.escape();
-        return true;
+      case '\\': {
+        const assertion = 'AzbB'.includes(s[this.i + 1] ?? '-');
+        const text = this.escape();
+        this.out += text;
+        // An empty \Q\E adds nothing: an operator after it repeats what came before, as in Go.
+        if (text !== '') this.operand = { at, kind: assertion ? 'assertion' : 'atom' };
+        return;
+      }
       case '[':
         this.out += this.charClass();
-        return true;
+        break;
       case '(':
-        this.group();
-        return false;
+        // A flag change adds nothing: an operator after it repeats what came before, as in Go.
+        if (this.group()) return;
+        this.operand = null;
+        return;
       case ')': {
-        const outer = this.saved.pop();
-        if (outer === undefined) return fail('unexpected )', s);
-        this.flags = outer;
+        const group = this.open.pop();
+        if (group === undefined) return fail('unexpected )', s);
+        this.flags = group.flags;
         this.i++;
         this.out += ')';
-        return true;
+        this.operand = { at: group.at, kind: 'atom' };
+        return;
       }
       case '|':
         this.i++;
         this.out += '|';
-        return false;
-      case '*':
-      case '+':
-      case '?':
-      case '{':
-        return this.repeat(c, atom);
+        this.operand = null;
+        return;
       case '.':
         this.i++;
         this.out += this.flags.s ? '[\\s\\S]' : '[^\\n]';
-        return true;
+        break;
       case '^':
       case '$':
         this.i++;
         // Go's multi-line anchors see only `\n` as a line end; JavaScript's `m` flag sees `\r` too.
         if (this.flags.m) this.out += c === '^' ? '(?<![^\\n])' : '(?![^\\n])';
         else this.out += c;
-        return true;
+        this.operand = { at, kind: 'assertion' };
+        return;
+      case '{':
       case '}':
         this.i++;
-        this.out += '\\}';
-        return true;
+        this.out += '\\' + c;
+        break;
       default: {
         const r = s.codePointAt(this.i) ?? 0;
         this.i += String.fromCodePoint(r).length;
         this.out += this.literal(r);
-        this.lastRepeat = null;
-        return true;
       }
     }
+    this.operand = { at, kind: 'atom' };
   }
 
   /** `* + ? {n,m}` and their `?` forms; under (?U) the `?` form is the greedy one. */
-  private repeat(c: string, atom: boolean): boolean {
+  private repeat(c: string): void {
     const s = this.src;
     const m = c === '{' ? /^\{(\d+)(,(\d*))?\}/.exec(s.slice(this.i)) : null;
-    if (c === '{' && m === null) {
-      this.i++;
-      this.out += '\\{';
-      return true;
-    }
     const op = m ? m[0] : c;
     if (m && (Number(m[1]) > 1000 || (m[3] !== undefined && m[3] !== '' && Number(m[3]) > 1000))) {
       fail('invalid repeat count', op);
     }
     if (m && m[3] !== undefined && m[3] !== '' && Number(m[3]) < Number(m[1])) fail('invalid repeat count', op);
-    if (!atom) {
-      const prev = this.repeatBefore();
-      if (prev !== null) fail('invalid nested repetition operator', prev + op);
-      fail('missing argument to repetition operator', op);
-    }
+    const start = this.i;
     this.i += op.length;
     const lazy = s[this.i] === '?';
     if (lazy) this.i++;
+    if (this.repeatedAt !== null) fail('invalid nested repetition operator', s.slice(this.repeatedAt, this.i));
+    const operand = this.operand;
+    if (operand === null) return fail('missing argument to repetition operator', s.slice(start, this.i));
+    if (operand.kind !== 'atom') this.out = `${this.out.slice(0, operand.at)}(?:${this.out.slice(operand.at)})`;
     this.out += op + (lazy !== this.flags.U ? '?' : '');
-    this.lastRepeat = op + (lazy && op !== '?' ? '?' : '');
-    return false;
-  }
-
-  /** The repetition operator just before the current position, for Go's nested-repetition error. */
-  private repeatBefore(): string | null {
-    const prev = this.lastRepeat;
-    return prev !== null && this.src.slice(this.i - prev.length, this.i) === prev ? prev : null;
+    this.operand = { at: operand.at, kind: 'repeated' };
+    this.repeatedAt = start;
   }
 
   /** A literal rune; under (?i) the class of its case orbit. */
@@ -142,13 +153,14 @@ export class Translator {
     return set.ranges.length > 1 ? classText(set, false) : literalText(r);
   }
 
-  private group(): void {
+  /** Opens a group or changes flags; returns whether it only changed flags. */
+  private group(): boolean {
     const s = this.src;
     const rest = s.slice(this.i);
     if (!rest.startsWith('(?')) {
-      this.open('');
+      this.openGroup('');
       this.i++;
-      return;
+      return false;
     }
     const named = /^\(\?P?</.exec(rest);
     if (named && rest.length > named[0].length) {
@@ -158,16 +170,16 @@ export class Translator {
       if (!/^[A-Za-z0-9_]+$/.test(name)) fail('invalid named capture', rest.slice(0, end + 1));
       // The name is kept for Expand's $name; JavaScript gets a plain group, since Go allows two
       // groups of one name and JavaScript does not.
-      this.open(name);
+      this.openGroup(name);
       this.i += end + 1;
-      return;
+      return false;
     }
-    this.perlFlags();
+    return this.perlFlags();
   }
 
   /** Opens a group (a capturing one unless name is undefined), saving the flags its `)` restores. */
-  private open(name: string | undefined): void {
-    this.saved.push({ ...this.flags });
+  private openGroup(name: string | undefined): void {
+    this.open.push({ flags: { ...this.flags }, at: this.out.length });
     if (name === undefined) this.out += '(?:';
     else {
       this.names.push(name);
@@ -175,8 +187,11 @@ export class Translator {
     }
   }
 
-  /** `(?flags)` (for the rest of the group) and `(?flags:re)`, read as Go's parsePerlFlags does. */
-  private perlFlags(): void {
+  /**
+   * `(?flags)` (for the rest of the group) and `(?flags:re)`, read as Go's parsePerlFlags does;
+   * returns whether it only changed flags.
+   */
+  private perlFlags(): boolean {
     const s = this.src;
     const flags = { ...this.flags };
     let j = this.i + 2;
@@ -192,13 +207,13 @@ export class Translator {
         negate = true;
         sawFlag = false;
       } else if ((c === ':' || c === ')') && (sawFlag || !negate)) {
-        if (c === ':') this.open(undefined);
+        if (c === ':') this.openGroup(undefined);
         this.flags = flags;
         this.i = j;
-        return;
+        return c === ')';
       } else break;
     }
-    fail('invalid or unsupported Perl syntax', s.slice(this.i, j));
+    return fail('invalid or unsupported Perl syntax', s.slice(this.i, j));
   }
 
   /** An escape outside a class, at this.i (a backslash). */
@@ -257,13 +272,7 @@ export class Translator {
     this.i += 2;
     const simple: Record<string, number> = { a: 7, f: 12, t: 9, n: 10, r: 13, v: 11 };
     if (simple[c] !== undefined) return simple[c];
-    if (c === 'x') {
-      const m = /^\{([0-9A-Fa-f]+)\}|^[0-9A-Fa-f]{2}/.exec(s.slice(this.i));
-      const r = parseInt(m?.[1] ?? m?.[0] ?? '', 16);
-      if (!m || r > 0x10ffff) fail('invalid escape sequence', s.slice(this.i - 2, this.i + 2));
-      this.i += m?.[0].length ?? 0;
-      return r;
-    }
+    if (c === 'x') return this.hexEscape();
     // Octal: \0 with up to two more digits; \1-\7 only with a second digit (alone, a backreference).
     if (c >= '0' && c <= '7' && (c === '0' || /[0-7]/.test(s[this.i] ?? ''))) {
       const digits = c + (/^[0-7]{0,2}/.exec(s.slice(this.i))?.[0] ?? '');
@@ -272,6 +281,33 @@ export class Translator {
     }
     if (c < '\x80' && !/[0-9A-Za-z]/.test(c)) return c.charCodeAt(0);
     return fail('invalid escape sequence', '\\' + c);
+  }
+
+  /** `\xHH` or `\x{H…}` after its `\x`; Go's error quotes what was read up to the bad character. */
+  private hexEscape(): number {
+    const s = this.src;
+    const start = this.i - 2;
+    const bad = (end: number): never => fail('invalid escape sequence', s.slice(start, end));
+    const hex = (ch: string | undefined): number =>
+      ch !== undefined && /^[0-9A-Fa-f]$/.test(ch) ? parseInt(ch, 16) : -1;
+    if (s[this.i] !== '{') {
+      const x = hex(s[this.i]);
+      const y = hex(s[this.i + 1]);
+      if (x < 0 || y < 0) bad(Math.min(this.i + 2, s.length));
+      this.i += 2;
+      return x * 16 + y;
+    }
+    let r = 0;
+    let j = this.i + 1;
+    for (; s[j] !== '}'; j++) {
+      const v = hex(s[j]);
+      if (v < 0) bad(Math.min(j + 1, s.length));
+      r = r * 16 + v;
+      if (r > 0x10ffff) bad(j + 1);
+    }
+    if (j === this.i + 1) bad(j + 1);
+    this.i = j + 1;
+    return r;
   }
 
   /** A class: ranges, named classes and escapes, case-folded under (?i), as Go's parseClass reads them. */
