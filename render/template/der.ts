@@ -151,3 +151,10 @@ export function oidString(der: Uint8Array): string {
   const head = first < 40n ? [0n, first] : first < 80n ? [1n, first - 40n] : [2n, first - 80n];
   return [...head, ...rest].join('.');
 }
+
+/** Bytes as a string of the same code units (0–255), e.g. ASCII text in a certificate. */
+export function byteString(b: Uint8Array): string {
+  let s = '';
+  for (const c of b) s += String.fromCharCode(c);
+  return s;
+}

@@ -3,6 +3,7 @@
  * contents), or undefined. A block whose END line does not match, whose type line is malformed or
  * whose body is not base64 is skipped as Go skips it.
  */
+import { byteString } from './der.js';
 import { base64DecodeBytes } from './encoding.js';
 import { utf8Decode } from './utf8.js';
 
@@ -92,9 +93,7 @@ function decode(data: string): PemBlock | undefined {
 
 /** pem.Decode of raw bytes. */
 export function pemDecode(data: Uint8Array): PemBlock | undefined {
-  let s = '';
-  for (const b of data) s += String.fromCharCode(b);
-  const block = decode(s);
+  const block = decode(byteString(data));
   if (block === undefined) return undefined;
   // The type is bytes too; templates see it as UTF-8 text (in error messages).
   return { type: utf8Decode(Uint8Array.from(block.type, (c) => c.charCodeAt(0))), bytes: block.bytes };

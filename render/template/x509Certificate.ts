@@ -7,7 +7,7 @@
  * trailing data. Not checked, though Go checks them: name constraints and non-RSA public keys.
  * Signatures are not verified (Go does not verify them when parsing either).
  */
-import { Der, TAG, bytesEqual, contextTag, oidString } from './der.js';
+import { Der, TAG, byteString, bytesEqual, contextTag, oidString } from './der.js';
 import { X509ExtensionError, checkExtension } from './x509Extensions.js';
 import { asn1StringProblem, validGeneralizedTime, validUtcTime } from './x509Values.js';
 
@@ -47,7 +47,7 @@ function parseName(element: Uint8Array): void {
 function parseTime(der: Der): void {
   const utc = der.peekTag(TAG.UTC_TIME);
   if (!utc && !der.peekTag(TAG.GENERALIZED_TIME)) fail('x509: unsupported time format');
-  const text = String.fromCharCode(...(der.readAny()?.contents ?? [0]));
+  const text = byteString(der.readAny()?.contents ?? Uint8Array.of(0));
   if (!(utc ? validUtcTime(text) : validGeneralizedTime(text))) {
     fail(`x509: malformed ${utc ? 'UTCTime' : 'GeneralizedTime'}`);
   }

@@ -5,7 +5,7 @@
  * info access), with Go's messages. Name constraints are the one extension Go reads that is not
  * checked here.
  */
-import { Der, TAG, contextTag } from './der.js';
+import { Der, TAG, byteString, contextTag } from './der.js';
 import { UrlError, parseUrl } from './goUrl.js';
 import { goQuote } from './quote.js';
 
@@ -21,7 +21,6 @@ const INT64_MAX = (1n << 63n) - 1n;
 const OID_AUTHORITY_INFO_ACCESS = [0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01];
 
 const ascii = (b: Uint8Array): boolean => b.every((c) => c < 0x80);
-const text = (b: Uint8Array): string => String.fromCharCode(...b);
 
 /** Go's domainNameValid for a URI's host: printable ASCII, no empty label, no trailing dot. */
 function domainNameValid(s: string): boolean {
@@ -44,7 +43,7 @@ function subjectAltNames(value: Uint8Array): void {
         break;
       case 6: {
         if (!ascii(data)) fail('x509: SAN uniformResourceIdentifier is malformed');
-        const uri = text(data);
+        const uri = byteString(data);
         let host: string;
         try {
           host = parseUrl(uri).host;
@@ -87,7 +86,10 @@ function crlDistributionPoints(value: Uint8Array): void {
 function int64WithTag(der: Der, tag: number): bigint | undefined {
   const contents = der.readAny();
   if (contents?.tag !== tag) return undefined;
-  const n = new Der(Uint8Array.of(TAG.INTEGER, ...contents.element.subarray(1))).readInteger();
+  // The same element read as an INTEGER.
+  const element = Uint8Array.from(contents.element);
+  element[0] = TAG.INTEGER;
+  const n = new Der(element).readInteger();
   return n !== undefined && n >= INT64_MIN && n <= INT64_MAX ? n : undefined;
 }
 
