@@ -68,11 +68,14 @@ export class Translator {
     this.repeatedAt = null;
     switch (c) {
       case '\\': {
+        if (s[this.i + 1] === 'Q') {
+          this.quote();
+          return;
+        }
         const assertion = 'AzbB'.includes(s[this.i + 1] ?? '-');
         const text = this.escape();
         this.out += text;
-        // An empty \Q\E adds nothing: an operator after it repeats what came before, as in Go.
-        if (text !== '') this.operand = { at, kind: assertion ? 'assertion' : 'atom' };
+        this.operand = { at, kind: assertion ? 'assertion' : 'atom' };
         return;
       }
       case '[':
@@ -121,6 +124,21 @@ export class Translator {
       }
     }
     this.operand = { at, kind: 'atom' };
+  }
+
+  /**
+   * `\Q…\E`: literal runes, the last of them what an operator after it repeats; an empty one adds
+   * nothing, so an operator after it repeats what came before, as in Go.
+   */
+  private quote(): void {
+    const s = this.src;
+    const end = s.indexOf('\\E', this.i + 2);
+    const text = end < 0 ? s.slice(this.i + 2) : s.slice(this.i + 2, end);
+    this.i = end < 0 ? s.length : end + 2;
+    for (const ch of text) {
+      this.operand = { at: this.out.length, kind: 'atom' };
+      this.out += this.literal(ch.codePointAt(0) ?? 0);
+    }
   }
 
   /** `* + ? {n,m}` and their `?` forms; under (?U) the `?` form is the greedy one. */
@@ -232,12 +250,6 @@ export class Translator {
       case 'B':
         this.i += 2;
         return '\\' + c;
-      case 'Q': {
-        const end = s.indexOf('\\E', this.i + 2);
-        const text = end < 0 ? s.slice(this.i + 2) : s.slice(this.i + 2, end);
-        this.i = end < 0 ? s.length : end + 2;
-        return Array.from(text, (ch) => this.literal(ch.codePointAt(0) ?? 0)).join('');
-      }
     }
     if ('dDsSwWpP'.includes(c)) {
       const set = emptySet();
