@@ -4,11 +4,12 @@
  * inside PKCS#8 `PRIVATE KEY`) are read field by field as Go's encoding/asn1 reads them, with Go's
  * version, sign and trailing-data checks, and a two-prime key's numbers are checked against each other
  * as Go's rsa Validate does (rsaKey.ts). PKCS#8 keys of an algorithm Go does not know fail, Ed25519
- * and X25519 ones are checked for their size; EC and DSA keys and multi-prime RSA keys are checked for
- * their structure only. A structure Go's encoding/asn1 rejects fails here too, but with a message of
- * ours (Go's names its reflection types).
+ * and X25519 ones are checked for their size, EC keys as Go's parseECPrivateKey does (ecKey.ts); DSA
+ * keys and multi-prime RSA keys are checked for their structure only. A structure Go's encoding/asn1
+ * rejects fails here too, but with a message of ours (Go's names its reflection types).
  */
 import { Der, TAG, bytesEqual, oidString } from './der.js';
+import { EcKeyError, checkEcPrivateKey, readEcPrivateKey } from './ecKey.js';
 import { pemDecode } from './pem.js';
 import { RsaKeyError, checkRsaKey } from './rsaKey.js';
 
@@ -44,7 +45,6 @@ function parsesAs(der: Uint8Array, shape: (seq: Der) => boolean): boolean {
   return seq !== undefined && shape(seq);
 }
 
-const isEcKey = (seq: Der): boolean => readInt(seq) !== undefined && seq.read(TAG.OCTET_STRING) !== undefined;
 const isPkcs8 = (seq: Der): boolean =>
   readInt(seq) !== undefined &&
   seq.read(TAG.SEQUENCE)?.readOid() !== undefined &&
@@ -96,7 +96,7 @@ function checkPkcs1(der: Uint8Array): void {
   const seq = whole.read(TAG.SEQUENCE);
   const fields = seq === undefined ? undefined : pkcs1Fields(seq);
   if (fields === undefined) {
-    if (parsesAs(der, isEcKey)) {
+    if (readEcPrivateKey(der) !== undefined) {
       fail('x509: failed to parse private key (use ParseECPrivateKey instead for this key format)');
     }
     if (parsesAs(der, isPkcs8)) {
@@ -127,7 +127,7 @@ function checkPkcs8(der: Uint8Array): void {
   const params = algorithm?.empty() === false ? algorithm.readAny() : undefined;
   const key = oid === undefined ? undefined : seq?.read(TAG.OCTET_STRING);
   if (oid === undefined || key === undefined) {
-    if (parsesAs(der, isEcKey)) {
+    if (readEcPrivateKey(der) !== undefined) {
       fail('x509: failed to parse private key (use ParseECPrivateKey instead for this key format)');
     }
     if (parsesAs(der, isPkcs1)) {
@@ -161,9 +161,37 @@ function checkPkcs8(der: Uint8Array): void {
     }
     return;
   }
-  // EC keys in PKCS#8 are checked for their wrapping only.
-  if (!bytesEqual(oid, OID_EC))
+  if (!bytesEqual(oid, OID_EC)) {
     fail(`x509: PKCS#8 wrapping contained private key with unknown algorithm: ${oidString(oid)}`);
+  }
+  // The curve is the parameters' OID when they are one, else the key's own.
+  const namedCurve = params?.tag === TAG.OID ? new Der(params.element).readOid() : undefined;
+  try {
+    checkEc(key.rest(), namedCurve);
+  } catch (e) {
+    if (!(e instanceof PrivateKeyError)) throw e;
+    fail(`x509: failed to parse EC private key embedded in PKCS#8: ${e.message}`);
+  }
+}
+
+/** x509.parseECPrivateKey's checks (ecKey.ts). */
+function checkEc(der: Uint8Array, namedCurve: Uint8Array | undefined): void {
+  const key = readEcPrivateKey(der);
+  if (key === undefined) {
+    if (parsesAs(der, isPkcs8)) {
+      fail('x509: failed to parse private key (use ParsePKCS8PrivateKey instead for this key format)');
+    }
+    if (parsesAs(der, isPkcs1)) {
+      fail('x509: failed to parse private key (use ParsePKCS1PrivateKey instead for this key format)');
+    }
+    return fail('x509: failed to parse EC private key: asn1: structure error: not an EC private key');
+  }
+  try {
+    checkEcPrivateKey(key, namedCurve);
+  } catch (e) {
+    if (!(e instanceof EcKeyError)) throw e;
+    fail(e.message);
+  }
 }
 
 /** Sprig's parsePrivateKeyPEM; throws PrivateKeyError with Sprig's (and Go's) message. */
@@ -195,7 +223,7 @@ export function checkPrivateKeyPem(pem: Uint8Array): void {
       return;
     case 'EC':
       wrap('EC', () => {
-        if (!parsesAs(block.bytes, isEcKey)) throw structureError('an EC private key');
+        checkEc(block.bytes, undefined);
       });
       return;
     case 'DSA':
