@@ -84,24 +84,39 @@ function decimalOp(first: unknown, rest: unknown[], op: DecimalOp): GoFloat {
   return float(toNumber(acc));
 }
 
-/** Sprig's untilStep, over Go ints: exact beyond 2^53, where a JS number would stop counting. */
-export function untilStep(start: bigint, stop: bigint, step: bigint): bigint[] {
-  const v: bigint[] = [];
+/** Below this, bounds and steps keep every value a loop reaches within JS numbers' exact range. */
+const SMALL = 1n << 51n;
+const small = (n: bigint): boolean => n < SMALL && n > -SMALL;
+
+/**
+ * Sprig's untilStep, over Go ints: exact beyond 2^53, where a JS number would stop counting. Small
+ * ranges count in numbers, the cheaper kind.
+ */
+export function untilStep(start: bigint, stop: bigint, step: bigint): (number | bigint)[] {
+  if (small(start) && small(stop) && small(step)) {
+    return untilStepOf(Number(start), Number(stop), Number(step), 0, (a, b) => a + b);
+  }
+  return untilStepOf(start, stop, step, 0n, (a, b) => a + b).map(goInt);
+}
+
+function untilStepOf<T extends number | bigint>(start: T, stop: T, step: T, zero: T, add: (a: T, b: T) => T): T[] {
+  const v: T[] = [];
+  const next = (i: T): T => add(i, step);
   if (stop < start) {
-    if (step >= 0n) return v;
-    for (let i = start; i > stop; i += step) v.push(i);
+    if (step >= zero) return v;
+    for (let i = start; i > stop; i = next(i)) v.push(i);
     return v;
   }
-  if (step <= 0n) return v;
-  for (let i = start; i < stop; i += step) v.push(i);
+  if (step <= zero) return v;
+  for (let i = start; i < stop; i = next(i)) v.push(i);
   return v;
 }
 
 /** A []int of Go ints. */
-const ints = (list: bigint[]): (number | bigint)[] => typedSlice(list.map(goInt), 'int');
+const ints = (list: (number | bigint)[]): (number | bigint)[] => typedSlice(list, 'int');
 
 function seq(...params: (number | bigint)[]): string {
-  let list: bigint[];
+  let list: (number | bigint)[];
   const [a = 0n, b = 0n, c = 0n] = params.map(BigInt);
   switch (params.length) {
     case 1: {
