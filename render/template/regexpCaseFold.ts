@@ -67,10 +67,16 @@ export function foldRanges(ranges: Ranges): Ranges {
   const { runes, orbits } = foldTable();
   const out: Ranges = [...ranges];
   for (const [lo, hi] of ranges) {
-    for (const r of runes) {
-      if (r < lo) continue;
-      if (r > hi) break;
-      for (const o of orbits.get(r) ?? []) out.push([o, o]);
+    // The first rune with case variants at or after lo (binary search: patterns fold rune by rune).
+    let a = 0;
+    let b = runes.length;
+    while (a < b) {
+      const mid = (a + b) >> 1;
+      if ((runes[mid] ?? 0) < lo) a = mid + 1;
+      else b = mid;
+    }
+    for (let k = a; k < runes.length && (runes[k] ?? 0) <= hi; k++) {
+      for (const o of orbits.get(runes[k] ?? 0) ?? []) out.push([o, o]);
     }
   }
   return out;
