@@ -15,16 +15,43 @@ const fail = (msg: string): never => {
 const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
 
-/** The NIST curves by OID: the order N and the scalar size in bytes. */
-const CURVES = new Map<string, { n: bigint; size: number }>([
-  ['1.3.132.0.33', { n: BigInt('0xffffffffffffffffffffffffffff16a2e0b8f03e13dd29455c5c2a3d'), size: 28 }],
+/** A NIST curve: y² = x³ − 3x + b over the field of prime p, of order n; scalars take `size` bytes. */
+export interface NistCurve {
+  name: string;
+  p: bigint;
+  b: bigint;
+  n: bigint;
+  size: number;
+}
+
+/** The NIST curves Go knows, by OID. */
+const CURVES = new Map<string, NistCurve>([
+  [
+    '1.3.132.0.33',
+    {
+      name: 'P224',
+      p: 2n ** 224n - 2n ** 96n + 1n,
+      b: BigInt('0xb4050a850c04b3abf54132565044b0b7d7bfd8ba270b39432355ffb4'),
+      n: BigInt('0xffffffffffffffffffffffffffff16a2e0b8f03e13dd29455c5c2a3d'),
+      size: 28,
+    },
+  ],
   [
     '1.2.840.10045.3.1.7',
-    { n: BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551'), size: 32 },
+    {
+      name: 'P256',
+      p: 2n ** 256n - 2n ** 224n + 2n ** 192n + 2n ** 96n - 1n,
+      b: BigInt('0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b'),
+      n: BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551'),
+      size: 32,
+    },
   ],
   [
     '1.3.132.0.34',
     {
+      name: 'P384',
+      p: 2n ** 384n - 2n ** 128n - 2n ** 96n + 2n ** 32n - 1n,
+      b: BigInt('0xb3312fa7e23ee7e4988e056be3f82d19181d9c6efe8141120314088f5013875ac656398d8a2ed19d2a85c8edd3ec2aef'),
       n: BigInt('0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973'),
       size: 48,
     },
@@ -32,6 +59,11 @@ const CURVES = new Map<string, { n: bigint; size: number }>([
   [
     '1.3.132.0.35',
     {
+      name: 'P521',
+      p: 2n ** 521n - 1n,
+      b: BigInt(
+        '0x51953eb9618e1c9a1f929a21a0b68540eea2da725b99b315f3b8b489918ef109e156193951ec7e937b1652c0bd3bb1bf073573df883d2c34f1ef451fd46b503f00',
+      ),
       n: BigInt(
         '0x01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409',
       ),
@@ -39,6 +71,11 @@ const CURVES = new Map<string, { n: bigint; size: number }>([
     },
   ],
 ]);
+
+/** The named curve, when Go knows it (x509's namedCurveFromOID). */
+export function nistCurve(oid: Uint8Array): NistCurve | undefined {
+  return CURVES.get(oidString(oid));
+}
 
 interface EcPrivateKey {
   version: bigint;

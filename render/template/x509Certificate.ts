@@ -1,14 +1,15 @@
 /**
  * The checks of Go's x509.ParseCertificate, with its error messages, for Sprig's buildCustomCert: the
  * certificate, TBS certificate, version, serial number, matching signature algorithms, issuer and
- * subject names (RDN structure and string types), validity times, the subject public key info (an
- * RSA key's modulus and exponent), unique IDs, extensions (framing, critical flag, duplicates, and the
- * contents of those Go reads but name constraints: x509Extensions.ts), the signature BIT STRING and
- * trailing data. Not checked, though Go checks them: name constraints and non-RSA public keys.
+ * subject names (RDN structure and string types), validity times, the subject public key info
+ * (x509PublicKey.ts), unique IDs, extensions (framing, critical flag, duplicates, and the contents of
+ * those Go reads but name constraints: x509Extensions.ts), the signature BIT STRING and trailing data.
+ * Not checked, though Go checks it: the name constraints extension.
  * Signatures are not verified (Go does not verify them when parsing either).
  */
 import { Der, TAG, byteString, bytesEqual, contextTag, oidString } from './der.js';
 import { X509ExtensionError, checkExtension } from './x509Extensions.js';
+import { X509PublicKeyError, checkPublicKey } from './x509PublicKey.js';
 import { asn1StringProblem, validGeneralizedTime, validUtcTime } from './x509Values.js';
 
 export class X509Error extends Error {}
@@ -17,9 +18,6 @@ const fail = (msg: string): never => {
   throw new X509Error(msg);
 };
 
-/** 1.2.840.113549.1.1.1 */
-const OID_RSA = Uint8Array.of(0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01);
-const NULL_PARAMS = Uint8Array.of(TAG.NULL, 0x00);
 const INT64_MAX = (1n << 63n) - 1n;
 
 /** An AlgorithmIdentifier: its OID and, when present, its parameters element. */
@@ -51,17 +49,6 @@ function parseTime(der: Der): void {
   if (!(utc ? validUtcTime(text) : validGeneralizedTime(text))) {
     fail(`x509: malformed ${utc ? 'UTCTime' : 'GeneralizedTime'}`);
   }
-}
-
-function parseRsaPublicKey(params: Uint8Array | undefined, key: Uint8Array): void {
-  if (params === undefined || !bytesEqual(params, NULL_PARAMS)) fail('x509: RSA key missing NULL parameters');
-  const der = new Der(key).read(TAG.SEQUENCE) ?? fail('x509: invalid RSA public key');
-  const n = der.readInteger() ?? fail('x509: invalid RSA modulus');
-  const e = der.readInteger();
-  // Go reads the exponent into an int.
-  if (e === undefined || e > INT64_MAX || e < -INT64_MAX - 1n) fail('x509: invalid RSA public exponent');
-  if (n <= 0n) fail('x509: RSA modulus is not a positive number');
-  if ((e ?? 0n) <= 0n) fail('x509: RSA public exponent is not a positive number');
 }
 
 function parseExtensions(tbs: Der): void {
@@ -132,7 +119,12 @@ export function checkCertificate(bytes: Uint8Array): void {
   const spki = new Der(spkiElement).read(TAG.SEQUENCE) ?? fail('x509: malformed spki');
   const pkAI = parseAI(spki.read(TAG.SEQUENCE) ?? fail('x509: malformed public key algorithm identifier'));
   const publicKey = spki.readBitString() ?? fail('x509: malformed subjectPublicKey');
-  if (bytesEqual(pkAI.oid, OID_RSA)) parseRsaPublicKey(pkAI.params, publicKey);
+  try {
+    checkPublicKey(pkAI.oid, pkAI.params, publicKey);
+  } catch (e) {
+    if (!(e instanceof X509PublicKeyError)) throw e;
+    fail(e.message);
+  }
 
   if (version >= 1n) {
     if (!tbs.skipOptional(contextTag(1, false))) fail('x509: malformed issuerUniqueID');
