@@ -228,7 +228,9 @@ export function checkPrivateKeyPem(pem: Uint8Array): void {
       return;
     case 'DSA':
       wrap('DSA', () => {
-        const sixIntegers = (seq: Der): boolean => [0, 1, 2, 3, 4, 5].every(() => seq.readInteger() !== undefined);
+        // Sprig's DSAKeyFormat: a version (a Go int) and P, Q, G, Y, X.
+        const sixIntegers = (seq: Der): boolean =>
+          readInt(seq) !== undefined && [1, 2, 3, 4, 5].every(() => seq.readInteger() !== undefined);
         if (!parsesAs(block.bytes, sixIntegers)) throw structureError('a DSA private key');
       });
       return;
