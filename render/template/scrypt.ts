@@ -9,7 +9,7 @@
 import { pbkdf2Sha256 } from './hashes.js';
 
 /** Block mixes between two calls of the progress callback (a 32768-cost call makes 65,536 per block). */
-export const SCRYPT_PROGRESS_MIXES = 4096;
+const SCRYPT_PROGRESS_MIXES = 4096;
 
 export interface ScryptParams {
   /** CPU/memory cost: a power of two above 1. */
