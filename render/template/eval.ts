@@ -142,6 +142,13 @@ export abstract class Evaluator {
     if (ctx.checkpoint !== undefined && ctx.steps % ctx.checkpointSteps < n) this.checkpoint();
   }
 
+  /** Charges a function's cost from its arguments, at most past the budget (a cost may not fit a number). */
+  private chargeCost(cost: number | bigint): void {
+    const left = this.ctx.maxSteps - this.ctx.steps + 1;
+    const steps = typeof cost === 'bigint' ? (cost > BigInt(left) ? left : Number(cost)) : Math.min(cost, left);
+    if (steps > 0) this.step(Math.ceil(steps));
+  }
+
   /** Asks the caller's checkpoint whether to stop; also called from within a long function call. */
   checkpoint(): void {
     const ctx = this.ctx;
@@ -384,6 +391,10 @@ export abstract class Evaluator {
       argv.forEach((a, j) => {
         if (typeof a === 'bigint' && params[Math.min(j, params.length - 1)] === 'int') argv[j] = Number(a);
       });
+    }
+    if (fun.cost !== undefined) {
+      this.node = node;
+      this.chargeCost((fun.cost as (...a: unknown[]) => number | bigint)(...argv));
     }
     if (fun.stateful === true) argv.unshift(this);
     if (isBuiltin && name === 'call') {

@@ -22,6 +22,12 @@ export interface GoFunc {
   exactInts?: boolean;
   /** Steps a call counts against the step budget, when more than one (a costly function). */
   steps?: number;
+  /**
+   * Further steps a call counts from its arguments, charged before it runs: functions whose work and
+   * memory grow with an argument (`until 1000000000`, `repeat`) are stopped by the budget before they
+   * allocate, as a `range` over as many elements would be.
+   */
+  cost?: (...args: never[]) => number | bigint;
   /** Implementation. Throw FuncError (or any Error) for Go's non-nil `error` result. */
   fn: (...args: never[]) => unknown;
 }

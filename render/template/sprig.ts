@@ -64,11 +64,20 @@ function split(s: string, sep: string): string[] {
   return s.split(sep);
 }
 
+function lineCount(v: string): number {
+  let lines = 1;
+  for (let i = v.indexOf('\n'); i !== -1; i = v.indexOf('\n', i + 1)) lines++;
+  return lines;
+}
+
 function indent(spaces: number, v: string): string {
   if (spaces < 0) throw new FuncError('strings: negative Repeat count');
   const pad = ' '.repeat(spaces);
   return pad + replaceAll(v, '\n', '\n' + pad);
 }
+
+/** Steps for building a string of this many UTF-16 units: one per 64, as a loop writing it would cost. */
+const textCost = (units: number): number => units / 64;
 
 const str = (f: (s: string) => unknown): ReturnType<typeof goFunc> => goFunc(['string'], f);
 const str2 = (f: (a: string, b: string) => unknown): ReturnType<typeof goFunc> => goFunc(['string', 'string'], f);
@@ -100,8 +109,11 @@ export const sprigFuncs: FuncMap = {
         .join(' '),
     true,
   ),
-  indent: goFunc(['int', 'string'], indent),
-  nindent: goFunc(['int', 'string'], (n: number, v: string) => '\n' + indent(n, v)),
+  indent: { ...goFunc(['int', 'string'], indent), cost: (n: number, v: string) => textCost(n * lineCount(v)) },
+  nindent: {
+    ...goFunc(['int', 'string'], (n: number, v: string) => '\n' + indent(n, v)),
+    cost: (n: number, v: string) => textCost(n * lineCount(v)),
+  },
   join: goFunc(['string', 'any'], (sep: string, v: unknown) => strslice(v).join(sep)),
   splitList: str2((sep, orig) => typedSlice(split(orig, sep), 'string')),
   split: str2((sep, orig) => {
@@ -121,10 +133,13 @@ export const sprigFuncs: FuncMap = {
   contains: str2((substr, s) => s.includes(substr)),
   hasPrefix: str2((p, s) => s.startsWith(p)),
   hasSuffix: str2((p, s) => s.endsWith(p)),
-  repeat: goFunc(['int', 'string'], (count: number, s: string) => {
-    if (count < 0) throw new FuncError('strings: negative Repeat count');
-    return s.repeat(count);
-  }),
+  repeat: {
+    ...goFunc(['int', 'string'], (count: number, s: string) => {
+      if (count < 0) throw new FuncError('strings: negative Repeat count');
+      return s.repeat(count);
+    }),
+    cost: (count: number, s: string) => textCost(count * s.length),
+  },
   b64enc: str(base64Encode),
   b64dec: str((s) => {
     try {

@@ -112,36 +112,40 @@ function untilStepOf<T extends number | bigint>(start: T, stop: T, step: T, zero
   return v;
 }
 
-/** A []int of Go ints. */
-const ints = (list: (number | bigint)[]): (number | bigint)[] => typedSlice(list, 'int');
+/** How many ints untilStep gives: the steps its list costs, known before it is built. */
+function untilStepLength(start: bigint, stop: bigint, step: bigint): bigint {
+  if (step === 0n || stop === start || stop < start !== step < 0n) return 0n;
+  const span = stop > start ? stop - start : start - stop;
+  const by = step > 0n ? step : -step;
+  return (span + by - 1n) / by;
+}
 
-function seq(...params: (number | bigint)[]): string {
-  let list: (number | bigint)[];
+/** seq's arguments as untilStep's, or undefined where seq gives nothing. */
+function seqRange(params: (number | bigint)[]): [bigint, bigint, bigint] | undefined {
   const [a = 0n, b = 0n, c = 0n] = params.map(BigInt);
   switch (params.length) {
     case 1: {
       const inc = a < 1n ? -1n : 1n;
-      list = untilStep(1n, a + inc, inc);
-      break;
+      return [1n, a + inc, inc];
     }
     case 2: {
       const step = b < a ? -1n : 1n;
-      list = untilStep(a, b + step, step);
-      break;
+      return [a, b + step, step];
     }
     case 3: {
-      let inc = 1n;
-      if (c < a) {
-        inc = -1n;
-        if (b > 0n) return '';
-      }
-      list = untilStep(a, c + inc, b);
-      break;
+      if (c < a && b > 0n) return undefined;
+      return [a, c + (c < a ? -1n : 1n), b];
     }
-    default:
-      return '';
   }
-  return list.join(' ');
+  return undefined;
+}
+
+/** A []int of Go ints. */
+const ints = (list: (number | bigint)[]): (number | bigint)[] => typedSlice(list, 'int');
+
+function seq(...params: (number | bigint)[]): string {
+  const range = seqRange(params);
+  return range ? untilStep(...range).join(' ') : '';
 }
 
 /** Sprig's round: away from the floor once the fraction reaches roundOn (default .5). */
@@ -213,11 +217,19 @@ export const sprigNumberFuncs: FuncMap = {
   atoi: goFunc(['string'], atoi),
   int64: goFunc(anyV, (v: unknown) => int64(big(v))),
   float64: goFunc(anyV, (v: unknown) => float(toFloat64(v))),
-  seq: { ...goFunc(['int'], seq, true), exactInts: true },
+  seq: {
+    ...goFunc(['int'], seq, true),
+    exactInts: true,
+    cost: (...params: (number | bigint)[]) => {
+      const range = seqRange(params);
+      return range ? untilStepLength(...range) : 0;
+    },
+  },
   toDecimal: goFunc(anyV, toDecimal),
   until: {
     ...goFunc(['int'], (n: number | bigint) => ints(untilStep(0n, BigInt(n), n < 0 ? -1n : 1n))),
     exactInts: true,
+    cost: (n: number | bigint) => (n < 0 ? -BigInt(n) : BigInt(n)),
   },
   untilStep: {
     ...goFunc(['int', 'int', 'int'], (...a: (number | bigint)[]) => {
@@ -225,6 +237,10 @@ export const sprigNumberFuncs: FuncMap = {
       return ints(untilStep(start, stop, step));
     }),
     exactInts: true,
+    cost: (...a: (number | bigint)[]) => {
+      const [start = 0n, stop = 0n, step = 0n] = a.map(BigInt);
+      return untilStepLength(start, stop, step);
+    },
   },
   add1: goFunc(anyV, (v: unknown) => int64(big(v) + 1n)),
   add: goFunc(anyV, (...v: unknown[]) => int64(v.reduce<bigint>((s, x) => s + big(x), 0n)), true),

@@ -86,8 +86,9 @@ describe('RenderPool', () => {
     const before = pool.replacedThreads;
     // One function call over a large string: no checkpoint comes between, so the pool stops the thread.
     const slowStep = '#cloud-config\n# {{ sha256sum (repeat 8000000 "abcdefgh") }}';
-    // No grace: the pool, not the thread's own check after the step, is what stops it.
-    const big = new RenderPool({ threads: 1, timeoutMs: 300, graceMs: 0, memoryMb: 512 });
+    // No grace: the pool, not the thread's own check after the step, is what stops it. The 64 MB
+    // `repeat` costs a million steps, so the budget is raised past it: the deadline is what is tested.
+    const big = new RenderPool({ threads: 1, timeoutMs: 300, graceMs: 0, memoryMb: 512, maxSteps: 2_000_000 });
     try {
       // A warm thread, so that its first steps come long before the deadline even on a loaded machine.
       await big.render(normal);

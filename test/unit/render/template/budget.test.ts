@@ -50,6 +50,28 @@ describe('step budget', () => {
     expect(stepsOf('plain text {{ .a }} {{ if .a }}yes{{ end }}', { a: 1 })).toBe(0);
   });
 
+  it('charges functions that build lists or text by their size, before they build it', () => {
+    // One step for the call, one for each element: [0 1 2 3 4].
+    expect(stepsOf('{{ until 5 }}', null)).toBe(1 + 5);
+    // [0 3 6 9], [10 5], [].
+    expect(stepsOf('{{ untilStep 0 10 3 }}{{ untilStep 10 0 -5 }}{{ untilStep 0 10 -1 }}', null)).toBe(5 + 3 + 1);
+    // "1 2 3 4", "2 1 0 -1", "0 2 4", "".
+    expect(stepsOf('{{ seq 4 }}{{ seq 2 -1 }}{{ seq 0 2 5 }}{{ seq 5 1 0 }}', null)).toBe(5 + 5 + 4 + 1);
+    expect(stepsOf('{{ repeat 128 "ab" }}', null)).toBe(1 + 4);
+    expect(stepsOf('{{ indent 64 "a\\nb" }}{{ nindent 2 "c" }}', null)).toBe(1 + 2 + 1 + 1);
+    // Each stops at its call (Go's byte column), having built nothing.
+    for (const [text, col] of [
+      ['{{ until 1000000000 }}', 3],
+      ['{{ untilStep 0 9000000000000000000 1 }}', 3],
+      ['{{ seq -1000000000 }}', 3],
+      ['{{ len (repeat 1000000000 "abc") }}', 8],
+      ['{{ indent 1000000000 "x" }}', 3],
+    ] as const) {
+      const error = limitError(() => renderTemplate('t', text, null));
+      expect([text, error.limit, error.position]).toEqual([text, 'steps', { name: 't', line: 1, col }]);
+    }
+  });
+
   it('stops a billion-iteration range at the range, naming the limit and the position', () => {
     const error = limitError(() => renderTemplate('ud', 'a\nb {{ range $i := 1000000000 }}{{ $i }}{{ end }}', null));
     expect(error).toBeInstanceOf(TemplateExecError);
