@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { pino } from 'pino';
-import { resolveTool } from '../devstack/resolveTool.js';
 import { splitHostPort } from '../dhcp/udpSocket.js';
 import { loadKubeConfig } from '../k8s/kubeClient.js';
 import { startBootWorker } from '../worker/bootWorker.js';
+import { findHelm, HelmNotFoundError } from '../worker/helmBinary.js';
 import { connectWorker } from '../worker/temporalConnection.js';
-import { INFRA_TASK_QUEUE } from '../workflows/infraContract.js';
+import { INFRA_TASK_QUEUE } from '../contracts/infraContract.js';
 import {
   addBootServerOptions,
   bootServerConfigOrExit,
@@ -30,6 +30,18 @@ function address(flag: string, value: string): { host: string; port: number } {
   return parsed;
 }
 
+/** The helm to deploy with, or undefined after saying on stderr why there is none (exit code 2). */
+function helmOrExit(flag: string | undefined): string | undefined {
+  try {
+    return findHelm(flag);
+  } catch (error) {
+    if (!(error instanceof HelmNotFoundError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 2;
+    return undefined;
+  }
+}
+
 /** `worker boot`: the boot servers fed by the BareMetalHost watch, and task queue metal3-infra. */
 export function registerBootWorkerCommand(worker: Command): void {
   addBootServerOptions(
@@ -47,20 +59,15 @@ export function registerBootWorkerCommand(worker: Command): void {
       '127.0.0.1:9466',
     )
     .option('--task-queue <name>', 'task queue to poll', INFRA_TASK_QUEUE)
-    .option('--helm <path>', 'helm binary (default: HELM_PATH, then PATH, then a cached or fetched helm)')
+    .option('--helm <path>', 'helm binary (default: HELM_PATH, then helm on PATH)')
     .option('--charts-dir <dir>', 'folder of the bundled charts (default: the charts shipped with the provider)')
     .action(async (options: BootWorkerCommandOptions) => {
       const log = pino({ level: options.logLevel, name: 'metal3-provider', base: { worker: 'boot' } });
       const config = await bootServerConfigOrExit(options);
       if (!config) return;
       const metrics = address('--metrics-address', options.metricsAddress);
-      const helmPath =
-        options.helm ??
-        (
-          await resolveTool('helm', (line) => {
-            log.info(line);
-          })
-        ).path;
+      const helmPath = helmOrExit(options.helm);
+      if (helmPath === undefined) return;
       Runtime.install({
         logger: new DefaultLogger('INFO', ({ level, message, meta }) => {
           log[PINO_LEVELS[level]](meta ?? {}, message);

@@ -6,7 +6,7 @@ import { NodeClaimController } from '../controller/nodeClaimController.js';
 import { loadKubeConfig } from '../k8s/kubeClient.js';
 import { DEFAULT_LEASE_TIMING } from '../k8s/leaderElection.js';
 import { connectClient } from '../worker/temporalConnection.js';
-import { PROVISIONING_TASK_QUEUE } from '../workflows/machineContract.js';
+import { PROVISIONING_TASK_QUEUE } from '../contracts/machineContract.js';
 
 interface ControllerOptions {
   kubeconfig?: string;

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { ConfigFileError, loadYamlConfig } from '../api/validateText.js';
 import { deploymentInput, followDeployment, startDeployment } from '../client/infraDeployment.js';
 import { connectClient } from '../worker/temporalConnection.js';
-import { INFRA_TASK_QUEUE } from '../workflows/infraContract.js';
+import { INFRA_TASK_QUEUE } from '../contracts/infraContract.js';
 
 interface DeployCommandOptions {
   file: string;

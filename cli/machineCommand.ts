@@ -5,7 +5,7 @@ import { MachineClient } from '../client/machineClient.js';
 import { loadKubeConfig } from '../k8s/kubeClient.js';
 import { machineListing, parseWatchInterval, watchListing } from './machineList.js';
 import { connectClient } from '../worker/temporalConnection.js';
-import { MachinePhases, type MachinePhase, type MachineStatus } from '../workflows/machineContract.js';
+import { MachinePhases, type MachinePhase, type MachineStatus } from '../contracts/machineContract.js';
 
 interface CommonOptions {
   namespace: string;

@@ -1,5 +1,5 @@
 import type { MachineSummary } from '../client/machineClient.js';
-import { MachinePhases } from '../workflows/machineContract.js';
+import { MachinePhases } from '../contracts/machineContract.js';
 
 /** Rows padded into columns two spaces apart, trailing blanks trimmed. */
 export function table(rows: string[][]): string {

@@ -2,7 +2,7 @@ import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@tem
 import type { Command } from 'commander';
 import { connectClient } from '../worker/temporalConnection.js';
 import type { fleetReclaim } from '../workflows/fleetReclaim.js';
-import { PROVISIONING_TASK_QUEUE } from '../workflows/machineContract.js';
+import { PROVISIONING_TASK_QUEUE } from '../contracts/machineContract.js';
 import {
   FLEET_RECLAIM_WORKFLOW_TYPE,
   RECLAIM_DEFAULTS,
@@ -10,7 +10,7 @@ import {
   reportMarkdown,
   type ReclaimInput,
   type ReclaimReport,
-} from '../workflows/reclaimContract.js';
+} from '../contracts/reclaimContract.js';
 
 const UNITS_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Connection } from '@temporalio/client';
 import { temporalSettings } from '../worker/temporalConnection.js';
-import { customSearchAttributes } from '../workflows/searchAttributes.js';
+import { customSearchAttributes } from '../contracts/searchAttributes.js';
 import { registerSearchAttributes } from '../client/registerSearchAttributes.js';
 
 /** `temporal setup`: registers the search attributes on a Temporal server (the devstack does this itself). */

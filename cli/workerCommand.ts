@@ -5,7 +5,7 @@ import { registerBootWorkerCommand } from './bootWorkerCommand.js';
 import { loadKubeConfig } from '../k8s/kubeClient.js';
 import { createProvisioningWorker } from '../worker/provisioningWorker.js';
 import { connectWorker } from '../worker/temporalConnection.js';
-import { PROVISIONING_TASK_QUEUE } from '../workflows/machineContract.js';
+import { PROVISIONING_TASK_QUEUE } from '../contracts/machineContract.js';
 import { platformNamespaceOption } from './platformNamespaceOption.js';
 import { addRenderLimitOptions, renderLimitsOf, type RenderLimitFlags } from './renderLimitOptions.js';
 import { addWorkerVersionOptions, workerVersionOf, type WorkerVersionFlags } from './workerVersionOptions.js';

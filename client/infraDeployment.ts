@@ -8,7 +8,7 @@ import {
   type ComponentResult,
   type DeployInfrastructureInput,
   type InfraStatus,
-} from '../workflows/infraContract.js';
+} from '../contracts/infraContract.js';
 
 export interface DeployOptions {
   /** Overrides `spec.metal3.clusterRef.namespace`. */

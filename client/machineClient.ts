@@ -20,7 +20,7 @@ import {
   type MachinePhase,
   type MachineRef,
   type MachineStatus,
-} from '../workflows/machineContract.js';
+} from '../contracts/machineContract.js';
 import type { machineLifecycle } from '../workflows/machineLifecycle.js';
 import {
   BareMetalHostKey,
@@ -30,7 +30,7 @@ import {
   MachinePhaseKey,
   NodeProviderKey,
   NodeTypeKey,
-} from '../workflows/searchAttributes.js';
+} from '../contracts/searchAttributes.js';
 
 export interface MachineSummary {
   workflowId: string;

@@ -1,5 +1,5 @@
 import type { Connection } from '@temporalio/client';
-import { customSearchAttributes } from '../workflows/searchAttributes.js';
+import { customSearchAttributes } from '../contracts/searchAttributes.js';
 
 // Indexed value types of the operator API (temporal.api.enums.v1.IndexedValueType).
 const INDEXED_VALUE_TYPE = { TEXT: 1, KEYWORD: 2, INT: 3, DOUBLE: 4, BOOL: 5, DATETIME: 6, KEYWORD_LIST: 7 } as const;

@@ -1,4 +1,4 @@
-import type { MachinePhase, StepRecord } from '../workflows/machineContract.js';
+import type { MachinePhase, StepRecord } from '../contracts/machineContract.js';
 
 /**
  * The Kubernetes Events a NodeClaim gets, derived from what changed between the stored status and

@@ -5,7 +5,7 @@ import { formatIssue } from '../api/issues.js';
 import { validateWith } from '../api/zodIssues.js';
 import type { MachineClient } from '../client/machineClient.js';
 import type { EventRecorder, EventSubject } from '../k8s/events.js';
-import { machineWorkflowId, type MachineRef } from '../workflows/machineContract.js';
+import { machineWorkflowId, type MachineRef } from '../contracts/machineContract.js';
 import type { ClaimEvent } from './claimEvents.js';
 import { reportObservation } from './claimReport.js';
 import {

@@ -1,5 +1,5 @@
 import type { NodeClaimCondition, NodeClaimStatus } from '../api/nodeClaim.js';
-import type { MachinePhase, MachineStatus } from '../workflows/machineContract.js';
+import type { MachinePhase, MachineStatus } from '../contracts/machineContract.js';
 
 /**
  * The NodeClaim's status, computed from the Machine workflow's: phase, host, address and the Ready

@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { MachineClient } from '../client/machineClient.js';
-import { statusQuery, type MachineRef } from '../workflows/machineContract.js';
+import { statusQuery, type MachineRef } from '../contracts/machineContract.js';
 import { closedMachineStatus } from './nodeClaimStatus.js';
 import type { MachineObservation } from './reconcileNodeClaim.js';
 

@@ -1,4 +1,4 @@
-import type { MachinePhase, MachineStatus } from '../workflows/machineContract.js';
+import type { MachinePhase, MachineStatus } from '../contracts/machineContract.js';
 
 /**
  * The reconcile decision, without I/O: from what the NodeClaim says and what its Machine workflow

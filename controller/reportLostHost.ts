@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { hostLoss } from '../activities/hosts/hostLoss.js';
 import type { MachineClient } from '../client/machineClient.js';
-import type { MachineRef } from '../workflows/machineContract.js';
+import type { MachineRef } from '../contracts/machineContract.js';
 import type { MachineObservation } from './reconcileNodeClaim.js';
 import type { HostCache } from './watchHosts.js';
 

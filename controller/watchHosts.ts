@@ -1,7 +1,7 @@
 import { CustomObjectsApi, makeInformer, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { BMH_GROUP, BMH_PLURAL, BMH_VERSION, type BareMetalHost } from '../api/bareMetalHost.js';
-import { CONSUMER_KIND } from '../activities/hosts/machineRef.js';
+import { CONSUMER_KIND } from '../activities/hosts/consumerRef.js';
 import { runInformer } from '../k8s/runInformer.js';
 
 /** The BareMetalHosts as last seen, for judging whether a Ready Machine still has its host. */

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { customSearchAttributes } from '../workflows/searchAttributes.js';
+import { customSearchAttributes } from '../contracts/searchAttributes.js';
 import { freePort } from './freePort.js';
 import { ManagedProcess } from './managedProcess.js';
 

@@ -1,6 +1,6 @@
 import type { BareMetalHost } from '../api/bareMetalHost.js';
 import { ORIGINAL_ANNOTATION } from '../activities/hosts/originalRecord.js';
-import type { MachineRef } from '../activities/hosts/machineRef.js';
+import type { MachineRef } from '../contracts/machineRef.js';
 import type { MachineWorkflowState } from '../activities/reclaim/machineWorkflows.js';
 import { hostConsumer, machineKeyOf, secretOwner } from '../activities/reclaim/owners.js';
 import type { SecretEntry } from '../activities/reclaim/pagedLists.js';

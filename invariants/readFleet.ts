@@ -5,7 +5,7 @@ import { listMachineSecretsPage, type SecretEntry } from '../activities/reclaim/
 import { createBareMetalHostApi } from '../k8s/bareMetalHosts.js';
 import { createIpAllocationApi } from '../k8s/ipAllocations.js';
 import { createManagementObjects, type ManagementObjects } from '../k8s/managementObjects.js';
-import type { PageCursor } from '../workflows/reclaimContract.js';
+import type { PageCursor } from '../contracts/reclaimContract.js';
 import type { BareMetalHost } from '../api/bareMetalHost.js';
 import { MachineClient } from '../client/machineClient.js';
 import { allocationsByFamily, checkFleet, machinesOf, type FleetSnapshot, type Violation } from './fleetInvariants.js';

@@ -1,6 +1,6 @@
 import type { BareMetalHost } from '../api/bareMetalHost.js';
 import { hostLoss } from '../activities/hosts/hostLoss.js';
-import type { MachineRef } from '../activities/hosts/machineRef.js';
+import type { MachineRef } from '../contracts/machineRef.js';
 import type { InvariantResult } from './fleetInvariants.js';
 
 /** A Machine whose workflow says Ready, with its host and (when the workflow says it) the host's namespace. */

@@ -1,5 +1,6 @@
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { z } from 'zod';
+import { MachineRef } from '../contracts/machineRef.js';
 import { classifyApiError } from './apiErrors.js';
 
 /**
@@ -14,9 +15,6 @@ export const IPALLOC_KIND = 'IPAddressAllocation';
 /** Labels for server-side selection: every allocation of a pool, or of a Machine. */
 export const POOL_LABEL = 'metal3-provider.io/pool';
 export const MACHINE_LABEL = 'metal3-provider.io/machine';
-
-export const MachineRef = z.object({ namespace: z.string(), name: z.string() });
-export type MachineRef = z.infer<typeof MachineRef>;
 
 export const IpAddressAllocationSpec = z.object({
   pool: z.string(),

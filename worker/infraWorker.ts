@@ -1,10 +1,9 @@
-import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createInfraActivities } from '../activities/infra/index.js';
-import { projectRoot } from '../devstack/devstack.js';
-import { INFRA_TASK_QUEUE } from '../workflows/infraContract.js';
+import { BUNDLED_CHARTS_DIR } from '../api/charts/bundledCharts.js';
+import { INFRA_TASK_QUEUE } from '../contracts/infraContract.js';
 import { workflowCode } from './workflowCode.js';
 
 export interface InfraWorkerOptions {
@@ -23,9 +22,6 @@ export interface InfraWorkerOptions {
   /** From connectWorker(): encrypts payloads when a codec key is configured. */
   dataConverter?: DataConverter;
 }
-
-/** The charts shipped with the provider, next to package.json. */
-export const BUNDLED_CHARTS_DIR = join(projectRoot, 'charts');
 
 /** Task queue metal3-infra: the deployInfrastructure workflow and its helm and rollout activities. */
 export async function createInfraWorker(options: InfraWorkerOptions): Promise<Worker> {

@@ -6,7 +6,7 @@ import { createMachineActivities } from '../activities/machine/index.js';
 import { createReclaimActivities } from '../activities/reclaim/index.js';
 import type { RenderLimits } from '../render/renderLimits.js';
 import { configureRenderPool } from '../render/sharedRenderPool.js';
-import { PROVISIONING_TASK_QUEUE } from '../workflows/machineContract.js';
+import { PROVISIONING_TASK_QUEUE } from '../contracts/machineContract.js';
 import { workflowCode } from './workflowCode.js';
 import { workerDeploymentOptions, type WorkerVersion } from './workerVersion.js';
 

@@ -11,7 +11,7 @@ import {
   type InfraComponent,
   type InfraStatus,
   type ReleaseRequest,
-} from './infraContract.js';
+} from '../contracts/infraContract.js';
 
 const DEFAULT_ROLLOUT_TIMEOUT_MS = 15 * 60_000;
 const DEFAULT_ROLLOUT_POLL_MS = 5000;

@@ -6,7 +6,7 @@ import {
   setCurrentDetails,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { MachineRef } from '../activities/hosts/machineRef.js';
+import type { MachineRef } from '../contracts/machineRef.js';
 import type { ReclaimActivities, ScanInput, ScanResult } from '../activities/reclaim/index.js';
 import { releaseWait, shortStepActivities } from './machineActivities.js';
 import { errorMessage } from './machineState.js';
@@ -25,7 +25,7 @@ import {
   type ReclaimPosition,
   type ReclaimReport,
   type ReclaimScope,
-} from './reclaimContract.js';
+} from '../contracts/reclaimContract.js';
 
 /** Listing one page and asking Temporal about its Machines: short, retried on transient errors. */
 const finders = proxyActivities<ReclaimActivities>({

@@ -8,8 +8,8 @@ import {
   patched,
   setWorkflowOptions,
 } from '@temporalio/workflow';
-import { HostFailureType } from '../activities/hosts/failureTypes.js';
-import { IpamFailureType } from '../activities/ipam/failureTypes.js';
+import { HostFailureType } from '../contracts/hostFailureTypes.js';
+import { IpamFailureType } from '../contracts/ipamFailureTypes.js';
 import type { MachineSecretNames } from '../activities/secrets/index.js';
 import type { Lease } from '../ipam/lease.js';
 import {
@@ -19,7 +19,7 @@ import {
   type MachineStatus,
   type ReadyMachine,
   type ResolvedMachine,
-} from './machineContract.js';
+} from '../contracts/machineContract.js';
 import { PROVISIONING_FAILURE_TYPES, provisioningWait, releaseWait, shortSteps } from './machineActivities.js';
 import { failureType, isRetryableFailure, isTimeout } from './failureCause.js';
 import { MachineState, describeDuration, errorMessage } from './machineState.js';

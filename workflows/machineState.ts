@@ -19,7 +19,7 @@ import {
   type MachinePhase,
   type MachineStatus,
   type RetryRequest,
-} from './machineContract.js';
+} from '../contracts/machineContract.js';
 import {
   BareMetalHostKey,
   MachineAddressKey,
@@ -28,7 +28,7 @@ import {
   MachinePhaseKey,
   NodeProviderKey,
   NodeTypeKey,
-} from './searchAttributes.js';
+} from '../contracts/searchAttributes.js';
 import type { Lease } from '../ipam/lease.js';
 
 /** Every phase change also stamps MachinePhaseChangedAt, so the NodeClaim controller follows within seconds. */

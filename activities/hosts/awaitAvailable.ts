@@ -3,7 +3,7 @@ import { updateHost } from '../../k8s/updateHost.js';
 import type { AwaitHostInput } from './awaitProvisioned.js';
 import { followHost } from './followHost.js';
 import { recordHostEvent, type HostDeps } from './hostDeps.js';
-import { describeMachine, isConsumedBy } from './machineRef.js';
+import { describeMachine, isConsumedBy } from './consumerRef.js';
 import { restoredHost } from './originalRecord.js';
 import { availabilityVerdict } from './verdicts.js';
 

@@ -1,6 +1,6 @@
 import { followHost } from './followHost.js';
 import type { HostDeps } from './hostDeps.js';
-import type { MachineRef } from './machineRef.js';
+import type { MachineRef } from '../../contracts/machineRef.js';
 import { provisioningVerdict, type ProvisionedResult } from './verdicts.js';
 
 export interface AwaitHostInput {

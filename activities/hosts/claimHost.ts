@@ -10,7 +10,8 @@ import {
 import { hostsToChooseFrom } from './candidateHosts.js';
 import { HostFailureType, hostFailure } from './failures.js';
 import { recordHostEvent, type HostDeps } from './hostDeps.js';
-import { describeMachine, isConsumedBy, type MachineRef } from './machineRef.js';
+import { describeMachine, isConsumedBy } from './consumerRef.js';
+import type { MachineRef } from '../../contracts/machineRef.js';
 import { claimedHost } from './originalRecord.js';
 
 export interface ClaimHostInput extends HostRequest {

@@ -3,7 +3,8 @@ import { updateHost } from '../../k8s/updateHost.js';
 import { HostFailureType, hostFailure } from './failures.js';
 import { NETWORK_ANNOTATION_PREFIX, configuredHost, type HostConfiguration } from './hostChanges.js';
 import { recordHostEvent, type HostDeps } from './hostDeps.js';
-import { describeMachine, isConsumedBy, type MachineRef } from './machineRef.js';
+import { describeMachine, isConsumedBy } from './consumerRef.js';
+import type { MachineRef } from '../../contracts/machineRef.js';
 import { notClaimed } from './verdicts.js';
 
 export interface ConfigureHostInput extends HostConfiguration {

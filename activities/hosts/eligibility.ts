@@ -1,7 +1,8 @@
 import { BMH_DETACHED_ANNOTATION, BMH_PAUSED_ANNOTATION, type BareMetalHost } from '../../api/bareMetalHost.js';
 import { selectorMatches, type LabelSelector } from '../../api/labelSelector.js';
 import type { Resources } from '../../api/resources.js';
-import { isConsumedBy, type MachineRef } from './machineRef.js';
+import { isConsumedBy } from './consumerRef.js';
+import type { MachineRef } from '../../contracts/machineRef.js';
 import { hostSize, resourceShortfall } from './resourceFit.js';
 
 /** What a claim asks for: the node type's selector and resources, optionally a pinned host. */

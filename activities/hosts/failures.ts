@@ -1,8 +1,8 @@
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { classifyApiError } from '../../k8s/apiErrors.js';
-import { HostFailureType } from './failureTypes.js';
+import { HostFailureType } from '../../contracts/hostFailureTypes.js';
 
-export { HostFailureType, failureTypeForBmhError } from './failureTypes.js';
+export { HostFailureType, failureTypeForBmhError } from '../../contracts/hostFailureTypes.js';
 
 export function hostFailure(
   type: HostFailureType,

@@ -1,5 +1,6 @@
 import type { BareMetalHost } from '../../api/bareMetalHost.js';
-import { describeMachine, isConsumedBy, type MachineRef } from './machineRef.js';
+import { describeMachine, isConsumedBy } from './consumerRef.js';
+import type { MachineRef } from '../../contracts/machineRef.js';
 
 /**
  * Why the host under a Ready Machine no longer serves it, in words, or undefined while it does.

@@ -16,7 +16,7 @@ import type { ProvisionedResult } from './verdicts.js';
 
 export { HostFailureType } from './failures.js';
 export { ExclusionReason } from './eligibility.js';
-export { CONSUMER_API_VERSION, CONSUMER_KIND, type MachineRef } from './machineRef.js';
+export { CONSUMER_API_VERSION, CONSUMER_KIND } from './consumerRef.js';
 export { ORIGINAL_ANNOTATION } from './originalRecord.js';
 export { CAPACITY_KEY_PREFIX } from './resourceFit.js';
 export type { HostProgress } from './followHost.js';

@@ -1,7 +1,7 @@
 import { classifyApiError } from '../../k8s/apiErrors.js';
 import type { HostDeps } from './hostDeps.js';
 import { hostLoss } from './hostLoss.js';
-import type { MachineRef } from './machineRef.js';
+import type { MachineRef } from '../../contracts/machineRef.js';
 
 export interface InspectHostInput {
   machine: MachineRef;

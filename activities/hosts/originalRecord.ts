@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { BareMetalHost } from '../../api/bareMetalHost.js';
-import { consumerRefFor, type MachineRef } from './machineRef.js';
+import { consumerRefFor } from './consumerRef.js';
+import type { MachineRef } from '../../contracts/machineRef.js';
 
 /**
  * The record of what a host looked like before we claimed it: one annotation whose JSON value holds

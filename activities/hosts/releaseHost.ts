@@ -2,7 +2,8 @@ import { classifyApiError } from '../../k8s/apiErrors.js';
 import { updateHost } from '../../k8s/updateHost.js';
 import { releasedHost } from './hostChanges.js';
 import { recordHostEvent, type HostDeps } from './hostDeps.js';
-import { describeMachine, isConsumedBy, type MachineRef } from './machineRef.js';
+import { describeMachine, isConsumedBy } from './consumerRef.js';
+import type { MachineRef } from '../../contracts/machineRef.js';
 
 export interface ReleaseHostInput {
   machine: MachineRef;

@@ -1,6 +1,7 @@
 import { BMH_DETACHED_ANNOTATION, type BareMetalHost } from '../../api/bareMetalHost.js';
 import { HostFailureType, failureTypeForBmhError, hostFailure } from './failures.js';
-import { describeMachine, isConsumedBy, type MachineRef } from './machineRef.js';
+import { describeMachine, isConsumedBy } from './consumerRef.js';
+import type { MachineRef } from '../../contracts/machineRef.js';
 
 /**
  * Pure decisions of the waiting activities over one observed host: keep waiting (undefined), done,

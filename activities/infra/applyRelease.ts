@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AppliedRelease, ReleaseRequest } from '../../workflows/infraContract.js';
+import type { AppliedRelease, ReleaseRequest } from '../../contracts/infraContract.js';
 import { chartArgs, chartIdentity, chartSource } from './chartSource.js';
 import { runHelm, type HelmRunner } from './helmCommand.js';
 import { releaseValues, sameValues, type Values } from './releaseValues.js';

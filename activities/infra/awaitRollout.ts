@@ -1,7 +1,7 @@
 import type { AppsV1Api } from '@kubernetes/client-node';
 import { ApplicationFailure } from '@temporalio/common';
 import { classifyApiError } from '../../k8s/apiErrors.js';
-import { InfraFailureType, type Workload } from '../../workflows/infraContract.js';
+import { InfraFailureType, type Workload } from '../../contracts/infraContract.js';
 import { daemonSetReadiness, deploymentReadiness, type Readiness } from './releaseWorkloads.js';
 
 /** What an activity attempt needs from its context: heartbeats, a cancellable sleep. */

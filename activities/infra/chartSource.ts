@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { BUNDLED_CHART_DIRS } from '../../api/charts/bundledCharts.js';
 import { DHCP_CHART_DEFAULTS } from '../../api/nodeProvider.js';
-import type { InfraComponent, ReleaseRequest } from '../../workflows/infraContract.js';
+import type { InfraComponent, ReleaseRequest } from '../../contracts/infraContract.js';
 import { runHelm, type HelmRunner } from './helmCommand.js';
 
 /** The chart directory shipped with the provider for each component ("Bundled version"). */

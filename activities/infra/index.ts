@@ -6,7 +6,7 @@ import {
   type AppliedRelease,
   type ReleaseRequest,
   type Workload,
-} from '../../workflows/infraContract.js';
+} from '../../contracts/infraContract.js';
 import { applyRelease, releaseManifest } from './applyRelease.js';
 import { awaitRollout, type AwaitRolloutInput } from './awaitRollout.js';
 import { HelmCommandError, type HelmRunner } from './helmCommand.js';

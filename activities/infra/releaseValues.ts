@@ -1,7 +1,7 @@
 import { BUNDLED_CHART_DIRS, readChartDefaults } from '../../api/charts/bundledCharts.js';
 import { parseYamlMapping } from '../../api/properties/documents.js';
 import { PropertyValueError } from '../../api/properties/values.js';
-import type { InfraComponent, ReleaseRequest } from '../../workflows/infraContract.js';
+import type { InfraComponent, ReleaseRequest } from '../../contracts/infraContract.js';
 import { ironicUrls } from './ironicEndpoints.js';
 
 export type Values = Record<string, unknown>;

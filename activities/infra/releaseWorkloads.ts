@@ -1,6 +1,6 @@
 import type { V1DaemonSet, V1Deployment } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-import type { Workload } from '../../workflows/infraContract.js';
+import type { Workload } from '../../contracts/infraContract.js';
 
 interface ManifestObject {
   apiVersion?: unknown;

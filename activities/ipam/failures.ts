@@ -1,9 +1,9 @@
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { classifyApiError } from '../../k8s/apiErrors.js';
 import { PoolConfigError } from '../../ipam/errors.js';
-import { IpamFailureType } from './failureTypes.js';
+import { IpamFailureType } from '../../contracts/ipamFailureTypes.js';
 
-export { IpamFailureType } from './failureTypes.js';
+export { IpamFailureType } from '../../contracts/ipamFailureTypes.js';
 
 export function poolExhausted(pool: { id: string; description: string; size: bigint }): ApplicationFailure {
   return ApplicationFailure.create({

@@ -1,6 +1,7 @@
 import { tryParseAddress } from '../../ipam/address.js';
 import { machineKey } from '../../ipam/naming.js';
-import { MACHINE_LABEL, type MachineRef } from '../../k8s/ipAllocations.js';
+import { MACHINE_LABEL } from '../../k8s/ipAllocations.js';
+import type { MachineRef } from '../../contracts/machineRef.js';
 import { clearHostLease } from './hostLease.js';
 import type { IpamDeps } from './ipamDeps.js';
 

@@ -19,7 +19,7 @@ import {
 import { toActivityFailure } from '../hosts/failures.js';
 import { createIpamActivities, type IpamActivities, type NetworkProperties } from '../ipam/index.js';
 import { createSecretActivities, type MachineSecretNames, type SecretActivities } from '../secrets/index.js';
-import { CONFIG_INVALID, type MachineRef, type ResolvedMachine } from '../../workflows/machineContract.js';
+import { CONFIG_INVALID, type MachineRef, type ResolvedMachine } from '../../contracts/machineContract.js';
 import { resolveMachine } from './resolveMachine.js';
 import { writeMachineData } from './writeMachineData.js';
 

@@ -1,7 +1,7 @@
 import type { EffectiveProperties } from '../../api/resolve/origin.js';
 import type { NodeClaim } from '../../api/nodeClaim.js';
 import type { SecretApi } from '../../k8s/secrets.js';
-import type { MachineRef } from '../hosts/machineRef.js';
+import type { MachineRef } from '../../contracts/machineRef.js';
 import { machineLabels, machineObjectName } from '../secrets/machineSecrets.js';
 
 /**

@@ -16,7 +16,7 @@ import { TEMPLATE_SECRET_KEY, TEMPLATE_TYPE_LABEL } from '../../api/templateSecr
 import { ConfigValidationError } from '../../api/issues.js';
 import type { ManagementObjects } from '../../k8s/managementObjects.js';
 import type { SecretApi } from '../../k8s/secrets.js';
-import type { MachineRef, ResolvedMachine } from '../../workflows/machineContract.js';
+import type { MachineRef, ResolvedMachine } from '../../contracts/machineContract.js';
 import { writeSnapshot, type MachineSnapshot } from './machineSnapshot.js';
 
 export interface ResolveDeps {

@@ -5,8 +5,8 @@ import type { Lease } from '../../ipam/lease.js';
 import { MachineDataError, RenderLimitError } from '../../render/errors.js';
 import type { MachineData, MachineRenderInput } from '../../render/machineData.js';
 import { renderInPool } from '../../render/sharedRenderPool.js';
-import { CONFIG_INVALID, RENDER_LIMIT_EXCEEDED } from '../../workflows/machineContract.js';
-import type { MachineRef } from '../hosts/machineRef.js';
+import { CONFIG_INVALID, RENDER_LIMIT_EXCEEDED } from '../../contracts/machineContract.js';
+import type { MachineRef } from '../../contracts/machineRef.js';
 import type { MachineSecretNames, SecretActivities } from '../secrets/index.js';
 import { readSnapshot } from './machineSnapshot.js';
 

@@ -7,9 +7,9 @@ import {
   type PageCursor,
   type ReclaimItem,
   type ReclaimScope,
-} from '../../workflows/reclaimContract.js';
+} from '../../contracts/reclaimContract.js';
 import { toActivityFailure } from '../hosts/failures.js';
-import type { MachineRef } from '../hosts/machineRef.js';
+import type { MachineRef } from '../../contracts/machineRef.js';
 import { machineWorkflowStates, type MachineWorkflowState } from './machineWorkflows.js';
 import { hostConsumer, machineKeyOf, secretOwner } from './owners.js';
 import { listAllocationsPage, listHostsPage, listMachineSecretsPage, listProviderNamespaces } from './pagedLists.js';

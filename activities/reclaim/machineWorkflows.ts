@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { machineWorkflowId } from '../../workflows/machineContract.js';
+import { machineWorkflowId } from '../../contracts/machineContract.js';
 import { machineKeyOf } from './owners.js';
 
 /** `running`: the Machine exists (its workflow may be mid-claim or mid-release); `gone`: closed or never started. */

@@ -1,5 +1,6 @@
 import type { ObjectReference } from '../../api/bareMetalHost.js';
-import { CONSUMER_API_VERSION, CONSUMER_KIND, type MachineRef } from '../hosts/machineRef.js';
+import { CONSUMER_API_VERSION, CONSUMER_KIND } from '../hosts/consumerRef.js';
+import type { MachineRef } from '../../contracts/machineRef.js';
 import { snapshotSecretName } from '../machine/machineSnapshot.js';
 import {
   MACHINE_NAME_LABEL,

@@ -4,7 +4,7 @@ import { BMH_GROUP, BMH_PLURAL, BMH_VERSION, ObjectReference } from '../../api/b
 import { API_GROUP } from '../../api/objectMeta.js';
 import { classifyApiError } from '../../k8s/apiErrors.js';
 import { IPALLOC_GROUP, IPALLOC_PLURAL, IPALLOC_VERSION, IpAddressAllocation } from '../../k8s/ipAllocations.js';
-import type { PageCursor } from '../../workflows/reclaimContract.js';
+import type { PageCursor } from '../../contracts/reclaimContract.js';
 import { MACHINE_NAME_LABEL } from '../secrets/machineSecrets.js';
 
 /**

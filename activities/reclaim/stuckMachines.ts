@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
-import { statusQuery, type MachineStatus } from '../../workflows/machineContract.js';
-import type { StuckMachine } from '../../workflows/reclaimContract.js';
+import { statusQuery, type MachineStatus } from '../../contracts/machineContract.js';
+import type { StuckMachine } from '../../contracts/reclaimContract.js';
 
 export interface FindStuckInput {
   /** Only Machines of these NodeProviders; every Machine when empty. */

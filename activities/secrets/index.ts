@@ -1,7 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { createSecretApi, type SecretApi } from '../../k8s/secrets.js';
 import { toActivityFailure } from '../hosts/failures.js';
-import type { MachineRef } from '../hosts/machineRef.js';
+import type { MachineRef } from '../../contracts/machineRef.js';
 import { SECRET_KINDS, machineLabels, machineSecretName, type SecretKind } from './machineSecrets.js';
 
 export { MACHINE_NAME_LABEL, MACHINE_NAMESPACE_LABEL, machineSecretName } from './machineSecrets.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { MachineRef } from '../hosts/machineRef.js';
+import type { MachineRef } from '../../contracts/machineRef.js';
 
 /**
  * Names and labels of a Machine's data Secrets on the Control Plane Cluster. Machines of the same

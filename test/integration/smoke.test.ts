@@ -3,7 +3,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { BMH_GROUP, BMH_PLURAL, BMH_VERSION, type BareMetalHost } from '../../api/bareMetalHost.js';
 import { classifyApiError } from '../../k8s/apiErrors.js';
-import { customSearchAttributes } from '../../workflows/searchAttributes.js';
+import { customSearchAttributes } from '../../contracts/searchAttributes.js';
 import type { echoWorkflow } from '../support/testWorkflows.js';
 import { specExampleIn } from '../support/specExamples.js';
 import { useTestEnv } from '../support/testEnv.js';

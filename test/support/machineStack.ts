@@ -8,7 +8,7 @@ import { startSimulator, type Simulator } from '../../sim/controller.js';
 import { SimConfig } from '../../sim/settings.js';
 import { createSimHosts } from '../../sim/simHosts.js';
 import { createProvisioningWorker } from '../../worker/provisioningWorker.js';
-import type { MachinePhase, MachineStatus } from '../../workflows/machineContract.js';
+import type { MachinePhase, MachineStatus } from '../../contracts/machineContract.js';
 import { useTestEnv, type TestEnv } from './testEnv.js';
 
 export interface MachineStack {

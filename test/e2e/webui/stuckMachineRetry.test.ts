@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
-import { machineWorkflowId } from '../../../workflows/machineContract.js';
+import { machineWorkflowId } from '../../../contracts/machineContract.js';
 import { useMachineStack } from '../../support/machineStack.js';
 import {
   becomesVisible,

@@ -17,7 +17,7 @@ import { decodeTftpPacket, encodeTftpAck, encodeTftpRequest } from '../../../dhc
 import { bindUdpSocket } from '../../../dhcp/udpSocket.js';
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import { startBootWorker, type BootWorker } from '../../../worker/bootWorker.js';
-import { RELEASE_NAMES, infraStatusQuery } from '../../../workflows/infraContract.js';
+import { RELEASE_NAMES, infraStatusQuery } from '../../../contracts/infraContract.js';
 import { useTestEnv } from '../../support/testEnv.js';
 import { clientPacket } from '../../unit/dhcp/clientPackets.js';
 import { markReady, releaseWorkloadsInCluster } from '../infra/playController.js';

@@ -7,7 +7,7 @@ import { parse, stringify } from 'yaml';
 import { projectRoot } from '../../../devstack/devstack.js';
 import { runCommand } from '../../../devstack/runCommand.js';
 import { createInfraWorker } from '../../../worker/infraWorker.js';
-import { RELEASE_NAMES } from '../../../workflows/infraContract.js';
+import { RELEASE_NAMES } from '../../../contracts/infraContract.js';
 import { readSpecExample } from '../../support/specExamples.js';
 import { useTestEnv } from '../../support/testEnv.js';
 import { markReady, releaseWorkloadsInCluster } from './playController.js';

@@ -10,7 +10,7 @@ import {
   infraStatusQuery,
   type DeployInfrastructureInput,
   type InfraComponent,
-} from '../../../workflows/infraContract.js';
+} from '../../../contracts/infraContract.js';
 import { recordHistory } from '../../support/recordHistory.js';
 import { readSpecExample } from '../../support/specExamples.js';
 import { useTestEnv } from '../../support/testEnv.js';

@@ -1,5 +1,5 @@
 import { AppsV1Api, type KubeConfig } from '@kubernetes/client-node';
-import type { Workload } from '../../../workflows/infraContract.js';
+import type { Workload } from '../../../contracts/infraContract.js';
 
 /**
  * The devstack has no kubelet or controller-manager: tests play the controllers and write the

@@ -6,7 +6,7 @@ import { createBareMetalHostApi, type BareMetalHostApi } from '../../../k8s/bare
 import { IPALLOC_GROUP, IPALLOC_PLURAL, IPALLOC_VERSION } from '../../../k8s/ipAllocations.js';
 import type { MachineStack } from '../../support/machineStack.js';
 import { runReclaimOnce } from '../../../cli/reclaimCommand.js';
-import type { ReclaimInput, ReclaimReport } from '../../../workflows/reclaimContract.js';
+import type { ReclaimInput, ReclaimReport } from '../../../contracts/reclaimContract.js';
 
 /** A host as a user sees it: everything but status and server-managed metadata. */
 export function userView(host: BareMetalHost) {

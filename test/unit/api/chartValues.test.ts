@@ -80,11 +80,11 @@ describe("the DHCP server's helmValues, against the chart's own values.schema.js
     expect(dhcp(values)).toContain(message);
   });
 
-  it('names in extraArgs only flags that `boot-server` has', () => {
+  it('names in extraArgs only flags that `boot-server` has', async () => {
     const schema = readChartSchema(BUNDLED_CHART_DIRS.dhcp);
     const pattern = schema.properties?.extraArgs?.items?.pattern ?? '';
     const named = [...pattern.matchAll(/[a-z]+(?:-[a-z]+)+/g)].map(([flag]) => `--${flag}`);
-    const bootServer = buildProgram().commands.find((command) => command.name() === 'boot-server');
+    const bootServer = (await buildProgram()).commands.find((command) => command.name() === 'boot-server');
     const flags = bootServer?.options.map((option) => option.long) ?? [];
     expect(named).toEqual(
       expect.arrayContaining(['--inspector-extra-kernel-param', '--callback-insecure-skip-verify']),

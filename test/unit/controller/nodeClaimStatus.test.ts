@@ -9,7 +9,7 @@ import {
   statusInvalid,
   statusStarted,
 } from '../../../controller/nodeClaimStatus.js';
-import type { MachineStatus, StepRecord } from '../../../workflows/machineContract.js';
+import type { MachineStatus, StepRecord } from '../../../contracts/machineContract.js';
 
 const t0 = new Date('2026-01-01T00:00:00.000Z');
 const t1 = new Date('2026-01-01T00:01:00.000Z');

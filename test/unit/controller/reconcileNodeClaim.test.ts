@@ -5,7 +5,7 @@ import {
   type ClaimView,
   type MachineObservation,
 } from '../../../controller/reconcileNodeClaim.js';
-import type { MachinePhase, MachineStatus } from '../../../workflows/machineContract.js';
+import type { MachinePhase, MachineStatus } from '../../../contracts/machineContract.js';
 
 function statusOf(phase: MachinePhase): MachineStatus {
   return { machine: { namespace: 'ns', name: 'm', uid: 'u1' }, phase, provisionAttempts: 0, steps: [], properties: {} };

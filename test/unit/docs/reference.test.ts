@@ -37,7 +37,7 @@ function specTableKeys(spec: string, header: string): string[] {
 describe('docs/reference.md', () => {
   it('is what the code says today', async () => {
     expect(await committed(), 'docs/reference.md is stale: run `npm run reference` and commit the result').toBe(
-      renderReference(),
+      await renderReference(),
     );
   });
 
@@ -71,7 +71,7 @@ describe('docs/reference.md', () => {
       command.commands
         .filter((c) => c.name() !== 'help')
         .flatMap((c) => [`${path} ${c.name()}`, ...paths(c, `${path} ${c.name()}`)]);
-    const all = paths(buildProgram(), 'metal3-provider');
+    const all = paths(await buildProgram(), 'metal3-provider');
     expect(all).toContain('metal3-provider machine provision');
     for (const name of all) expect(commands).toMatch(new RegExp(`^### \`${name}[\` ]`, 'm'));
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BareMetalHost } from '../../../api/bareMetalHost.js';
 import { configuredHost, imageFormatFromUrl, releasedHost } from '../../../activities/hosts/hostChanges.js';
-import { isConsumedBy } from '../../../activities/hosts/machineRef.js';
+import { isConsumedBy } from '../../../activities/hosts/consumerRef.js';
 import {
   ORIGINAL_ANNOTATION,
   claimedHost,

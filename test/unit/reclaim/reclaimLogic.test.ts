@@ -4,7 +4,7 @@ import { stuckQuery, stuckSince } from '../../../activities/reclaim/stuckMachine
 import { snapshotSecretName } from '../../../activities/machine/machineSnapshot.js';
 import { machineLabels, machineSecretName } from '../../../activities/secrets/machineSecrets.js';
 import { parseDuration } from '../../../cli/reclaimCommand.js';
-import type { MachineStatus } from '../../../workflows/machineContract.js';
+import type { MachineStatus } from '../../../contracts/machineContract.js';
 import {
   emptyReport,
   firstPosition,
@@ -12,7 +12,7 @@ import {
   reportMarkdown,
   skipPosition,
   type ReclaimPosition,
-} from '../../../workflows/reclaimContract.js';
+} from '../../../contracts/reclaimContract.js';
 
 describe('hostConsumer', () => {
   it('names the Machine of a NodeClaim consumer, uid included', () => {

@@ -2,7 +2,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { BmhImage } from '../api/bareMetalHost.js';
 import type { LabelSelector } from '../api/labelSelector.js';
 import type { Resources } from '../api/resources.js';
-import type { MachineRef } from '../activities/hosts/machineRef.js';
+import type { MachineRef } from './machineRef.js';
 import type { NetworkProperties } from '../activities/ipam/allocateAddress.js';
 import type { MachineSecretNames } from '../activities/secrets/index.js';
 import type { Lease } from '../ipam/lease.js';

@@ -1,11 +1,5 @@
 import type { BareMetalHost, ObjectReference } from '../../api/bareMetalHost.js';
-
-/** The Machine a host operation acts for. Names only; this travels through workflow history. */
-export interface MachineRef {
-  namespace: string;
-  name: string;
-  uid?: string;
-}
+import type { MachineRef } from '../../contracts/machineRef.js';
 
 /**
  * `spec.consumerRef` of a host we claim: the NodeClaim (the platform's Machine request), e.g.
