@@ -1,4 +1,4 @@
-import { access, chmod, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, mkdtemp, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
@@ -6,9 +6,19 @@ import { buildToolWithGo } from './buildToolWithGo.js';
 import { runCommand } from './runCommand.js';
 import { ToolUnavailableError } from './toolError.js';
 import { toolSpecs, type ToolName, type ToolSpec } from './toolSpecs.js';
+import {
+  describeFound,
+  neededVersion,
+  readToolVersion,
+  specVersion,
+  ToolVersionError,
+  versionAccepted,
+} from './toolVersion.js';
 
 export interface ResolvedTool {
   path: string;
+  /** What the binary reported (environment variable, PATH), or the pinned version the cache and builds hold. */
+  version: string;
   source: 'env' | 'path' | 'cache' | 'go-build' | 'download';
 }
 
@@ -24,7 +34,11 @@ export function cachedToolPath(spec: ToolSpec): string {
 
 /**
  * Finds or provides a tool, in the same order for every tool: environment variable, PATH,
- * cache, a Go build from the module proxy, the official release download.
+ * cache, a Go build from the module proxy, the official release download. A binary from the
+ * environment variable or PATH is asked its version: one on PATH that does not match is skipped
+ * (said through `progress`) and the lookup goes on; a wrong one named by the variable is an error,
+ * since the user chose it. The cache is not asked: it holds only what this lookup built or
+ * downloaded for that version.
  */
 export async function resolveTool(
   name: ToolName,
@@ -36,22 +50,25 @@ export async function resolveTool(
     if (!(await isExecutable(fromEnv))) {
       throw new ToolUnavailableError(spec, `using ${spec.envVar}`, `${fromEnv} is not an executable file`);
     }
-    return { path: fromEnv, source: 'env' };
+    const version = await readToolVersion(spec, fromEnv);
+    if (!version || !versionAccepted(spec, version)) throw new ToolVersionError(spec, fromEnv, version);
+    return { path: fromEnv, version: version.text, source: 'env' };
   }
-  const onPath = await findOnPath(spec.name);
-  if (onPath) return { path: onPath, source: 'path' };
+  const onPath = await findMatchingOnPath(spec, progress);
+  if (onPath) return { ...onPath, source: 'path' };
   const cached = cachedToolPath(spec);
-  if (await isExecutable(cached)) return { path: cached, source: 'cache' };
+  const pinned = specVersion(spec).text;
+  if (await isExecutable(cached)) return { path: cached, version: pinned, source: 'cache' };
 
   await mkdir(dirname(cached), { recursive: true });
-  if (await findOnPath('go')) {
+  if ((await executablesOnPath('go')).length > 0) {
     progress(`${spec.name} ${spec.version}: not found; building it with Go (first run only)`);
     await buildToolWithGo(spec, cached, progress);
-    return { path: cached, source: 'go-build' };
+    return { path: cached, version: pinned, source: 'go-build' };
   }
   progress(`${spec.name} ${spec.version}: not found and no Go toolchain; downloading the official release`);
   await downloadTool(spec, cached, progress);
-  return { path: cached, source: 'download' };
+  return { path: cached, version: pinned, source: 'download' };
 }
 
 async function downloadTool(spec: ToolSpec, output: string, progress: (line: string) => void): Promise<void> {
@@ -86,13 +103,33 @@ async function downloadTool(spec: ToolSpec, output: string, progress: (line: str
   await rename(`${output}.partial`, output);
 }
 
-async function findOnPath(binary: string): Promise<string | undefined> {
+/** The first binary on PATH whose version matches; each one that does not is reported and skipped. */
+async function findMatchingOnPath(
+  spec: ToolSpec,
+  progress: (line: string) => void,
+): Promise<{ path: string; version: string } | undefined> {
+  for (const candidate of await executablesOnPath(spec.name)) {
+    const version = await readToolVersion(spec, candidate);
+    if (version && versionAccepted(spec, version)) return { path: candidate, version: version.text };
+    progress(`skipping ${candidate}: ${describeFound(spec, version)}, need ${neededVersion(spec)}`);
+  }
+  return undefined;
+}
+
+/** Executables of that name on PATH, in order; one reached twice (a symlinked /bin) is listed once. */
+async function executablesOnPath(binary: string): Promise<string[]> {
+  const found: string[] = [];
+  const seen = new Set<string>();
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, binary);
-    if (await isExecutable(candidate)) return candidate;
+    if (!(await isExecutable(candidate))) continue;
+    const target = await realpath(candidate);
+    if (seen.has(target)) continue;
+    seen.add(target);
+    found.push(candidate);
   }
-  return undefined;
+  return found;
 }
 
 async function isExecutable(file: string): Promise<boolean> {
