@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { INSTALL_ROOT as projectRoot } from '../api/installRoot.js';
 import { loadKubeConfig } from '../k8s/kubeClient.js';
 import { installCrds } from './installCrds.js';
 import type { ManagedProcess } from './managedProcess.js';
@@ -12,11 +11,8 @@ import { startKubeApiserver } from './startKubeApiserver.js';
 import { startTemporalDevServer, type RunningTemporal } from './startTemporalDevServer.js';
 import { startTemporalServer } from './startTemporalServer.js';
 
-/** The folder holding package.json: one level up from the sources, two from the compiled `dist/`. */
-export const projectRoot =
-  [1, 2]
-    .map((up) => resolve(fileURLToPath(new URL('.', import.meta.url)), ...Array<string>(up).fill('..')))
-    .find((dir) => existsSync(join(dir, 'package.json'))) ?? resolve(fileURLToPath(new URL('..', import.meta.url)));
+/** The checkout's root, where the charts, CRDs and examples are. */
+export { projectRoot };
 
 export interface DevstackEndpoints {
   temporalAddress: string;

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { INSTALL_ROOT } from '../installRoot.js';
 import { assertSupported, type JsonSchema } from './jsonSchema.js';
 
 /** The chart directory shipped with the provider for each component it deploys. */
@@ -11,16 +11,8 @@ export const BUNDLED_CHART_DIRS = {
   dhcp: 'metal3-provider-dhcp-server',
 } as const;
 
-/**
- * `charts/` beside package.json: two folders up from this file in the sources, three from the
- * compiled `dist/` (the image ships charts/ next to package.json too).
- */
-export const BUNDLED_CHARTS_DIR = join(
-  [2, 3]
-    .map((up) => resolve(fileURLToPath(new URL('.', import.meta.url)), ...Array<string>(up).fill('..')))
-    .find((dir) => existsSync(join(dir, 'package.json'))) ?? resolve(fileURLToPath(new URL('../..', import.meta.url))),
-  'charts',
-);
+/** `charts/` beside package.json, in the sources and in the image alike. */
+export const BUNDLED_CHARTS_DIR = join(INSTALL_ROOT, 'charts');
 
 /** A bundled chart's values.yaml: its defaults, read from the chart rather than copied into code. */
 export function readChartDefaults(chart: string): Record<string, unknown> {
