@@ -1,4 +1,4 @@
-import type { TemplateLimit } from './template/index.js';
+import type { TemplateLimit } from '../packages/go-template/src/index.js';
 
 /**
  * Errors of rendering a Machine's user data, network data and meta data. Every message names the

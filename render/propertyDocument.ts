@@ -3,7 +3,12 @@ import { describeOrigin, type PropertyOrigin } from '../api/resolve/origin.js';
 import { RenderLimitError, type MachineDataError } from './errors.js';
 import type { TemplateRunOptions } from './renderLimits.js';
 import type { TemplateValues } from './templateValues.js';
-import { TemplateError, TemplateLimitError, parseTemplate, safeTemplateReason } from './template/index.js';
+import {
+  TemplateError,
+  TemplateLimitError,
+  parseTemplate,
+  safeTemplateReason,
+} from '../packages/go-template/src/index.js';
 
 /**
  * A user-data or network-data document chosen from the properties: text used as written, or a Go

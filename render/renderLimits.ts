@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_MAX_STEPS, type Checkpoint } from './template/index.js';
+import { DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_MAX_STEPS, type Checkpoint } from '../packages/go-template/src/index.js';
 
 /**
  * What rendering a Machine's data may use. Templates come from tenants (NodeClaim properties,

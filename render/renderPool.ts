@@ -8,7 +8,7 @@ import { RenderLimitError, type RenderLimit } from './errors.js';
 import type { MachineData, MachineRenderInput } from './machineData.js';
 import { DEFAULT_RENDER_LIMITS, type DocumentSource, type RenderLimits } from './renderLimits.js';
 import { POSITION_SLOTS, deserializeError, type RenderRequest, type ThreadMessage } from './renderProtocol.js';
-import { templatePosition } from './template/index.js';
+import { templatePosition } from '../packages/go-template/src/index.js';
 
 /** The template text a template property's document is rendered from (see chooseUserData, renderNetworkData). */
 function templateText(input: MachineRenderInput, property: string): string | undefined {

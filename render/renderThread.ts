@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { renderMachineData } from './machineData.js';
 import type { DocumentSource } from './renderLimits.js';
 import { serializeError, type RenderRequest, type ThreadMessage } from './renderProtocol.js';
-import type { Checkpoint } from './template/index.js';
+import type { Checkpoint } from '../packages/go-template/src/index.js';
 
 const port = parentPort;
 if (port === null) throw new Error('renderThread.ts runs as a worker thread of RenderPool');

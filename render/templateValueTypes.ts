@@ -3,7 +3,7 @@
  * show it (`.NodeClaim.Name`, `.NodeClaim.Labels`, `.NodeClaim.Spec.Properties`), so that a template
  * written for the platform runs here unchanged, and a field that does not exist is an error as in Go.
  */
-import type { GoType, StructField } from './template/structs.js';
+import type { GoType, StructField } from '../packages/go-template/src/structs.js';
 
 const str: GoType = { kind: 'string' };
 const int: GoType = { kind: 'int' };

@@ -7,7 +7,7 @@ import { describeOrigin, type EffectiveProperties } from '../api/resolve/origin.
 import { sshKeyNames } from '../api/resolve/sources.js';
 import type { Lease } from '../ipam/lease.js';
 import { MachineDataError } from './errors.js';
-import { GoStruct, toGoValue } from './template/index.js';
+import { GoStruct, toGoValue } from '../packages/go-template/src/index.js';
 import { templateHostView } from './templateHostView.js';
 import { VALUES_TYPE } from './templateValueTypes.js';
 

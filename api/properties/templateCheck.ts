@@ -1,5 +1,5 @@
-import { type Template, parseTemplate, safeTemplateReason } from '../../render/template/index.js';
-import { TemplateParseError } from '../../render/template/errors.js';
+import { type Template, parseTemplate, safeTemplateReason } from '../../packages/go-template/src/index.js';
+import { TemplateParseError } from '../../packages/go-template/src/errors.js';
 import { VALUES_TYPE } from '../../render/templateValueTypes.js';
 import { PropertyValueError } from './values.js';
 

@@ -103,6 +103,20 @@ describe('RenderPool', () => {
     expect(pool.replacedThreads).toBe(before);
   }, 120_000);
 
+  it("stops a derivePassword call midway at the thread's time limit, from inside the call, keeping the thread", async () => {
+    // Grace long enough that only the thread's own checkpoint (asked inside scrypt), not the pool, can stop it.
+    const slow = new RenderPool({ threads: 1, timeoutMs: 300, graceMs: 60_000 });
+    try {
+      const template = '#cloud-config\npassword: {{ derivePassword 1 "long" "password" "user" "example.com" }}\n';
+      const error = await limitError(slow.render(input({ [PropertyKeys.userDataTemplate]: template })));
+      expect(error.limit).toBe('deadline');
+      expect(error.message).toMatch(/user-data-template:2:\d+: exceeded the time limit of 300 ms$/);
+      expect(slow.replacedThreads).toBe(0);
+    } finally {
+      await slow.close();
+    }
+  }, 120_000);
+
   it('applies the step budget in the thread', async () => {
     const budgeted = new RenderPool({ threads: 1, maxSteps: 50 });
     try {

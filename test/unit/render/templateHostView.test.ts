@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { BareMetalHost } from '../../../api/bareMetalHost.js';
-import { renderTemplate } from '../../../render/template/index.js';
+import { renderTemplate } from '../../../packages/go-template/src/index.js';
 import { templateHostView } from '../../../render/templateHostView.js';
 import { readExample } from './fixtures.js';
 

@@ -3,7 +3,7 @@
  * time limits by nesting templates in strings.
  */
 import { describe, expect, it } from 'vitest';
-import { TemplateLimitError, type TemplateLimit, renderTemplate } from '../../../../render/template/index.js';
+import { TemplateLimitError, type TemplateLimit, renderTemplate } from '../src/index.js';
 
 function limitOf(run: () => unknown): TemplateLimit {
   try {

@@ -1,4 +1,4 @@
-module metal3-provider/bench/render/go
+module metal3-provider/packages/go-template/golden
 
 go 1.26
 

@@ -1,4 +1,4 @@
-module metal3-provider/tools/template-golden
+module metal3-provider/packages/go-template/bench/go
 
 go 1.26
 

@@ -11,9 +11,9 @@ import {
   TemplateParseError,
   renderTemplate,
   safeTemplateReason,
-} from '../../../../render/template/index.js';
+} from '../src/index.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 function limitError(run: () => unknown): TemplateLimitError {
   try {
@@ -91,7 +91,7 @@ describe('step budget', () => {
   });
 
   it('leaves the spec examples and the benchmark inputs far inside the default budget', () => {
-    const inputs = join(root, 'bench', 'render', 'inputs');
+    const inputs = join(packageRoot, 'bench', 'inputs');
     const data: unknown = JSON.parse(readFileSync(join(inputs, 'data.json'), 'utf8'));
     for (const file of ['spec-user-data.tmpl', 'large-200.tmpl']) {
       const steps = stepsOf(readFileSync(join(inputs, file), 'utf8'), data);

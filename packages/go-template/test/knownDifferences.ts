@@ -2,7 +2,7 @@
  * Documented, deliberate differences from Go. Each is checked exactly against what our engine
  * does, so a change in behaviour cannot slip by unnoticed.
  */
-import { MAX_EXEC_DEPTH } from '../../../../render/template/index.js';
+import { MAX_EXEC_DEPTH } from '../src/index.js';
 
 export interface KnownDifference {
   reason: string;

@@ -3,7 +3,7 @@
  * cases (27-regex-flags-int64-data) cover plain data; typed values are built only by toGoValue.
  */
 import { describe, expect, it } from 'vitest';
-import { type GoType, renderTemplate, toGoValue } from '../../../../render/template/index.js';
+import { type GoType, renderTemplate, toGoValue } from '../src/index.js';
 
 const META: GoType = {
   kind: 'struct',

@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { TEMPLATE_FUNCTIONS } from '../../../../render/template/index.js';
+import { TEMPLATE_FUNCTIONS } from '../src/index.js';
 
-const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/template-conformance');
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const functionSet = JSON.parse(readFileSync(join(fixtures, 'functions.json'), 'utf8')) as {
   functions: string[];
   excluded: Record<string, string>;

@@ -2,7 +2,7 @@
 // functions (github.com/Masterminds/sprig/v3) and Helm's toYaml/fromYaml/required, and writes the
 // golden fixture used by the TypeScript engine's unit tests.
 //
-// Usage: go run . -cases cases -out ../../test/fixtures/template-conformance/cases.json
+// Usage: go run . -cases cases -out ../test/fixtures/cases.json
 package main
 
 import (
@@ -56,7 +56,7 @@ type golden struct {
 
 // excluded are the Sprig functions the engine leaves out, each with the reason: a template must
 // render the same wherever and whenever it runs (Temporal replays workflow code), so nothing that
-// reads the clock, the environment, the network or randomness. render/template/README.md lists
+// reads the clock, the environment, the network or randomness. README.md lists
 // them too.
 var excluded = map[string]string{
 	"now": "clock", "ago": "clock", "date": "local time zone (environment)",

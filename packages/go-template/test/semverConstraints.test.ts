@@ -4,7 +4,7 @@
  * whitespace between many parts.
  */
 import { describe, expect, it } from 'vitest';
-import { TemplateExecError, renderTemplate } from '../../../../render/template/index.js';
+import { TemplateExecError, renderTemplate } from '../src/index.js';
 
 function timed(data: { c: string }): { ms: number; result: string | Error } {
   const start = performance.now();

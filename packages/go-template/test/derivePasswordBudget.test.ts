@@ -2,20 +2,11 @@
  * derivePassword runs scrypt (about a second of CPU a call), so a tenant's template pays for it: each
  * call counts DERIVE_PASSWORD_STEPS against the step budget before any work, and the caller's
  * checkpoint (the render deadline) is asked inside the computation, so the render thread's time limit
- * stops a call midway. Its outputs are checked against Go in the conformance cases.
+ * stops a call midway (test/unit/render/renderPool.test.ts). Its outputs are checked against Go in the conformance cases.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_MAX_STEPS,
-  TemplateLimitError,
-  type Checkpoint,
-  renderTemplate,
-} from '../../../../render/template/index.js';
-import { DERIVE_PASSWORD_STEPS } from '../../../../render/template/sprigCrypto.js';
-import { PropertyKeys } from '../../../../api/properties/keys.js';
-import { RenderLimitError } from '../../../../render/errors.js';
-import { RenderPool } from '../../../../render/renderPool.js';
-import { effectiveOf, nodeClaim } from '../fixtures.js';
+import { DEFAULT_MAX_STEPS, TemplateLimitError, type Checkpoint, renderTemplate } from '../src/index.js';
+import { DERIVE_PASSWORD_STEPS } from '../src/sprigCrypto.js';
 
 const CALL = '{{ derivePassword 1 "pin" "password" "user" "example.com" }}';
 
@@ -109,36 +100,4 @@ describe('derivePassword on the template budget', () => {
     expect(error.position).toMatchObject({ name: 'slow', line: 1 });
     expect(asked).toBe(3);
   });
-
-  it(
-    "is stopped by the render thread's time limit from inside a call, the thread kept",
-    { timeout: 120_000 },
-    async () => {
-      // Grace long enough that only the thread's own checkpoint, not the pool, can stop the call.
-      const pool = new RenderPool({ threads: 1, timeoutMs: 300, graceMs: 60_000 });
-      try {
-        const template = `#cloud-config\npassword: {{ derivePassword 1 "long" "password" "user" "example.com" }}\n`;
-        const error = await pool
-          .render({
-            claim: nodeClaim('worker-1'),
-            effective: effectiveOf({ [PropertyKeys.userDataTemplate]: template }),
-            sshKeys: [],
-            templates: {},
-            registrationCommands: ['echo joined'],
-          })
-          .then(
-            () => undefined,
-            (e: unknown) => e,
-          );
-        expect(error).toBeInstanceOf(RenderLimitError);
-        expect((error as RenderLimitError).limit).toBe('deadline');
-        expect((error as RenderLimitError).message).toMatch(
-          /user-data-template:2:\d+: exceeded the time limit of 300 ms$/,
-        );
-        expect(pool.replacedThreads).toBe(0);
-      } finally {
-        await pool.close();
-      }
-    },
-  );
 });

@@ -11,7 +11,7 @@ import {
   goFloat,
   parseTemplate,
   renderTemplate,
-} from '../../../../render/template/index.js';
+} from '../src/index.js';
 
 describe('parseTemplate / execute', () => {
   it('parses once and executes many times with different data', () => {
@@ -100,7 +100,7 @@ describe('value mapping', () => {
 
 describe('purity (usable in Temporal workflow code)', () => {
   it('imports nothing but its own modules and the yaml package', () => {
-    const dir = join(dirname(fileURLToPath(import.meta.url)), '../../../../render/template');
+    const dir = join(dirname(fileURLToPath(import.meta.url)), '../src');
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
       const text = readFileSync(join(dir, file), 'utf8');
       for (const m of text.matchAll(/from '([^']+)'/g)) {

@@ -1,7 +1,7 @@
 /** The engine's own AES-256-CBC (workflow code cannot use Node's crypto) agrees with OpenSSL's. */
 import { createCipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { aes256CbcDecrypt } from '../../../../render/template/aes.js';
+import { aes256CbcDecrypt } from '../src/aes.js';
 
 /** Deterministic bytes, so a failure reproduces. */
 function bytes(n: number, seed: number): Uint8Array {
