@@ -66,16 +66,18 @@ describe('Go text/template conformance', () => {
     );
   });
 
+  // derivePassword's cases run scrypt (most of a second each): room for a loaded machine.
+  const timeout = 30_000;
   for (const c of cases) {
     const known = KNOWN_DIFFERENCES[c.name];
     const title = `${c.name}: ${JSON.stringify(c.template).slice(0, 80)}`;
     if (known !== undefined) {
-      it(`${title} (known difference: ${known.reason})`, () => {
+      it(`${title} (known difference: ${known.reason})`, { timeout }, () => {
         expect(run(c)).toEqual(known.ours);
       });
       continue;
     }
-    it(title, () => {
+    it(title, { timeout }, () => {
       const got = run(c);
       if (c.error !== undefined) {
         expect(got.errorKind, `expected a ${c.errorKind} error, got output ${JSON.stringify(got.output)}`).toBe(
