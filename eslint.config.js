@@ -4,6 +4,12 @@ import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
+// The development tooling: the production build leaves it out, so product code must not import it.
+const devFolders = ['devstack', 'sim', 'bench', 'test', 'tools', 'scripts'];
+// A relative specifier climbing into one of them (esquery regexes cannot hold a literal slash: \x2F).
+const devSpecifier = `/^(\\.\\.\\x2F)+(${devFolders.join('|')})\\x2F/`;
+const devImportMessage = `Product code never imports the development tooling (${devFolders.map((f) => `${f}/`).join(', ')}): the production build leaves it out.`;
+
 export default tseslint.config(
   {
     ignores: [
@@ -42,6 +48,26 @@ export default tseslint.config(
             name,
             message: 'Workflow code must be deterministic: no Node built-ins.',
           })),
+        },
+      ],
+    },
+  },
+  {
+    // Everything but the tooling is product. no-restricted-syntax rather than no-restricted-imports:
+    // it sees dynamic import() too, and leaves no-restricted-imports to folder-specific rules.
+    files: ['**/*.ts'],
+    ignores: [...devFolders.map((f) => `${f}/**`), 'packages/*/test/**', 'packages/*/bench/**', 'vitest.config.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['ImportDeclaration', 'ExportNamedDeclaration', 'ExportAllDeclaration', 'ImportExpression'].map((node) => ({
+          selector: `${node}[source.value=${devSpecifier}]`,
+          message: devImportMessage,
+        })),
+        {
+          selector: "ImportExpression:not([source.type='Literal'])",
+          message:
+            'A computed import() hides what it loads from the compiler and from the tooling boundary: import a string literal.',
         },
       ],
     },

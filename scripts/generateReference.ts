@@ -2,4 +2,4 @@
 import { writeFile } from 'node:fs/promises';
 import { renderReference } from './renderReference.js';
 
-await writeFile(new URL('../docs/reference.md', import.meta.url), renderReference());
+await writeFile(new URL('../docs/reference.md', import.meta.url), await renderReference());

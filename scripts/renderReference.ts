@@ -144,7 +144,7 @@ function commandSections(command: Command, path: string[]): string[] {
 }
 
 /** docs/reference.md: what the code accepts, from the code itself (`npm run reference` writes it). */
-export function renderReference(): string {
+export async function renderReference(): Promise<string> {
   return [
     '# Configuration reference',
     '',
@@ -162,6 +162,6 @@ export function renderReference(): string {
     '',
     '## Commands',
     '',
-    ...commandSections(buildProgram(), []),
+    ...commandSections(await buildProgram(), []),
   ].join('\n');
 }
