@@ -3,11 +3,11 @@ import { Context } from '@temporalio/activity';
 import type { BareMetalHostSnapshots } from '../../k8s/bareMetalHostCache.js';
 import { createBareMetalHostApi } from '../../k8s/bareMetalHosts.js';
 import { createEventRecorder } from '../../k8s/events.js';
+import { toApplicationFailure } from '../applicationFailure.js';
 import { awaitAvailable, type AwaitAvailableResult } from './awaitAvailable.js';
 import { awaitProvisioned, type AwaitHostInput, type AwaitProvisionedInput } from './awaitProvisioned.js';
 import { claimHost, type ClaimHostInput, type ClaimHostResult } from './claimHost.js';
 import { configureHost, type ConfigureHostInput, type ConfigureHostResult } from './configureHost.js';
-import { toActivityFailure } from './failures.js';
 import type { HostDeps } from './hostDeps.js';
 import { LocalClaims } from './localClaims.js';
 import { inspectHost, type InspectHostInput, type InspectHostResult } from './inspectHost.js';
@@ -76,7 +76,7 @@ export function createHostActivities(options: HostActivityOptions) {
       try {
         return await fn(deps, input);
       } catch (err) {
-        throw toActivityFailure(err, doing);
+        throw toApplicationFailure(err, doing, 'hosts');
       }
     };
   return {

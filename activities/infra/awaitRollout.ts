@@ -2,6 +2,7 @@ import type { AppsV1Api } from '@kubernetes/client-node';
 import { ApplicationFailure } from '@temporalio/common';
 import { classifyApiError } from '../../k8s/apiErrors.js';
 import { InfraFailureType, type Workload } from '../../contracts/infraContract.js';
+import { toApplicationFailure } from '../applicationFailure.js';
 import { daemonSetReadiness, deploymentReadiness, type Readiness } from './releaseWorkloads.js';
 
 /** What an activity attempt needs from its context: heartbeats, a cancellable sleep. */
@@ -31,11 +32,7 @@ async function readiness(apps: AppsV1Api, workload: Workload): Promise<Readiness
     const classified = classifyApiError(error);
     // Deleted by hand or not created yet: waiting is right, helm's next run recreates it.
     if (classified.kind === 'notFound') return { ready: false, detail: 'not found' };
-    throw ApplicationFailure.create({
-      type: InfraFailureType.KubernetesApiError,
-      message: `reading ${workload.kind} ${workload.namespace}/${workload.name} failed: ${classified.message}`,
-      nonRetryable: classified.kind === 'forbidden',
-    });
+    throw toApplicationFailure(error, `reading ${workload.kind} ${workload.namespace}/${workload.name}`, 'infra');
   }
 }
 

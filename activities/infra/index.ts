@@ -1,17 +1,11 @@
 import { AppsV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
-import {
-  InfraFailureType,
-  type AppliedRelease,
-  type ReleaseRequest,
-  type Workload,
-} from '../../contracts/infraContract.js';
+import type { AppliedRelease, ReleaseRequest, Workload } from '../../contracts/infraContract.js';
+import { toApplicationFailure } from '../applicationFailure.js';
 import { applyRelease, releaseManifest } from './applyRelease.js';
 import { awaitRollout, type AwaitRolloutInput } from './awaitRollout.js';
-import { HelmCommandError, type HelmRunner } from './helmCommand.js';
+import type { HelmRunner } from './helmCommand.js';
 import { releaseWorkloads } from './releaseWorkloads.js';
-import { InvalidHelmValuesError } from './releaseValues.js';
 
 export interface InfraActivityOptions extends HelmRunner {
   /** Reads workload status; the same cluster as `kubeconfigPath`. */
@@ -35,19 +29,6 @@ async function heartbeating<T>(intervalMs: number, work: (signal: AbortSignal) =
   }
 }
 
-/** helm and values errors as typed failures; helm's error line only, never the values. */
-function toInfraFailure(error: unknown, doing: string): unknown {
-  if (error instanceof InvalidHelmValuesError)
-    return ApplicationFailure.create({
-      type: InfraFailureType.InvalidDeploySpec,
-      message: error.message,
-      nonRetryable: true,
-    });
-  if (error instanceof HelmCommandError)
-    return ApplicationFailure.create({ type: InfraFailureType.HelmFailed, message: `${doing}: ${error.message}` });
-  return error;
-}
-
 /** The activities of task queue metal3-infra: Helm releases of the infrastructure and their rollout. */
 export function createInfraActivities(options: InfraActivityOptions) {
   const runner: HelmRunner = {
@@ -63,7 +44,7 @@ export function createInfraActivities(options: InfraActivityOptions) {
           applyRelease({ runner, chartsDir: options.chartsDir }, request, signal),
         );
       } catch (error) {
-        throw toInfraFailure(error, `deploying release ${request.namespace}/${request.release}`);
+        throw toApplicationFailure(error, `deploying release ${request.namespace}/${request.release}`, 'infra');
       }
     },
     async releaseWorkloads(input: { release: string; namespace: string }): Promise<Workload[]> {
@@ -73,7 +54,7 @@ export function createInfraActivities(options: InfraActivityOptions) {
         );
         return releaseWorkloads(manifest, input.namespace);
       } catch (error) {
-        throw toInfraFailure(error, `reading release ${input.namespace}/${input.release}`);
+        throw toApplicationFailure(error, `reading release ${input.namespace}/${input.release}`, 'infra');
       }
     },
     awaitRollout(input: AwaitRolloutInput): Promise<Workload[]> {

@@ -3,7 +3,7 @@ import { asyncLocalStorage } from '@temporalio/activity';
 import { createBareMetalHostApi } from '../../k8s/bareMetalHosts.js';
 import { createIpAllocationApi } from '../../k8s/ipAllocations.js';
 import { allocateAddress, type AllocateAddressInput, type AllocateAddressResult } from './allocateAddress.js';
-import { toIpamFailure } from './failures.js';
+import { toApplicationFailure } from '../applicationFailure.js';
 import { PoolUsageCache } from './poolUsage.js';
 import { releaseAddress, type ReleaseAddressInput, type ReleaseAddressResult } from './releaseAddress.js';
 
@@ -45,14 +45,22 @@ export function createIpamActivities(options: IpamActivityOptions): IpamActiviti
       try {
         return await allocateAddress(deps, input);
       } catch (err) {
-        throw toIpamFailure(err, `allocating an address for Machine ${input.machine.namespace}/${input.machine.name}`);
+        throw toApplicationFailure(
+          err,
+          `allocating an address for Machine ${input.machine.namespace}/${input.machine.name}`,
+          'addresses',
+        );
       }
     },
     async releaseAddress(input) {
       try {
         return await releaseAddress(deps, input);
       } catch (err) {
-        throw toIpamFailure(err, `releasing the address of Machine ${input.machine.namespace}/${input.machine.name}`);
+        throw toApplicationFailure(
+          err,
+          `releasing the address of Machine ${input.machine.namespace}/${input.machine.name}`,
+          'addresses',
+        );
       }
     },
   };

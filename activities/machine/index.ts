@@ -1,8 +1,4 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ApplicationFailure } from '@temporalio/common';
-import { ConfigValidationError } from '../../api/issues.js';
-import { NodeTypeSelectionError } from '../../api/resolve/nodeType.js';
-import { PropertyValueError } from '../../api/properties/values.js';
 import { DEFAULT_PLATFORM_NAMESPACE } from '../../api/resolve/secretReference.js';
 import type { BareMetalHostCaches } from '../../k8s/bareMetalHostCache.js';
 import { createBareMetalHostApi, type BareMetalHostApi } from '../../k8s/bareMetalHosts.js';
@@ -16,10 +12,10 @@ import {
   type ClaimHostInput,
   type HostActivities,
 } from '../hosts/index.js';
-import { toActivityFailure } from '../hosts/failures.js';
+import { toApplicationFailure } from '../applicationFailure.js';
 import { createIpamActivities, type IpamActivities, type NetworkProperties } from '../ipam/index.js';
 import { createSecretActivities, type MachineSecretNames, type SecretActivities } from '../secrets/index.js';
-import { CONFIG_INVALID, type MachineRef, type ResolvedMachine } from '../../contracts/machineContract.js';
+import type { MachineRef, ResolvedMachine } from '../../contracts/machineContract.js';
 import { resolveMachine } from './resolveMachine.js';
 import { writeMachineData } from './writeMachineData.js';
 
@@ -77,14 +73,7 @@ export function createMachineActivities(options: {
         const deps = { objects, secretsIn: (ns: string) => inNamespace(ns).secretApi, platformNamespace };
         return await resolveMachine(deps, input.machine);
       } catch (err) {
-        if (
-          err instanceof ConfigValidationError ||
-          err instanceof NodeTypeSelectionError ||
-          err instanceof PropertyValueError
-        ) {
-          throw ApplicationFailure.create({ type: CONFIG_INVALID, message: err.message, nonRetryable: true });
-        }
-        throw toActivityFailure(err, 'resolving the Machine');
+        throw toApplicationFailure(err, 'resolving the Machine', 'resolve');
       }
     },
     claimHost: ({ clusterNamespace, ...input }: InNamespace & ClaimHostInput) =>
@@ -114,7 +103,7 @@ export function createMachineActivities(options: {
           input,
         );
       } catch (err) {
-        throw toActivityFailure(err, 'rendering the Machine data');
+        throw toApplicationFailure(err, 'rendering the Machine data', 'render');
       }
     },
     configureHost: ({

@@ -8,7 +8,7 @@ import {
   type ReclaimItem,
   type ReclaimScope,
 } from '../../contracts/reclaimContract.js';
-import { toActivityFailure } from '../hosts/failures.js';
+import { toApplicationFailure } from '../applicationFailure.js';
 import type { MachineRef } from '../../contracts/machineRef.js';
 import { machineWorkflowStates, type MachineWorkflowState } from './machineWorkflows.js';
 import { hostConsumer, machineKeyOf, secretOwner } from './owners.js';
@@ -78,7 +78,7 @@ export function createReclaimActivities(options: ReclaimActivityOptions) {
       try {
         return await fn(input);
       } catch (err) {
-        throw toActivityFailure(err, doing);
+        throw toApplicationFailure(err, doing, 'reclaim');
       }
     };
 

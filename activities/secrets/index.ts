@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { createSecretApi, type SecretApi } from '../../k8s/secrets.js';
-import { toActivityFailure } from '../hosts/failures.js';
+import { toApplicationFailure } from '../applicationFailure.js';
 import type { MachineRef } from '../../contracts/machineRef.js';
 import { SECRET_KINDS, machineLabels, machineSecretName, type SecretKind } from './machineSecrets.js';
 
@@ -32,14 +32,14 @@ export function createSecretActivities(options: { kubeConfig: KubeConfig; namesp
       try {
         return await writeMachineSecrets(secrets, input);
       } catch (err) {
-        throw toActivityFailure(err, 'writing the Machine data Secrets');
+        throw toApplicationFailure(err, 'writing the Machine data Secrets', 'secrets');
       }
     },
     deleteMachineSecrets: async (input: { machine: MachineRef }): Promise<DeleteMachineSecretsResult> => {
       try {
         return await deleteMachineSecrets(secrets, input.machine);
       } catch (err) {
-        throw toActivityFailure(err, 'deleting the Machine data Secrets');
+        throw toApplicationFailure(err, 'deleting the Machine data Secrets', 'secrets');
       }
     },
   };

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { HostFailureType, toActivityFailure } from '../../../activities/hosts/failures.js';
+import { toApplicationFailure } from '../../../activities/applicationFailure.js';
+import { HostFailureType } from '../../../activities/hosts/failures.js';
 import { claimedHost } from '../../../activities/hosts/originalRecord.js';
 import { availabilityVerdict, provisioningVerdict } from '../../../activities/hosts/verdicts.js';
 import { availableHost } from './hostFixture.js';
@@ -90,18 +91,19 @@ describe('availabilityVerdict', () => {
   });
 });
 
-describe('toActivityFailure', () => {
+describe('toApplicationFailure of a host step', () => {
   it('keeps only the API server message and marks bad requests non-retryable', () => {
-    const invalid = toActivityFailure(
+    const invalid = toApplicationFailure(
       new ApiException(422, 'Unprocessable', JSON.stringify({ message: 'spec.image.url: Required' }), {}),
       'configuring',
+      'hosts',
     );
     expect(invalid).toMatchObject({
       type: HostFailureType.KubernetesApiError,
       nonRetryable: true,
       message: 'configuring failed: spec.image.url: Required',
     });
-    const busy = toActivityFailure(new ApiException(503, 'Unavailable', '{}', {}), 'claiming');
+    const busy = toApplicationFailure(new ApiException(503, 'Unavailable', '{}', {}), 'claiming', 'hosts');
     expect(busy).toMatchObject({ type: HostFailureType.KubernetesApiError, nonRetryable: false });
   });
 });

@@ -1,12 +1,13 @@
 import { ApiException } from '@kubernetes/client-node';
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { IpamFailureType, poolExhausted, toIpamFailure } from '../../../activities/ipam/failures.js';
+import { toApplicationFailure } from '../../../activities/applicationFailure.js';
+import { IpamFailureType, poolExhausted } from '../../../activities/ipam/failures.js';
 import { PoolConfigError } from '../../../ipam/errors.js';
 import { buildPool } from '../../../ipam/pool.js';
 
 function failure(err: unknown): ApplicationFailure {
-  const result = toIpamFailure(err, 'allocating an address for Machine t/m');
+  const result = toApplicationFailure(err, 'allocating an address for Machine t/m', 'addresses');
   if (!(result instanceof ApplicationFailure)) throw new Error('expected an ApplicationFailure');
   return result;
 }
@@ -43,6 +44,6 @@ describe('IPAM failures', () => {
 
   it('passes typed failures through unchanged', () => {
     const typed = ApplicationFailure.create({ type: IpamFailureType.HostNotFound, nonRetryable: true });
-    expect(toIpamFailure(typed, 'x')).toBe(typed);
+    expect(toApplicationFailure(typed, 'x', 'addresses')).toBe(typed);
   });
 });
