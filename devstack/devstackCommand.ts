@@ -73,7 +73,7 @@ export function registerDevstackCommand(program: Command): void {
         const started = Date.now();
         const tool = await resolveTool(name, (line) => process.stderr.write(`${line}\n`));
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
-        process.stdout.write(`${name} ${toolSpecs[name].version}: ${tool.path} (${tool.source}, ${seconds}s)\n`);
+        process.stdout.write(`${name} ${tool.version}: ${tool.path} (${tool.source}, ${seconds}s)\n`);
       }
     });
 
