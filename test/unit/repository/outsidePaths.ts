@@ -61,6 +61,8 @@ function scanCode(root: string, file: string, text: string, report: Report): voi
   const fileDir = join(root, dirname(file));
   const filePath = join(root, file);
   const values = new Map<string, string>();
+  /** Names this file binds to something else (a temp folder, a parameter): not the root whatever they are called. */
+  const opaque = new Set<string>();
 
   const literalText = (node: ts.Node): string | undefined => {
     if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
@@ -85,7 +87,7 @@ function scanCode(root: string, file: string, text: string, report: Report): voi
     if (ts.isIdentifier(node)) {
       if (node.text === '__dirname') return fileDir;
       if (node.text === '__filename') return filePath;
-      return values.get(node.text) ?? (ROOT_NAMES.has(node.text) ? root : undefined);
+      return values.get(node.text) ?? (ROOT_NAMES.has(node.text) && !opaque.has(node.text) ? root : undefined);
     }
     if (isImportMeta(node, 'dirname')) return fileDir;
     if (isImportMeta(node, 'url') || isImportMeta(node, 'filename')) return filePath;
@@ -129,9 +131,10 @@ function scanCode(root: string, file: string, text: string, report: Report): voi
       const value = evaluate(node);
       if (value !== undefined) report(node.getStart(source), node.getText(source), value);
     }
-    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
-      const value = evaluate(node.initializer);
+    if ((ts.isVariableDeclaration(node) || ts.isParameter(node)) && ts.isIdentifier(node.name)) {
+      const value = node.initializer && evaluate(node.initializer);
       if (value !== undefined) values.set(node.name.text, value);
+      else opaque.add(node.name.text);
     }
     ts.forEachChild(node, visit);
   };

@@ -57,6 +57,9 @@ describe('tests and scripts read nothing outside the repository', () => {
       '1: ../spec.md',
     ]);
     expect(check(testFile, `const docs = join(process.cwd(), '..', 'docs');`)).toEqual(['1: ../docs']);
+    expect(
+      check(testFile, `import { repoRoot } from './fixtures.js';\nconst spec = join(repoRoot, '..', 'spec');`),
+    ).toEqual(['2: ../spec']);
     expect(check('scripts/x.ts', `const out = \`../../out/\${name}\`;`)).toEqual(['1: ../out']);
     expect(check('.ci/run', `cd "$(dirname "$0")/../.."`)).toEqual(['1: ..']);
     expect(check('bench/x/run.sh', `here="$(cd "$(dirname "$0")" && pwd)"\ncat "$here/../../../notes"`)).toEqual([
@@ -77,6 +80,8 @@ describe('tests and scripts read nothing outside the repository', () => {
           `const url = new URL('../../fixtures/api/', import.meta.url);`,
           `it.each(['../etc/passwd', 'a/../../b'])('refuses %j', () => undefined);`,
           `const ellipsis = '...';`,
+          `const root = await mkdtemp(join(tmpdir(), 'x-'));`,
+          `const outsideTemp = join(root, '..', '..');`,
         ].join('\n'),
       ),
     ).toEqual([]);
