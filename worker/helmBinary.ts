@@ -36,6 +36,6 @@ export function findHelm(flag: string | undefined, env: NodeJS.ProcessEnv = proc
   const onPath = dirs.map((dir) => join(dir, 'helm')).find(isExecutableFile);
   if (onPath !== undefined) return onPath;
   throw new HelmNotFoundError(
-    `no helm found: pass --helm <path>, set HELM_PATH, or put helm on PATH (none of its ${dirs.length} folders has an executable helm)`,
+    'no helm found: pass --helm <path>, set HELM_PATH, or put helm on PATH (no executable helm in any of its folders)',
   );
 }

@@ -63,7 +63,7 @@ describe('findHelm', () => {
     const PATH = [pathDirs.empty, pathDirs.notExecutable].join(delimiter);
     expect(() => findHelm(undefined, { PATH })).toThrow(
       new HelmNotFoundError(
-        'no helm found: pass --helm <path>, set HELM_PATH, or put helm on PATH (none of its 2 folders has an executable helm)',
+        'no helm found: pass --helm <path>, set HELM_PATH, or put helm on PATH (no executable helm in any of its folders)',
       ),
     );
     expect(() => findHelm(undefined, {})).toThrow(HelmNotFoundError);
