@@ -10,9 +10,10 @@ demo: deps tools
 	$(CLI) demo
 
 # `make test` must leave the tree as it found it. What `git status` lists is taken when make reads this
-# file, before any step (npm install included) runs, and compared at the end of the run.
+# file, before any step (npm install included) runs, kept inside .git (outside the tree) and compared at
+# the end of the run. Outside a git checkout there is nothing to compare.
 ifneq ($(filter test,$(MAKECMDGOALS)),)
-TREE_BEFORE := $(shell f=$$(mktemp) && { git status --porcelain --untracked-files=all >"$$f" 2>/dev/null || true; } && echo "$$f")
+TREE_BEFORE := $(shell f=$$(git rev-parse --git-path make-test-status 2>/dev/null) && git status --porcelain --untracked-files=all >"$$f" && echo "$$f")
 endif
 
 test: deps system-packages tools test-tools lint typecheck
@@ -21,12 +22,11 @@ test: deps system-packages tools test-tools lint typecheck
 	  npx vitest run --project $$tier --reporter=default --reporter=json --outputFile=$(REPORTS)/$$tier.json || status=1; \
 	done; \
 	node scripts/summarize-tests.mjs $(addprefix $(REPORTS)/,$(addsuffix .json,$(TIERS))) || status=1; \
-	if git rev-parse --is-inside-work-tree >/dev/null 2>&1 && \
-	  ! git status --porcelain --untracked-files=all | diff -u --label before --label after $(TREE_BEFORE) -; then \
+	if [ -n "$(TREE_BEFORE)" ] && \
+	  ! git status --porcelain --untracked-files=all | diff -u --label before --label after "$(TREE_BEFORE)" -; then \
 	  echo "make test changed the tree (above: git status before and after; commit, ignore or stop writing these files)"; \
 	  status=1; \
 	fi; \
-	rm -f $(TREE_BEFORE); \
 	exit $$status
 
 $(addprefix test-,$(TIERS)): test-%: deps tools test-tools
