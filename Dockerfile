@@ -13,12 +13,13 @@ COPY package.json package-lock.json ./
 # binaries; `npm install` honours the same lock.
 RUN npm install --no-audit --no-fund
 COPY . .
-# tsc → dist/, then the workflow bundles (dist/workflow-bundle*.js) so workers start without bundling; then drop dev tools.
+# tsc → dist/ (the product only: devstack/, sim/, bench/ and test/ are not even in the build context),
+# then the workflow bundles (dist/workflow-bundle*.js) so workers start without bundling; then drop dev dependencies.
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund \
  && chmod 0755 bin/metal3-provider.js
 
-# ---- helm, for `worker boot` (it deploys the bundled charts) ----
+# ---- helm, for `worker boot` (it deploys the bundled charts with the helm it finds on PATH) ----
 FROM ${HELM_IMAGE} AS helm
 
 # ---- runtime ----
