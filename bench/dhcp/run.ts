@@ -14,7 +14,7 @@ import { decodeDhcpPacket } from '../../dhcp/decodeDhcpPacket.js';
 import { encodeDhcpPacket } from '../../dhcp/encodeDhcpPacket.js';
 import { handleDhcpPacket } from '../../dhcp/handleDhcpPacket.js';
 import { HostIndex } from '../../dhcp/hostIndex.js';
-import { dhcpCorpus, fuzzDecoders } from './decoderFuzz.js';
+import { dhcpCorpus, fuzzDecoders } from '../../test/support/dhcpDecoderFuzz.js';
 import { measureDoraRates, type DoraFigure } from './doraRate.js';
 import { measureTftpThroughput, median, tftpTable } from './tftpThroughput.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fuzzDecoders } from '../../../bench/dhcp/decoderFuzz.js';
+import { fuzzDecoders } from '../../support/dhcpDecoderFuzz.js';
 
 describe('decoder fuzzing (fixed seed, short run)', () => {
   it('never throws, never answers garbage and only sends replies that decode', () => {
