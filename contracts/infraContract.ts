@@ -112,3 +112,20 @@ export const InfraFailureType = {
   KubernetesApiError: 'KubernetesApiError',
 } as const;
 export type InfraFailureType = (typeof InfraFailureType)[keyof typeof InfraFailureType];
+
+export interface AwaitRolloutInput {
+  release: string;
+  workloads: Workload[];
+  /** Epoch milliseconds; retried attempts share the workflow's deadline. */
+  deadlineAt: number;
+  pollMs: number;
+}
+
+/** The activities of task queue metal3-infra: Helm releases of the infrastructure and their rollout. */
+export interface InfraActivities {
+  applyRelease(request: ReleaseRequest): Promise<AppliedRelease>;
+  /** The Deployments and DaemonSets of an installed release, from its manifest. */
+  releaseWorkloads(input: { release: string; namespace: string }): Promise<Workload[]>;
+  /** Polls until every workload is ready, heartbeating what it still waits for. */
+  awaitRollout(input: AwaitRolloutInput): Promise<Workload[]>;
+}

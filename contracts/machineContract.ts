@@ -3,9 +3,8 @@ import type { BmhImage } from '../api/bareMetalHost.js';
 import type { LabelSelector } from '../api/labelSelector.js';
 import type { Resources } from '../api/resources.js';
 import type { MachineRef } from './machineRef.js';
-import type { NetworkProperties } from '../activities/ipam/allocateAddress.js';
-import type { MachineSecretNames } from '../activities/secrets/index.js';
 import type { Lease } from '../ipam/lease.js';
+import type { PoolSource } from '../ipam/pool.js';
 
 /**
  * What the Machine workflow, its activities and its clients agree on. Everything here travels
@@ -13,6 +12,19 @@ import type { Lease } from '../ipam/lease.js';
  * tokens, rendered templates or credentials.
  */
 export type { MachineRef };
+
+/** The network properties of the Machine's effective spec that concern its address. */
+export interface NetworkProperties extends PoolSource {
+  dnsServers?: string | undefined;
+  ntpServers?: string | undefined;
+}
+
+/** The Machine's data Secrets by kind, as BMO reads them; a kind not written is absent. */
+export interface MachineSecretNames {
+  userData?: string;
+  networkData?: string;
+  metaData?: string;
+}
 
 export const PROVISIONING_TASK_QUEUE = 'metal3-provisioning';
 

@@ -1,3 +1,5 @@
+import type { MachineRef } from './machineRef.js';
+
 /**
  * What the fleet reclaim workflow, its activities, the CLI and the schedule agree on. Everything
  * here travels through workflow history: names and counts only, never Secret contents.
@@ -244,4 +246,63 @@ export function formatDuration(ms: number): string {
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
   return `${ms / 1000}s`;
+}
+
+export interface ScanInput {
+  /** Cluster namespace to list. */
+  namespace: string;
+  limit: number;
+  page: PageCursor;
+}
+
+export interface ScanResult<T> {
+  /** Objects whose Machine's workflow is closed or absent. */
+  found: T[];
+  /** Objects that look like ours but cannot be tied to a Machine; the reclaim leaves them alone. */
+  skipped: ReclaimItem[];
+  scanned: number;
+  next?: PageCursor;
+}
+
+export interface OrphanHost {
+  host: string;
+  machine: MachineRef;
+}
+
+export interface OrphanAddress {
+  allocation: string;
+  address: string;
+  machine: MachineRef;
+}
+
+export interface OrphanSecret {
+  secret: string;
+  machine: MachineRef;
+}
+
+export interface FindStuckInput {
+  /** Only Machines of these NodeProviders; every Machine when empty. */
+  providers: string[];
+  stuckAfterMs: number;
+  limit: number;
+  /** Visibility page token (base64) from the previous page. */
+  token?: string;
+}
+
+export interface FindStuckResult {
+  found: StuckMachine[];
+  scanned: number;
+  next?: string;
+}
+
+/**
+ * The fleet reclaim's finders: each lists one page of one kind of object and keeps those whose
+ * Machine is gone. The repairs are the Machine lifecycle's own activities.
+ */
+export interface ReclaimActivities {
+  reclaimScope(input: { providers?: string[] }): Promise<ReclaimScope>;
+  reclaimFindHosts(input: ScanInput): Promise<ScanResult<OrphanHost>>;
+  reclaimFindAddresses(input: ScanInput): Promise<ScanResult<OrphanAddress>>;
+  reclaimFindSecrets(input: ScanInput): Promise<ScanResult<OrphanSecret>>;
+  reclaimFindStuck(input: FindStuckInput): Promise<FindStuckResult>;
 }

@@ -1,5 +1,4 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { InfraActivities } from '../activities/infra/index.js';
 import {
   INFRA_COMPONENTS,
   InfraFailureType,
@@ -12,6 +11,7 @@ import {
   type InfraStatus,
   type ReleaseRequest,
 } from '../contracts/infraContract.js';
+import type { InfraActivities } from '../contracts/infraContract.js';
 
 const DEFAULT_ROLLOUT_TIMEOUT_MS = 15 * 60_000;
 const DEFAULT_ROLLOUT_POLL_MS = 5000;

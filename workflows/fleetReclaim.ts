@@ -7,7 +7,6 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { MachineRef } from '../contracts/machineRef.js';
-import type { ReclaimActivities, ScanInput, ScanResult } from '../activities/reclaim/index.js';
 import { releaseWait, shortStepActivities } from './machineActivities.js';
 import { errorMessage } from './machineState.js';
 import {
@@ -26,6 +25,7 @@ import {
   type ReclaimReport,
   type ReclaimScope,
 } from '../contracts/reclaimContract.js';
+import type { ReclaimActivities, ScanInput, ScanResult } from '../contracts/reclaimContract.js';
 
 /** Listing one page and asking Temporal about its Machines: short, retried on transient errors. */
 const finders = proxyActivities<ReclaimActivities>({

@@ -1,8 +1,8 @@
 import { patched, proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
 import { HostFailureType } from '../contracts/hostFailureTypes.js';
 import { IpamFailureType } from '../contracts/ipamFailureTypes.js';
-import type { MachineActivities } from '../activities/machine/index.js';
 import { CONFIG_INVALID } from '../contracts/machineContract.js';
+import type { MachineActivities } from '../contracts/machineActivityContract.js';
 
 /**
  * Activity stubs with timeouts and retries chosen per step. Kubernetes writes are short and retried

@@ -10,7 +10,6 @@ import {
 } from '@temporalio/workflow';
 import { HostFailureType } from '../contracts/hostFailureTypes.js';
 import { IpamFailureType } from '../contracts/ipamFailureTypes.js';
-import type { MachineSecretNames } from '../activities/secrets/index.js';
 import type { Lease } from '../ipam/lease.js';
 import {
   RENDER_LIMIT_EXCEEDED,
@@ -24,6 +23,7 @@ import { PROVISIONING_FAILURE_TYPES, provisioningWait, releaseWait, shortSteps }
 import { failureType, isRetryableFailure, isTimeout } from './failureCause.js';
 import { MachineState, describeDuration, errorMessage } from './machineState.js';
 import { READY_CONTINUES_AS_NEW_PATCH, machineVersioningBehavior, readyRunOptions } from './machineVersioning.js';
+import type { MachineSecretNames } from '../contracts/machineContract.js';
 
 /** What the Machine holds right now; release gives back exactly this, in lifecycle order. */
 interface Held {

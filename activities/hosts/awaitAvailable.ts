@@ -1,20 +1,11 @@
 import { classifyApiError } from '../../k8s/apiErrors.js';
 import { updateHost } from '../../k8s/updateHost.js';
-import type { AwaitHostInput } from './awaitProvisioned.js';
 import { followHost } from './followHost.js';
 import { recordHostEvent, type HostDeps } from './hostDeps.js';
 import { describeMachine, isConsumedBy } from './consumerRef.js';
 import { restoredHost } from './originalRecord.js';
 import { availabilityVerdict } from './verdicts.js';
-
-export interface AwaitAvailableResult {
-  host: string;
-  /**
-   * `restored`: the host is back as we found it. `notClaimed`: it was already restored (a retried
-   * activity). `deleted`/`detached`: an operator took it away meanwhile; the release ends there.
-   */
-  outcome: 'restored' | 'notClaimed' | 'deleted' | 'detached';
-}
+import type { AwaitAvailableResult, AwaitHostInput } from '../../contracts/machineActivityContract.js';
 
 /**
  * After releaseHost: waits (heartbeating) while Ironic cleans the host until BMO reports it

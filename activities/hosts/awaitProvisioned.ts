@@ -1,20 +1,7 @@
 import { followHost } from './followHost.js';
 import type { HostDeps } from './hostDeps.js';
-import type { MachineRef } from '../../contracts/machineRef.js';
-import { provisioningVerdict, type ProvisionedResult } from './verdicts.js';
-
-export interface AwaitHostInput {
-  machine: MachineRef;
-  host: string;
-}
-
-export interface AwaitProvisionedInput extends AwaitHostInput {
-  /**
-   * The previous attempt failed: BMO retries by itself while the image stays set, so the error and
-   * deprovisioning that follow it are that old attempt's; judge only once a new attempt has begun.
-   */
-  afterFailedAttempt?: boolean;
-}
+import { provisioningVerdict } from './verdicts.js';
+import type { AwaitProvisionedInput, ProvisionedResult } from '../../contracts/machineActivityContract.js';
 
 /**
  * Waits until BMO reports the host `provisioned` with our image. Heartbeats progress (state,

@@ -1,31 +1,12 @@
 import type { BareMetalHost } from '../../api/bareMetalHost.js';
 import { classifyApiError } from '../../k8s/apiErrors.js';
-import {
-  describeExclusions,
-  hostEligibility,
-  isTemporaryExclusion,
-  selectCandidates,
-  type HostRequest,
-} from './eligibility.js';
+import { describeExclusions, hostEligibility, isTemporaryExclusion, selectCandidates } from './eligibility.js';
 import { hostsToChooseFrom } from './candidateHosts.js';
 import { HostFailureType, hostFailure } from './failures.js';
 import { recordHostEvent, type HostDeps } from './hostDeps.js';
 import { describeMachine, isConsumedBy } from './consumerRef.js';
-import type { MachineRef } from '../../contracts/machineRef.js';
 import { claimedHost } from './originalRecord.js';
-
-export interface ClaimHostInput extends HostRequest {
-  machine: MachineRef;
-  /** For messages: which node type asked. */
-  nodeType?: string;
-}
-
-export interface ClaimHostResult {
-  host: string;
-  namespace: string;
-  /** True when this Machine already held the host (a retried claim). */
-  alreadyClaimed: boolean;
-}
+import type { ClaimHostInput, ClaimHostResult } from '../../contracts/machineActivityContract.js';
 
 /**
  * Reads of the hosts are repeated when every candidate was lost to concurrent claims; hosts may have

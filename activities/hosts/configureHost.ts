@@ -6,16 +6,11 @@ import { recordHostEvent, type HostDeps } from './hostDeps.js';
 import { describeMachine, isConsumedBy } from './consumerRef.js';
 import type { MachineRef } from '../../contracts/machineRef.js';
 import { notClaimed } from './verdicts.js';
+import type { ConfigureHostResult } from '../../contracts/machineActivityContract.js';
 
 export interface ConfigureHostInput extends HostConfiguration {
   machine: MachineRef;
   host: string;
-}
-
-export interface ConfigureHostResult {
-  host: string;
-  /** False when the host was already configured like this (a retried activity). */
-  changed: boolean;
 }
 
 /**

@@ -1,19 +1,9 @@
 import { BMH_DETACHED_ANNOTATION, BMH_PAUSED_ANNOTATION, type BareMetalHost } from '../../api/bareMetalHost.js';
-import { selectorMatches, type LabelSelector } from '../../api/labelSelector.js';
-import type { Resources } from '../../api/resources.js';
+import { selectorMatches } from '../../api/labelSelector.js';
 import { isConsumedBy } from './consumerRef.js';
 import type { MachineRef } from '../../contracts/machineRef.js';
 import { hostSize, resourceShortfall } from './resourceFit.js';
-
-/** What a claim asks for: the node type's selector and resources, optionally a pinned host. */
-export interface HostRequest {
-  selector: LabelSelector;
-  resources?: Resources;
-  /** `metal3.vcluster.com/server-name`: take exactly this host or fail. */
-  serverName?: string;
-  /** Hosts this Machine must not take (e.g. after an operator asked to retry on another host). */
-  excludedHosts?: readonly string[];
-}
+import type { HostRequest } from '../../contracts/machineActivityContract.js';
 
 /** Why a host matching the selector cannot be claimed; one reason per host, the first that applies. */
 export const ExclusionReason = {

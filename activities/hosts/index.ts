@@ -4,15 +4,25 @@ import type { BareMetalHostSnapshots } from '../../k8s/bareMetalHostCache.js';
 import { createBareMetalHostApi } from '../../k8s/bareMetalHosts.js';
 import { createEventRecorder } from '../../k8s/events.js';
 import { toApplicationFailure } from '../applicationFailure.js';
-import { awaitAvailable, type AwaitAvailableResult } from './awaitAvailable.js';
-import { awaitProvisioned, type AwaitHostInput, type AwaitProvisionedInput } from './awaitProvisioned.js';
-import { claimHost, type ClaimHostInput, type ClaimHostResult } from './claimHost.js';
-import { configureHost, type ConfigureHostInput, type ConfigureHostResult } from './configureHost.js';
+import { awaitAvailable } from './awaitAvailable.js';
+import { awaitProvisioned } from './awaitProvisioned.js';
+import { claimHost } from './claimHost.js';
+import { configureHost, type ConfigureHostInput } from './configureHost.js';
 import type { HostDeps } from './hostDeps.js';
 import { LocalClaims } from './localClaims.js';
-import { inspectHost, type InspectHostInput, type InspectHostResult } from './inspectHost.js';
-import { releaseHost, type ReleaseHostInput, type ReleaseHostResult } from './releaseHost.js';
-import type { ProvisionedResult } from './verdicts.js';
+import { inspectHost, type InspectHostInput } from './inspectHost.js';
+import { releaseHost, type ReleaseHostInput } from './releaseHost.js';
+import type {
+  AwaitAvailableResult,
+  AwaitHostInput,
+  AwaitProvisionedInput,
+  ClaimHostInput,
+  ClaimHostResult,
+  ConfigureHostResult,
+  InspectHostResult,
+  ProvisionedResult,
+  ReleaseHostResult,
+} from '../../contracts/machineActivityContract.js';
 
 export { HostFailureType } from './failures.js';
 export { ExclusionReason } from './eligibility.js';

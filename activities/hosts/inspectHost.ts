@@ -2,16 +2,11 @@ import { classifyApiError } from '../../k8s/apiErrors.js';
 import type { HostDeps } from './hostDeps.js';
 import { hostLoss } from './hostLoss.js';
 import type { MachineRef } from '../../contracts/machineRef.js';
+import type { InspectHostResult } from '../../contracts/machineActivityContract.js';
 
 export interface InspectHostInput {
   machine: MachineRef;
   host: string;
-}
-
-export interface InspectHostResult {
-  host: string;
-  /** Why the host no longer serves the Machine; absent while it does. */
-  lost?: string;
 }
 
 /** Reads the host under a Ready Machine once and says whether it still serves it (a report may be stale). */

@@ -4,16 +4,11 @@ import { releasedHost } from './hostChanges.js';
 import { recordHostEvent, type HostDeps } from './hostDeps.js';
 import { describeMachine, isConsumedBy } from './consumerRef.js';
 import type { MachineRef } from '../../contracts/machineRef.js';
+import type { ReleaseHostResult } from '../../contracts/machineActivityContract.js';
 
 export interface ReleaseHostInput {
   machine: MachineRef;
   host: string;
-}
-
-export interface ReleaseHostResult {
-  host: string;
-  /** `released`: BMO deprovisions it now; `notClaimed`/`deleted`: nothing of ours left on it. */
-  outcome: 'released' | 'notClaimed' | 'deleted';
 }
 
 /**

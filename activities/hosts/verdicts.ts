@@ -2,17 +2,12 @@ import { BMH_DETACHED_ANNOTATION, type BareMetalHost } from '../../api/bareMetal
 import { HostFailureType, failureTypeForBmhError, hostFailure } from './failures.js';
 import { describeMachine, isConsumedBy } from './consumerRef.js';
 import type { MachineRef } from '../../contracts/machineRef.js';
+import type { ProvisionedResult } from '../../contracts/machineActivityContract.js';
 
 /**
  * Pure decisions of the waiting activities over one observed host: keep waiting (undefined), done,
  * or a typed failure (thrown), so the watch loop stays free of policy.
  */
-
-export interface ProvisionedResult {
-  host: string;
-  state: 'provisioned';
-  poweredOn: boolean;
-}
 
 /** Throws the failure awaitProvisioned ends with, or returns the result once provisioned. */
 export function provisioningVerdict(

@@ -4,19 +4,12 @@ import { classifyApiError } from '../../k8s/apiErrors.js';
 import { InfraFailureType, type Workload } from '../../contracts/infraContract.js';
 import { toApplicationFailure } from '../applicationFailure.js';
 import { daemonSetReadiness, deploymentReadiness, type Readiness } from './releaseWorkloads.js';
+import type { AwaitRolloutInput } from '../../contracts/infraContract.js';
 
 /** What an activity attempt needs from its context: heartbeats, a cancellable sleep. */
 export interface PollContext {
   heartbeat(details: unknown): void;
   sleep(ms: number): Promise<void>;
-}
-
-export interface AwaitRolloutInput {
-  release: string;
-  workloads: Workload[];
-  /** Epoch milliseconds; retried attempts share the workflow's deadline. */
-  deadlineAt: number;
-  pollMs: number;
 }
 
 async function readiness(apps: AppsV1Api, workload: Workload): Promise<Readiness> {

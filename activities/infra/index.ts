@@ -1,9 +1,15 @@
 import { AppsV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { Context } from '@temporalio/activity';
-import type { AppliedRelease, ReleaseRequest, Workload } from '../../contracts/infraContract.js';
+import type {
+  AppliedRelease,
+  AwaitRolloutInput,
+  InfraActivities,
+  ReleaseRequest,
+  Workload,
+} from '../../contracts/infraContract.js';
 import { toApplicationFailure } from '../applicationFailure.js';
 import { applyRelease, releaseManifest } from './applyRelease.js';
-import { awaitRollout, type AwaitRolloutInput } from './awaitRollout.js';
+import { awaitRollout } from './awaitRollout.js';
 import type { HelmRunner } from './helmCommand.js';
 import { releaseWorkloads } from './releaseWorkloads.js';
 
@@ -30,7 +36,7 @@ async function heartbeating<T>(intervalMs: number, work: (signal: AbortSignal) =
 }
 
 /** The activities of task queue metal3-infra: Helm releases of the infrastructure and their rollout. */
-export function createInfraActivities(options: InfraActivityOptions) {
+export function createInfraActivities(options: InfraActivityOptions): InfraActivities {
   const runner: HelmRunner = {
     helmPath: options.helmPath,
     ...(options.kubeconfigPath !== undefined && { kubeconfigPath: options.kubeconfigPath }),
@@ -68,5 +74,3 @@ export function createInfraActivities(options: InfraActivityOptions) {
     },
   };
 }
-
-export type InfraActivities = ReturnType<typeof createInfraActivities>;

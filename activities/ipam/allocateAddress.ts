@@ -1,12 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DNS_SERVERS_PROPERTY, NTP_SERVERS_PROPERTY } from '../../ipam/errors.js';
-import {
-  addressLeaseFor,
-  annotatedAddress,
-  IP_ADDRESS_ANNOTATION,
-  type AddressLease,
-  type Lease,
-} from '../../ipam/lease.js';
+import { addressLeaseFor, annotatedAddress, IP_ADDRESS_ANNOTATION, type AddressLease } from '../../ipam/lease.js';
 import { allocationName, machineKey } from '../../ipam/naming.js';
 import { splitByFamily } from '../../ipam/networks.js';
 import { buildPool, type Pool, type PoolSource } from '../../ipam/pool.js';
@@ -17,12 +11,8 @@ import type { MachineRef } from '../../contracts/machineRef.js';
 import { poolExhausted } from './failures.js';
 import { readHost, writeHostLease } from './hostLease.js';
 import type { IpamDeps } from './ipamDeps.js';
-
-/** The network properties of the Machine's effective spec that concern its address. */
-export interface NetworkProperties extends PoolSource {
-  dnsServers?: string | undefined;
-  ntpServers?: string | undefined;
-}
+import type { AllocateAddressResult, AllocatedAddress } from '../../contracts/machineActivityContract.js';
+import type { NetworkProperties } from '../../contracts/machineContract.js';
 
 export interface AllocateAddressInput {
   machine: MachineRef;
@@ -34,20 +24,6 @@ export interface AllocateAddressInput {
    * position, which spreads concurrent allocations over the pool and cuts contention.
    */
   startAt?: 'lowest' | 'random';
-}
-
-/** An address with the pool it came from and its IPAddressAllocation object. */
-export interface AllocatedAddress extends AddressLease {
-  pool: string;
-  /** Name of the IPAddressAllocation object. */
-  allocation: string;
-}
-
-/** The lease; for a dual-stack node type the IPv4 address, with the IPv6 one in `ipv6`. */
-export interface AllocateAddressResult extends Lease {
-  pool: string;
-  allocation: string;
-  ipv6?: AllocatedAddress | undefined;
 }
 
 /** After this many addresses lost to others in a row, the pool is listed again instead of guessing on. */

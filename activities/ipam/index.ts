@@ -2,13 +2,14 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { asyncLocalStorage } from '@temporalio/activity';
 import { createBareMetalHostApi } from '../../k8s/bareMetalHosts.js';
 import { createIpAllocationApi } from '../../k8s/ipAllocations.js';
-import { allocateAddress, type AllocateAddressInput, type AllocateAddressResult } from './allocateAddress.js';
+import { allocateAddress, type AllocateAddressInput } from './allocateAddress.js';
 import { toApplicationFailure } from '../applicationFailure.js';
 import { PoolUsageCache } from './poolUsage.js';
-import { releaseAddress, type ReleaseAddressInput, type ReleaseAddressResult } from './releaseAddress.js';
+import { releaseAddress, type ReleaseAddressInput } from './releaseAddress.js';
+import type { AllocateAddressResult, ReleaseAddressResult } from '../../contracts/machineActivityContract.js';
 
-export type { AllocateAddressInput, AllocateAddressResult, NetworkProperties } from './allocateAddress.js';
-export type { ReleaseAddressInput, ReleaseAddressResult } from './releaseAddress.js';
+export type { AllocateAddressInput } from './allocateAddress.js';
+export type { ReleaseAddressInput } from './releaseAddress.js';
 export { IpamFailureType } from './failures.js';
 
 export interface IpamActivityOptions {

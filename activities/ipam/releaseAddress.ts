@@ -4,14 +4,10 @@ import { MACHINE_LABEL } from '../../k8s/ipAllocations.js';
 import type { MachineRef } from '../../contracts/machineRef.js';
 import { clearHostLease } from './hostLease.js';
 import type { IpamDeps } from './ipamDeps.js';
+import type { ReleaseAddressResult } from '../../contracts/machineActivityContract.js';
 
 export interface ReleaseAddressInput {
   machine: MachineRef;
-}
-
-export interface ReleaseAddressResult {
-  /** Addresses released by this call; empty when the Machine held none (a repeated release). */
-  released: string[];
 }
 
 /**

@@ -6,23 +6,24 @@ import { createManagementObjects } from '../../k8s/managementObjects.js';
 import { createSecretApi, type SecretApi } from '../../k8s/secrets.js';
 import type { Lease } from '../../ipam/lease.js';
 import type { BmhImage } from '../../api/bareMetalHost.js';
-import {
-  createHostActivities,
-  type AwaitProvisionedInput,
-  type ClaimHostInput,
-  type HostActivities,
-} from '../hosts/index.js';
+import { createHostActivities, type HostActivities } from '../hosts/index.js';
 import { toApplicationFailure } from '../applicationFailure.js';
-import { createIpamActivities, type IpamActivities, type NetworkProperties } from '../ipam/index.js';
-import { createSecretActivities, type MachineSecretNames, type SecretActivities } from '../secrets/index.js';
-import type { MachineRef, ResolvedMachine } from '../../contracts/machineContract.js';
+import { createIpamActivities, type IpamActivities } from '../ipam/index.js';
+import { createSecretActivities, type SecretActivities } from '../secrets/index.js';
+import type {
+  MachineRef,
+  MachineSecretNames,
+  NetworkProperties,
+  ResolvedMachine,
+} from '../../contracts/machineContract.js';
 import { resolveMachine } from './resolveMachine.js';
 import { writeMachineData } from './writeMachineData.js';
-
-/** Every step input names the Control Plane Cluster namespace of its hosts; the rest is per step. */
-interface InNamespace {
-  clusterNamespace: string;
-}
+import type {
+  AwaitProvisionedInput,
+  ClaimHostInput,
+  InClusterNamespace,
+  MachineActivities,
+} from '../../contracts/machineActivityContract.js';
 
 interface NamespaceActivities {
   hosts: HostActivities;
@@ -42,7 +43,7 @@ export function createMachineActivities(options: {
   platformNamespace?: string;
   /** The worker's shared BareMetalHost caches, which claims choose from; without them every claim LISTs. */
   hostCaches?: BareMetalHostCaches;
-}) {
+}): MachineActivities {
   const { kubeConfig, hostCaches } = options;
   const platformNamespace = options.platformNamespace ?? DEFAULT_PLATFORM_NAMESPACE;
   const objects = createManagementObjects(kubeConfig);
@@ -76,17 +77,17 @@ export function createMachineActivities(options: {
         throw toApplicationFailure(err, 'resolving the Machine', 'resolve');
       }
     },
-    claimHost: ({ clusterNamespace, ...input }: InNamespace & ClaimHostInput) =>
+    claimHost: ({ clusterNamespace, ...input }: InClusterNamespace & ClaimHostInput) =>
       inNamespace(clusterNamespace).hosts.claimHost(input),
     allocateAddress: ({
       clusterNamespace,
       ...input
-    }: InNamespace & { machine: MachineRef; host: string; network: NetworkProperties }) =>
+    }: InClusterNamespace & { machine: MachineRef; host: string; network: NetworkProperties }) =>
       inNamespace(clusterNamespace).ipam.allocateAddress({ ...input, startAt: 'random' }),
     async writeMachineData({
       clusterNamespace,
       ...input
-    }: InNamespace & {
+    }: InClusterNamespace & {
       machine: MachineRef;
       host: string;
       snapshotSecret: string;
@@ -112,7 +113,7 @@ export function createMachineActivities(options: {
       host,
       image,
       secrets,
-    }: InNamespace & { machine: MachineRef; host: string; image: BmhImage; secrets: MachineSecretNames }) =>
+    }: InClusterNamespace & { machine: MachineRef; host: string; image: BmhImage; secrets: MachineSecretNames }) =>
       inNamespace(clusterNamespace).hosts.configureHost({
         machine,
         host,
@@ -121,20 +122,18 @@ export function createMachineActivities(options: {
         ...(secrets.networkData !== undefined && { networkData: secrets.networkData }),
         ...(secrets.metaData !== undefined && { metaData: secrets.metaData }),
       }),
-    awaitProvisioned: ({ clusterNamespace, ...input }: InNamespace & AwaitProvisionedInput) =>
+    awaitProvisioned: ({ clusterNamespace, ...input }: InClusterNamespace & AwaitProvisionedInput) =>
       inNamespace(clusterNamespace).hosts.awaitProvisioned(input),
-    inspectHost: ({ clusterNamespace, ...input }: InNamespace & { machine: MachineRef; host: string }) =>
+    inspectHost: ({ clusterNamespace, ...input }: InClusterNamespace & { machine: MachineRef; host: string }) =>
       inNamespace(clusterNamespace).hosts.inspectHost(input),
-    releaseHost: ({ clusterNamespace, ...input }: InNamespace & { machine: MachineRef; host: string }) =>
+    releaseHost: ({ clusterNamespace, ...input }: InClusterNamespace & { machine: MachineRef; host: string }) =>
       inNamespace(clusterNamespace).hosts.releaseHost(input),
-    awaitAvailable: ({ clusterNamespace, ...input }: InNamespace & { machine: MachineRef; host: string }) =>
+    awaitAvailable: ({ clusterNamespace, ...input }: InClusterNamespace & { machine: MachineRef; host: string }) =>
       inNamespace(clusterNamespace).hosts.awaitAvailable(input),
-    releaseAddress: ({ clusterNamespace, machine }: InNamespace & { machine: MachineRef }) =>
+    releaseAddress: ({ clusterNamespace, machine }: InClusterNamespace & { machine: MachineRef }) =>
       inNamespace(clusterNamespace).ipam.releaseAddress({ machine }),
     /** Deletes the data Secrets and the snapshot: everything labelled with the Machine. */
-    deleteMachineData: ({ clusterNamespace, machine }: InNamespace & { machine: MachineRef }) =>
+    deleteMachineData: ({ clusterNamespace, machine }: InClusterNamespace & { machine: MachineRef }) =>
       inNamespace(clusterNamespace).secrets.deleteMachineSecrets({ machine }),
   };
 }
-
-export type MachineActivities = ReturnType<typeof createMachineActivities>;

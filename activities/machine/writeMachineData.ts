@@ -4,8 +4,9 @@ import type { Lease } from '../../ipam/lease.js';
 import type { MachineData, MachineRenderInput } from '../../render/machineData.js';
 import { renderInPool } from '../../render/sharedRenderPool.js';
 import type { MachineRef } from '../../contracts/machineRef.js';
-import type { MachineSecretNames, SecretActivities } from '../secrets/index.js';
+import type { SecretActivities } from '../secrets/index.js';
 import { readSnapshot } from './machineSnapshot.js';
+import type { MachineSecretNames } from '../../contracts/machineContract.js';
 
 export interface WriteMachineDataDeps {
   hosts: BareMetalHostApi;

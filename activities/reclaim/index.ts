@@ -13,41 +13,17 @@ import type { MachineRef } from '../../contracts/machineRef.js';
 import { machineWorkflowStates, type MachineWorkflowState } from './machineWorkflows.js';
 import { hostConsumer, machineKeyOf, secretOwner } from './owners.js';
 import { listAllocationsPage, listHostsPage, listMachineSecretsPage, listProviderNamespaces } from './pagedLists.js';
-import { findStuckMachines, type FindStuckInput, type FindStuckResult } from './stuckMachines.js';
-
-export type { FindStuckInput, FindStuckResult } from './stuckMachines.js';
-
-export interface ScanInput {
-  /** Cluster namespace to list. */
-  namespace: string;
-  limit: number;
-  page: PageCursor;
-}
-
-export interface ScanResult<T> {
-  /** Objects whose Machine's workflow is closed or absent. */
-  found: T[];
-  /** Objects that look like ours but cannot be tied to a Machine; the reclaim leaves them alone. */
-  skipped: ReclaimItem[];
-  scanned: number;
-  next?: PageCursor;
-}
-
-export interface OrphanHost {
-  host: string;
-  machine: MachineRef;
-}
-
-export interface OrphanAddress {
-  allocation: string;
-  address: string;
-  machine: MachineRef;
-}
-
-export interface OrphanSecret {
-  secret: string;
-  machine: MachineRef;
-}
+import { findStuckMachines } from './stuckMachines.js';
+import type {
+  FindStuckInput,
+  FindStuckResult,
+  OrphanAddress,
+  OrphanHost,
+  OrphanSecret,
+  ReclaimActivities,
+  ScanInput,
+  ScanResult,
+} from '../../contracts/reclaimContract.js';
 
 export interface ReclaimActivityOptions {
   kubeConfig: KubeConfig;
@@ -63,7 +39,7 @@ export interface ReclaimActivityOptions {
  * Machine is gone. The repairs themselves are the lifecycle's own activities (releaseHost,
  * awaitAvailable, releaseAddress, deleteMachineData), which the same worker registers.
  */
-export function createReclaimActivities(options: ReclaimActivityOptions) {
+export function createReclaimActivities(options: ReclaimActivityOptions): ReclaimActivities {
   const { kubeConfig } = options;
   const client = (): Client => options.client ?? Context.current().client;
   const gone = async (machines: MachineRef[]): Promise<(machine: MachineRef) => boolean> => {
@@ -188,5 +164,3 @@ async function askTemporal<T>(doing: string, ask: () => Promise<T>): Promise<T> 
 function result<T>(found: T[], skipped: ReclaimItem[], scanned: number, next: PageCursor | undefined): ScanResult<T> {
   return { found, skipped, scanned, ...(next && { next }) };
 }
-
-export type ReclaimActivities = ReturnType<typeof createReclaimActivities>;

@@ -1,21 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { statusQuery, type MachineStatus } from '../../contracts/machineContract.js';
-import type { StuckMachine } from '../../contracts/reclaimContract.js';
-
-export interface FindStuckInput {
-  /** Only Machines of these NodeProviders; every Machine when empty. */
-  providers: string[];
-  stuckAfterMs: number;
-  limit: number;
-  /** Visibility page token (base64) from the previous page. */
-  token?: string;
-}
-
-export interface FindStuckResult {
-  found: StuckMachine[];
-  scanned: number;
-  next?: string;
-}
+import type { FindStuckInput, FindStuckResult, StuckMachine } from '../../contracts/reclaimContract.js';
 
 /**
  * The visibility query an operator would type in the Web UI, narrowed to Machines started before the

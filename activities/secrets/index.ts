@@ -3,6 +3,8 @@ import { createSecretApi, type SecretApi } from '../../k8s/secrets.js';
 import { toApplicationFailure } from '../applicationFailure.js';
 import type { MachineRef } from '../../contracts/machineRef.js';
 import { SECRET_KINDS, machineLabels, machineSecretName, type SecretKind } from './machineSecrets.js';
+import type { DeleteMachineSecretsResult } from '../../contracts/machineActivityContract.js';
+import type { MachineSecretNames } from '../../contracts/machineContract.js';
 
 export { MACHINE_NAME_LABEL, MACHINE_NAMESPACE_LABEL, machineSecretName } from './machineSecrets.js';
 
@@ -12,13 +14,6 @@ export interface WriteMachineSecretsInput {
   userData: string;
   networkData?: string;
   metaData?: string;
-}
-
-/** Secret names per kind, for configureHost; a kind not written is absent. */
-export type MachineSecretNames = Partial<Record<SecretKind, string>>;
-
-export interface DeleteMachineSecretsResult {
-  deleted: string[];
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ApplicationFailure } from '@temporalio/common';
-import { createIpamActivities, type NetworkProperties } from '../../../activities/ipam/index.js';
+import { createIpamActivities } from '../../../activities/ipam/index.js';
+import type { NetworkProperties } from '../../../contracts/machineContract.js';
 
 export interface AllocationJob {
   namespace: string;

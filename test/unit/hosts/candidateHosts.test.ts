@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { BareMetalHost } from '../../../api/bareMetalHost.js';
 import { hostsToChooseFrom, mayReadCache } from '../../../activities/hosts/candidateHosts.js';
-import { selectCandidates, type HostRequest } from '../../../activities/hosts/eligibility.js';
+import { selectCandidates } from '../../../activities/hosts/eligibility.js';
 import type { HostDeps } from '../../../activities/hosts/hostDeps.js';
 import { claimedHost } from '../../../activities/hosts/originalRecord.js';
 import type { BareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import { availableHost } from './hostFixture.js';
+import type { HostRequest } from '../../../contracts/machineActivityContract.js';
 
 const machine = { namespace: 'team-a', name: 'm1' };
 const other = { namespace: 'team-a', name: 'm2' };

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  describeExclusions,
-  hostEligibility,
-  selectCandidates,
-  type HostRequest,
-} from '../../../activities/hosts/eligibility.js';
+import { describeExclusions, hostEligibility, selectCandidates } from '../../../activities/hosts/eligibility.js';
 import { claimedHost } from '../../../activities/hosts/originalRecord.js';
 import { availableHost } from './hostFixture.js';
+import type { HostRequest } from '../../../contracts/machineActivityContract.js';
 
 const machine = { namespace: 'team-a', name: 'm1' };
 const other = { namespace: 'team-b', name: 'm2' };

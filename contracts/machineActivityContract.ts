@@ -1,0 +1,131 @@
+import type { BmhImage } from '../api/bareMetalHost.js';
+import type { LabelSelector } from '../api/labelSelector.js';
+import type { Resources } from '../api/resources.js';
+import type { AddressLease, Lease } from '../ipam/lease.js';
+import type { MachineSecretNames, NetworkProperties, ResolvedMachine } from './machineContract.js';
+import type { MachineRef } from './machineRef.js';
+
+/**
+ * The Machine lifecycle's activities as the workflow calls them, with their inputs and results. The
+ * worker registers an implementation of exactly this; everything here travels through workflow
+ * history, so it carries names and references only.
+ */
+
+/** Every step input names the Control Plane Cluster namespace of its hosts; the rest is per step. */
+export interface InClusterNamespace {
+  clusterNamespace: string;
+}
+
+/** What a claim asks for: the node type's selector and resources, optionally a pinned host. */
+export interface HostRequest {
+  selector: LabelSelector;
+  resources?: Resources;
+  /** `metal3.vcluster.com/server-name`: take exactly this host or fail. */
+  serverName?: string;
+  /** Hosts this Machine must not take (e.g. after an operator asked to retry on another host). */
+  excludedHosts?: readonly string[];
+}
+
+export interface ClaimHostInput extends HostRequest {
+  machine: MachineRef;
+  /** For messages: which node type asked. */
+  nodeType?: string;
+}
+
+export interface ClaimHostResult {
+  host: string;
+  namespace: string;
+  /** True when this Machine already held the host (a retried claim). */
+  alreadyClaimed: boolean;
+}
+
+export interface ConfigureHostResult {
+  host: string;
+  /** False when the host was already configured like this (a retried activity). */
+  changed: boolean;
+}
+
+export interface AwaitHostInput {
+  machine: MachineRef;
+  host: string;
+}
+
+export interface AwaitProvisionedInput extends AwaitHostInput {
+  /**
+   * The previous attempt failed: BMO retries by itself while the image stays set, so the error and
+   * deprovisioning that follow it are that old attempt's; judge only once a new attempt has begun.
+   */
+  afterFailedAttempt?: boolean;
+}
+
+export interface ProvisionedResult {
+  host: string;
+  state: 'provisioned';
+  poweredOn: boolean;
+}
+
+export interface InspectHostResult {
+  host: string;
+  /** Why the host no longer serves the Machine; absent while it does. */
+  lost?: string;
+}
+
+export interface ReleaseHostResult {
+  host: string;
+  /** `released`: BMO deprovisions it now; `notClaimed`/`deleted`: nothing of ours left on it. */
+  outcome: 'released' | 'notClaimed' | 'deleted';
+}
+
+export interface AwaitAvailableResult {
+  host: string;
+  /**
+   * `restored`: the host is back as we found it. `notClaimed`: it was already restored (a retried
+   * activity). `deleted`/`detached`: an operator took it away meanwhile; the release ends there.
+   */
+  outcome: 'restored' | 'notClaimed' | 'deleted' | 'detached';
+}
+
+/** An address with the pool it came from and its IPAddressAllocation object. */
+export interface AllocatedAddress extends AddressLease {
+  pool: string;
+  /** Name of the IPAddressAllocation object. */
+  allocation: string;
+}
+
+/** The lease; for a dual-stack node type the IPv4 address, with the IPv6 one in `ipv6`. */
+export interface AllocateAddressResult extends Lease {
+  pool: string;
+  allocation: string;
+  ipv6?: AllocatedAddress | undefined;
+}
+
+export interface ReleaseAddressResult {
+  /** Addresses released by this call; empty when the Machine held none (a repeated release). */
+  released: string[];
+}
+
+export interface DeleteMachineSecretsResult {
+  deleted: string[];
+}
+
+export interface MachineActivities {
+  resolveMachine(input: { machine: MachineRef }): Promise<ResolvedMachine>;
+  claimHost(input: InClusterNamespace & ClaimHostInput): Promise<ClaimHostResult>;
+  allocateAddress(
+    input: InClusterNamespace & { machine: MachineRef; host: string; network: NetworkProperties },
+  ): Promise<AllocateAddressResult>;
+  /** Renders the user data, network data and meta data and writes them as Secrets: returns their names only. */
+  writeMachineData(
+    input: InClusterNamespace & { machine: MachineRef; host: string; snapshotSecret: string; lease?: Lease },
+  ): Promise<MachineSecretNames>;
+  configureHost(
+    input: InClusterNamespace & { machine: MachineRef; host: string; image: BmhImage; secrets: MachineSecretNames },
+  ): Promise<ConfigureHostResult>;
+  awaitProvisioned(input: InClusterNamespace & AwaitProvisionedInput): Promise<ProvisionedResult>;
+  inspectHost(input: InClusterNamespace & AwaitHostInput): Promise<InspectHostResult>;
+  releaseHost(input: InClusterNamespace & AwaitHostInput): Promise<ReleaseHostResult>;
+  awaitAvailable(input: InClusterNamespace & AwaitHostInput): Promise<AwaitAvailableResult>;
+  releaseAddress(input: InClusterNamespace & { machine: MachineRef }): Promise<ReleaseAddressResult>;
+  /** Deletes the data Secrets and the snapshot: everything labelled with the Machine. */
+  deleteMachineData(input: InClusterNamespace & { machine: MachineRef }): Promise<DeleteMachineSecretsResult>;
+}
