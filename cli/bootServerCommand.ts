@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { startBootServers } from '../dhcp/bootServers.js';
-import { LeaseAddressIndex } from '../dhcp/leaseAddressIndex.js';
+import { LeaseAddressIndex } from '../dhcp/hosts/leaseAddressIndex.js';
 import { loadKubeConfig } from '../k8s/kubeClient.js';
 import {
   addBootServerOptions,

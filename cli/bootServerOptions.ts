@@ -2,13 +2,17 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { parse as parseYaml } from 'yaml';
-import { BootServerConfigError, resolveBootServerConfig, type BootServerConfig } from '../dhcp/bootServerConfig.js';
-import { DEFAULT_TFTP_BUSY_POLL_MICROS } from '../dhcp/busyPoll.js';
-import { DEFAULT_TFTP_MAX_TRANSFERS, DEFAULT_TFTP_MAX_TRANSFERS_PER_CLIENT } from '../dhcp/tftpTransferLimits.js';
-import type { HostIndex } from '../dhcp/hostIndex.js';
-import { loadHostsFile } from '../dhcp/loadHostsFile.js';
-import { logIndexChange } from '../dhcp/logIndexChange.js';
-import { watchBareMetalHosts } from '../dhcp/watchBareMetalHosts.js';
+import {
+  BootServerConfigError,
+  resolveBootServerConfig,
+  type BootServerConfig,
+} from '../dhcp/config/bootServerConfig.js';
+import { DEFAULT_TFTP_BUSY_POLL_MICROS } from '../dhcp/tftp/busyPoll.js';
+import { DEFAULT_TFTP_MAX_TRANSFERS, DEFAULT_TFTP_MAX_TRANSFERS_PER_CLIENT } from '../dhcp/tftp/tftpTransferLimits.js';
+import type { HostIndex } from '../dhcp/hosts/hostIndex.js';
+import { loadHostsFile } from '../dhcp/hosts/loadHostsFile.js';
+import { logIndexChange } from '../dhcp/hosts/logIndexChange.js';
+import { watchBareMetalHosts } from '../dhcp/hosts/watchBareMetalHosts.js';
 import type { KubeConfig } from '@kubernetes/client-node';
 
 /**

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { pino } from 'pino';
-import { splitHostPort } from '../dhcp/udpSocket.js';
+import { splitHostPort } from '../dhcp/udp/udpSocket.js';
 import { loadKubeConfig } from '../k8s/kubeClient.js';
 import { startBootWorker } from '../worker/bootWorker.js';
 import { findHelm, HelmNotFoundError } from '../worker/helmBinary.js';

@@ -1,13 +1,12 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { BootServerConfig } from './bootServerConfig.js';
-import { CallbackProxy } from './callbackProxy.js';
-import { DhcpServer } from './dhcpServer.js';
-import type { HostLookup } from './hostIndex.js';
-import { HttpBootServer } from './httpBootServer.js';
-import { hasAddressLookup } from './leaseAddressIndex.js';
-import { TftpServer } from './tftpServer.js';
+import type { BootServerConfig } from './config/bootServerConfig.js';
+import { CallbackProxy } from './proxy/callbackProxy.js';
+import { DhcpServer } from './dhcpv4/dhcpServer.js';
+import { hasAddressLookup, type HostLookup } from './hosts/hostLookup.js';
+import { HttpBootServer } from './httpboot/httpBootServer.js';
+import { TftpServer } from './tftp/tftpServer.js';
 
 /** Lease time of every answer; addresses are fixed per host, so renewals only re-read annotations. */
 export const LEASE_SECONDS = 3600;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { PROPERTY_CATALOGUE, LOCATION_NAMES } from '../api/properties/catalogue.js';
 import { buildProgram } from '../cli/program.js';
-import { serverDefaults } from '../dhcp/bootServerConfig.js';
+import { serverDefaults } from '../dhcp/config/bootServerConfig.js';
 import { HOST_ANNOTATIONS } from './hostAnnotations.js';
 import { specImplementationSection } from './specImplementation.js';
 

@@ -1,7 +1,7 @@
-import type { DhcpServerStats } from '../dhcp/dhcpServer.js';
-import type { HttpBootStats } from '../dhcp/httpBootServer.js';
-import type { ProxyStats } from '../dhcp/proxyStats.js';
-import type { TftpServerStats } from '../dhcp/tftpServer.js';
+import type { DhcpServerStats } from '../dhcp/dhcpv4/dhcpServer.js';
+import type { HttpBootStats } from '../dhcp/httpboot/httpBootServer.js';
+import type { ProxyStats } from '../dhcp/proxy/proxyStats.js';
+import type { TftpServerStats } from '../dhcp/tftp/tftpServer.js';
 import type { MetricFamily, Sample } from './prometheusText.js';
 
 /** The boot servers' counters at one moment; absent servers (TFTP off, no callback proxy) are left out. */

@@ -6,7 +6,7 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import { TftpServer } from '../../dhcp/tftpServer.js';
+import { TftpServer } from '../../dhcp/tftp/tftpServer.js';
 
 /** One server with one option set over all rounds: wall-clock seconds and server CPU per transfer. */
 export interface TftpFigure {

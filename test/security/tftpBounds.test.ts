@@ -11,9 +11,9 @@ import {
   encodeTftpError,
   encodeTftpRequest,
   type TftpPacket,
-} from '../../dhcp/tftpPacket.js';
-import { TftpServer } from '../../dhcp/tftpServer.js';
-import { bindUdpSocket } from '../../dhcp/udpSocket.js';
+} from '../../dhcp/tftp/tftpPacket.js';
+import { TftpServer } from '../../dhcp/tftp/tftpServer.js';
+import { bindUdpSocket } from '../../dhcp/udp/udpSocket.js';
 
 /**
  * Attack: a TFTP client that asks for a large file in netascii (whole-file conversion would stall the

@@ -1,16 +1,21 @@
-import { decodeDhcpPacket } from '../../dhcp/decodeDhcpPacket.js';
-import { BOOTREQUEST, HTYPE_ETHERNET, MessageType, Option } from '../../dhcp/dhcpPacket.js';
-import { DhcpEncodeError, encodeDhcpPacket, optionValue, type EncodableOptions } from '../../dhcp/encodeDhcpPacket.js';
-import { handleDhcpPacket, type DhcpSettings } from '../../dhcp/handleDhcpPacket.js';
-import type { BootHost } from '../../dhcp/bootHost.js';
-import type { HostLookup } from '../../dhcp/hostIndex.js';
+import { decodeDhcpPacket } from '../../dhcp/dhcpv4/decodeDhcpPacket.js';
+import { BOOTREQUEST, HTYPE_ETHERNET, MessageType, Option } from '../../dhcp/dhcpv4/dhcpPacket.js';
+import {
+  DhcpEncodeError,
+  encodeDhcpPacket,
+  optionValue,
+  type EncodableOptions,
+} from '../../dhcp/dhcpv4/encodeDhcpPacket.js';
+import { handleDhcpPacket, type DhcpSettings } from '../../dhcp/dhcpv4/handleDhcpPacket.js';
+import type { BootHost } from '../../dhcp/hosts/bootHost.js';
+import type { HostLookup } from '../../dhcp/hosts/hostLookup.js';
 import {
   decodeTftpPacket,
   encodeTftpData,
   encodeTftpError,
   encodeTftpOack,
   encodeTftpRequest,
-} from '../../dhcp/tftpPacket.js';
+} from '../../dhcp/tftp/tftpPacket.js';
 import { SeededRandom } from './seededRandom.js';
 
 /**

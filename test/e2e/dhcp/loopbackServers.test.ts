@@ -6,13 +6,13 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BareMetalHost } from '../../../api/bareMetalHost.js';
-import { decodeDhcpPacket } from '../../../dhcp/decodeDhcpPacket.js';
-import { MessageType, Option } from '../../../dhcp/dhcpPacket.js';
-import { DhcpServer } from '../../../dhcp/dhcpServer.js';
-import { HostIndex } from '../../../dhcp/hostIndex.js';
-import { decodeTftpPacket, encodeTftpAck, encodeTftpRequest, type TftpPacket } from '../../../dhcp/tftpPacket.js';
-import { TftpServer } from '../../../dhcp/tftpServer.js';
-import { bindUdpSocket } from '../../../dhcp/udpSocket.js';
+import { decodeDhcpPacket } from '../../../dhcp/dhcpv4/decodeDhcpPacket.js';
+import { MessageType, Option } from '../../../dhcp/dhcpv4/dhcpPacket.js';
+import { DhcpServer } from '../../../dhcp/dhcpv4/dhcpServer.js';
+import { HostIndex } from '../../../dhcp/hosts/hostIndex.js';
+import { decodeTftpPacket, encodeTftpAck, encodeTftpRequest, type TftpPacket } from '../../../dhcp/tftp/tftpPacket.js';
+import { TftpServer } from '../../../dhcp/tftp/tftpServer.js';
+import { bindUdpSocket } from '../../../dhcp/udp/udpSocket.js';
 import { clientPacket } from '../../unit/dhcp/clientPackets.js';
 
 /**

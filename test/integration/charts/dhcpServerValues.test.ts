@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { resolveBootServerConfig } from '../../../dhcp/bootServerConfig.js';
+import { resolveBootServerConfig } from '../../../dhcp/config/bootServerConfig.js';
 import { helmTemplate, type RenderedObject } from '../../support/helmCli.js';
 import { useTestEnv } from '../../support/testEnv.js';
 import { specHelmValues } from './specHelmValues.js';

@@ -2,8 +2,8 @@ import http from 'node:http';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BareMetalHost } from '../../../api/bareMetalHost.js';
-import { CallbackProxy } from '../../../dhcp/callbackProxy.js';
-import { LeaseAddressIndex } from '../../../dhcp/leaseAddressIndex.js';
+import { CallbackProxy } from '../../../dhcp/proxy/callbackProxy.js';
+import { LeaseAddressIndex } from '../../../dhcp/hosts/leaseAddressIndex.js';
 import {
   AgentStandIn,
   heartbeat,

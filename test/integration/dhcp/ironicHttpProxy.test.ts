@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpBootServer } from '../../../dhcp/httpBootServer.js';
-import { LeaseAddressIndex } from '../../../dhcp/leaseAddressIndex.js';
+import { HttpBootServer } from '../../../dhcp/httpboot/httpBootServer.js';
+import { LeaseAddressIndex } from '../../../dhcp/hosts/leaseAddressIndex.js';
 import { rawHttp, request } from '../../support/agentStandIn.js';
 import { byteAt, IronicHttpStandIn } from '../../support/ironicStandIn.js';
 

@@ -8,7 +8,11 @@ import { UnsupportedSchemaError, assertSupported } from '../../../api/charts/jso
 import { formatIssue } from '../../../api/issues.js';
 import { parseYamlMapping } from '../../../api/properties/documents.js';
 import { buildProgram } from '../../../cli/program.js';
-import { BootServerConfigError, resolveBootServerConfig, serverDefaults } from '../../../dhcp/bootServerConfig.js';
+import {
+  BootServerConfigError,
+  resolveBootServerConfig,
+  serverDefaults,
+} from '../../../dhcp/config/bootServerConfig.js';
 import { readSpecExample } from '../../support/specExamples.js';
 
 const dhcp = (values: unknown): string[] => chartValuesProblems('dhcp', values).map(formatIssue);

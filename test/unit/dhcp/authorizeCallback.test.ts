@@ -6,9 +6,9 @@ import {
   authorizeHeartbeat,
   authorizeInspection,
   authorizeLookup,
-} from '../../../dhcp/authorizeCallback.js';
-import { bootHostFromBareMetalHost, type BootHost } from '../../../dhcp/bootHost.js';
-import { callbackCallerFromBareMetalHost, type CallbackCaller } from '../../../dhcp/callbackCaller.js';
+} from '../../../dhcp/proxy/authorizeCallback.js';
+import { bootHostFromBareMetalHost, type BootHost } from '../../../dhcp/hosts/bootHost.js';
+import { callbackCallerFromBareMetalHost, type CallbackCaller } from '../../../dhcp/hosts/callbackCaller.js';
 
 const NODE_B = '0b0b0b0b-0000-4000-8000-00000000000b';
 const NODE_A = '0a0a0a0a-0000-4000-8000-00000000000a';

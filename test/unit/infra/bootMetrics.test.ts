@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newProxyStats } from '../../../dhcp/proxyStats.js';
+import { newProxyStats } from '../../../dhcp/proxy/proxyStats.js';
 import { bootMetricFamilies } from '../../../worker/bootMetrics.js';
 import { renderPrometheusText } from '../../../worker/prometheusText.js';
 

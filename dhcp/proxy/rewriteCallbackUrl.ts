@@ -1,6 +1,6 @@
 import { Address4 } from 'ip-address';
-import type { BootHost } from './bootHost.js';
-import type { LeaseAddressLookup } from './leaseAddressIndex.js';
+import type { BootHost } from '../hosts/bootHost.js';
+import type { LeaseAddressLookup } from '../hosts/hostLookup.js';
 
 /** The port the Ironic agent listens on (IPA's `advertise_port`). */
 export const DEFAULT_AGENT_PORT = 9999;

@@ -2,11 +2,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import { closeHttp, listenHttp } from '../net/httpListener.js';
-import type { CallbackCaller } from './callbackCaller.js';
+import { closeHttp, listenHttp } from '../../net/httpListener.js';
+import type { CallbackCaller } from '../hosts/callbackCaller.js';
 import { routeCallbackRequest, type CallbackRoute } from './callbackRoutes.js';
 import { forwardHttp, pickHeaders, type ForwardOutcome, type ForwardRequest } from './forwardHttp.js';
-import type { LeaseAddressLookup } from './leaseAddressIndex.js';
+import type { LeaseAddressLookup } from '../hosts/hostLookup.js';
 import { count, countOutcome, newProxyStats, type ProxyStats } from './proxyStats.js';
 import { DEFAULT_AGENT_PORT, rewriteHeartbeat } from './rewriteCallbackUrl.js';
 

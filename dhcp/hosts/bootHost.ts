@@ -1,12 +1,12 @@
-import type { BareMetalHost } from '../api/bareMetalHost.js';
-import { readHostLease } from '../api/bareMetalHostLease.js';
+import type { BareMetalHost } from '../../api/bareMetalHost.js';
+import { readHostLease } from '../../api/bareMetalHostLease.js';
 import {
   DNS_SERVERS_ANNOTATION,
   GATEWAY_ANNOTATION,
   IP_ADDRESS_ANNOTATION,
   NTP_SERVERS_ANNOTATION,
-} from '../ipam/lease.js';
-import { normalizeMac } from './dhcpPacket.js';
+} from '../../ipam/lease.js';
+import { normalizeMac } from '../dhcpv4/dhcpPacket.js';
 
 /** The spec's per-BareMetalHost DHCP annotations, as IPAM writes them. */
 export const LEASE_ANNOTATIONS = {

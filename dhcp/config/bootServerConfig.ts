@@ -1,15 +1,15 @@
 import { Address4 } from 'ip-address';
-import { BUNDLED_CHART_DIRS, readChartDefaults } from '../api/charts/bundledCharts.js';
-import { chartValuesProblems } from '../api/charts/chartValues.js';
-import { formatPath } from '../api/fieldPath.js';
-import { DEFAULT_TFTP_BUSY_POLL_MICROS } from './busyPoll.js';
+import { BUNDLED_CHART_DIRS, readChartDefaults } from '../../api/charts/bundledCharts.js';
+import { chartValuesProblems } from '../../api/charts/chartValues.js';
+import { formatPath } from '../../api/fieldPath.js';
+import { DEFAULT_TFTP_BUSY_POLL_MICROS } from '../tftp/busyPoll.js';
 import {
   DEFAULT_TFTP_MAX_TRANSFERS,
   DEFAULT_TFTP_MAX_TRANSFERS_PER_CLIENT,
   parseTransferCount,
-} from './tftpTransferLimits.js';
-import { DEFAULT_INSPECTOR_COLLECTORS, type ScriptSettings } from './ipxeScripts.js';
-import { splitHostPort } from './udpSocket.js';
+} from '../tftp/tftpTransferLimits.js';
+import { DEFAULT_INSPECTOR_COLLECTORS, type ScriptSettings } from '../httpboot/ipxeScripts.js';
+import { splitHostPort } from '../udp/udpSocket.js';
 
 /**
  * The boot server's configuration: the DHCP chart's Helm values (`dhcp.*`, `tftp.*`, `http.*`,

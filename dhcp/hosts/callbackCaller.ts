@@ -1,6 +1,6 @@
-import type { BareMetalHost } from '../api/bareMetalHost.js';
+import type { BareMetalHost } from '../../api/bareMetalHost.js';
 import type { BootHost } from './bootHost.js';
-import { normalizeMac } from './dhcpPacket.js';
+import { normalizeMac } from '../dhcpv4/dhcpPacket.js';
 
 /**
  * Who a callback proxy client is: the BareMetalHost whose lease is the request's source address,

@@ -6,9 +6,9 @@ import {
   type Authorized,
   type CallbackRefusal,
 } from './authorizeCallback.js';
-import type { BootHost } from './bootHost.js';
-import type { CallbackCaller } from './callbackCaller.js';
-import type { LeaseAddressLookup } from './leaseAddressIndex.js';
+import type { BootHost } from '../hosts/bootHost.js';
+import type { CallbackCaller } from '../hosts/callbackCaller.js';
+import type { LeaseAddressLookup } from '../hosts/hostLookup.js';
 import { parseRequestTarget } from './requestTarget.js';
 import type { AgentAddress } from './rewriteCallbackUrl.js';
 

@@ -1,4 +1,4 @@
-import type { BootHost } from './bootHost.js';
+import type { BootHost } from '../hosts/bootHost.js';
 import { chooseBootFile, type BootDecision, type BootSettings } from './chooseBootFile.js';
 import {
   BOOTREPLY,
@@ -12,7 +12,7 @@ import {
 } from './dhcpPacket.js';
 import { ipv4At } from './decodeDhcpPacket.js';
 import { optionValue, type EncodablePacket } from './encodeDhcpPacket.js';
-import type { HostLookup } from './hostIndex.js';
+import type { HostLookup } from '../hosts/hostLookup.js';
 import { replyDestination, type ReplyDestination } from './replyDestination.js';
 
 export interface DhcpSettings extends BootSettings {

@@ -4,8 +4,8 @@ import { decodeDhcpPacket, type DhcpDropReason } from './decodeDhcpPacket.js';
 import type { MessageType } from './dhcpPacket.js';
 import { DhcpEncodeError, encodeDhcpPacket } from './encodeDhcpPacket.js';
 import { handleDhcpPacket, type DhcpSettings, type IgnoreReason } from './handleDhcpPacket.js';
-import type { HostLookup } from './hostIndex.js';
-import { bindUdpSocket, closeUdpSocket } from './udpSocket.js';
+import type { HostLookup } from '../hosts/hostLookup.js';
+import { bindUdpSocket, closeUdpSocket } from '../udp/udpSocket.js';
 
 export interface DhcpServerStats {
   received: number;

@@ -1,20 +1,8 @@
-import type { BareMetalHost } from '../api/bareMetalHost.js';
+import type { BareMetalHost } from '../../api/bareMetalHost.js';
 import type { BootHost } from './bootHost.js';
 import { callbackCallerFromBareMetalHost, type CallbackCaller } from './callbackCaller.js';
 import { HostIndex, type IndexChange } from './hostIndex.js';
-
-/** What the callback proxy asks: which known host was leased this address. */
-export interface LeaseAddressLookup {
-  /** The answerable host whose lease (`metal3.vcluster.com/ip-address`) is this IPv4 address. */
-  byAddress(address: string): BootHost | undefined;
-  /** The same host with what it may name at Ironic: its MACs and its Ironic node. */
-  callerByAddress(address: string): CallbackCaller | undefined;
-}
-
-export function hasAddressLookup<T extends object>(lookup: T): lookup is T & LeaseAddressLookup {
-  const candidate = lookup as Partial<LeaseAddressLookup>;
-  return typeof candidate.byAddress === 'function' && typeof candidate.callerByAddress === 'function';
-}
+import type { LeaseAddressLookup } from './hostLookup.js';
 
 /**
  * The host index, also keyed by lease address, for the callback proxy: agents are recognised by

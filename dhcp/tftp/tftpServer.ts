@@ -3,14 +3,14 @@ import { open } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { DEFAULT_TFTP_LIMITS, negotiateTftpOptions, type TftpLimits } from './negotiateTftpOptions.js';
 import { BusyPoller, DEFAULT_TFTP_BUSY_POLL_MICROS } from './busyPoll.js';
-import { BootFilePathError, resolveBootFilePath } from './resolveBootFilePath.js';
+import { BootFilePathError, resolveBootFilePath } from '../bootFiles/resolveBootFilePath.js';
 import { TftpErrorCode, TftpOpcode, decodeTftpPacket, encodeTftpError, type TftpDropReason } from './tftpPacket.js';
 import { TftpTransfer } from './tftpTransfer.js';
 import { DEFAULT_TFTP_MAX_TRANSFERS, DEFAULT_TFTP_MAX_TRANSFERS_PER_CLIENT } from './tftpTransferLimits.js';
 import { netasciiFileSource } from './netasciiFileSource.js';
 import { fileSource, type TransferSource } from './tftpTransferSource.js';
 import { openTftpTransferPort, type TftpTransferPort } from './tftpTransferPort.js';
-import { bindUdpSocket, closeUdpSocket } from './udpSocket.js';
+import { bindUdpSocket, closeUdpSocket } from '../udp/udpSocket.js';
 
 export interface TftpServerOptions {
   listenHost: string;

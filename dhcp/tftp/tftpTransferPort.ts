@@ -1,6 +1,6 @@
 import type dgram from 'node:dgram';
 import { TftpErrorCode, encodeTftpError } from './tftpPacket.js';
-import { bindUdpSocket, closeUdpSocket, connectUdpSocket } from './udpSocket.js';
+import { bindUdpSocket, closeUdpSocket, connectUdpSocket } from '../udp/udpSocket.js';
 
 /** The port of one transfer: its TID (RFC 1350 §4), seen by the client as the server's source port. */
 export interface TftpTransferPort {

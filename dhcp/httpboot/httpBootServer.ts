@@ -3,14 +3,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import { closeHttp, listenHttp } from '../net/httpListener.js';
-import type { ScriptKind } from './chooseBootFile.js';
-import type { HostLookup } from './hostIndex.js';
-import { IronicHttpProxy } from './ironicHttpProxy.js';
+import { closeHttp, listenHttp } from '../../net/httpListener.js';
+import type { ScriptKind } from '../dhcpv4/chooseBootFile.js';
+import type { HostLookup } from '../hosts/hostLookup.js';
+import { IronicHttpProxy } from '../proxy/ironicHttpProxy.js';
 import { renderIpxeScript, type ScriptSettings } from './ipxeScripts.js';
-import type { ProxyStats } from './proxyStats.js';
-import { parseRequestTarget } from './requestTarget.js';
-import { BootFilePathError, resolveBootFilePath } from './resolveBootFilePath.js';
+import type { ProxyStats } from '../proxy/proxyStats.js';
+import { parseRequestTarget } from '../proxy/requestTarget.js';
+import { BootFilePathError, resolveBootFilePath } from '../bootFiles/resolveBootFilePath.js';
 
 export interface HttpBootServerOptions {
   listenHost: string;

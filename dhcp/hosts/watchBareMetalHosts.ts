@@ -1,6 +1,6 @@
 import { CustomObjectsApi, makeInformer, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { BMH_GROUP, BMH_PLURAL, BMH_VERSION, BareMetalHost } from '../api/bareMetalHost.js';
+import { BMH_GROUP, BMH_PLURAL, BMH_VERSION, BareMetalHost } from '../../api/bareMetalHost.js';
 import type { HostIndex } from './hostIndex.js';
 import { logIndexChange } from './logIndexChange.js';
 

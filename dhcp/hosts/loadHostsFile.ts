@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
-import { BareMetalHost } from '../api/bareMetalHost.js';
+import { BareMetalHost } from '../../api/bareMetalHost.js';
 import type { HostIndex, IndexChange } from './hostIndex.js';
 
 export class HostsFileError extends Error {

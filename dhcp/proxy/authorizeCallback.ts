@@ -1,6 +1,6 @@
-import type { BootHost } from './bootHost.js';
-import type { CallbackCaller } from './callbackCaller.js';
-import { normalizeMac } from './dhcpPacket.js';
+import type { BootHost } from '../hosts/bootHost.js';
+import type { CallbackCaller } from '../hosts/callbackCaller.js';
+import { normalizeMac } from '../dhcpv4/dhcpPacket.js';
 
 /**
  * Ties each callback proxy request to its caller, without any I/O. The caller is the host whose

@@ -1,14 +1,7 @@
-import type { BareMetalHost } from '../api/bareMetalHost.js';
+import type { BareMetalHost } from '../../api/bareMetalHost.js';
 import { bootHostFromBareMetalHost, type BootHost, type UnusableHost } from './bootHost.js';
-import { normalizeMac } from './dhcpPacket.js';
-
-/** What the DHCP and HTTP servers ask about a client: two questions, both by MAC. */
-export interface HostLookup {
-  /** The answerable host with this boot MAC (any case, `:` or `-`), if there is one. */
-  byMac(mac: string): BootHost | undefined;
-  /** A known host with this boot MAC that cannot be answered, and why (for a warning naming it). */
-  unusableByMac(mac: string): UnusableHost | undefined;
-}
+import type { HostLookup } from './hostLookup.js';
+import { normalizeMac } from '../dhcpv4/dhcpPacket.js';
 
 /** What an update did, so the caller can log a warning that names the host. */
 export type IndexChange =

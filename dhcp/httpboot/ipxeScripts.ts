@@ -1,5 +1,5 @@
-import type { BootHost } from './bootHost.js';
-import type { ScriptKind } from './chooseBootFile.js';
+import type { BootHost } from '../hosts/bootHost.js';
+import type { ScriptKind } from '../dhcpv4/chooseBootFile.js';
 
 /** Inputs of the iPXE scripts, from `proxy.*` and the server flags. */
 export interface ScriptSettings {
