@@ -37,8 +37,9 @@ export function findOutsidePaths(root: string, file: string, text: string): Outs
     const index = match.index + match[0].indexOf(ref);
     found.push({ file, line: text.slice(0, index).split('\n').length, text: ref, resolved: ref });
   }
-  if (CODE.test(file)) scanCode(root, file, text, report);
-  else if (SHELL.test(file)) scanShell(root, file, text, report);
+  // Nothing climbs out without a `..` step; most files have none and need not be parsed.
+  if (text.includes('..') && CODE.test(file)) scanCode(root, file, text, report);
+  else if (text.includes('..') && SHELL.test(file)) scanShell(root, file, text, report);
   // One finding per line: a chain, its literals and the URL around them all name the same place.
   const lines = new Set<number>();
   return found.sort((a, b) => a.line - b.line).filter((f) => !lines.has(f.line) && lines.add(f.line));

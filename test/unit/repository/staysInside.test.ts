@@ -29,6 +29,7 @@ const check = (file: string, text: string): string[] =>
   findOutsidePaths(fixtureRoot, file, text).map((f) => `${f.line}: ${f.resolved}`);
 
 describe('tests and scripts read nothing outside the repository', () => {
+  // Reads and parses some 500 files: seconds on a busy 2-core machine, hence the longer timeout.
   it('no file under the scanned folders names a path outside the repository', async () => {
     const files = (await Promise.all(SCANNED.map(filesUnder))).flat().filter((file) => TEXT.test(file));
     expect(files.length).toBeGreaterThan(100);
@@ -39,7 +40,7 @@ describe('tests and scripts read nothing outside the repository', () => {
       }
     }
     expect(outside).toEqual([]);
-  });
+  }, 60_000);
 
   it('flags a sibling checkout and path chains that climb above the root', () => {
     const testFile = 'test/unit/api/specExamples.test.ts';
