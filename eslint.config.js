@@ -48,6 +48,29 @@ export default tseslint.config(
             name,
             message: 'Workflow code must be deterministic: no Node built-ins.',
           })),
+          patterns: [
+            {
+              regex: '^(\\.\\./)+activities/',
+              message: 'Workflows call activities through their contracts: import from contracts/, not activities/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Activities and workflows meet only in contracts/, so neither side's code depends on the other's.
+    files: ['activities/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+workflows/',
+              message: 'Activities share with workflows only what is in contracts/: import from there, not workflows/.',
+            },
+          ],
         },
       ],
     },
