@@ -1,5 +1,5 @@
-import { BOOTREQUEST, HTYPE_ETHERNET, Option } from '../../../dhcp/dhcpv4/dhcpPacket.js';
-import { encodeDhcpPacket, optionValue } from '../../../dhcp/dhcpv4/encodeDhcpPacket.js';
+import { BOOTREQUEST, HTYPE_ETHERNET, Option } from '../../../../dhcp/dhcpv4/dhcpPacket.js';
+import { encodeDhcpPacket, optionValue } from '../../../../dhcp/dhcpv4/encodeDhcpPacket.js';
 
 export interface ClientPacketFields {
   type: number;

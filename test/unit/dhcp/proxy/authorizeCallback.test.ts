@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { BareMetalHost } from '../../../api/bareMetalHost.js';
+import { BareMetalHost } from '../../../../api/bareMetalHost.js';
 import {
   REFUSAL_MESSAGES,
   authorizeAgentCall,
   authorizeHeartbeat,
   authorizeInspection,
   authorizeLookup,
-} from '../../../dhcp/proxy/authorizeCallback.js';
-import { bootHostFromBareMetalHost, type BootHost } from '../../../dhcp/hosts/bootHost.js';
-import { callbackCallerFromBareMetalHost, type CallbackCaller } from '../../../dhcp/hosts/callbackCaller.js';
+} from '../../../../dhcp/proxy/authorizeCallback.js';
+import { bootHostFromBareMetalHost, type BootHost } from '../../../../dhcp/hosts/bootHost.js';
+import { callbackCallerFromBareMetalHost, type CallbackCaller } from '../../../../dhcp/hosts/callbackCaller.js';
 
 const NODE_B = '0b0b0b0b-0000-4000-8000-00000000000b';
 const NODE_A = '0a0a0a0a-0000-4000-8000-00000000000a';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bufferSource, readPacketRun } from '../../../dhcp/tftp/tftpTransferSource.js';
+import { bufferSource, readPacketRun } from '../../../../dhcp/tftp/tftpTransferSource.js';
 
 const file = Buffer.from(Array.from({ length: 25 }, (_, i) => i));
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BareMetalHost } from '../../../api/bareMetalHost.js';
-import { LeaseAddressIndex } from '../../../dhcp/hosts/leaseAddressIndex.js';
-import { rewriteHeartbeat, type CallbackContext } from '../../../dhcp/proxy/rewriteCallbackUrl.js';
+import { BareMetalHost } from '../../../../api/bareMetalHost.js';
+import { LeaseAddressIndex } from '../../../../dhcp/hosts/leaseAddressIndex.js';
+import { rewriteHeartbeat, type CallbackContext } from '../../../../dhcp/proxy/rewriteCallbackUrl.js';
 
 function bmh(name: string, mac: string, cidr: string): BareMetalHost {
   return BareMetalHost.parse({

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { BareMetalHost } from '../../../api/bareMetalHost.js';
-import { decodeDhcpPacket, ipv4At } from '../../../dhcp/dhcpv4/decodeDhcpPacket.js';
-import { MessageType, Option, type DhcpPacket } from '../../../dhcp/dhcpv4/dhcpPacket.js';
-import { encodeDhcpPacket, optionValue } from '../../../dhcp/dhcpv4/encodeDhcpPacket.js';
-import { handleDhcpPacket, type DhcpOutcome, type DhcpSettings } from '../../../dhcp/dhcpv4/handleDhcpPacket.js';
-import { HostIndex } from '../../../dhcp/hosts/hostIndex.js';
+import { BareMetalHost } from '../../../../api/bareMetalHost.js';
+import { decodeDhcpPacket, ipv4At } from '../../../../dhcp/dhcpv4/decodeDhcpPacket.js';
+import { MessageType, Option, type DhcpPacket } from '../../../../dhcp/dhcpv4/dhcpPacket.js';
+import { encodeDhcpPacket, optionValue } from '../../../../dhcp/dhcpv4/encodeDhcpPacket.js';
+import { handleDhcpPacket, type DhcpOutcome, type DhcpSettings } from '../../../../dhcp/dhcpv4/handleDhcpPacket.js';
+import { HostIndex } from '../../../../dhcp/hosts/hostIndex.js';
 import { clientPacket, pxeBiosOptions, type ClientPacketFields } from './clientPackets.js';
 
 const settings: DhcpSettings = {

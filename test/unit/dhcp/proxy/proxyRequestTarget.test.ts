@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { BareMetalHost } from '../../../api/bareMetalHost.js';
-import { endToEndHeaders, pickHeaders } from '../../../dhcp/proxy/forwardHttp.js';
-import { LeaseAddressIndex } from '../../../dhcp/hosts/leaseAddressIndex.js';
-import { parseRequestTarget } from '../../../dhcp/proxy/requestTarget.js';
+import { BareMetalHost } from '../../../../api/bareMetalHost.js';
+import { endToEndHeaders, pickHeaders } from '../../../../dhcp/proxy/forwardHttp.js';
+import { LeaseAddressIndex } from '../../../../dhcp/hosts/leaseAddressIndex.js';
+import { parseRequestTarget } from '../../../../dhcp/proxy/requestTarget.js';
 
 function codeOf(target: string | undefined): string {
   const result = parseRequestTarget(target);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { BootServerConfigError, expandEnv, resolveBootServerConfig } from '../../../dhcp/config/bootServerConfig.js';
+import { BootServerConfigError, expandEnv, resolveBootServerConfig } from '../../../../dhcp/config/bootServerConfig.js';
 
 const env = { SERVER_IP: '192.168.100.2' };
 const ironic = { proxy: { ironicHttpUrl: 'http://ironic.metal3-system.svc:6180' } };

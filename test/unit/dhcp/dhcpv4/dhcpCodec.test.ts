@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeDhcpPacket } from '../../../dhcp/dhcpv4/decodeDhcpPacket.js';
-import { MessageType, Option, macFromChaddr } from '../../../dhcp/dhcpv4/dhcpPacket.js';
-import { DhcpEncodeError, optionValue } from '../../../dhcp/dhcpv4/encodeDhcpPacket.js';
+import { decodeDhcpPacket } from '../../../../dhcp/dhcpv4/decodeDhcpPacket.js';
+import { MessageType, Option, macFromChaddr } from '../../../../dhcp/dhcpv4/dhcpPacket.js';
+import { DhcpEncodeError, optionValue } from '../../../../dhcp/dhcpv4/encodeDhcpPacket.js';
 import { clientPacket, pxeBiosOptions } from './clientPackets.js';
 
 function decodeOk(buf: Buffer) {

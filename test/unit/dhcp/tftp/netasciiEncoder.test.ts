@@ -2,9 +2,9 @@ import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NetasciiEncoder, netasciiExpansion } from '../../../dhcp/tftp/netasciiEncoder.js';
-import { netasciiFileSource } from '../../../dhcp/tftp/netasciiFileSource.js';
-import { readPacketRun } from '../../../dhcp/tftp/tftpTransferSource.js';
+import { NetasciiEncoder, netasciiExpansion } from '../../../../dhcp/tftp/netasciiEncoder.js';
+import { netasciiFileSource } from '../../../../dhcp/tftp/netasciiFileSource.js';
+import { readPacketRun } from '../../../../dhcp/tftp/tftpTransferSource.js';
 
 /** The whole-buffer conversion, byte by byte, to compare the streamed one with. */
 function reference(data: Buffer): Buffer {

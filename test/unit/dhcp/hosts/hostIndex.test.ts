@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BareMetalHost } from '../../../api/bareMetalHost.js';
-import { HostIndex } from '../../../dhcp/hosts/hostIndex.js';
-import { renderIpxeScript } from '../../../dhcp/httpboot/ipxeScripts.js';
+import { BareMetalHost } from '../../../../api/bareMetalHost.js';
+import { HostIndex } from '../../../../dhcp/hosts/hostIndex.js';
+import { renderIpxeScript } from '../../../../dhcp/httpboot/ipxeScripts.js';
 
 function bmh(name: string, mac: string | undefined, annotations: Record<string, string> = {}, state = 'available') {
   return BareMetalHost.parse({

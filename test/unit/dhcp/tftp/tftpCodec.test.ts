@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TFTP_LIMITS, negotiateTftpOptions } from '../../../dhcp/tftp/negotiateTftpOptions.js';
-import { checkBootFileName } from '../../../dhcp/bootFiles/resolveBootFilePath.js';
+import { DEFAULT_TFTP_LIMITS, negotiateTftpOptions } from '../../../../dhcp/tftp/negotiateTftpOptions.js';
+import { checkBootFileName } from '../../../../dhcp/bootFiles/resolveBootFilePath.js';
 import {
   decodeTftpPacket,
   encodeTftpData,
@@ -8,7 +8,7 @@ import {
   encodeTftpOack,
   encodeTftpRequest,
   TftpOpcode,
-} from '../../../dhcp/tftp/tftpPacket.js';
+} from '../../../../dhcp/tftp/tftpPacket.js';
 
 function reason(buf: Buffer): string | undefined {
   const result = decodeTftpPacket(buf);

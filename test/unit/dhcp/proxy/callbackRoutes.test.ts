@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BareMetalHost } from '../../../api/bareMetalHost.js';
-import { BODY_LIMITS, routeCallbackRequest, type RouteContext } from '../../../dhcp/proxy/callbackRoutes.js';
-import { LeaseAddressIndex } from '../../../dhcp/hosts/leaseAddressIndex.js';
+import { BareMetalHost } from '../../../../api/bareMetalHost.js';
+import { BODY_LIMITS, routeCallbackRequest, type RouteContext } from '../../../../dhcp/proxy/callbackRoutes.js';
+import { LeaseAddressIndex } from '../../../../dhcp/hosts/leaseAddressIndex.js';
 
 const UUID = '8a1c2d3e-0000-4000-8000-0000000000aa';
 const OTHER_UUID = '8a1c2d3e-0000-4000-8000-0000000000bb';
