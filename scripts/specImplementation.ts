@@ -73,7 +73,7 @@ const FIELD_MODULES: readonly [field: string, modules: readonly string[]][] = [
   ['NodeProvider `spec.metal3.nodeTypes[].resources`', ['api/resources.ts', 'api/quantity.ts']],
   [
     'NodeProvider `spec.metal3.deploy.dhcp.helmValues`',
-    ['charts/metal3-provider-dhcp-server/values.schema.json', 'api/charts/chartValues.ts', 'dhcp/bootServerConfig.ts'],
+    ['charts/metal3-provider-dhcp-server/values.schema.json', 'api/charts/chartValues.ts', 'dhcp/config/bootServerConfig.ts'],
   ],
   [
     'NodeProvider `spec.metal3.deploy.metal3.helmValues`',
@@ -86,7 +86,7 @@ const FIELD_MODULES: readonly [field: string, modules: readonly string[]][] = [
   ['BareMetalHost `spec.bmc.address`', ['api/bmcAddress.ts']],
   [
     'BareMetalHost DHCP annotations (`metal3.vcluster.com/ip-address`, `gateway`, `dns-servers`, `ntp-servers`)',
-    ['api/bareMetalHostLease.ts', 'dhcp/bootHost.ts'],
+    ['api/bareMetalHostLease.ts', 'dhcp/hosts/bootHost.ts'],
   ],
   ['warnings and notes of `validate`', ['api/documentNotes.ts', 'api/notes']],
 ];

@@ -1,10 +1,11 @@
 import { BUNDLED_CHART_DIRS, readChartDefaults } from '../../api/charts/bundledCharts.js';
+import { isMapping, mergeValues, valueAtPath, valuesAtPath, type HelmValues } from '../../api/charts/helmValues.js';
 import { parseYamlMapping } from '../../api/properties/documents.js';
 import { PropertyValueError } from '../../api/properties/values.js';
 import type { InfraComponent, ReleaseRequest } from '../../contracts/infraContract.js';
 import { ironicUrls } from './ironicEndpoints.js';
 
-export type Values = Record<string, unknown>;
+export type Values = HelmValues;
 
 /**
  * The values the provider documentation lists a default for, per component ("Chart app version" and
@@ -28,10 +29,9 @@ const SPEC_DEFAULT_KEYS: Record<InfraComponent, readonly string[]> = {
 function pick(values: Values, paths: readonly string[]): Values {
   let picked: Values = {};
   for (const path of paths) {
-    const keys = path.split('.');
-    const value = keys.reduce<unknown>((node, key) => (isMapping(node) ? node[key] : undefined), values);
+    const value = valueAtPath(values, path);
     if (value === undefined) throw new Error(`the bundled chart has no default for ${path}`);
-    picked = mergeValues(picked, keys.reduceRight<unknown>((inner, key) => ({ [key]: inner }), value) as Values);
+    picked = mergeValues(picked, valuesAtPath(path, value));
   }
   return picked;
 }
@@ -50,20 +50,6 @@ export class InvalidHelmValuesError extends Error {
     super(`spec.metal3.deploy.${component}.helmValues ${reason}`);
     this.name = 'InvalidHelmValuesError';
   }
-}
-
-function isMapping(value: unknown): value is Values {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Helm's coalescing: mappings merge key by key, anything else (lists, scalars, null) replaces. */
-export function mergeValues(base: Values, over: Values): Values {
-  const out: Values = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    const current = out[key];
-    out[key] = isMapping(current) && isMapping(value) ? mergeValues(current, value) : value;
-  }
-  return out;
 }
 
 function parseHelmValues(component: InfraComponent, text: string | undefined): Values {

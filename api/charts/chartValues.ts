@@ -1,5 +1,6 @@
 import type { ConfigIssue } from '../issues.js';
 import { BUNDLED_CHART_DIRS, readChartDefaults, readChartSchema } from './bundledCharts.js';
+import { isMapping } from './helmValues.js';
 import { schemaProblems, type JsonSchema } from './jsonSchema.js';
 
 type Component = keyof typeof BUNDLED_CHART_DIRS;
@@ -23,10 +24,6 @@ function chartOf(component: Component): Chart {
     charts.set(component, chart);
   }
   return chart;
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Address4 } from 'ip-address';
 import { BUNDLED_CHART_DIRS, readChartDefaults } from '../../api/charts/bundledCharts.js';
 import { chartValuesProblems } from '../../api/charts/chartValues.js';
+import { isMapping, mergeValues, valueAtPath, valuesAtPath, type HelmValues } from '../../api/charts/helmValues.js';
 import { formatPath } from '../../api/fieldPath.js';
 import { DEFAULT_TFTP_BUSY_POLL_MICROS } from '../tftp/busyPoll.js';
 import {
@@ -70,7 +71,7 @@ export class BootServerConfigError extends Error {
   }
 }
 
-type Tree = Record<string, unknown>;
+type Tree = HelmValues;
 
 /** `--tftp-busy-poll`: whole microseconds, at most 10 ms (a longer spin would only burn the core). */
 function tftpBusyPoll(flag: string | undefined, problems: string[]): number {
@@ -100,35 +101,17 @@ function tftpTransferLimits(
   };
 }
 
-function isTree(value: unknown): value is Tree {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function deepMerge(base: Tree, over: Tree): Tree {
-  const out: Tree = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    const current = out[key];
-    out[key] = isTree(current) && isTree(value) ? deepMerge(current, value) : value;
-  }
-  return out;
-}
-
 /** `--set a.b=value` as Helm reads it (strings only; ports are parsed later). */
 export function parseSet(assignment: string): Tree | undefined {
   const match = /^([A-Za-z][\w.]*)=(.*)$/s.exec(assignment);
   if (!match) return undefined;
-  const keys = (match[1] ?? '').split('.');
-  return keys.reduceRight<unknown>((value, key) => ({ [key]: value }), match[2]) as Tree;
-}
-
-function lookupPath(tree: Tree, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, key) => (isTree(node) ? node[key] : undefined), tree);
+  return valuesAtPath(match[1] ?? '', match[2]);
 }
 
 /** The subset of `tpl` the chart's defaults use: `{{ .Values.path }}`. */
 function renderTpl(value: string, values: Tree, where: string, problems: string[]): string {
   return value.replace(/\{\{-?\s*\.Values\.([\w.]+)\s*-?\}\}/g, (_, path: string) => {
-    const found = lookupPath(values, path);
+    const found = valueAtPath(values, path);
     if (typeof found === 'string' || typeof found === 'number') return String(found);
     problems.push(`${where}: {{ .Values.${path} }} has no value`);
     return '';
@@ -170,12 +153,12 @@ export function resolveBootServerConfig(input: ConfigInput): BootServerConfig {
   let merged: Tree = serverDefaults();
   input.values.forEach((document, i) => {
     if (document === null || document === undefined) return;
-    if (isTree(document)) merged = deepMerge(merged, document);
+    if (isMapping(document)) merged = mergeValues(merged, document);
     else problems.push(`values document ${i + 1} is not a mapping`);
   });
   for (const assignment of input.sets) {
     const tree = parseSet(assignment);
-    if (tree) merged = deepMerge(merged, tree);
+    if (tree) merged = mergeValues(merged, tree);
     else problems.push(`--set "${assignment}" is not key.path=value`);
   }
   // The chart's own schema: what `helm install` and `validate` refuse, the server refuses too.
@@ -186,7 +169,7 @@ export function resolveBootServerConfig(input: ConfigInput): BootServerConfig {
   }
 
   const str = (path: string): string => {
-    const raw = lookupPath(merged, path);
+    const raw = valueAtPath(merged, path);
     const text = typeof raw === 'string' || typeof raw === 'number' ? String(raw) : '';
     return expandEnv(renderTpl(text, merged, path, problems), input.env);
   };

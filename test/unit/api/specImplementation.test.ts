@@ -9,7 +9,7 @@ describe("the reference's map from the spec to the code", () => {
   it('names the modules of every document kind validate knows', () => {
     for (const kind of DOCUMENT_KINDS) expect(section.some((line) => line.startsWith(`| ${kind} | \``))).toBe(true);
     expect(section).toContain(
-      '| BareMetalHost DHCP annotations (`metal3.vcluster.com/ip-address`, `gateway`, `dns-servers`, `ntp-servers`) | `api/bareMetalHostLease.ts`, `dhcp/bootHost.ts` |',
+      '| BareMetalHost DHCP annotations (`metal3.vcluster.com/ip-address`, `gateway`, `dns-servers`, `ntp-servers`) | `api/bareMetalHostLease.ts`, `dhcp/hosts/bootHost.ts` |',
     );
   });
 

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   InvalidHelmValuesError,
   SPEC_DEFAULTS,
-  mergeValues,
   releaseValues,
   sameValues,
 } from '../../../activities/infra/releaseValues.js';
@@ -72,14 +71,6 @@ describe('releaseValues', () => {
     expect(() => releaseValues({ component: 'dhcp', helmValues: 'a: [\n', computedValues: {} })).toThrow(
       /spec\.metal3\.deploy\.dhcp\.helmValues is not valid YAML/,
     );
-  });
-});
-
-describe('mergeValues', () => {
-  it('merges mappings key by key and replaces lists, scalars and null as Helm does', () => {
-    expect(
-      mergeValues({ a: { b: 1, c: [1, 2] }, d: 'x', e: { f: 1 } }, { a: { c: [3] }, d: { now: 'a map' }, e: null }),
-    ).toEqual({ a: { b: 1, c: [3] }, d: { now: 'a map' }, e: null });
   });
 });
 
