@@ -2,11 +2,12 @@ import type { BareMetalHost } from '../../api/bareMetalHost.js';
 import { classifyApiError } from '../../k8s/apiErrors.js';
 import { describeExclusions, hostEligibility, isTemporaryExclusion, selectCandidates } from './eligibility.js';
 import { hostsToChooseFrom } from './candidateHosts.js';
-import { HostFailureType, hostFailure } from './failures.js';
+import { hostFailure } from './failures.js';
 import { recordHostEvent, type HostDeps } from './hostDeps.js';
 import { describeMachine, isConsumedBy } from './consumerRef.js';
 import { claimedHost } from './originalRecord.js';
 import type { ClaimHostInput, ClaimHostResult } from '../../contracts/machineActivityContract.js';
+import { HostFailureType } from '../../contracts/hostFailureTypes.js';
 
 /**
  * Reads of the hosts are repeated when every candidate was lost to concurrent claims; hosts may have

@@ -1,12 +1,13 @@
 import { classifyApiError } from '../../k8s/apiErrors.js';
 import { updateHost } from '../../k8s/updateHost.js';
-import { HostFailureType, hostFailure } from './failures.js';
+import { hostFailure } from './failures.js';
 import { NETWORK_ANNOTATION_PREFIX, configuredHost, type HostConfiguration } from './hostChanges.js';
 import { recordHostEvent, type HostDeps } from './hostDeps.js';
 import { describeMachine, isConsumedBy } from './consumerRef.js';
 import type { MachineRef } from '../../contracts/machineRef.js';
 import { notClaimed } from './verdicts.js';
 import type { ConfigureHostResult } from '../../contracts/machineActivityContract.js';
+import { HostFailureType } from '../../contracts/hostFailureTypes.js';
 
 export interface ConfigureHostInput extends HostConfiguration {
   machine: MachineRef;

@@ -1,8 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { HostFailureType } from '../../contracts/hostFailureTypes.js';
 
-export { HostFailureType, failureTypeForBmhError } from '../../contracts/hostFailureTypes.js';
-
 export function hostFailure(
   type: HostFailureType,
   message: string,

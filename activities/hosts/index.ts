@@ -24,7 +24,6 @@ import type {
   ReleaseHostResult,
 } from '../../contracts/machineActivityContract.js';
 
-export { HostFailureType } from './failures.js';
 export { ExclusionReason } from './eligibility.js';
 export { CONSUMER_API_VERSION, CONSUMER_KIND } from './consumerRef.js';
 export { ORIGINAL_ANNOTATION } from './originalRecord.js';

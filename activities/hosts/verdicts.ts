@@ -1,8 +1,9 @@
 import { BMH_DETACHED_ANNOTATION, type BareMetalHost } from '../../api/bareMetalHost.js';
-import { HostFailureType, failureTypeForBmhError, hostFailure } from './failures.js';
+import { hostFailure } from './failures.js';
 import { describeMachine, isConsumedBy } from './consumerRef.js';
 import type { MachineRef } from '../../contracts/machineRef.js';
 import type { ProvisionedResult } from '../../contracts/machineActivityContract.js';
+import { HostFailureType, failureTypeForBmhError } from '../../contracts/hostFailureTypes.js';
 
 /**
  * Pure decisions of the waiting activities over one observed host: keep waiting (undefined), done,

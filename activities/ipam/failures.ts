@@ -1,8 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { IpamFailureType } from '../../contracts/ipamFailureTypes.js';
 
-export { IpamFailureType } from '../../contracts/ipamFailureTypes.js';
-
 export function poolExhausted(pool: { id: string; description: string; size: bigint }): ApplicationFailure {
   return ApplicationFailure.create({
     type: IpamFailureType.AddressPoolExhausted,

@@ -10,7 +10,6 @@ import type { AllocateAddressResult, ReleaseAddressResult } from '../../contract
 
 export type { AllocateAddressInput } from './allocateAddress.js';
 export type { ReleaseAddressInput } from './releaseAddress.js';
-export { IpamFailureType } from './failures.js';
 
 export interface IpamActivityOptions {
   kubeConfig: KubeConfig;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BareMetalHost } from '../../../api/bareMetalHost.js';
-import { HostFailureType, createHostActivities } from '../../../activities/hosts/index.js';
+import { createHostActivities } from '../../../activities/hosts/index.js';
 import { startBareMetalHostCache, type BareMetalHostCache } from '../../../k8s/bareMetalHostCache.js';
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import { loadKubeConfig } from '../../../k8s/kubeClient.js';
@@ -13,6 +13,7 @@ import type { Simulator } from '../../../sim/controller.js';
 import { startKubeApiProxy, type KubeApiProxy } from '../../support/kubeApiProxy.js';
 import { useTestEnv } from '../../support/testEnv.js';
 import { createAvailableHosts, runActivity, startFastSimulator } from './hostTestKit.js';
+import { HostFailureType } from '../../../contracts/hostFailureTypes.js';
 
 // Claims go through the counting proxy; the caches watch the API server directly, so the proxy
 // counts exactly the reads and writes the claims make.

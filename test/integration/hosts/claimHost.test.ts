@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HostFailureType } from '../../../activities/hosts/index.js';
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import type { Simulator } from '../../../sim/controller.js';
 import { createSimHosts } from '../../../sim/simHosts.js';
@@ -12,6 +11,7 @@ import {
   startFastSimulator,
   waitFor,
 } from './hostTestKit.js';
+import { HostFailureType } from '../../../contracts/hostFailureTypes.js';
 
 const env = useTestEnv();
 let sim: Simulator;

@@ -2,7 +2,7 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HostFailureType, type HostProgress } from '../../../activities/hosts/index.js';
+import type { HostProgress } from '../../../activities/hosts/index.js';
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import type { Simulator } from '../../../sim/controller.js';
 import { useTestEnv } from '../../support/testEnv.js';
@@ -16,6 +16,7 @@ import {
   waitFor,
 } from './hostTestKit.js';
 import { startTcpProxy } from './tcpProxy.js';
+import { HostFailureType } from '../../../contracts/hostFailureTypes.js';
 
 const env = useTestEnv();
 let sim: Simulator;

@@ -4,13 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createIpamActivities, IpamFailureType } from '../../../activities/ipam/index.js';
+import { createIpamActivities } from '../../../activities/ipam/index.js';
 import { BMH_API_VERSION, BMH_GROUP, BMH_PLURAL, BMH_VERSION } from '../../../api/bareMetalHost.js';
 import { machineKey } from '../../../ipam/naming.js';
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import { createIpAllocationApi } from '../../../k8s/ipAllocations.js';
 import { useTestEnv } from '../../support/testEnv.js';
 import { runAllocations, type AllocationJob, type AllocationOutcome } from './runAllocations.js';
+import { IpamFailureType } from '../../../contracts/ipamFailureTypes.js';
 
 const env = useTestEnv();
 

@@ -1,11 +1,11 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { toApplicationFailure } from '../../../activities/applicationFailure.js';
-import { HostFailureType } from '../../../activities/hosts/failures.js';
 import { claimedHost } from '../../../activities/hosts/originalRecord.js';
 import { availabilityVerdict, provisioningVerdict } from '../../../activities/hosts/verdicts.js';
 import { availableHost } from './hostFixture.js';
 import { ApiException } from '@kubernetes/client-node';
+import { HostFailureType } from '../../../contracts/hostFailureTypes.js';
 
 const machine = { namespace: 'team-a', name: 'm1' };
 

@@ -2,9 +2,10 @@ import { ApiException } from '@kubernetes/client-node';
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { toApplicationFailure } from '../../../activities/applicationFailure.js';
-import { IpamFailureType, poolExhausted } from '../../../activities/ipam/failures.js';
+import { poolExhausted } from '../../../activities/ipam/failures.js';
 import { PoolConfigError } from '../../../ipam/errors.js';
 import { buildPool } from '../../../ipam/pool.js';
+import { IpamFailureType } from '../../../contracts/ipamFailureTypes.js';
 
 function failure(err: unknown): ApplicationFailure {
   const result = toApplicationFailure(err, 'allocating an address for Machine t/m', 'addresses');
