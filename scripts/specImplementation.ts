@@ -73,7 +73,11 @@ const FIELD_MODULES: readonly [field: string, modules: readonly string[]][] = [
   ['NodeProvider `spec.metal3.nodeTypes[].resources`', ['api/resources.ts', 'api/quantity.ts']],
   [
     'NodeProvider `spec.metal3.deploy.dhcp.helmValues`',
-    ['charts/metal3-provider-dhcp-server/values.schema.json', 'api/charts/chartValues.ts', 'dhcp/config/bootServerConfig.ts'],
+    [
+      'charts/metal3-provider-dhcp-server/values.schema.json',
+      'api/charts/chartValues.ts',
+      'dhcp/config/bootServerConfig.ts',
+    ],
   ],
   [
     'NodeProvider `spec.metal3.deploy.metal3.helmValues`',
