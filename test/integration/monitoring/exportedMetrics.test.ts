@@ -141,11 +141,12 @@ describe('alerts and dashboard query only exported metrics', () => {
     await stack.waitForPhase('metrics-ready', 'Ready', 240_000);
 
     // Claim conflicts: Machines pinned to one host claim it at the same moment, and all but one lose
-    // the update race (or find it taken); a few rounds make a conflict all but certain.
+    // the update race (or find it taken, when the others read it after the winner's write: on a loaded
+    // machine their claims spread out). A round per free host makes a conflict all but certain.
     const pinned: string[] = [];
     const free = (await hosts.list()).items.filter((h) => !h.spec.consumerRef).map((h) => h.metadata.name);
-    for (const [round, host] of free.slice(0, 4).entries()) {
-      const names = Array.from({ length: 6 }, (_, i) => `metrics-pin-${round}-${i}`);
+    for (const [round, host] of free.entries()) {
+      const names = Array.from({ length: 10 }, (_, i) => `metrics-pin-${round}-${i}`);
       pinned.push(...names);
       await Promise.all(
         names.map((name) =>
