@@ -17,6 +17,9 @@ function countBy(values: string[]): Record<string, number> {
   return counts;
 }
 
+/** A loaded machine (a full test run on two cores) can take a minute to bring a Machine to a phase. */
+const SLOW_MACHINE = 150_000;
+
 describe('a restarted controller', () => {
   it('picks up every existing claim from a fresh list without starting a workflow twice or repeating an Event', async () => {
     const claims = claimApi(stack);
@@ -39,11 +42,11 @@ describe('a restarted controller', () => {
     running.push(first);
     // The pinned claim goes first, so neither of the others takes its host.
     await claims.apply('r-slow', { 'metal3.vcluster.com/server-name': slowHost });
-    await claims.waitForPhase('r-slow', 'Provisioning');
+    await claims.waitForPhase('r-slow', 'Provisioning', SLOW_MACHINE);
     await claims.apply('r-1');
     await claims.apply('r-2');
-    await claims.waitForPhase('r-1', 'Ready');
-    await claims.waitForPhase('r-2', 'Ready');
+    await claims.waitForPhase('r-1', 'Ready', SLOW_MACHINE);
+    await claims.waitForPhase('r-2', 'Ready', SLOW_MACHINE);
     expect((await claims.get('r-slow'))?.status?.phase).toBe('Provisioning');
     await claims.waitForEvent('r-1', 'Ready');
     await claims.waitForEvent('r-2', 'Ready');
@@ -55,7 +58,7 @@ describe('a restarted controller', () => {
 
     const second = startController(stack, 'second', 'restart');
     running.push(second);
-    await claims.waitForPhase('r-slow', 'Ready');
+    await claims.waitForPhase('r-slow', 'Ready', SLOW_MACHINE);
     expect(second.counters.terms).toBe(1);
     // It looked at all three (the informer's first list), but had nothing to start or add.
     expect(second.counters.reconciles).toBeGreaterThanOrEqual(3);
@@ -81,5 +84,5 @@ describe('a restarted controller', () => {
     for (const name of ['r-1', 'r-2', 'r-slow']) await claims.delete(name);
     for (const name of ['r-1', 'r-2', 'r-slow']) await claims.waitGone(name);
     expect((await hosts.list()).items.filter((h) => h.spec.consumerRef !== undefined)).toEqual([]);
-  });
+  }, 600_000);
 });
