@@ -12,18 +12,9 @@ import {
   renderTemplate,
   safeTemplateReason,
 } from '../src/index.js';
+import { limitError } from './limitError.js';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-function limitError(run: () => unknown): TemplateLimitError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof TemplateLimitError) return error;
-    throw error;
-  }
-  throw new Error('expected a TemplateLimitError');
-}
 
 /** The smallest budget the template renders within. */
 function stepsOf(text: string, data: unknown): number {

@@ -5,20 +5,11 @@
  * stops a call midway (test/unit/render/renderPool.test.ts). Its outputs are checked against Go in the conformance cases.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_STEPS, TemplateLimitError, type Checkpoint, renderTemplate } from '../src/index.js';
+import { DEFAULT_MAX_STEPS, type Checkpoint, renderTemplate } from '../src/index.js';
+import { limitError } from './limitError.js';
 import { DERIVE_PASSWORD_STEPS } from '../src/sprigCrypto.js';
 
 const CALL = '{{ derivePassword 1 "pin" "password" "user" "example.com" }}';
-
-function limitError(run: () => unknown): TemplateLimitError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof TemplateLimitError) return error;
-    throw error;
-  }
-  throw new Error('expected a TemplateLimitError');
-}
 
 describe('derivePassword on the template budget', () => {
   it('lets the default budget hold only a handful of calls', () => {
