@@ -139,4 +139,30 @@ describe('machineLifecycle', () => {
     expect(await machineSecrets('m3')).toEqual([]);
     expect((await allocations()).filter((a) => a.spec?.machine?.name === 'm3')).toEqual([]);
   });
+  it('is Stuck when its template passes the step budget, renders again on retry, and release cleans up', async () => {
+    const template = '#cloud-config\nruncmd:\n- echo {{ range until 100000000 }}x{{ end }}\n';
+    const handle = await stack.client.provisionMachine(
+      stack.claim('m4', { 'vcluster.com/user-data-template': template }),
+    );
+    const stuck = await stack.waitForPhase('m4', 'Stuck');
+    expect(stuck.details).toMatch(/^Rendering the Machine data on BareMetalHost \S+: .*step/);
+    expect(stuck.steps.filter((s) => s.step === 'writeMachineData').map((s) => s.outcome)).toEqual(['failed']);
+
+    expect(await stack.client.retryMachine({ namespace: stack.env.namespace, name: 'm4' })).toContain(
+      'retry requested',
+    );
+    await expect
+      .poll(async () => (await stack.client.getMachineStatus({ namespace: stack.env.namespace, name: 'm4' }))?.steps, {
+        timeout: 30_000,
+      })
+      .toSatisfy((steps) => (steps ?? []).filter((s) => s.step === 'writeMachineData').length === 2);
+    expect((await stack.waitForPhase('m4', 'Stuck')).host).toBe(stuck.host);
+
+    await handle.signal('release');
+    expect((await handle.result()).phase).toBe('Released');
+    await recordHistory(handle, 'render-limit-stuck-then-released');
+    expect(await machineSecrets('m4')).toEqual([]);
+    const host = await createBareMetalHostApi(stack.env.kubeConfig, stack.env.namespace).get(stuck.host ?? '');
+    expect(host.spec.consumerRef).toBeUndefined();
+  });
 });

@@ -24,6 +24,8 @@ describe('machineLifecycle determinism', () => {
         'pinned-host-in-error-then-fixed.json',
         'address-pool-exhausted-then-freed.json',
         'host-lost-other-host.json',
+        // A template past a limit: Stuck, a retry that renders again, then the operator's release.
+        'render-limit-stuck-then-released.json',
         // Recorded before the short steps became local activities: Machines started then must go on.
         'cancel-mid-provision.before-local-steps.json',
         'provision-and-release.before-local-steps.json',
