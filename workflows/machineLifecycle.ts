@@ -14,14 +14,13 @@ import type { Lease } from '../ipam/lease.js';
 import {
   RENDER_LIMIT_EXCEEDED,
   type MachineLifecycleInput,
-  type MachinePhase,
   type MachineStatus,
   type ReadyMachine,
   type ResolvedMachine,
 } from '../contracts/machineContract.js';
 import { PROVISIONING_FAILURE_TYPES, provisioningWait, releaseWait, shortSteps } from './machineActivities.js';
-import { failureType, isRetryableFailure, isTimeout } from './failureCause.js';
-import { MachineState, describeDuration, errorMessage } from './machineState.js';
+import { MachineState, errorMessage } from './machineState.js';
+import { EVERY_FAILURE, OTHER_HOST, retrying, type RetryPolicy } from './retryPolicy.js';
 import { READY_CONTINUES_AS_NEW_PATCH, machineVersioningBehavior, readyRunOptions } from './machineVersioning.js';
 import type { MachineSecretNames } from '../contracts/machineContract.js';
 
@@ -107,52 +106,67 @@ export async function machineLifecycle(input: MachineLifecycleInput): Promise<Ma
   return state.status;
 }
 
-/** Claim, allocate, render, configure, provision — on another host when the operator asks for one. */
+/** Claim, allocate, render, configure, provision: on another host for as long as the operator asks for one. */
 async function provisionMachine(
   state: MachineState,
   spec: ResolvedMachine,
   held: Held,
   excludedHosts: string[],
 ): Promise<void> {
-  const machine = state.status.machine;
-  for (;;) {
-    const claimed = await claimWhenAvailable(state, spec, excludedHosts);
-    held.host = claimed;
-    state.setHost(claimed);
-    const network = spec.network;
-    if (network) {
-      const lease = await untilOperatorGivesUp(
-        state,
-        'Allocating an address',
-        [IpamFailureType.AddressPoolExhausted],
-        () =>
-          state.step('allocateAddress', () =>
-            shortSteps().allocateAddress({ clusterNamespace: spec.clusterNamespace, machine, host: claimed, network }),
-          ),
-        { recheck: true },
-      );
-      held.lease = lease;
-      state.setLease(lease);
-    }
-    const lease = held.lease;
-    const writeData = () =>
-      state.step('writeMachineData', () =>
-        shortSteps().writeMachineData({
-          clusterNamespace: spec.clusterNamespace,
-          machine,
-          host: claimed,
-          snapshotSecret: spec.snapshotSecret,
-          ...(lease && { lease }),
-        }),
-      );
-    // A template past a limit is Stuck, not Failed: the operator may raise the limit and retry.
-    held.secrets = patched(RENDER_LIMITS_STUCK_PATCH)
-      ? await untilOperatorGivesUp(state, 'Rendering the Machine data', [RENDER_LIMIT_EXCEEDED], writeData)
-      : await writeData();
-    state.setPhase('Provisioning', `installing ${spec.image.url} on BareMetalHost ${claimed}`);
-    if ((await provisionHost(state, spec, held)) === 'provisioned') return;
+  while ((await provisionOnOneHost(state, spec, held, excludedHosts)) === OTHER_HOST) {
     await giveUpHost(state, spec, held, excludedHosts);
   }
+}
+
+async function provisionOnOneHost(
+  state: MachineState,
+  spec: ResolvedMachine,
+  held: Held,
+  excludedHosts: string[],
+): Promise<'provisioned' | typeof OTHER_HOST> {
+  const machine = state.status.machine;
+  const { clusterNamespace } = spec;
+  const { host: claimed } = await retrying(state, CLAIM_POLICY, () =>
+    state.step('claimHost', () =>
+      shortSteps().claimHost({
+        clusterNamespace,
+        machine,
+        nodeType: spec.nodeType,
+        selector: spec.selector,
+        ...(spec.resources && { resources: spec.resources }),
+        ...(spec.serverName && { serverName: spec.serverName }),
+        excludedHosts,
+      }),
+    ),
+  );
+  held.host = claimed;
+  state.setHost(claimed);
+  const network = spec.network;
+  if (network) {
+    const lease = await retrying(state, ALLOCATE_POLICY, () =>
+      state.step('allocateAddress', () =>
+        shortSteps().allocateAddress({ clusterNamespace, machine, host: claimed, network }),
+      ),
+    );
+    held.lease = lease;
+    state.setLease(lease);
+  }
+  const lease = held.lease;
+  const writeData = () =>
+    state.step('writeMachineData', () =>
+      shortSteps().writeMachineData({
+        clusterNamespace,
+        machine,
+        host: claimed,
+        snapshotSecret: spec.snapshotSecret,
+        ...(lease && { lease }),
+      }),
+    );
+  held.secrets = patched(RENDER_LIMITS_STUCK_PATCH)
+    ? await retrying(state, RENDER_POLICY, writeData)
+    : await writeData();
+  state.setPhase('Provisioning', `installing ${spec.image.url} on BareMetalHost ${claimed}`);
+  return provisionHost(state, spec, held);
 }
 
 /** Leaves the current host for good: excluded for this Machine, released, its address freed. */
@@ -197,50 +211,9 @@ async function serveWhileReady(
       'Provisioning',
       request?.otherHost ? 'moving to another host' : `again on BareMetalHost ${held.host ?? ''}`,
     );
-    if (request?.otherHost || (await provisionHost(state, spec, held)) === 'otherHost') {
+    if (request?.otherHost || (await provisionHost(state, spec, held)) === OTHER_HOST) {
       await giveUpHost(state, spec, held, excludedHosts);
       await provisionMachine(state, spec, held, excludedHosts);
-    }
-  }
-}
-
-/** Waiting for a host is not a failure: retry with backoff until one frees up, waking early on `retry`. */
-async function claimWhenAvailable(
-  state: MachineState,
-  spec: ResolvedMachine,
-  excludedHosts: string[],
-): Promise<string> {
-  const machine = state.status.machine;
-  let backoffMs = 5_000;
-  for (;;) {
-    try {
-      const claimed = await untilOperatorGivesUp(
-        state,
-        'Claiming the pinned host',
-        [HostFailureType.HostNotEligible],
-        () =>
-          state.step('claimHost', () =>
-            shortSteps().claimHost({
-              clusterNamespace: spec.clusterNamespace,
-              machine,
-              nodeType: spec.nodeType,
-              selector: spec.selector,
-              ...(spec.resources && { resources: spec.resources }),
-              ...(spec.serverName && { serverName: spec.serverName }),
-              excludedHosts,
-            }),
-          ),
-        { recheck: true },
-      );
-      return claimed.host;
-    } catch (err) {
-      if (failureType(err) !== HostFailureType.NoHostAvailable) throw err;
-      state.setPhase(
-        'WaitingForHost',
-        `${errorMessage(err)}; retrying in ${backoffMs / 1000}s (send \`retry\` to look now)`,
-      );
-      await state.waitForRetryOrTimeout(backoffMs);
-      backoffMs = Math.min(backoffMs * 2, 300_000);
     }
   }
 }
@@ -253,43 +226,20 @@ async function provisionHost(
   state: MachineState,
   spec: ResolvedMachine,
   held: Held,
-): Promise<'provisioned' | 'otherHost'> {
+): Promise<'provisioned' | typeof OTHER_HOST> {
   const machine = state.status.machine;
+  const { clusterNamespace } = spec;
   const host = held.host ?? '';
   const { awaitProvisioned } = provisioningWait(spec.provisioning.timeoutMs);
-  let attempts = 0;
-  let afterFailedAttempt = false;
-  for (;;) {
-    try {
-      await state.step('configureHost', () =>
-        shortSteps().configureHost({
-          clusterNamespace: spec.clusterNamespace,
-          machine,
-          host,
-          image: spec.image,
-          secrets: held.secrets ?? {},
-        }),
-      );
-      await state.step('awaitProvisioned', () =>
-        awaitProvisioned({ clusterNamespace: spec.clusterNamespace, machine, host, afterFailedAttempt }),
-      );
-      return 'provisioned';
-    } catch (err) {
-      const timedOut = isTimeout(err);
-      if (!timedOut && !PROVISIONING_FAILURE_TYPES.includes(failureType(err) ?? '')) throw err;
-      attempts += 1;
-      state.status.provisionAttempts += 1;
-      afterFailedAttempt = true;
-      if (!timedOut && attempts < spec.provisioning.attempts) continue;
-      const what = timedOut
-        ? `Provisioning passed its deadline of ${describeDuration(spec.provisioning.timeoutMs)}`
-        : `Provisioning failed ${attempts} time(s)`;
-      const request = await state.waitForOperator(what, errorMessage(err));
-      state.setPhase('Provisioning', `retrying on BareMetalHost ${host}`);
-      if (request?.otherHost) return 'otherHost';
-      attempts = 0;
-    }
-  }
+  const outcome = await retrying(state, provisionPolicy(spec.provisioning), async (afterFailedAttempt) => {
+    await state.step('configureHost', () =>
+      shortSteps().configureHost({ clusterNamespace, machine, host, image: spec.image, secrets: held.secrets ?? {} }),
+    );
+    await state.step('awaitProvisioned', () =>
+      awaitProvisioned({ clusterNamespace, machine, host, afterFailedAttempt }),
+    );
+  });
+  return outcome === OTHER_HOST ? OTHER_HOST : 'provisioned';
 }
 
 /** Gives back the host and the address, in lifecycle order; a step that keeps failing waits for an operator. */
@@ -302,16 +252,10 @@ async function releaseHostAndAddress(
   const clusterNamespace = spec?.clusterNamespace ?? '';
   const host = held.host;
   if (host) {
-    await untilOperatorGivesUp(
-      state,
-      'Releasing the host',
-      [],
-      async () => {
-        await state.step('releaseHost', () => shortSteps().releaseHost({ clusterNamespace, machine, host }));
-        await state.step('awaitAvailable', () => releaseWait.awaitAvailable({ clusterNamespace, machine, host }));
-      },
-      { releasing: true },
-    );
+    await retrying(state, RELEASE_POLICY, async () => {
+      await state.step('releaseHost', () => shortSteps().releaseHost({ clusterNamespace, machine, host }));
+      await state.step('awaitAvailable', () => releaseWait.awaitAvailable({ clusterNamespace, machine, host }));
+    });
     held.host = undefined;
     state.setHost(undefined);
   }
@@ -322,50 +266,50 @@ async function releaseHostAndAddress(
   }
 }
 
-/** Stuck steps whose cause can go away by itself are tried again on a timer; histories from before do not. */
-export const RECHECK_STUCK_STEPS_PATCH = 'recheck-self-healing-stuck-steps';
 /** Machines started since this patch are Stuck, not Failed, when rendering stops at a limit. */
 export const RENDER_LIMITS_STUCK_PATCH = 'render-limits-stuck';
-const RECHECK_FIRST_MS = 10_000;
-const RECHECK_MAX_MS = 300_000;
 
-/**
- * Runs a step; when it fails with one of `stuckTypes` (or any failure, when none are named) the
- * Machine is Stuck until the operator sends `retry`, then the step runs again. With `recheck`, a
- * failure the activity marked retryable (a pinned host in error, an exhausted pool) is also tried
- * again by itself, backing off to every 5 min.
- */
-async function untilOperatorGivesUp<T>(
-  state: MachineState,
-  what: string,
-  stuckTypes: string[],
-  run: () => Promise<T>,
-  options: { releasing?: boolean; recheck?: boolean } = {},
-): Promise<T> {
-  let recheckMs = RECHECK_FIRST_MS;
-  let phaseBefore: MachinePhase | undefined;
-  for (;;) {
-    try {
-      const result = await run();
-      if (phaseBefore !== undefined) state.setPhase(phaseBefore);
-      return result;
-    } catch (err) {
-      if (isCancellation(err)) throw err;
-      if (stuckTypes.length > 0 && !stuckTypes.includes(failureType(err) ?? '')) throw err;
-      phaseBefore ??= state.status.phase;
-      const recheck = options.recheck && isRetryableFailure(err) && patched(RECHECK_STUCK_STEPS_PATCH);
-      const request = await state.waitForOperator(what, errorMessage(err), {
-        ...(options.releasing && { releasing: true }),
-        ...(recheck && { recheckAfterMs: recheckMs }),
-      });
-      recheckMs = Math.min(recheckMs * 2, RECHECK_MAX_MS);
-      // The operator's retry shows the step running again; a timed recheck stays Stuck until it succeeds.
-      if (request) {
-        state.setPhase(phaseBefore);
-        phaseBefore = undefined;
-      }
-    }
-  }
+/** No host free waits for one; a pinned host that cannot be claimed now is Stuck and looked at again. */
+const CLAIM_POLICY: RetryPolicy = {
+  what: 'Claiming the pinned host',
+  remedies: {
+    [HostFailureType.NoHostAvailable]: 'waitForHost',
+    [HostFailureType.HostNotEligible]: 'askOperatorOrRecheck',
+  },
+};
+
+const ALLOCATE_POLICY: RetryPolicy = {
+  what: 'Allocating an address',
+  remedies: { [IpamFailureType.AddressPoolExhausted]: 'askOperatorOrRecheck' },
+};
+
+/** A template past a limit is Stuck, not Failed: the operator may raise the limit and retry. */
+const RENDER_POLICY: RetryPolicy = {
+  what: 'Rendering the Machine data',
+  remedies: { [RENDER_LIMIT_EXCEEDED]: 'askOperator' },
+};
+
+/** BMO's failed attempts are retried at once up to the node type's budget; a deadline passed is not. */
+function provisionPolicy({
+  attempts,
+  timeoutMs,
+}: ResolvedMachine['provisioning']): RetryPolicy & { otherHostMoves: true } {
+  return {
+    what: 'Provisioning',
+    remedies: Object.fromEntries(PROVISIONING_FAILURE_TYPES.map((type) => [type, 'askOperator' as const])),
+    onTimeout: 'askOperator',
+    deadlineMs: timeoutMs,
+    attempts,
+    countsProvisionAttempts: true,
+    otherHostMoves: true,
+  };
 }
+
+/** Nothing may stay claimed: a release step that keeps failing waits for the operator, whatever the failure. */
+const RELEASE_POLICY: RetryPolicy = {
+  what: 'Releasing the host',
+  remedies: { [EVERY_FAILURE]: 'askOperator' },
+  releasing: true,
+};
 
 setWorkflowOptions(() => ({ versioningBehavior: machineVersioningBehavior() }), machineLifecycle);

@@ -125,6 +125,16 @@ export class MachineState {
     upsertSearchAttributes([{ key: MachineAddressKey, value: addresses[0] ?? '' }]);
   }
 
+  /** One more failed attempt to provision a host, as `machine status` counts them. */
+  countProvisionAttempt(): void {
+    this.status.provisionAttempts += 1;
+  }
+
+  /** ` on BareMetalHost <name>` while the Machine holds a host, for details; empty otherwise. */
+  onHost(): string {
+    return this.status.host ? ` on BareMetalHost ${this.status.host}` : '';
+  }
+
   /** Runs one lifecycle step, recording when it ran and how it ended. */
   async step<T>(step: string, run: () => Promise<T>): Promise<T> {
     const record: MachineStatus['steps'][number] = { step, startedAt: new Date().toISOString() };
@@ -163,7 +173,7 @@ export class MachineState {
   ): Promise<RetryRequest | undefined> {
     this.status.lastError = error;
     this.retryRequest = undefined;
-    const host = this.status.host ? ` on BareMetalHost ${this.status.host}` : '';
+    const host = this.onHost();
     const actions = options.releasing
       ? 'Fix the cause, then send the signal `retry`.'
       : 'Fix the cause, then send the signal `retry` (input `{"otherHost": true}` to move to another host) ' +
