@@ -22,7 +22,8 @@ import { readDocumentFiles } from './readDocumentFiles.js';
 import { platformNamespaceOption } from './platformNamespaceOption.js';
 import { addRenderLimitOptions, renderLimitsOf, type RenderLimitFlags } from './renderLimitOptions.js';
 import { readTemplateSecret } from '../render/templateSecretText.js';
-import { selectSshKeys, type TemplateSshKey } from '../render/templateValues.js';
+import { selectSshKeys } from '../render/templateValues.js';
+import { buildRenderSpec, type TemplateSshKey } from '../render/renderSpec.js';
 
 interface RenderOptions extends RenderLimitFlags {
   claim: string;
@@ -171,12 +172,12 @@ async function render(options: RenderOptions, pool: RenderPool): Promise<Machine
     claimNamespace: claim.metadata.namespace ?? 'default',
     platformNamespace: options.platformNamespace,
   };
-  return pool.render({
+  const spec = buildRenderSpec({
     claim,
     effective,
     sshKeys: sshKeysOf(documents, effective),
-    bareMetalHost: theHost(documents, effective),
-    lease: previewLease(options, effective),
+    userDataSource,
+    networkDataSource,
     templates: {
       ...(userDataSource.kind === 'templateSecret' && {
         userDataTemplateSecret: templateFromSecret(
@@ -196,6 +197,11 @@ async function render(options: RenderOptions, pool: RenderPool): Promise<Machine
       }),
     },
     registrationCommands: options.registrationCommand ?? [],
+  });
+  return pool.render({
+    ...spec,
+    bareMetalHost: theHost(documents, effective),
+    lease: previewLease(options, effective),
   });
 }
 

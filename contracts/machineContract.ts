@@ -91,7 +91,7 @@ export interface ResolvedMachine {
   /** Present when the Machine's properties ask for an address from our IPAM. */
   network?: NetworkProperties;
   provisioning: { attempts: number; timeoutMs: number };
-  /** Secret holding the claim snapshot the render step reads. */
+  /** Secret holding the render spec (parsed properties, user data, join commands) the render step reads. */
   snapshotSecret: string;
   /** Effective properties with where each came from; secret values redacted. */
   properties: Record<string, { value: string; origin: string }>;

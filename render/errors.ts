@@ -36,6 +36,12 @@ export class NetworkDataError extends MachineDataError {
   }
 }
 
+/** The typed errors of the user-data and network-data documents, as DocumentFailure makes them. */
+export const userDataFailure = (property: string, message: string, detail?: string) =>
+  new UserDataError(property, message, detail);
+export const networkDataFailure = (property: string, message: string, detail?: string) =>
+  new NetworkDataError(property, message, detail);
+
 /** A limit rendering runs under: the template engine's own, or the render thread's memory. */
 export type RenderLimit = TemplateLimit | 'memory';
 

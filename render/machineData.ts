@@ -1,42 +1,11 @@
-import type { BareMetalHost } from '../api/bareMetalHost.js';
-import type { NodeClaim } from '../api/nodeClaim.js';
-import type { EffectiveProperties } from '../api/resolve/origin.js';
-import type { Lease } from '../ipam/lease.js';
 import { renderMetaData } from './metaData.js';
 import { renderNetworkData } from './networkData.js';
 import type { TemplateRunOptions } from './renderLimits.js';
-import { buildTemplateValues, type TemplateSshKey } from './templateValues.js';
+import type { MachineRenderInput } from './renderSpec.js';
+import { buildTemplateValues } from './templateValues.js';
 import { renderUserData } from './userData.js';
 
-/**
- * Everything a Machine's data is rendered from, fetched by the caller. Plain data: no I/O happens
- * while rendering.
- */
-export interface MachineRenderInput {
-  readonly claim: NodeClaim;
-  /** The project the node belongs to; defaults to `claim.spec.project`. */
-  readonly project?: string | undefined;
-  /** From resolveEffectiveProperties. */
-  readonly effective: EffectiveProperties;
-  /** The keys vcluster.com/ssh-keys names, in its order (selectSshKeys builds them from SSHKey objects). */
-  readonly sshKeys: readonly TemplateSshKey[];
-  /**
-   * The claimed host as read. Absent only when previewing without a host (the render command):
-   * `.BareMetalHost` is then an empty map and generated network data needs `bootMacAddress`.
-   */
-  readonly bareMetalHost?: BareMetalHost | undefined;
-  /** The address IPAM allocated (allocateAddress's result); absent when the host uses DHCP only. */
-  readonly lease?: Lease | undefined;
-  /** Templates read from the Secrets the template-secret properties name (see readTemplateSecret). */
-  readonly templates: {
-    readonly userDataTemplateSecret?: string | undefined;
-    readonly networkDataTemplateSecret?: string | undefined;
-  };
-  /** The registration (join) commands, appended after the user's own runcmd entries. */
-  readonly registrationCommands: readonly string[];
-  /** Overrides the host's spec.bootMACAddress as the NIC generated network data describes. */
-  readonly bootMacAddress?: string | undefined;
-}
+export type { MachineRenderInput };
 
 export interface MachineData {
   /** `#cloud-config`, or MIME multipart when the user's data is a script or other format. */
@@ -67,9 +36,8 @@ function bootMacAddress(input: MachineRenderInput): string | undefined {
 export function renderMachineData(input: MachineRenderInput, run?: TemplateRunOptions): MachineData {
   const values = buildTemplateValues(input);
   const userData = renderUserData({
-    effective: input.effective,
+    document: input.userData,
     values,
-    templateSecretText: input.templates.userDataTemplateSecret,
     additions: {
       sshAuthorizedKeys: input.sshKeys.map((key) => key.PublicKey),
       runcmd: input.registrationCommands,
@@ -77,9 +45,8 @@ export function renderMachineData(input: MachineRenderInput, run?: TemplateRunOp
     run,
   });
   const networkData = renderNetworkData({
-    effective: input.effective,
+    document: input.networkData,
     values,
-    templateSecretText: input.templates.networkDataTemplateSecret,
     lease: input.lease,
     bootMacAddress: bootMacAddress(input),
     hostName: input.bareMetalHost?.metadata.name,

@@ -1,26 +1,16 @@
-import { PropertyKeys } from '../api/properties/keys.js';
 import { parseYamlMapping } from '../api/properties/documents.js';
 import { PropertyValueError } from '../api/properties/values.js';
-import type { EffectiveProperties } from '../api/resolve/origin.js';
-import { resolveNetworkDataSource } from '../api/resolve/sources.js';
 import type { Lease } from '../ipam/lease.js';
-import { NetworkDataError } from './errors.js';
+import { NetworkDataError, networkDataFailure } from './errors.js';
 import { generateNetworkData } from './generateNetworkData.js';
-import {
-  describeDocument,
-  renderPropertyDocument,
-  templateSecretDocument,
-  type DocumentFailure,
-  type PropertyDocument,
-} from './propertyDocument.js';
+import { describeDocument, renderPropertyDocument, type PropertyDocument } from './propertyDocument.js';
 import type { TemplateRunOptions } from './renderLimits.js';
 import type { TemplateValues } from './templateValues.js';
 
 export interface NetworkDataInput {
-  readonly effective: EffectiveProperties;
+  /** The document the render spec chose; absent: generated from the lease, or DHCP without one. */
+  readonly document?: PropertyDocument | undefined;
   readonly values: TemplateValues;
-  /** The template of the Secret vcluster.com/network-data-template-secret names, when that is the source. */
-  readonly templateSecretText?: string | undefined;
   /** The address IPAM allocated; the generated network data describes it. */
   readonly lease?: Lease | undefined;
   /** The boot NIC's MAC address, which the generated network data is keyed by. */
@@ -30,43 +20,17 @@ export interface NetworkDataInput {
   readonly run?: TemplateRunOptions | undefined;
 }
 
-const fail: DocumentFailure = (property, message, detail) => new NetworkDataError(property, message, detail);
-
 /**
- * A Machine's network data in the spec's order: metal3.vcluster.com/network-data as written, else
- * vcluster.com/network-data-template, else the template Secret, else generated from the lease.
+ * A Machine's network data: the document the render spec chose (metal3.vcluster.com/network-data as
+ * written, else vcluster.com/network-data-template, else the template Secret), else generated from the lease.
  * Undefined with no lease and none of those set: the host configures itself by DHCP. A document from
  * the properties must be a YAML or JSON mapping, which is what BMO accepts; it is passed on as written.
  * Throws NetworkDataError naming the property at fault.
  */
 export function renderNetworkData(input: NetworkDataInput): string | undefined {
-  const source = resolveNetworkDataSource(input.effective);
-  let document: PropertyDocument;
-  switch (source.kind) {
-    case 'inline':
-      document = { property: PropertyKeys.networkData, origin: source.origin, text: source.networkData };
-      break;
-    case 'template':
-      document = {
-        property: PropertyKeys.networkDataTemplate,
-        origin: source.origin,
-        text: source.template,
-        templateName: PropertyKeys.networkDataTemplate,
-      };
-      break;
-    case 'templateSecret':
-      document = templateSecretDocument(
-        PropertyKeys.networkDataTemplateSecret,
-        source.origin,
-        source.secret,
-        input.templateSecretText,
-        fail,
-      );
-      break;
-    case 'generated':
-      return generated(input);
-  }
-  const text = renderPropertyDocument(document, input.values, fail, input.run);
+  const { document } = input;
+  if (document === undefined) return generated(input);
+  const text = renderPropertyDocument(document, input.values, networkDataFailure, input.run);
   try {
     parseYamlMapping(text);
   } catch (error) {

@@ -3,18 +3,15 @@ import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { PropertyKeys } from '../api/properties/keys.js';
 import { RenderLimitError, type RenderLimit } from './errors.js';
 import type { MachineData, MachineRenderInput } from './machineData.js';
 import { DEFAULT_RENDER_LIMITS, type DocumentSource, type RenderLimits } from './renderLimits.js';
 import { POSITION_SLOTS, deserializeError, type RenderRequest, type ThreadMessage } from './renderProtocol.js';
 import { templatePosition } from '../packages/go-template/src/index.js';
 
-/** The template text a template property's document is rendered from (see chooseUserData, renderNetworkData). */
+/** The template text a template property's document is rendered from (see buildRenderSpec). */
 function templateText(input: MachineRenderInput, property: string): string | undefined {
-  if (property === PropertyKeys.userDataTemplateSecret) return input.templates.userDataTemplateSecret;
-  if (property === PropertyKeys.networkDataTemplateSecret) return input.templates.networkDataTemplateSecret;
-  return input.effective[property]?.value;
+  return [input.userData, input.networkData].find((document) => document?.property === property)?.text;
 }
 
 /** The window for a rendering's work before its first template starts. */

@@ -1,21 +1,12 @@
-import type { BareMetalHost } from '../api/bareMetalHost.js';
-import type { NodeClaim } from '../api/nodeClaim.js';
 import type { SSHKey } from '../api/sshKey.js';
 import { PropertyKeys } from '../api/properties/keys.js';
-import { propertyValues } from '../api/resolve/effectiveProperties.js';
 import { describeOrigin, type EffectiveProperties } from '../api/resolve/origin.js';
 import { sshKeyNames } from '../api/resolve/sources.js';
-import type { Lease } from '../ipam/lease.js';
+import type { MachineRenderInput, TemplateSshKey } from './renderSpec.js';
 import { MachineDataError } from './errors.js';
 import { GoStruct, toGoValue } from '../packages/go-template/src/index.js';
 import { templateHostView } from './templateHostView.js';
 import { VALUES_TYPE } from './templateValueTypes.js';
-
-/** One entry of `.SSHKeys`: the SSHKey's name and its public key line. */
-export interface TemplateSshKey {
-  readonly Name: string;
-  readonly PublicKey: string;
-}
 
 /**
  * The Values object user-data and network-data templates receive: a Go struct of the type
@@ -25,15 +16,11 @@ export interface TemplateSshKey {
  */
 export type TemplateValues = GoStruct;
 
-export interface TemplateValuesInput {
-  readonly claim: NodeClaim;
-  /** Overrides `claim.spec.project`. */
-  readonly project?: string | undefined;
-  readonly effective: EffectiveProperties;
-  readonly sshKeys: readonly TemplateSshKey[];
-  readonly bareMetalHost?: BareMetalHost | undefined;
-  readonly lease?: Lease | undefined;
-}
+/** What the Values object is made of: the render input but for its documents. */
+export type TemplateValuesInput = Pick<
+  MachineRenderInput,
+  'claim' | 'project' | 'properties' | 'sshKeys' | 'bareMetalHost' | 'lease'
+>;
 
 /** Plain JSON data, as the template engine maps it onto Go values (no undefined, no class instances). */
 function plainData(value: object): Record<string, unknown> {
@@ -44,8 +31,8 @@ export function buildTemplateValues(input: TemplateValuesInput): TemplateValues 
   const { claim, lease } = input;
   const values = toGoValue(VALUES_TYPE, {
     NodeClaim: plainData(claim),
-    Project: input.project ?? claim.spec.project ?? '',
-    Properties: propertyValues(input.effective),
+    Project: input.project,
+    Properties: input.properties,
     SSHKeys: input.sshKeys.map(({ Name, PublicKey }) => ({ Name, PublicKey })),
     BareMetalHost: input.bareMetalHost ? templateHostView(input.bareMetalHost) : {},
     AllocatedIP: lease?.address ?? '',

@@ -1,55 +1,17 @@
-import { PropertyKeys } from '../api/properties/keys.js';
-import type { EffectiveProperties } from '../api/resolve/origin.js';
-import { resolveUserDataSource } from '../api/resolve/sources.js';
 import { mergeCloudConfig, type CloudConfigAdditions } from './cloudConfigMerge.js';
-import { DocumentFormatError, UserDataError } from './errors.js';
+import { DocumentFormatError, UserDataError, userDataFailure } from './errors.js';
 import { addMimePart, buildMultipart, type MimePart } from './mimeMultipart.js';
-import {
-  describeDocument,
-  renderPropertyDocument,
-  templateSecretDocument,
-  type DocumentFailure,
-  type PropertyDocument,
-} from './propertyDocument.js';
+import { describeDocument, renderPropertyDocument, type PropertyDocument } from './propertyDocument.js';
 import type { TemplateRunOptions } from './renderLimits.js';
 import type { TemplateValues } from './templateValues.js';
 import { userDataFormat } from './userDataFormat.js';
 
 export interface UserDataInput {
-  readonly effective: EffectiveProperties;
+  /** The document the render spec chose; absent: only the platform's additions. */
+  readonly document?: PropertyDocument | undefined;
   readonly values: TemplateValues;
-  /** The template of the Secret vcluster.com/user-data-template-secret names, when that is the source. */
-  readonly templateSecretText?: string | undefined;
   readonly additions: CloudConfigAdditions;
   readonly run?: TemplateRunOptions | undefined;
-}
-
-const fail: DocumentFailure = (property, message, detail) => new UserDataError(property, message, detail);
-
-/** The spec's order: vcluster.com/user-data, then -template, then -template-secret; none: undefined. */
-function chooseUserData(effective: EffectiveProperties, secretText: string | undefined): PropertyDocument | undefined {
-  const source = resolveUserDataSource(effective);
-  switch (source.kind) {
-    case 'inline':
-      return { property: PropertyKeys.userData, origin: source.origin, text: source.cloudConfig };
-    case 'template':
-      return {
-        property: PropertyKeys.userDataTemplate,
-        origin: source.origin,
-        text: source.template,
-        templateName: PropertyKeys.userDataTemplate,
-      };
-    case 'templateSecret':
-      return templateSecretDocument(
-        PropertyKeys.userDataTemplateSecret,
-        source.origin,
-        source.secret,
-        secretText,
-        fail,
-      );
-    case 'generated':
-      return undefined;
-  }
 }
 
 /**
@@ -89,15 +51,17 @@ function combine(text: string, additions: CloudConfigAdditions): string {
 }
 
 /**
- * A Machine's user data: the first user-data property that is set (a template executed with the
- * Values object), with the platform's SSH keys and registration commands added. Cloud-config comes
+ * A Machine's user data: the document of the first user-data property that is set (a template
+ * executed with the Values object), with the platform's SSH keys and registration commands added. Cloud-config comes
  * back as one `#cloud-config` document; scripts and other formats as a MIME multipart document that
  * also carries the additions. Throws UserDataError naming the property at fault.
  */
 export function renderUserData(input: UserDataInput): string {
-  const document = chooseUserData(input.effective, input.templateSecretText);
+  const { document } = input;
   // Leading blank lines (common in templates) would hide the header cloud-init looks for.
-  const text = document ? renderPropertyDocument(document, input.values, fail, input.run).replace(/^\s*\n/, '') : '';
+  const text = document
+    ? renderPropertyDocument(document, input.values, userDataFailure, input.run).replace(/^\s*\n/, '')
+    : '';
   try {
     return combine(text, input.additions);
   } catch (error) {

@@ -17,7 +17,8 @@ import { ConfigValidationError } from '../../api/issues.js';
 import type { ManagementObjects } from '../../k8s/managementObjects.js';
 import type { SecretApi } from '../../k8s/secrets.js';
 import type { MachineRef, ResolvedMachine } from '../../contracts/machineContract.js';
-import { writeSnapshot, type MachineSnapshot } from './machineSnapshot.js';
+import { buildRenderSpec, type RenderSources, type TemplateSshKey } from '../../render/renderSpec.js';
+import { writeSnapshot } from './machineSnapshot.js';
 
 export interface ResolveDeps {
   objects: ManagementObjects;
@@ -36,8 +37,8 @@ const SECRET_PROPERTIES: readonly string[] = [
 ];
 
 /**
- * Reads the NodeClaim and everything it refers to, merges the effective properties, and writes the
- * snapshot the render step uses. Returns only what may stand in workflow history.
+ * Reads the NodeClaim and everything it refers to, merges and parses the effective properties, and
+ * writes the render spec the render step uses (in the snapshot Secret). Returns only what may stand in workflow history.
  */
 export async function resolveMachine(deps: ResolveDeps, machine: MachineRef): Promise<ResolvedMachine> {
   const subject = `NodeClaim "${machine.namespace}/${machine.name}"`;
@@ -59,7 +60,7 @@ export async function resolveMachine(deps: ResolveDeps, machine: MachineRef): Pr
   const image = resolveImage(effective, imageName ? await deps.objects.osImage(imageName) : undefined);
   const settings = provisioningSettings(effective);
 
-  const sshKeys: MachineSnapshot['sshKeys'] = [];
+  const sshKeys: TemplateSshKey[] = [];
   for (const name of sshKeyNames(effective)) {
     const key = await deps.objects.sshKey(name);
     if (!key) throw missing(`${PropertyKeys.sshKeys} names SSHKey "${name}", which does not exist`);
@@ -85,19 +86,21 @@ export async function resolveMachine(deps: ResolveDeps, machine: MachineRef): Pr
   const networkDataSecret =
     networkDataSource.kind === 'templateSecret' ? locate(PropertyKeys.networkDataTemplateSecret, true) : undefined;
   const joinSecret = locate(PropertyKeys.joinSecret);
-  const templates: MachineSnapshot['templates'] = {};
-  if (userDataSecret) templates.userDataTemplateSecret = await readTemplateSecret(deps, userDataSecret);
-  if (networkDataSecret) templates.networkDataTemplateSecret = await readTemplateSecret(deps, networkDataSecret);
+  const templates: RenderSources['templates'] = {
+    ...(userDataSecret && { userDataTemplateSecret: await readTemplateSecret(deps, userDataSecret) }),
+    ...(networkDataSecret && { networkDataTemplateSecret: await readTemplateSecret(deps, networkDataSecret) }),
+  };
   const clusterNamespace = provider.spec.metal3.clusterRef.namespace;
-  const snapshot: MachineSnapshot = {
+  const renderSpec = buildRenderSpec({
     claim,
-    ...(claim.spec.project !== undefined && { project: claim.spec.project }),
     effective,
     sshKeys,
-    templates,
     registrationCommands: joinSecret ? await readJoinCommands(deps, joinSecret, effective) : [],
-  };
-  const snapshotSecret = await writeSnapshot(deps.secretsIn(clusterNamespace), machine, snapshot);
+    userDataSource,
+    networkDataSource,
+    templates,
+  });
+  const snapshotSecret = await writeSnapshot(deps.secretsIn(clusterNamespace), machine, renderSpec);
 
   const value = (key: string) => effective[key]?.value;
   const cidr = value(PropertyKeys.networkCidr);

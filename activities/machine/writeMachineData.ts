@@ -24,7 +24,7 @@ export interface WriteMachineDataInput {
 }
 
 /**
- * Renders user data, network data and meta data from the snapshot, the claimed host and the lease,
+ * Renders user data, network data and meta data from the render spec, the claimed host and the lease,
  * and writes them as the Machine's Secrets — in one activity, so the rendered text never leaves this
  * process: only the Secret names are returned. Rendering runs in a worker thread with a deadline,
  * a memory limit and a step budget, so no template stalls the worker's other activities.
@@ -33,20 +33,11 @@ export async function writeMachineData(
   deps: WriteMachineDataDeps,
   input: WriteMachineDataInput,
 ): Promise<MachineSecretNames> {
-  const snapshot = await readSnapshot(deps.secrets, input.snapshotSecret);
+  const spec = await readSnapshot(deps.secrets, input.snapshotSecret);
   const bareMetalHost = await deps.hosts.get(input.host);
   const render = deps.render ?? renderInPool;
   // A MachineDataError goes on as it is: the activity's failure translation keeps its `detail` out of history.
-  const data = await render({
-    claim: snapshot.claim,
-    project: snapshot.project,
-    effective: snapshot.effective,
-    sshKeys: snapshot.sshKeys,
-    bareMetalHost,
-    lease: input.lease,
-    templates: snapshot.templates,
-    registrationCommands: snapshot.registrationCommands,
-  });
+  const data = await render({ ...spec, bareMetalHost, lease: input.lease });
   return deps.secretActivities.writeMachineSecrets({
     machine: input.machine,
     userData: data.userData,

@@ -6,6 +6,7 @@ import { NodeClaim } from '../../../api/nodeClaim.js';
 import { NodeProvider } from '../../../api/nodeProvider.js';
 import { SSHKey } from '../../../api/sshKey.js';
 import type { EffectiveProperties, PropertyOrigin } from '../../../api/resolve/origin.js';
+import { renderSpecOf, type MachineRenderInput } from '../../../render/renderSpec.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const specExamples = path.join(repoRoot, 'docs', 'spec-examples');
@@ -80,4 +81,18 @@ function parseEntity(text: string): MimeEntity {
     headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
   }
   return { headers, body: text.slice(end + 2) };
+}
+
+/** A render input from properties not parsed yet, as a test writes them. */
+export type UnparsedRenderInput = Parameters<typeof renderSpecOf>[0] &
+  Pick<MachineRenderInput, 'bareMetalHost' | 'lease' | 'bootMacAddress'>;
+
+/** The render input the resolve step and a claimed host would give for `input`. */
+export function renderInput({
+  bareMetalHost,
+  lease,
+  bootMacAddress,
+  ...sources
+}: UnparsedRenderInput): MachineRenderInput {
+  return { ...renderSpecOf(sources), bareMetalHost, lease, bootMacAddress };
 }

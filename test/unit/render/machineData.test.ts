@@ -5,7 +5,7 @@ import { PropertyKeys } from '../../../api/properties/keys.js';
 import { resolveEffectiveProperties } from '../../../api/resolve/effectiveProperties.js';
 import { Secret } from '../../../api/templateSecret.js';
 import { MachineDataError, NetworkDataError, RenderLimitError, UserDataError } from '../../../render/errors.js';
-import { renderMachineData, type MachineRenderInput } from '../../../render/machineData.js';
+import { renderMachineData } from '../../../render/machineData.js';
 import { readTemplateSecret } from '../../../render/templateSecretText.js';
 import { selectSshKeys } from '../../../render/templateValues.js';
 import {
@@ -16,6 +16,8 @@ import {
   nodeClaim,
   readExample,
   sshKey,
+  renderInput,
+  type UnparsedRenderInput,
 } from './fixtures.js';
 
 const alice = ed25519Key(1, 'alice@laptop');
@@ -29,20 +31,22 @@ const join = [
 const host = BareMetalHost.parse(parse(readExample('baremetalhost.yaml')));
 
 /** The spec's NodeProvider, a NodeClaim carrying `annotations`, and the spec's host, through the whole path. */
-function renderFromSpec(annotations: Record<string, string>, extra: Partial<MachineRenderInput> = {}) {
+function renderFromSpec(annotations: Record<string, string>, extra: Partial<UnparsedRenderInput> = {}) {
   const claim = nodeClaim('worker-1', { ...annotations, [PropertyKeys.sshKeys]: 'alice,bob' });
   const [nodeType] = exampleProvider().spec.metal3.nodeTypes;
   if (nodeType === undefined) throw new Error('the example defines a node type');
   const effective = resolveEffectiveProperties({ nodeType, nodeClaim: claim });
-  return renderMachineData({
-    claim,
-    effective,
-    sshKeys: selectSshKeys(effective, keys),
-    bareMetalHost: host,
-    templates: {},
-    registrationCommands: join,
-    ...extra,
-  });
+  return renderMachineData(
+    renderInput({
+      claim,
+      effective,
+      sshKeys: selectSshKeys(effective, keys),
+      bareMetalHost: host,
+      templates: {},
+      registrationCommands: join,
+      ...extra,
+    }),
+  );
 }
 
 function cloudConfig(userData: string): Record<string, unknown> {
@@ -79,17 +83,19 @@ describe('renderMachineData with the spec examples', () => {
   });
 });
 
-function render(properties: Record<string, string>, extra: Partial<MachineRenderInput> = {}) {
-  return renderMachineData({
-    claim: nodeClaim('worker-2'),
-    project: 'research',
-    effective: effectiveOf(properties),
-    sshKeys: [{ Name: 'alice', PublicKey: alice }],
-    bareMetalHost: host,
-    templates: {},
-    registrationCommands: ['join'],
-    ...extra,
-  });
+function render(properties: Record<string, string>, extra: Partial<UnparsedRenderInput> = {}) {
+  return renderMachineData(
+    renderInput({
+      claim: nodeClaim('worker-2'),
+      project: 'research',
+      effective: effectiveOf(properties),
+      sshKeys: [{ Name: 'alice', PublicKey: alice }],
+      bareMetalHost: host,
+      templates: {},
+      registrationCommands: ['join'],
+      ...extra,
+    }),
+  );
 }
 
 describe('user data precedence', () => {
@@ -185,7 +191,7 @@ describe('template values', () => {
 });
 
 describe('errors', () => {
-  function userDataError(properties: Record<string, string>, extra: Partial<MachineRenderInput> = {}): UserDataError {
+  function userDataError(properties: Record<string, string>, extra: Partial<UnparsedRenderInput> = {}): UserDataError {
     try {
       render(properties, extra);
     } catch (error) {

@@ -4,8 +4,8 @@ import { PropertyKeys } from '../../../api/properties/keys.js';
 import type { Lease } from '../../../ipam/lease.js';
 import { NetworkDataError } from '../../../render/errors.js';
 import { generateNetworkData } from '../../../render/generateNetworkData.js';
-import { renderMachineData, type MachineRenderInput } from '../../../render/machineData.js';
-import { effectiveOf, nodeClaim } from './fixtures.js';
+import { renderMachineData } from '../../../render/machineData.js';
+import { effectiveOf, nodeClaim, renderInput, type UnparsedRenderInput } from './fixtures.js';
 
 const ipv4: Lease = {
   address: '10.0.0.5',
@@ -32,16 +32,18 @@ function host(spec: Record<string, unknown>, status?: Record<string, unknown>): 
   });
 }
 
-function networkData(properties: Record<string, string>, extra: Partial<MachineRenderInput> = {}) {
-  return renderMachineData({
-    claim: nodeClaim('worker-4'),
-    effective: effectiveOf(properties),
-    sshKeys: [],
-    bareMetalHost: host({ bootMACAddress: 'AA:BB:CC:DD:EE:01' }),
-    templates: {},
-    registrationCommands: [],
-    ...extra,
-  }).networkData;
+function networkData(properties: Record<string, string>, extra: Partial<UnparsedRenderInput> = {}) {
+  return renderMachineData(
+    renderInput({
+      claim: nodeClaim('worker-4'),
+      effective: effectiveOf(properties),
+      sshKeys: [],
+      bareMetalHost: host({ bootMACAddress: 'AA:BB:CC:DD:EE:01' }),
+      templates: {},
+      registrationCommands: [],
+      ...extra,
+    }),
+  ).networkData;
 }
 
 describe('generateNetworkData', () => {

@@ -8,15 +8,21 @@ import { PropertyKeys } from '../../../api/properties/keys.js';
 import { RenderLimitError, UserDataError } from '../../../render/errors.js';
 import { renderMachineData, type MachineRenderInput } from '../../../render/machineData.js';
 import { RenderPool } from '../../../render/renderPool.js';
-import { effectiveOf, exampleAnnotations, nodeClaim } from './fixtures.js';
+import { effectiveOf, exampleAnnotations, nodeClaim, renderInput, type UnparsedRenderInput } from './fixtures.js';
 
 const claim = nodeClaim('worker-1');
 
 function input(
   properties: Record<string, string>,
-  templates: MachineRenderInput['templates'] = {},
+  templates: UnparsedRenderInput['templates'] = {},
 ): MachineRenderInput {
-  return { claim, effective: effectiveOf(properties), sshKeys: [], templates, registrationCommands: ['echo joined'] };
+  return renderInput({
+    claim,
+    effective: effectiveOf(properties),
+    sshKeys: [],
+    templates,
+    registrationCommands: ['echo joined'],
+  });
 }
 
 const normal = input({ [PropertyKeys.userDataTemplate]: '#cloud-config\nhostname: {{ .NodeClaim.Name }}\n' });

@@ -12,7 +12,6 @@ import { TemplateExecError, renderTemplate } from '../../../packages/go-template
 import type { GoType } from '../../../packages/go-template/src/index.js';
 import { buildTemplateValues } from '../../../render/templateValues.js';
 import { VALUES_TYPE } from '../../../render/templateValueTypes.js';
-import { effectiveOf } from './fixtures.js';
 
 const claim = NodeClaim.parse({
   apiVersion: 'management.loft.sh/v1',
@@ -33,7 +32,8 @@ const claim = NodeClaim.parse({
 
 const values = buildTemplateValues({
   claim,
-  effective: effectiveOf({ 'metal3.vcluster.com/dns-servers': '8.8.8.8' }),
+  project: 'research',
+  properties: { 'metal3.vcluster.com/dns-servers': '8.8.8.8' },
   sshKeys: [{ Name: 'alice', PublicKey: 'ssh-ed25519 AAAA alice@laptop' }],
   lease: { address: '10.0.0.5', prefix: 24, gateway: '10.0.0.1', dnsServers: [], ntpServers: [] },
 });

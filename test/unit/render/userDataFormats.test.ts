@@ -3,15 +3,20 @@ import { parse } from 'yaml';
 import { PropertyKeys } from '../../../api/properties/keys.js';
 import { renderUserData } from '../../../render/userData.js';
 import { buildTemplateValues } from '../../../render/templateValues.js';
-import { ed25519Key, effectiveOf, nodeClaim, parseMultipart } from './fixtures.js';
+import { ed25519Key, effectiveOf, nodeClaim, parseMultipart, renderInput } from './fixtures.js';
 
 const key = ed25519Key(3, 'ops@bastion');
 const additions = { sshAuthorizedKeys: [key], runcmd: ['join --token t'] };
 
 function userData(text: string, withAdditions = additions): string {
-  const effective = effectiveOf({ [PropertyKeys.userDataTemplate]: text });
-  const values = buildTemplateValues({ claim: nodeClaim('worker-3'), effective, sshKeys: [] });
-  return renderUserData({ effective, values, additions: withAdditions });
+  const input = renderInput({
+    claim: nodeClaim('worker-3'),
+    effective: effectiveOf({ [PropertyKeys.userDataTemplate]: text }),
+    sshKeys: [],
+    templates: {},
+    registrationCommands: [],
+  });
+  return renderUserData({ document: input.userData, values: buildTemplateValues(input), additions: withAdditions });
 }
 
 function expectAdditionsPart(part: { headers: Map<string, string>; body: string } | undefined): void {
