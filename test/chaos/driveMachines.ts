@@ -2,7 +2,8 @@ import type { NodeClaim } from '../../api/nodeClaim.js';
 import { API_GROUP_VERSION } from '../../api/objectMeta.js';
 import type { MachinePhase } from '../../contracts/machineContract.js';
 import { CHAOS_NAMESPACE, CHAOS_PROVIDER, type ChaosStack } from './chaosStack.js';
-import { annotateHost, FAULT_ANNOTATIONS } from './hostAnnotations.js';
+import { annotateHost } from '../support/annotateHost.js';
+import { FAULT_ANNOTATIONS } from './hostAnnotations.js';
 
 export interface MachinePlan {
   name: string;

@@ -6,7 +6,8 @@ import { checkFleetInvariants } from '../../invariants/readFleet.js';
 import { hostConsumer } from '../../activities/reclaim/owners.js';
 import { CHAOS_NAMESPACE, hostView, type ChaosStack } from './chaosStack.js';
 import { lastOutcomes, type MachineOutcome } from './driveMachines.js';
-import { annotateHost, FAULT_ANNOTATIONS } from './hostAnnotations.js';
+import { annotateHost } from '../support/annotateHost.js';
+import { FAULT_ANNOTATIONS } from './hostAnnotations.js';
 
 export interface FinalCheckReport {
   checks: number;

@@ -1,6 +1,6 @@
 import { SIM_ANNOTATION_PREFIX } from '../../sim/settings.js';
 import { CHAOS_NAMESPACE, type ChaosStack } from './chaosStack.js';
-import { annotateHost } from './hostAnnotations.js';
+import { annotateHost } from '../support/annotateHost.js';
 import type { SeededRandom } from '../support/seededRandom.js';
 
 export const FAULT_KINDS = [

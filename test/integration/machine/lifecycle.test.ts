@@ -2,6 +2,7 @@ import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import type { BareMetalHost } from '../../../api/bareMetalHost.js';
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
+import { annotateHost } from '../../support/annotateHost.js';
 import { useMachineStack } from '../../support/machineStack.js';
 import { recordHistory } from '../../support/recordHistory.js';
 
@@ -89,9 +90,9 @@ describe('machineLifecycle', () => {
   it('is Stuck after the attempt budget, found by MachinePhase="Stuck", and a retry signal then succeeds', async () => {
     const hosts = createBareMetalHostApi(stack.env.kubeConfig, stack.env.namespace);
     const target = (await hosts.list()).items.find((h) => !h.spec.consumerRef)?.metadata.name ?? '';
-    const flaky = await hosts.get(target);
-    flaky.metadata.annotations = { ...flaky.metadata.annotations, 'sim.metal3-provider/fail-provisioning': '3' };
-    await hosts.replace(flaky);
+    await annotateHost(stack.env.kubeConfig, stack.env.namespace, target, {
+      'sim.metal3-provider/fail-provisioning': '3',
+    });
 
     const handle = await stack.client.provisionMachine(
       stack.claim('m2', { 'metal3.vcluster.com/server-name': target }),
@@ -116,9 +117,9 @@ describe('machineLifecycle', () => {
   it('cancelling mid-provision leaves no claimed host, allocation or Secret', async () => {
     const hosts = createBareMetalHostApi(stack.env.kubeConfig, stack.env.namespace);
     const target = (await hosts.list()).items.find((h) => !h.spec.consumerRef)?.metadata.name ?? '';
-    const slow = await hosts.get(target);
-    slow.metadata.annotations = { ...slow.metadata.annotations, 'sim.metal3-provider/delay-provisioning-ms': '600000' };
-    await hosts.replace(slow);
+    await annotateHost(stack.env.kubeConfig, stack.env.namespace, target, {
+      'sim.metal3-provider/delay-provisioning-ms': '600000',
+    });
 
     const handle = await stack.client.provisionMachine(
       stack.claim('m3', {
@@ -151,11 +152,11 @@ describe('machineLifecycle', () => {
     expect(await stack.client.retryMachine({ namespace: stack.env.namespace, name: 'm4' })).toContain(
       'retry requested',
     );
-    await expect
-      .poll(async () => (await stack.client.getMachineStatus({ namespace: stack.env.namespace, name: 'm4' }))?.steps, {
-        timeout: 30_000,
-      })
-      .toSatisfy((steps) => (steps ?? []).filter((s) => s.step === 'writeMachineData').length === 2);
+    const renders = async () =>
+      ((await stack.client.getMachineStatus({ namespace: stack.env.namespace, name: 'm4' }))?.steps ?? []).filter(
+        (s) => s.step === 'writeMachineData',
+      ).length;
+    await expect.poll(renders, { timeout: 30_000 }).toBe(2);
     expect((await stack.waitForPhase('m4', 'Stuck')).host).toBe(stuck.host);
 
     await handle.signal('release');

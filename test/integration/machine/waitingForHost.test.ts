@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { classifyApiError } from '../../../k8s/apiErrors.js';
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import { createSimHosts } from '../../../sim/simHosts.js';
+import { annotateHost } from '../../support/annotateHost.js';
 import { useMachineStack } from '../../support/machineStack.js';
 import { recordHistory } from '../../support/recordHistory.js';
 
@@ -18,23 +18,6 @@ const HOST_3 = 'sim-host-003';
 
 async function addHosts(count: number): Promise<void> {
   await createSimHosts(stack.env.kubeConfig, stack.env.namespace, { count, labels: { role: 'compute' } });
-}
-
-/** Changes a host's annotations, reading it again when the simulator wrote in between (a 409). */
-async function annotateHost(name: string, change: (annotations: Record<string, string>) => void): Promise<void> {
-  const hosts = createBareMetalHostApi(stack.env.kubeConfig, stack.env.namespace);
-  for (let attempt = 0; ; attempt++) {
-    const host = await hosts.get(name);
-    const annotations = { ...host.metadata.annotations };
-    change(annotations);
-    host.metadata.annotations = annotations;
-    try {
-      await hosts.replace(host);
-      return;
-    } catch (err) {
-      if (classifyApiError(err).kind !== 'conflict' || attempt >= 20) throw err;
-    }
-  }
 }
 
 /** Releases the Machine and, with METAL3_RECORD_HISTORIES=1, keeps its history as a replay fixture. */
@@ -80,8 +63,8 @@ describe('a claim that has to wait', () => {
     await release('second', 'waiting-for-host-then-ready');
     const hosts = createBareMetalHostApi(stack.env.kubeConfig, stack.env.namespace);
     await expect.poll(async () => (await hosts.get(HOST_2)).spec.consumerRef, { timeout: 30_000 }).toBeUndefined();
-    await annotateHost(HOST_2, (annotations) => {
-      annotations['sim.metal3-provider/fail-registration'] = 'true';
+    await annotateHost(stack.env.kubeConfig, stack.env.namespace, HOST_2, {
+      'sim.metal3-provider/fail-registration': 'true',
     });
     await expect.poll(async () => (await hosts.get(HOST_2)).status?.errorType, { timeout: 30_000 }).toBeDefined();
 
@@ -91,8 +74,8 @@ describe('a claim that has to wait', () => {
     expect(stuck.details).toContain('registration error');
     expect(stuck.details).toContain('Tried again by itself every 10s');
 
-    await annotateHost(HOST_2, (annotations) => {
-      Reflect.deleteProperty(annotations, 'sim.metal3-provider/fail-registration');
+    await annotateHost(stack.env.kubeConfig, stack.env.namespace, HOST_2, {
+      'sim.metal3-provider/fail-registration': null,
     });
     const ready = await stack.waitForPhase('in-error', 'Ready', 90_000);
     expect(ready.host).toBe(HOST_2);
