@@ -85,6 +85,15 @@ export class MachineClient {
     return this.handle(machine).executeUpdate(retryUpdate, { args: [options] });
   }
 
+  /**
+   * Runs `calls` with every Temporal request in it failing with DEADLINE_EXCEEDED after `ms`: without
+   * a deadline a request the server never answers waits forever, and a controller whose reconciles
+   * all wait so stops acting on every claim.
+   */
+  withCallDeadline<T>(ms: number, calls: () => Promise<T>): Promise<T> {
+    return this.client.withDeadline(Date.now() + ms, calls);
+  }
+
   /** The workflow's status; undefined when no Machine of that name was ever provisioned. */
   async getMachineStatus(machine: Pick<MachineRef, 'namespace' | 'name'>): Promise<MachineStatus | undefined> {
     try {

@@ -15,7 +15,11 @@ const WORKFLOW_ID_PREFIX = 'machine/';
 export function followPhaseChanges(
   machines: MachineClient,
   enqueue: (claimKey: string) => void,
-  options: { intervalMs: number; namespace?: string },
+  options: {
+    intervalMs: number;
+    namespace?: string;
+    /** A look that takes longer fails; the next one goes on. */ deadlineMs: number;
+  },
   logger: Logger,
 ): () => Promise<void> {
   const queued = new Map<string, number>();
@@ -24,7 +28,8 @@ export function followPhaseChanges(
 
   const look = async () => {
     const started = Date.now();
-    for (const change of await machines.listPhaseChanges(since)) {
+    const changes = await machines.withCallDeadline(options.deadlineMs, () => machines.listPhaseChanges(since));
+    for (const change of changes) {
       const changedAt = change.changedAt.getTime();
       if (queued.get(change.workflowId) === changedAt) continue;
       queued.set(change.workflowId, changedAt);

@@ -14,6 +14,12 @@ import { DEFAULT_WORK_QUEUE_OPTIONS, WorkQueue, type WorkOutcome, type WorkQueue
 
 export const CONTROLLER_COMPONENT = 'metal3-provider-controller';
 
+/**
+ * How long one reconcile's Temporal requests may take in all. A request past it fails as transient
+ * and the claim is tried again with backoff, so a request lost under load never holds a queue worker.
+ */
+export const TEMPORAL_CALLS_DEADLINE_MS = 30_000;
+
 export interface NodeClaimControllerOptions {
   kubeConfig: KubeConfig;
   machines: MachineClient;
@@ -121,7 +127,11 @@ export class NodeClaimController {
         followPhaseChanges(
           this.options.machines,
           enqueue,
-          { intervalMs: feedMs, ...(this.options.namespace !== undefined && { namespace: this.options.namespace }) },
+          {
+            intervalMs: feedMs,
+            deadlineMs: TEMPORAL_CALLS_DEADLINE_MS,
+            ...(this.options.namespace !== undefined && { namespace: this.options.namespace }),
+          },
           this.options.logger,
         ),
       );
@@ -144,7 +154,9 @@ export class NodeClaimController {
     this.counters.reconciles += 1;
     try {
       const hosts = this.term?.hosts;
-      const result = await reconcileClaim({ ...this.deps, ...(hosts && { hosts }) }, { namespace, name });
+      const result = await this.options.machines.withCallDeadline(TEMPORAL_CALLS_DEADLINE_MS, () =>
+        reconcileClaim({ ...this.deps, ...(hosts && { hosts }) }, { namespace, name }),
+      );
       return result.requeueAfterMs === undefined ? {} : { requeueAfterMs: result.requeueAfterMs };
     } catch (err) {
       this.counters.errors += 1;
