@@ -1,5 +1,5 @@
 import { decodeDhcpPacket } from '../../dhcp/dhcpv4/decodeDhcpPacket.js';
-import { BOOTREQUEST, HTYPE_ETHERNET, MessageType, Option } from '../../dhcp/dhcpv4/dhcpPacket.js';
+import { MessageType, Option } from '../../dhcp/dhcpv4/dhcpPacket.js';
 import {
   DhcpEncodeError,
   encodeDhcpPacket,
@@ -16,6 +16,7 @@ import {
   encodeTftpOack,
   encodeTftpRequest,
 } from '../../dhcp/tftp/tftpPacket.js';
+import { clientPacket } from './dhcpClientPackets.js';
 import { SeededRandom } from './seededRandom.js';
 
 /**
@@ -61,28 +62,7 @@ const settings: DhcpSettings = {
 };
 
 function request(type: number, options: EncodableOptions, fields: { giaddr?: string; ciaddr?: string } = {}): Buffer {
-  const chaddr = Buffer.alloc(16);
-  Buffer.from(KNOWN_MAC.replace(/:/g, ''), 'hex').copy(chaddr);
-  return encodeDhcpPacket(
-    {
-      op: BOOTREQUEST,
-      htype: HTYPE_ETHERNET,
-      hlen: 6,
-      hops: 0,
-      xid: 0x01020304,
-      secs: 4,
-      flags: 0x8000,
-      ciaddr: fields.ciaddr ?? '0.0.0.0',
-      yiaddr: '0.0.0.0',
-      siaddr: '0.0.0.0',
-      giaddr: fields.giaddr ?? '0.0.0.0',
-      chaddr,
-      sname: '',
-      file: '',
-      options: [[Option.MessageType, optionValue.uint8(type)], ...options],
-    },
-    1500,
-  );
+  return clientPacket({ type, options, mac: KNOWN_MAC, xid: 0x01020304, secs: 4, flags: 0x8000, ...fields });
 }
 
 /** Real-shaped datagrams to mutate: what PXE ROMs, iPXE, relays and OS clients send. */

@@ -13,7 +13,7 @@ import { HostIndex } from '../../../dhcp/hosts/hostIndex.js';
 import { decodeTftpPacket, encodeTftpAck, encodeTftpRequest, type TftpPacket } from '../../../dhcp/tftp/tftpPacket.js';
 import { TftpServer } from '../../../dhcp/tftp/tftpServer.js';
 import { bindUdpSocket } from '../../../dhcp/udp/udpSocket.js';
-import { clientPacket } from '../../unit/dhcp/dhcpv4/clientPackets.js';
+import { clientPacket } from '../../support/dhcpClientPackets.js';
 
 /**
  * The socket loops on loopback only: the DHCP server on 127.0.0.1 answering a relay on 127.0.0.2,

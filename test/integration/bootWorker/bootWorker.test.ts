@@ -19,7 +19,7 @@ import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import { startBootWorker, type BootWorker } from '../../../worker/bootWorker.js';
 import { RELEASE_NAMES, infraStatusQuery } from '../../../contracts/infraContract.js';
 import { useTestEnv } from '../../support/testEnv.js';
-import { clientPacket } from '../../unit/dhcp/dhcpv4/clientPackets.js';
+import { clientPacket } from '../../support/dhcpClientPackets.js';
 import { markReady, releaseWorkloadsInCluster } from '../infra/playController.js';
 
 // The boot worker on loopback, unprivileged ports: its host index follows the devstack's

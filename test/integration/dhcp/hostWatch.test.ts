@@ -11,7 +11,7 @@ import { bindUdpSocket } from '../../../dhcp/udp/udpSocket.js';
 import { watchBareMetalHosts } from '../../../dhcp/hosts/watchBareMetalHosts.js';
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import { useTestEnv } from '../../support/testEnv.js';
-import { clientPacket } from '../../unit/dhcp/dhcpv4/clientPackets.js';
+import { clientPacket } from '../../support/dhcpClientPackets.js';
 
 // The DHCP server's host index follows the BareMetalHosts of a real apiserver: a lease annotation
 // written on a host is answered within a second, and a changed one replaces it. Loopback only:

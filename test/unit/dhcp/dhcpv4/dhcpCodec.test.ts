@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeDhcpPacket } from '../../../../dhcp/dhcpv4/decodeDhcpPacket.js';
 import { MessageType, Option, macFromChaddr } from '../../../../dhcp/dhcpv4/dhcpPacket.js';
 import { DhcpEncodeError, optionValue } from '../../../../dhcp/dhcpv4/encodeDhcpPacket.js';
-import { clientPacket, pxeBiosOptions } from './clientPackets.js';
+import { clientPacket, pxeBiosOptions } from '../../../support/dhcpClientPackets.js';
 
 function decodeOk(buf: Buffer) {
   const result = decodeDhcpPacket(buf);

@@ -5,7 +5,7 @@ import { MessageType, Option, type DhcpPacket } from '../../../../dhcp/dhcpv4/dh
 import { encodeDhcpPacket, optionValue } from '../../../../dhcp/dhcpv4/encodeDhcpPacket.js';
 import { handleDhcpPacket, type DhcpOutcome, type DhcpSettings } from '../../../../dhcp/dhcpv4/handleDhcpPacket.js';
 import { HostIndex } from '../../../../dhcp/hosts/hostIndex.js';
-import { clientPacket, pxeBiosOptions, type ClientPacketFields } from './clientPackets.js';
+import { clientPacket, pxeBiosOptions, type ClientPacketFields } from '../../../support/dhcpClientPackets.js';
 
 const settings: DhcpSettings = {
   serverIp: '10.213.0.1',

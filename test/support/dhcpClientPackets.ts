@@ -1,14 +1,15 @@
-import { BOOTREQUEST, HTYPE_ETHERNET, Option } from '../../../../dhcp/dhcpv4/dhcpPacket.js';
-import { encodeDhcpPacket, optionValue } from '../../../../dhcp/dhcpv4/encodeDhcpPacket.js';
+import { BOOTREQUEST, HTYPE_ETHERNET, Option } from '../../dhcp/dhcpv4/dhcpPacket.js';
+import { encodeDhcpPacket, optionValue, type EncodableOptions } from '../../dhcp/dhcpv4/encodeDhcpPacket.js';
 
 export interface ClientPacketFields {
   type: number;
   mac?: string;
   xid?: number;
+  secs?: number;
   flags?: number;
   ciaddr?: string;
   giaddr?: string;
-  options?: [number, Buffer][];
+  options?: EncodableOptions;
 }
 
 /** A client's DHCP message on the wire, as a real client would build it. */
@@ -22,7 +23,7 @@ export function clientPacket(fields: ClientPacketFields): Buffer {
       hlen: 6,
       hops: 0,
       xid: fields.xid ?? 0x1234abcd,
-      secs: 0,
+      secs: fields.secs ?? 0,
       flags: fields.flags ?? 0,
       ciaddr: fields.ciaddr ?? '0.0.0.0',
       yiaddr: '0.0.0.0',
