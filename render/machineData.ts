@@ -5,8 +5,6 @@ import type { MachineRenderInput } from './renderSpec.js';
 import { buildTemplateValues } from './templateValues.js';
 import { renderUserData } from './userData.js';
 
-export type { MachineRenderInput };
-
 export interface MachineData {
   /** `#cloud-config`, or MIME multipart when the user's data is a script or other format. */
   readonly userData: string;

@@ -1,5 +1,6 @@
 import { MachineDataError, NetworkDataError, RenderLimitError, UserDataError, type RenderLimit } from './errors.js';
-import type { MachineData, MachineRenderInput } from './machineData.js';
+import type { MachineData } from './machineData.js';
+import type { MachineRenderInput } from './renderSpec.js';
 import type { DocumentSource } from './renderLimits.js';
 
 /**

@@ -1,4 +1,5 @@
-import type { MachineData, MachineRenderInput } from './machineData.js';
+import type { MachineData } from './machineData.js';
+import type { MachineRenderInput } from './renderSpec.js';
 import type { RenderLimits } from './renderLimits.js';
 import { RenderPool } from './renderPool.js';
 

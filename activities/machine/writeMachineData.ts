@@ -1,7 +1,8 @@
 import type { BareMetalHostApi } from '../../k8s/bareMetalHosts.js';
 import type { SecretApi } from '../../k8s/secrets.js';
 import type { Lease } from '../../ipam/lease.js';
-import type { MachineData, MachineRenderInput } from '../../render/machineData.js';
+import type { MachineData } from '../../render/machineData.js';
+import type { MachineRenderInput } from '../../render/renderSpec.js';
 import { renderInPool } from '../../render/sharedRenderPool.js';
 import type { MachineRef } from '../../contracts/machineRef.js';
 import type { SecretActivities } from '../secrets/index.js';

@@ -6,7 +6,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { PropertyKeys } from '../../../api/properties/keys.js';
 import { RenderLimitError, UserDataError } from '../../../render/errors.js';
-import { renderMachineData, type MachineRenderInput } from '../../../render/machineData.js';
+import { renderMachineData } from '../../../render/machineData.js';
+import type { MachineRenderInput } from '../../../render/renderSpec.js';
 import { RenderPool } from '../../../render/renderPool.js';
 import { effectiveOf, exampleAnnotations, nodeClaim, renderInput, type UnparsedRenderInput } from './fixtures.js';
 
