@@ -20,7 +20,8 @@ const SELECTOR = `${SECRET_ENVIRONMENT_LABEL}=${SECRET_ENVIRONMENT_VALUE}`;
 export async function startBmcSecretCache(
   kubeConfig: KubeConfig,
   namespace: string,
-  options: { onChange: () => void; onError: (err: unknown) => void },
+  /** `onChange` hears the name of each Secret that changed, appeared or went, as the watch or a re-list shows it. */
+  options: { onChange: (name: string) => void; onError: (err: unknown) => void },
 ): Promise<BmcSecretCache> {
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const cached = new Map<string, V1Secret>();
@@ -33,18 +34,29 @@ export async function startBmcSecretCache(
     if (secret.metadata?.labels?.[SECRET_ENVIRONMENT_LABEL] === undefined) cached.delete(name);
     else cached.set(name, secret);
   };
+  let listed = false;
   const sync = async (): Promise<void> => {
     const list = await core.listNamespacedSecret({ namespace, labelSelector: SELECTOR });
+    const before = new Map(cached);
     cached.clear();
     for (const secret of list.items) store(secret);
+    // After the first list: whatever changed while the watch was down counts as changed now.
+    if (listed) {
+      for (const name of new Set([...before.keys(), ...cached.keys()])) {
+        const [was, is] = [before.get(name), cached.get(name)];
+        if (was?.metadata?.resourceVersion !== is?.metadata?.resourceVersion) options.onChange(name);
+      }
+    }
+    listed = true;
     watch = await new Watch(kubeConfig).watch(
       `/api/v1/namespaces/${namespace}/secrets`,
       { labelSelector: SELECTOR, resourceVersion: list.metadata?.resourceVersion, allowWatchBookmarks: true },
       (type: string, secret: V1Secret) => {
-        if (type === 'DELETED') cached.delete(secret.metadata?.name ?? '');
+        const name = secret.metadata?.name ?? '';
+        if (type === 'DELETED') cached.delete(name);
         else if (type === 'ADDED' || type === 'MODIFIED') store(secret);
         else return;
-        options.onChange();
+        options.onChange(name);
       },
       (err: unknown) => {
         if (stopped) return;
