@@ -12,9 +12,29 @@ export interface BareMetalHostSnapshots {
   snapshot(): readonly BareMetalHost[] | undefined;
 }
 
-export interface BareMetalHostCache extends BareMetalHostSnapshots {
-  readonly namespace: string;
+/** One version of a host as the cache saw it go by: changed (or added), or deleted. */
+export interface HostEvent {
+  type: 'changed' | 'deleted';
+  host: BareMetalHost;
+}
+
+/** Every version of single hosts the cache sees, in order, so a wait follows its host without a watch of its own. */
+export interface BareMetalHostChanges {
+  /** True while changes are being followed; while false a waiter must look for itself. */
   synced(): boolean;
+  /**
+   * Calls `listener` with each version of the named host the cache sees, in order, and with
+   * `undefined` when the waiter must look for itself: at every change of `synced()` (versions may
+   * have gone by unseen) and for a version that does not parse. Returns the function that stops the calls.
+   */
+  onChange(name: string, listener: (event: HostEvent | undefined) => void): () => void;
+}
+
+/** What the host activities read from the worker's cache of one namespace. */
+export type BareMetalHostView = BareMetalHostSnapshots & BareMetalHostChanges;
+
+export interface BareMetalHostCache extends BareMetalHostView {
+  readonly namespace: string;
   stop(): Promise<void>;
 }
 
@@ -52,20 +72,51 @@ export function startBareMetalHostCache(
     }
     return host;
   };
+  const listeners = new Map<string, Set<(event: HostEvent | undefined) => void>>();
+  const tell = (name: string, event: () => HostEvent | undefined) => {
+    const set = listeners.get(name);
+    if (!set) return;
+    let told: HostEvent | undefined;
+    try {
+      told = event();
+    } catch {
+      // A version that does not parse: the waiter reads the host itself and meets the error there.
+    }
+    for (const listener of [...set]) listener(told);
+  };
+  const tellEveryone = () => {
+    for (const name of [...listeners.keys()]) tell(name, () => undefined);
+  };
   let synced = false;
   let stopped = false;
   const stopping = runInformer(
     informer,
-    () => undefined,
+    (object, event) => {
+      tell(object.metadata?.name ?? '', () => ({
+        type: event === 'delete' ? 'deleted' : 'changed',
+        host: parse(object),
+      }));
+    },
     logger,
     `BareMetalHost cache (namespace ${namespace})`,
     (value) => {
       synced = value && !stopped;
+      // Versions may have gone by unseen around a change of sync: every waiter reads its host again.
+      tellEveryone();
     },
   );
   return {
     namespace,
     synced: () => synced,
+    onChange: (name, listener) => {
+      let set = listeners.get(name);
+      if (!set) listeners.set(name, (set = new Set()));
+      set.add(listener);
+      return () => {
+        set.delete(listener);
+        if (set.size === 0 && listeners.get(name) === set) listeners.delete(name);
+      };
+    },
     snapshot: () => {
       if (!synced) return undefined;
       const hosts: BareMetalHost[] = [];
@@ -94,6 +145,15 @@ export interface BareMetalHostCaches {
   stop(): Promise<void>;
 }
 
+/** The view of one namespace's cache that starts the cache only when first read, so a namespace used only for Secrets never watches hosts. */
+export function lazyHostView(caches: BareMetalHostCaches, namespace: string): BareMetalHostView {
+  return {
+    snapshot: () => caches.in(namespace).snapshot(),
+    synced: () => caches.in(namespace).synced(),
+    onChange: (name, listener) => caches.in(namespace).onChange(name, listener),
+  };
+}
+
 export function createBareMetalHostCaches(kubeConfig: KubeConfig, logger: InformerLogger): BareMetalHostCaches {
   const caches = new Map<string, BareMetalHostCache>();
   let stopped = false;
@@ -101,9 +161,15 @@ export function createBareMetalHostCaches(kubeConfig: KubeConfig, logger: Inform
     in(namespace) {
       let cache = caches.get(namespace);
       if (!cache) {
-        // Activities still running while the worker shuts down read by LIST rather than start a watch.
+        // Activities still running while the worker shuts down LIST and poll rather than start a watch.
         if (stopped)
-          return { namespace, synced: () => false, snapshot: () => undefined, stop: () => Promise.resolve() };
+          return {
+            namespace,
+            synced: () => false,
+            snapshot: () => undefined,
+            onChange: () => () => undefined,
+            stop: () => Promise.resolve(),
+          };
         cache = startBareMetalHostCache(kubeConfig, namespace, logger);
         caches.set(namespace, cache);
       }

@@ -2,6 +2,8 @@ import type { Informer, KubernetesObject } from '@kubernetes/client-node';
 
 const WATCH_RESTART_MS = 2_000;
 
+export type InformerEvent = 'add' | 'update' | 'delete';
+
 /** Where a failed watch is reported; a pino Logger fits. */
 export interface InformerLogger {
   warn: (details: object, message: string) => void;
@@ -16,7 +18,7 @@ export interface InformerLogger {
  */
 export async function runInformer(
   informer: Informer<KubernetesObject>,
-  onObject: (object: KubernetesObject) => void,
+  onObject: (object: KubernetesObject, event: InformerEvent) => void,
   logger: InformerLogger,
   what: string,
   onSynced: (synced: boolean) => void = () => undefined,
@@ -24,9 +26,15 @@ export async function runInformer(
   let stopped = false;
   // Bumped at every failure: a start that saw one since it began did not list successfully.
   let failures = 0;
-  informer.on('add', onObject);
-  informer.on('update', onObject);
-  informer.on('delete', onObject);
+  informer.on('add', (object) => {
+    onObject(object, 'add');
+  });
+  informer.on('update', (object) => {
+    onObject(object, 'update');
+  });
+  informer.on('delete', (object) => {
+    onObject(object, 'delete');
+  });
   const start = async () => {
     const before = failures;
     await informer.start();

@@ -1,123 +1,124 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { BareMetalHost } from '../api/bareMetalHost.js';
+import type { BareMetalHost } from '../api/bareMetalHost.js';
 import { classifyApiError } from './apiErrors.js';
+import type { BareMetalHostChanges, HostEvent } from './bareMetalHostCache.js';
 import type { BareMetalHostApi } from './bareMetalHosts.js';
+import { compareResourceVersions } from './resourceVersion.js';
 
-/**
- * Follows one BareMetalHost until `decide` returns a value (or throws). It lists, then watches from
- * the list's resourceVersion; a dropped watch resumes from the last resourceVersion seen, and a
- * resourceVersion the server no longer keeps (410) leads to a fresh list, so no change is missed.
- * `decide` receives `undefined` when the host does not exist (any more).
- */
 export interface WaitForHostOptions {
   signal: AbortSignal;
-  /** Pause before re-watching after an error, and before retrying a transient list failure. */
+  /** The worker's cache, whose versions of the host the wait follows; without it, or while it is not synced, the wait polls. */
+  changes?: BareMetalHostChanges;
+  /** Poll period while the cache is not following the server, and pause before retrying a transient read failure. */
   retryDelayMs?: number;
+  /** Longest time between reads while the cache is synced: a safety net, not the way changes arrive. */
+  recheckMs?: number;
 }
 
-type WatchOutcome<T> = { kind: 'decided'; value: T } | { kind: 'ended'; expired: boolean; failed: boolean };
-
+/**
+ * Follows one BareMetalHost until `decide` returns a value (or throws); `decide` receives
+ * `undefined` once the host does not exist. The wait starts from a fresh GET, then decides on each
+ * version of the host the shared cache sees after it, in order, skipping every version older than
+ * the one it last decided on. So a wait that starts right after its step's own write never acts on
+ * the host as it was before that write, however far the cache lags, and still sees each state BMO
+ * passes through, as a watch of its own would; but the API server serves one GET instead of a LIST
+ * and a watch that it would answer by filtering every host of the namespace. Where versions may
+ * have gone by unseen (the cache re-listed, or versions cannot be ordered), it reads the host again.
+ */
 export async function waitForHost<T>(
   api: BareMetalHostApi,
   name: string,
   decide: (host: BareMetalHost | undefined) => T | undefined,
   options: WaitForHostOptions,
 ): Promise<T> {
-  const { signal, retryDelayMs = 1000 } = options;
-  const fieldSelector = `metadata.name=${name}`;
-  let resourceVersion: string | undefined;
-  for (;;) {
-    signal.throwIfAborted();
-    if (resourceVersion === undefined) {
-      const list = await listWithRetry(api, fieldSelector, signal, retryDelayMs);
-      const value = decide(list.items[0]);
-      if (value !== undefined) return value;
-      resourceVersion = list.resourceVersion;
+  const { signal, changes, retryDelayMs = 1000, recheckMs = 30_000 } = options;
+  // Following starts before the first read, so no version that comes after the read is missed.
+  const inbox = followChanges(name, changes);
+  try {
+    let latest: string | undefined;
+    let mustRead = true;
+    for (;;) {
+      signal.throwIfAborted();
+      if (mustRead) {
+        const host = await readHost(api, name, signal, retryDelayMs);
+        latest = host?.metadata.resourceVersion;
+        const value = decide(host);
+        if (value !== undefined) return value;
+      }
+      mustRead = false;
+      const event = await inbox.next(changes?.synced() ? recheckMs : retryDelayMs, signal);
+      const seen = event?.host.metadata.resourceVersion;
+      const order = seen !== undefined && latest !== undefined ? compareResourceVersions(seen, latest) : undefined;
+      if (!event || order === undefined) mustRead = true;
+      else if (order > 0) {
+        latest = seen;
+        const value = decide(event.type === 'deleted' ? undefined : event.host);
+        if (value !== undefined) return value;
+      }
     }
-    const state = { resourceVersion };
-    const outcome = await watchOnce(api, { resourceVersion, fieldSelector }, decide, signal, state);
-    if (outcome.kind === 'decided') return outcome.value;
-    resourceVersion = outcome.expired ? undefined : state.resourceVersion;
-    if (outcome.failed) await delay(retryDelayMs, undefined, { signal });
+  } finally {
+    inbox.close();
   }
 }
 
-async function listWithRetry(api: BareMetalHostApi, fieldSelector: string, signal: AbortSignal, retryDelayMs: number) {
+async function readHost(
+  api: BareMetalHostApi,
+  name: string,
+  signal: AbortSignal,
+  retryDelayMs: number,
+): Promise<BareMetalHost | undefined> {
   for (;;) {
     try {
-      return await api.list({ fieldSelector });
+      return await api.get(name);
     } catch (err) {
-      if (classifyApiError(err).kind !== 'transient') throw err;
+      const { kind } = classifyApiError(err);
+      if (kind === 'notFound') return undefined;
+      if (kind !== 'transient') throw err;
       await delay(retryDelayMs, undefined, { signal });
     }
   }
 }
 
-function watchOnce<T>(
-  api: BareMetalHostApi,
-  options: { resourceVersion: string; fieldSelector: string },
-  decide: (host: BareMetalHost | undefined) => T | undefined,
-  signal: AbortSignal,
-  state: { resourceVersion: string },
-): Promise<WatchOutcome<T>> {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    let controller: AbortController | undefined;
-    const finish = (action: () => void) => {
-      if (settled) return;
-      settled = true;
-      signal.removeEventListener('abort', onAbort);
-      controller?.abort();
-      action();
-    };
-    const onAbort = () => {
-      finish(() => {
-        reject(signal.reason as Error);
-      });
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
+interface ChangeInbox {
+  /** The next version seen, or undefined when the wait should read the host itself (timed out, re-synced, unparsable). */
+  next(timeoutMs: number, signal: AbortSignal): Promise<HostEvent | undefined>;
+  close(): void;
+}
 
-    const onEvent = (type: string, object: unknown) => {
-      if (settled) return;
-      if (type === 'ERROR') {
-        const expired = (object as { code?: number } | undefined)?.code === 410;
-        finish(() => {
-          resolve({ kind: 'ended', expired, failed: !expired });
-        });
-        return;
-      }
-      const rv = (object as { metadata?: { resourceVersion?: string } } | undefined)?.metadata?.resourceVersion;
-      if (rv) state.resourceVersion = rv;
-      if (type === 'BOOKMARK') return;
-      try {
-        const host = type === 'DELETED' ? undefined : BareMetalHost.parse(object);
-        const value = decide(host);
-        if (value !== undefined) {
-          finish(() => {
-            resolve({ kind: 'decided', value });
-          });
-        }
-      } catch (err) {
-        finish(() => {
-          reject(err instanceof Error ? err : new Error(String(err)));
-        });
-      }
-    };
-    const onDone = (err: unknown) => {
-      const expired = (err as { statusCode?: number } | null)?.statusCode === 410;
-      finish(() => {
-        resolve({ kind: 'ended', expired, failed: err !== null && err !== undefined });
-      });
-    };
-
-    api.watch(options, { onEvent, onDone }).then(
-      (c) => {
-        controller = c;
-        if (settled) c.abort();
-      },
-      (err: unknown) => {
-        onDone(err ?? new Error('watch failed'));
-      },
-    );
+/** Buffers the cache's versions of one host between the wait's looks, so none is lost while a read is in flight. */
+function followChanges(name: string, changes: BareMetalHostChanges | undefined): ChangeInbox {
+  const queue: (HostEvent | undefined)[] = [];
+  let wake: (() => void) | undefined;
+  const stop = changes?.onChange(name, (event) => {
+    queue.push(event);
+    wake?.();
   });
+  return {
+    async next(timeoutMs, signal) {
+      if (queue.length === 0) {
+        await new Promise<void>((resolve, reject) => {
+          const done = () => {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', onAbort);
+            wake = undefined;
+          };
+          const timer = setTimeout(() => {
+            done();
+            resolve();
+          }, timeoutMs);
+          const onAbort = () => {
+            done();
+            reject(signal.reason as Error);
+          };
+          signal.addEventListener('abort', onAbort, { once: true });
+          wake = () => {
+            done();
+            resolve();
+          };
+        });
+      }
+      return queue.shift();
+    },
+    close: () => stop?.(),
+  };
 }

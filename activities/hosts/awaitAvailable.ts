@@ -13,12 +13,7 @@ import type { AwaitAvailableResult, AwaitHostInput } from '../../contracts/machi
  * record, in one resourceVersion-guarded update.
  */
 export async function awaitAvailable(deps: HostDeps, input: AwaitHostInput): Promise<AwaitAvailableResult> {
-  const outcome = await followHost(
-    deps.hosts,
-    input.host,
-    (host) => availabilityVerdict(input.host, host, input.machine),
-    deps.heartbeatIntervalMs,
-  );
+  const outcome = await followHost(deps, input.host, (host) => availabilityVerdict(input.host, host, input.machine));
   if (outcome !== 'available') return { host: input.host, outcome };
   try {
     const { host, changed } = await updateHost(deps.hosts, input.host, (current) =>

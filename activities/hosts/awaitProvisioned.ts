@@ -11,17 +11,12 @@ import type { AwaitProvisionedInput, ProvisionedResult } from '../../contracts/m
  */
 export function awaitProvisioned(deps: HostDeps, input: AwaitProvisionedInput): Promise<ProvisionedResult> {
   let newAttemptSeen = !input.afterFailedAttempt;
-  return followHost(
-    deps.hosts,
-    input.host,
-    (host) => {
-      const status = host?.status;
-      if (!newAttemptSeen && host && status?.provisioning?.state !== 'provisioned') {
-        if (status?.provisioning?.state !== 'provisioning' || status.errorType) return undefined;
-        newAttemptSeen = true;
-      }
-      return provisioningVerdict(input.host, host, input.machine);
-    },
-    deps.heartbeatIntervalMs,
-  );
+  return followHost(deps, input.host, (host) => {
+    const status = host?.status;
+    if (!newAttemptSeen && host && status?.provisioning?.state !== 'provisioned') {
+      if (status?.provisioning?.state !== 'provisioning' || status.errorType) return undefined;
+      newAttemptSeen = true;
+    }
+    return provisioningVerdict(input.host, host, input.machine);
+  });
 }

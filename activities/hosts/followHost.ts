@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { BareMetalHost } from '../../api/bareMetalHost.js';
-import type { BareMetalHostApi } from '../../k8s/bareMetalHosts.js';
 import { waitForHost } from '../../k8s/waitForHost.js';
+import type { HostDeps } from './hostDeps.js';
 
 /** Heartbeat details of the waiting activities: where the host is in BMO's state machine. */
 export interface HostProgress {
@@ -26,17 +26,20 @@ export function progressOf(name: string, host: BareMetalHost | undefined): HostP
   return progress;
 }
 
+/** With the cache's change word, a wait still reads its host at least every this many heartbeats. */
+const RECHECK_HEARTBEATS = 6;
+
 /**
  * Follows a host inside an activity until `decide` returns: heartbeats the latest progress on every
  * change and every `heartbeatIntervalMs` (so a lost worker is noticed and cancellation is
  * delivered), and stops at once when the activity is cancelled.
  */
 export async function followHost<T>(
-  api: BareMetalHostApi,
+  deps: Pick<HostDeps, 'hosts' | 'cache' | 'heartbeatIntervalMs'>,
   name: string,
   decide: (host: BareMetalHost | undefined) => T | undefined,
-  heartbeatIntervalMs: number,
 ): Promise<T> {
+  const { heartbeatIntervalMs } = deps;
   const ctx = Context.current();
   let progress: HostProgress = { host: name, state: 'unknown', errorCount: 0 };
   ctx.heartbeat(progress);
@@ -50,7 +53,12 @@ export async function followHost<T>(
       return decide(host);
     };
     return await Promise.race([
-      waitForHost(api, name, observe, { signal: ctx.cancellationSignal, retryDelayMs: heartbeatIntervalMs }),
+      waitForHost(deps.hosts, name, observe, {
+        signal: ctx.cancellationSignal,
+        retryDelayMs: heartbeatIntervalMs,
+        recheckMs: heartbeatIntervalMs * RECHECK_HEARTBEATS,
+        ...(deps.cache && { changes: deps.cache }),
+      }),
       ctx.cancelled,
     ]);
   } finally {

@@ -1,5 +1,5 @@
 import type { BareMetalHost } from '../../api/bareMetalHost.js';
-import type { BareMetalHostSnapshots } from '../../k8s/bareMetalHostCache.js';
+import type { BareMetalHostView } from '../../k8s/bareMetalHostCache.js';
 import type { BareMetalHostApi } from '../../k8s/bareMetalHosts.js';
 import type { EventRecorder } from '../../k8s/events.js';
 import type { LocalClaims } from './localClaims.js';
@@ -7,8 +7,8 @@ import type { LocalClaims } from './localClaims.js';
 /** What the host activities are built from: the Control Plane Cluster's hosts in one namespace, and Events. */
 export interface HostDeps {
   hosts: BareMetalHostApi;
-  /** The worker's shared, watch-backed cache of this namespace's hosts; without it every claim LISTs. */
-  cache?: BareMetalHostSnapshots;
+  /** The worker's shared, watch-backed cache of this namespace's hosts; without it every claim LISTs and every wait polls. */
+  cache?: BareMetalHostView;
   /** True on an activity's second and later attempts (a previous one may have claimed a host already). */
   isRetriedAttempt: () => boolean;
   /** Hosts this worker's claims in the namespace are trying or just took: other claims try them last. */

@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Context } from '@temporalio/activity';
-import type { BareMetalHostSnapshots } from '../../k8s/bareMetalHostCache.js';
+import type { BareMetalHostView } from '../../k8s/bareMetalHostCache.js';
 import { createBareMetalHostApi } from '../../k8s/bareMetalHosts.js';
 import { createEventRecorder } from '../../k8s/events.js';
 import { toApplicationFailure } from '../applicationFailure.js';
@@ -52,8 +52,8 @@ export interface HostActivityOptions {
   /** Default 5 s; the activities' heartbeat timeout must be longer. */
   heartbeatIntervalMs?: number;
   random?: () => number;
-  /** The worker's shared cache of this namespace's hosts, which claims choose from; without it they LIST. */
-  cache?: BareMetalHostSnapshots;
+  /** The worker's shared cache of this namespace's hosts: claims choose from it, waits wake on it; without it they LIST and poll. */
+  cache?: BareMetalHostView;
   /** Reports Events that could not be recorded (they never fail an activity). */
   onEventError?: (err: unknown) => void;
 }

@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { DEFAULT_PLATFORM_NAMESPACE } from '../../api/resolve/secretReference.js';
-import type { BareMetalHostCaches } from '../../k8s/bareMetalHostCache.js';
+import { lazyHostView, type BareMetalHostCaches } from '../../k8s/bareMetalHostCache.js';
 import { createBareMetalHostApi, type BareMetalHostApi } from '../../k8s/bareMetalHosts.js';
 import { createManagementObjects } from '../../k8s/managementObjects.js';
 import { createSecretApi, type SecretApi } from '../../k8s/secrets.js';
@@ -41,7 +41,7 @@ export function createMachineActivities(options: {
   kubeConfig: KubeConfig;
   /** Namespace of the provider's own configuration; bare Secret names in properties are looked up here. */
   platformNamespace?: string;
-  /** The worker's shared BareMetalHost caches, which claims choose from; without them every claim LISTs. */
+  /** The worker's shared BareMetalHost caches, which claims choose from and waits wake on; without them claims LIST and waits poll. */
   hostCaches?: BareMetalHostCaches;
 }): MachineActivities {
   const { kubeConfig, hostCaches } = options;
@@ -55,8 +55,8 @@ export function createMachineActivities(options: {
         hosts: createHostActivities({
           kubeConfig,
           namespace,
-          // Started by the first claim, so a namespace used only for Secrets never watches hosts.
-          ...(hostCaches && { cache: { snapshot: () => hostCaches.in(namespace).snapshot() } }),
+          // Started by the first claim or wait, so a namespace used only for Secrets never watches hosts.
+          ...(hostCaches && { cache: lazyHostView(hostCaches, namespace) }),
         }),
         ipam: createIpamActivities({ kubeConfig, namespace }),
         secrets: createSecretActivities({ kubeConfig, namespace }),

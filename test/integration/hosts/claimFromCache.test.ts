@@ -8,11 +8,11 @@ import { createHostActivities } from '../../../activities/hosts/index.js';
 import { startBareMetalHostCache, type BareMetalHostCache } from '../../../k8s/bareMetalHostCache.js';
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import { loadKubeConfig } from '../../../k8s/kubeClient.js';
-import type { BareMetalHostSnapshots } from '../../../k8s/bareMetalHostCache.js';
+import type { BareMetalHostView } from '../../../k8s/bareMetalHostCache.js';
 import type { Simulator } from '../../../sim/controller.js';
 import { startKubeApiProxy, type KubeApiProxy } from '../../support/kubeApiProxy.js';
 import { useTestEnv } from '../../support/testEnv.js';
-import { createAvailableHosts, runActivity, startFastSimulator } from './hostTestKit.js';
+import { createAvailableHosts, runActivity, startFastSimulator, startSyncedHostCache } from './hostTestKit.js';
 import { HostFailureType } from '../../../contracts/hostFailureTypes.js';
 
 // Claims go through the counting proxy; the caches watch the API server directly, so the proxy
@@ -39,13 +39,12 @@ afterAll(async () => {
 const machine = (name: string) => ({ namespace: 'team-a', name, uid: `uid-${name}` });
 
 async function syncedCache(): Promise<BareMetalHostCache> {
-  const cache = startBareMetalHostCache(env.kubeConfig, env.namespace, logger);
+  const cache = await startSyncedHostCache(env.kubeConfig, env.namespace, logger);
   caches.push(cache);
-  await expect.poll(() => cache.synced(), { timeout: 30_000 }).toBe(true);
   return cache;
 }
 
-function claimer(cache: BareMetalHostSnapshots) {
+function claimer(cache: BareMetalHostView) {
   const activities = createHostActivities({ kubeConfig: viaProxy, namespace: env.namespace, cache });
   return (name: string, role: string) =>
     runActivity(activities.claimHost, { machine: machine(name), selector: { matchLabels: { role } } });
@@ -109,7 +108,7 @@ describe('claims choose from the shared BareMetalHost cache', () => {
     for (let i = 0; i < 20; i++) early.push([(await fresh(`early-${i}`, 'stale')).host, `early-${i}`]);
 
     proxy.resetCounts();
-    const stale = claimer({ snapshot: () => frozen });
+    const stale = claimer({ snapshot: () => frozen, synced: () => true, onChange: () => () => undefined });
     const results = await Promise.allSettled(Array.from({ length: 14 }, (_, i) => stale(`late-${i}`, 'stale')));
     const late = results.flatMap((r, i) => (r.status === 'fulfilled' ? [[r.value.host, `late-${i}`] as const] : []));
     const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as { type?: string }] : []));

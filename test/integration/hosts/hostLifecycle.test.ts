@@ -1,8 +1,9 @@
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { HostProgress } from '../../../activities/hosts/index.js';
+import type { BareMetalHostCache } from '../../../k8s/bareMetalHostCache.js';
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import type { Simulator } from '../../../sim/controller.js';
 import { useTestEnv } from '../../support/testEnv.js';
@@ -12,19 +13,24 @@ import {
   hostActivities,
   runActivity,
   startFastSimulator,
+  startSyncedHostCache,
   userVisible,
   waitFor,
 } from './hostTestKit.js';
 import { startTcpProxy } from './tcpProxy.js';
 import { HostFailureType } from '../../../contracts/hostFailureTypes.js';
 
+// The waits follow the hosts through a cache, as the worker's do.
 const env = useTestEnv();
 let sim: Simulator;
+let cache: BareMetalHostCache;
 
-beforeAll(() => {
+beforeAll(async () => {
   sim = startFastSimulator(env.kubeConfig, env.namespace);
+  cache = await startSyncedHostCache(env.kubeConfig, env.namespace);
 });
 afterAll(async () => {
+  await cache.stop();
   await sim.stop();
 });
 
@@ -44,7 +50,7 @@ async function claimAndConfigure(prefix: string, annotations: Record<string, str
     annotations,
   });
   const machine = { namespace: 'team-a', name: prefix };
-  const activities = hostActivities(env.kubeConfig, env.namespace);
+  const activities = hostActivities(env.kubeConfig, env.namespace, cache);
   await runActivity(activities.claimHost, { machine, selector: { matchLabels: { role: prefix } } });
   await runActivity(activities.configureHost, { machine, host, image, userData: `${prefix}-user-data` });
   return { host, machine, activities };
@@ -65,7 +71,7 @@ describe('host lifecycle', () => {
       },
     });
     const machine = { namespace: 'team-a', name: 'life', uid: 'u-life' };
-    const activities = hostActivities(env.kubeConfig, env.namespace);
+    const activities = hostActivities(env.kubeConfig, env.namespace, cache);
     const before = await api.get(name);
 
     await runActivity(activities.claimHost, { machine, selector: { matchLabels: { role: 'life' } } });
@@ -151,7 +157,10 @@ describe('host lifecycle', () => {
         contexts: proxied.contexts,
         currentContext: proxied.currentContext,
       });
-      const activities = hostActivities(proxied, env.namespace);
+      // The cache's watch goes through the proxy too: the dropped connections end it mid-wait.
+      const proxiedCache = await startSyncedHostCache(proxied, env.namespace);
+      onTestFinished(() => proxiedCache.stop());
+      const activities = hostActivities(proxied, env.namespace, proxiedCache);
       const activityEnv = new MockActivityEnvironment();
       let dropped = 0;
       activityEnv.on('heartbeat', (d: HostProgress) => {
@@ -275,7 +284,7 @@ describe('host lifecycle', () => {
       prefix: 'foreign',
       labels: { role: 'foreign' },
     });
-    const activities = hostActivities(env.kubeConfig, env.namespace);
+    const activities = hostActivities(env.kubeConfig, env.namespace, cache);
     const failure = await failureOf(
       runActivity(activities.configureHost, { machine: { namespace: 'x', name: 'y' }, host, image }),
     );

@@ -4,6 +4,12 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import type { BareMetalHost } from '../../../api/bareMetalHost.js';
 import { createHostActivities } from '../../../activities/hosts/index.js';
 import { classifyApiError } from '../../../k8s/apiErrors.js';
+import {
+  startBareMetalHostCache,
+  type BareMetalHostCache,
+  type BareMetalHostView,
+} from '../../../k8s/bareMetalHostCache.js';
+import type { InformerLogger } from '../../../k8s/runInformer.js';
 import { createBareMetalHostApi, type BareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import { startSimulator, type Simulator } from '../../../sim/controller.js';
 import { SimConfig } from '../../../sim/settings.js';
@@ -24,8 +30,27 @@ export function startFastSimulator(kubeConfig: KubeConfig, namespace: string): S
   });
 }
 
-export function hostActivities(kubeConfig: KubeConfig, namespace: string) {
-  return createHostActivities({ kubeConfig, namespace, heartbeatIntervalMs: 200 });
+/** Host activities with a fast heartbeat; give them `cache` to choose and wait as the worker's do. */
+export function hostActivities(kubeConfig: KubeConfig, namespace: string, cache?: BareMetalHostView) {
+  return createHostActivities({ kubeConfig, namespace, heartbeatIntervalMs: 200, ...(cache && { cache }) });
+}
+
+/** A cache of the namespace's hosts as the worker keeps one, once it has listed; stop it when done. */
+export async function startSyncedHostCache(
+  kubeConfig: KubeConfig,
+  namespace: string,
+  logger: InformerLogger = { warn: () => undefined },
+): Promise<BareMetalHostCache> {
+  const cache = startBareMetalHostCache(kubeConfig, namespace, logger);
+  const deadline = Date.now() + 30_000;
+  while (!cache.synced()) {
+    if (Date.now() > deadline) {
+      await cache.stop();
+      throw new Error(`the BareMetalHost cache of namespace ${namespace} did not sync in 30 s`);
+    }
+    await delay(50);
+  }
+  return cache;
 }
 
 /** Runs an activity function in a real activity context (heartbeats, cancellation). */

@@ -1,0 +1,122 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHostActivities } from '../../../activities/hosts/index.js';
+import type { BareMetalHost } from '../../../api/bareMetalHost.js';
+import type { BareMetalHostCache, BareMetalHostView } from '../../../k8s/bareMetalHostCache.js';
+import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
+import { loadKubeConfig } from '../../../k8s/kubeClient.js';
+import type { Simulator } from '../../../sim/controller.js';
+import { startKubeApiProxy, type KubeApiProxy } from '../../support/kubeApiProxy.js';
+import { useTestEnv } from '../../support/testEnv.js';
+import { createAvailableHosts, runActivity, startFastSimulator, startSyncedHostCache } from './hostTestKit.js';
+
+// The activities go through the counting proxy; the cache watches the API server directly, so the
+// proxy counts exactly the reads the waits make.
+const env = useTestEnv();
+let sim: Simulator;
+let proxy: KubeApiProxy;
+let viaProxy: KubeConfig;
+let cache: BareMetalHostCache;
+
+beforeAll(async () => {
+  sim = startFastSimulator(env.kubeConfig, env.namespace);
+  proxy = await startKubeApiProxy(env.kubeconfigPath, await mkdtemp(join(tmpdir(), 'wait-cache-proxy-')));
+  viaProxy = loadKubeConfig(proxy.kubeconfigPath);
+  cache = await startSyncedHostCache(env.kubeConfig, env.namespace);
+});
+afterAll(async () => {
+  await cache.stop();
+  await sim.stop();
+  await proxy.close();
+});
+
+const image = { url: 'http://images.example/noble.qcow2', checksum: 'abc123', checksumType: 'sha256', format: 'qcow2' };
+
+async function availableHost(prefix: string): Promise<string> {
+  const [host = ''] = await createAvailableHosts(env.kubeConfig, env.namespace, {
+    count: 1,
+    prefix,
+    labels: { role: prefix },
+  });
+  return host;
+}
+
+/** Claims and configures the host for a Machine of the prefix's name, with activities reading `view`. */
+async function claimAndConfigure(prefix: string, host: string, view: BareMetalHostView) {
+  const machine = { namespace: 'team-a', name: prefix, uid: `uid-${prefix}` };
+  const activities = createHostActivities({
+    kubeConfig: viaProxy,
+    namespace: env.namespace,
+    cache: view,
+    heartbeatIntervalMs: 200,
+  });
+  await runActivity(activities.claimHost, { machine, selector: { matchLabels: { role: prefix } } });
+  await runActivity(activities.configureHost, { machine, host, image, userData: `${prefix}-user-data` });
+  return { machine, activities };
+}
+
+describe('waits on provisioning and release wake on the shared cache', () => {
+  it('follow the versions the cache sees, with no LIST or watch of their own and fewer GETs than versions', async () => {
+    const host = await availableHost('woken');
+    const { machine, activities } = await claimAndConfigure('woken', host, cache);
+    let changes = 0;
+    const stopCounting = cache.onChange(host, () => changes++);
+    proxy.resetCounts();
+    const provisioned = await runActivity(activities.awaitProvisioned, { machine, host });
+    await runActivity(activities.releaseHost, { machine, host });
+    const released = await runActivity(activities.awaitAvailable, { machine, host });
+    stopCounting();
+
+    expect(provisioned).toMatchObject({ host, state: 'provisioned' });
+    expect(released).toEqual({ host, outcome: 'restored' });
+    const { readsByVerb } = proxy.counts();
+    expect(readsByVerb.list.requests).toBe(0);
+    expect(readsByVerb.watch.requests).toBe(0);
+    // Each wait reads its host once when it starts (the restore's guarded update once more), then
+    // follows the versions the cache saw: fewer reads than versions, where a read per change would be more.
+    expect(readsByVerb.get.requests).toBeGreaterThanOrEqual(2);
+    expect(readsByVerb.get.requests).toBeLessThan(changes);
+  });
+
+  it('never act on a version older than their own read: a cache lagging behind the claim still ends each wait right', async () => {
+    // A cache that says it is synced but lags: to every wait it tells, late, of the host as it was
+    // before the claim, and of nothing after. Acting on that version, awaitProvisioned would find
+    // the host not this Machine's and fail, and awaitAvailable would too.
+    const host = await availableHost('lagging');
+    const { items } = await createBareMetalHostApi(env.kubeConfig, env.namespace).list({
+      labelSelector: 'role=lagging',
+    });
+    const before: readonly BareMetalHost[] = items;
+    let told = 0;
+    const lagging: BareMetalHostView = {
+      snapshot: () => before,
+      synced: () => true,
+      onChange: (name, listener) => {
+        const timer = setTimeout(() => {
+          for (const old of before.filter((h) => h.metadata.name === name)) {
+            told++;
+            listener({ type: 'changed', host: old });
+          }
+        }, 0);
+        return () => {
+          clearTimeout(timer);
+        };
+      },
+    };
+    const { machine, activities } = await claimAndConfigure('lagging', host, lagging);
+
+    expect(await runActivity(activities.awaitProvisioned, { machine, host })).toMatchObject({
+      host,
+      state: 'provisioned',
+    });
+    await runActivity(activities.releaseHost, { machine, host });
+    expect(await runActivity(activities.awaitAvailable, { machine, host })).toEqual({ host, outcome: 'restored' });
+    const restored = await createBareMetalHostApi(env.kubeConfig, env.namespace).get(host);
+    expect(restored.spec.consumerRef).toBeUndefined();
+    // Both waits were told of the old version, and passed it by.
+    expect(told).toBeGreaterThanOrEqual(2);
+  });
+});
