@@ -10,7 +10,7 @@ import { applyManifests } from '../../devstack/demo/applyManifests.js';
 import { projectRoot, startDevstack, type TemporalBackend } from '../../devstack/devstack.js';
 import { freePort } from '../../devstack/freePort.js';
 import { ManagedProcess } from '../../devstack/managedProcess.js';
-import { createBareMetalHostApi } from '../../k8s/bareMetalHosts.js';
+import { startBareMetalHostCache } from '../../k8s/bareMetalHostCache.js';
 import { loadKubeConfig } from '../../k8s/kubeClient.js';
 import { createSimHosts } from '../../sim/simHosts.js';
 import { startKubeApiProxy, type ReadVerb } from '../../test/support/kubeApiProxy.js';
@@ -201,23 +201,25 @@ export async function runFleet(config: FleetConfig, log: (line: string) => void)
       ['sim', '--namespace', NAMESPACE, '--delay-ms', '0'],
       endpoints.kubeconfigPath,
     );
-    const hosts = createBareMetalHostApi(kubeConfig, NAMESPACE);
-    // Each check lists every host: at 10,000 hosts, checking often would load the machine being measured.
-    // While the simulator registers thousands of hosts such a list can pass the apiserver's 60 s limit;
-    // that check counts as not yet.
-    await until(
-      'hosts available',
-      3_600_000,
-      async () => {
-        const listed = await hosts.list().catch((err: unknown) => {
-          log(`  listing the hosts failed (${messagesOf(err)}); looking again`);
-          return undefined;
-        });
-        const available = listed?.items.filter((h) => h.status?.provisioning?.state === 'available');
-        return available?.length === hostCount;
+    // Counted from a watch-backed cache: one LIST, not a 33 MB list of 10,000 hosts at every check.
+    const registering = startBareMetalHostCache(kubeConfig, NAMESPACE, {
+      warn: (_details, message) => {
+        log(`  ${message}`);
       },
-      Math.max(500, hostCount),
-    );
+    });
+    try {
+      await until(
+        'hosts available',
+        3_600_000,
+        () =>
+          Promise.resolve(
+            registering.snapshot()?.filter((h) => h.status?.provisioning?.state === 'available').length === hostCount,
+          ),
+        1000,
+      );
+    } finally {
+      await registering.stop();
+    }
     const workers: ManagedProcess[] = [];
     const metricsAddresses: string[] = [];
     for (let i = 1; i <= config.workers; i++) {
