@@ -32,7 +32,7 @@ export interface ProvisioningWorkerOptions {
 export async function createProvisioningWorker(options: ProvisioningWorkerOptions): Promise<Worker> {
   // The process's render pool, which writeMachineData renders in, takes the worker's limits.
   if (options.renderLimits !== undefined) configureRenderPool(options.renderLimits);
-  // One watch-backed cache of BareMetalHosts per cluster namespace, shared by every claim of this worker.
+  // One watch-backed cache of BareMetalHosts per cluster namespace, shared by every claim and wait of this worker.
   const hostCaches = createBareMetalHostCaches(options.kubeConfig, {
     warn: (details, message) => {
       Runtime.instance().logger.warn(message, details);
