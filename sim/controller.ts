@@ -39,11 +39,6 @@ export function startSimulator(options: SimulatorOptions): Simulator {
   const api = createBareMetalHostApi(options.kubeConfig, options.namespace);
   const maxIdleMs = options.maxIdleMs ?? 5000;
   const onError = options.onError ?? (() => undefined);
-  const logger = {
-    warn: (details: object, message: string) => {
-      onError(new Error(`${message}: ${JSON.stringify(details)}`));
-    },
-  };
   const queue = new HostQueue();
   const state = { stopped: false };
   // A function, not the field: the loop reads it after awaits, where stop() may have set it.
@@ -99,21 +94,17 @@ export function startSimulator(options: SimulatorOptions): Simulator {
           },
           onError,
         }));
-        const informer = (hosts ??= await startHostInformer(
-          options.kubeConfig,
-          options.namespace,
-          {
-            onHost: (name) => {
-              queue.changed(name);
-              wake?.();
-            },
-            onResync: () => {
-              queue.changedAll(hosts?.names() ?? []);
-              wake?.();
-            },
+        const informer = (hosts ??= await startHostInformer(options.kubeConfig, options.namespace, {
+          onHost: (name) => {
+            queue.changed(name);
+            wake?.();
           },
-          logger,
-        ));
+          onResync: () => {
+            queue.changedAll(hosts?.names() ?? []);
+            wake?.();
+          },
+          onError,
+        }));
         if (isStopped()) break;
         passStarted = Date.now();
         await Promise.all(queue.take(passStarted).map((name) => visit(name, cache, informer, passStarted)));

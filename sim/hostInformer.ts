@@ -1,7 +1,7 @@
 import { makeInformer, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { BMH_GROUP, BMH_PLURAL, BMH_VERSION, BareMetalHost } from '../api/bareMetalHost.js';
 import { createBareMetalHostApi } from '../k8s/bareMetalHosts.js';
-import { runInformer, type InformerLogger } from '../k8s/runInformer.js';
+import { runInformer } from '../k8s/runInformer.js';
 
 /** A host object in the API that does not parse as a BareMetalHost; the simulator leaves it until it changes. */
 export class UnparsableHostError extends Error {
@@ -28,6 +28,8 @@ export interface HostInformerEvents {
   onHost: (name: string) => void;
   /** The watch failed and the informer has listed (or resumed) again: any host may have changed meanwhile. */
   onResync: () => void;
+  /** A failed list or watch, as the API client raised it; the informer starts again by itself. */
+  onError: (err: unknown) => void;
 }
 
 /** Starts the informer; resolves once its first list is in (or has failed and will be retried). */
@@ -35,7 +37,6 @@ export async function startHostInformer(
   kubeConfig: KubeConfig,
   namespace: string,
   events: HostInformerEvents,
-  logger: InformerLogger,
 ): Promise<HostInformer> {
   const api = createBareMetalHostApi(kubeConfig, namespace);
   // The informer keeps list items and watch objects as they came; each is parsed once, when first read.
@@ -52,13 +53,16 @@ export async function startHostInformer(
       return { items, metadata: { resourceVersion: list.resourceVersion } };
     },
   );
+  // The error itself, not runInformer's message about it, so that the simulator's user can tell a
+  // throttled or unreachable API server (which the restart rides out) from a real fault.
+  informer.on('error', events.onError);
   let lostSync = false;
   const stop = await runInformer(
     informer,
     (object) => {
       events.onHost(object.metadata?.name ?? '');
     },
-    logger,
+    { warn: () => undefined },
     `simulator BareMetalHost informer (namespace ${namespace})`,
     (synced) => {
       if (!synced) lostSync = true;
