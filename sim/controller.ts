@@ -10,6 +10,11 @@ import type { SimConfig } from './settings.js';
 
 /** Passes start at least this far apart, so a burst of watch events is taken in batches. */
 const MIN_PASS_MS = 20;
+/**
+ * Hosts stepped at once: a pass over thousands of new hosts (a fleet registered before the
+ * simulator started) must not open thousands of requests together.
+ */
+const PASS_CONCURRENCY = 64;
 /** How long a written host waits for its write to come back through the watch before it is looked at anyway. */
 const WRITE_SEEN_WITHIN_MS = 1000;
 
@@ -62,7 +67,7 @@ export function startSimulator(options: SimulatorOptions): Simulator {
       if (wakeable) wake = done;
     });
 
-  const visit = async (name: string, cache: BmcSecretCache, informer: HostInformer, now: number) => {
+  const visit = async (name: string, cache: BmcSecretCache, informer: HostInformer) => {
     let host: BareMetalHost | undefined;
     try {
       host = informer.get(name);
@@ -76,7 +81,7 @@ export function startSimulator(options: SimulatorOptions): Simulator {
       return;
     }
     queue.uses(name, host.spec.bmc?.credentialsName);
-    if (queue.awaitingWrite(name, host.metadata.resourceVersion, now)) return;
+    if (queue.awaitingWrite(name, host.metadata.resourceVersion, Date.now())) return;
     const result = await step(api, cache, host, options);
     if (result.replaced !== undefined) queue.wrote(name, result.replaced, Date.now() + WRITE_SEEN_WITHIN_MS);
     else queue.requeue(name, result.lookAgainMs, Date.now());
@@ -107,7 +112,11 @@ export function startSimulator(options: SimulatorOptions): Simulator {
         }));
         if (isStopped()) break;
         passStarted = Date.now();
-        await Promise.all(queue.take(passStarted).map((name) => visit(name, cache, informer, passStarted)));
+        const names = queue.take(passStarted);
+        const worker = async () => {
+          for (let name = names.pop(); name !== undefined; name = names.pop()) await visit(name, cache, informer);
+        };
+        await Promise.all(Array.from({ length: Math.min(PASS_CONCURRENCY, names.length) }, worker));
         idle = Math.min(idle, queue.nextDueIn(Date.now()));
       } catch (err) {
         onError(err);
