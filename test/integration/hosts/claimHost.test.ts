@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
+import { HOST_FINALIZER } from '../../../sim/bmcCredentials.js';
 import type { Simulator } from '../../../sim/controller.js';
 import { createSimHosts } from '../../../sim/simHosts.js';
 import { useTestEnv } from '../../support/testEnv.js';
@@ -218,7 +219,13 @@ describe('claimHost resource fit and exclusions', () => {
       },
     });
 
-    const held = await api.get('ex-deleting-001');
+    // The simulator may still be taking the deleted host through BMO's deletion steps; once its
+    // finalizer is gone it no longer writes the host, and only the test's own finalizer is left.
+    const held = await waitFor(
+      api,
+      'ex-deleting-001',
+      (h) => !((h.metadata.finalizers as string[] | undefined) ?? []).includes(HOST_FINALIZER),
+    );
     held.metadata.finalizers = [];
     await api.replace(held);
   });
