@@ -10,8 +10,8 @@ export type HostSource = 'cache' | 'list';
  * lag the server, which the resourceVersion-guarded claim tolerates (a stale candidate is a 409),
  * except in two cases read fresh: a retried attempt, whose previous attempt may have claimed a host
  * whose change the cache has not seen yet (a claim by LIST finds it and returns it, instead of taking
- * a second host); and a further round after every candidate was lost, which a stale cache would
- * only repeat.
+ * a second host); and a further round, after every candidate was lost or the cache offered none,
+ * which a stale cache would only repeat.
  */
 export function mayReadCache(options: { cacheSynced: boolean; retriedAttempt: boolean; round: number }): boolean {
   return options.cacheSynced && !options.retriedAttempt && options.round === 0;

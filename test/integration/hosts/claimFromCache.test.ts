@@ -121,6 +121,20 @@ describe('claims choose from the shared BareMetalHost cache', () => {
     expect(new Set([...early, ...late].map(([host]) => host)).size).toBe(30);
   });
 
+  it('a cache that has not yet seen a host become free does not make the claim fail: a LIST confirms before NoHostAvailable', async () => {
+    const [host] = await createAvailableHosts(env.kubeConfig, env.namespace, {
+      count: 1,
+      prefix: 'unseen',
+      labels: { role: 'unseen' },
+    });
+    // Synced, but from before the host was registered: it offers no candidate.
+    const lagging = claimer({ snapshot: () => [], synced: () => true, onChange: () => () => undefined });
+    proxy.resetCounts();
+    expect((await lagging('unseen-0', 'unseen')).host).toBe(host);
+    expect(proxy.counts().readsByVerb.list.requests).toBe(1);
+    expect((await consumersOf('unseen')).get(host ?? '')).toBe('unseen-0');
+  });
+
   it('falls back to a LIST per claim while the cache has not synced (here: it cannot reach the API server)', async () => {
     await createAvailableHosts(env.kubeConfig, env.namespace, {
       count: 10,
