@@ -1,4 +1,5 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { duration, positiveInteger } from './argumentParsers.js';
 import { DEFAULT_RENDER_LIMITS, type RenderLimits } from '../render/renderLimits.js';
 
 /** What the options below leave on a command's parsed options. */
@@ -8,21 +9,6 @@ export interface RenderLimitFlags {
   templateMaxSteps: number;
   templateMaxOutputBytes: number;
   templateThreads: number;
-}
-
-/** "2s", "500ms", "1m" or plain milliseconds. */
-function duration(text: string): number {
-  const match = /^(\d+)(ms|s|m)?$/.exec(text.trim());
-  if (!match) throw new InvalidArgumentError(`"${text}" is not a duration; use e.g. 2s or 500ms`);
-  const ms = Number(match[1]) * ({ ms: 1, s: 1000, m: 60_000 }[match[2] ?? 'ms'] ?? 1);
-  if (ms < 1) throw new InvalidArgumentError('must be at least 1ms');
-  return ms;
-}
-
-function positiveInteger(text: string): number {
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < 1) throw new InvalidArgumentError(`"${text}" is not a positive integer`);
-  return value;
 }
 
 function option(flags: string, description: string, env: string, parse: (text: string) => number, fallback: number) {

@@ -8,6 +8,7 @@ import { connectWorker } from '../worker/temporalConnection.js';
 import { PROVISIONING_TASK_QUEUE } from '../contracts/machineContract.js';
 import { platformNamespaceOption } from './platformNamespaceOption.js';
 import { addRenderLimitOptions, renderLimitsOf, type RenderLimitFlags } from './renderLimitOptions.js';
+import { addWorkerTuningOptions, workerTuningOf, type WorkerTuningFlags } from './workerTuningOptions.js';
 import { addWorkerVersionOptions, workerVersionOf, type WorkerVersionFlags } from './workerVersionOptions.js';
 
 /** Bucket bounds of metal3_machine_step_duration, in milliseconds: 100 ms to 2 h. */
@@ -16,7 +17,7 @@ const STEP_DURATION_BUCKETS_MS = [
   3_600_000, 7_200_000,
 ];
 
-interface ProvisioningWorkerFlags extends RenderLimitFlags, WorkerVersionFlags {
+interface ProvisioningWorkerFlags extends RenderLimitFlags, WorkerVersionFlags, WorkerTuningFlags {
   kubeconfig?: string;
   metricsAddress: string;
   taskQueue: string;
@@ -39,51 +40,55 @@ export function registerWorkerCommand(program: Command): void {
     .option('--metrics-address <host:port>', 'serve Prometheus metrics here', '127.0.0.1:9464')
     .option('--task-queue <name>', 'task queue to poll', PROVISIONING_TASK_QUEUE)
     .addOption(platformNamespaceOption());
-  addRenderLimitOptions(addWorkerVersionOptions(provisioning)).action(async (options: ProvisioningWorkerFlags) => {
-    const log = pino({ name: 'metal3-provider', base: { worker: 'provisioning' } });
-    Runtime.install({
-      // SDK log lines go through the same structured logger as ours, with their workflow and activity context.
-      logger: new DefaultLogger('INFO', ({ level, message, meta }) => {
-        log[PINO_LEVELS[level]](meta ?? {}, message);
-      }),
-      telemetryOptions: {
-        metrics: {
-          prometheus: {
-            bindAddress: options.metricsAddress,
-            // Steps last from milliseconds (Kubernetes writes) to an hour (the OS install): the SDK's
-            // default buckets end at 10 s, which would put every provision in +Inf.
-            histogramBucketOverrides: { metal3_machine_step_duration: STEP_DURATION_BUCKETS_MS },
+  addWorkerTuningOptions(addRenderLimitOptions(addWorkerVersionOptions(provisioning))).action(
+    async (options: ProvisioningWorkerFlags) => {
+      const log = pino({ name: 'metal3-provider', base: { worker: 'provisioning' } });
+      Runtime.install({
+        // SDK log lines go through the same structured logger as ours, with their workflow and activity context.
+        logger: new DefaultLogger('INFO', ({ level, message, meta }) => {
+          log[PINO_LEVELS[level]](meta ?? {}, message);
+        }),
+        telemetryOptions: {
+          metrics: {
+            prometheus: {
+              bindAddress: options.metricsAddress,
+              // Steps last from milliseconds (Kubernetes writes) to an hour (the OS install): the SDK's
+              // default buckets end at 10 s, which would put every provision in +Inf.
+              histogramBucketOverrides: { metal3_machine_step_duration: STEP_DURATION_BUCKETS_MS },
+            },
           },
         },
-      },
-    });
-    const { connection, namespace, dataConverter } = await connectWorker();
-    const version = workerVersionOf(options);
-    const running = await createProvisioningWorker({
-      connection,
-      namespace,
-      dataConverter,
-      kubeConfig: loadKubeConfig(options.kubeconfig),
-      taskQueue: options.taskQueue,
-      platformNamespace: options.platformNamespace,
-      renderLimits: renderLimitsOf(options),
-      ...(version && { version }),
-    });
-    log.info(
-      {
+      });
+      const { connection, namespace, dataConverter } = await connectWorker();
+      const version = workerVersionOf(options);
+      const running = await createProvisioningWorker({
+        connection,
         namespace,
+        dataConverter,
+        kubeConfig: loadKubeConfig(options.kubeconfig),
         taskQueue: options.taskQueue,
         platformNamespace: options.platformNamespace,
         renderLimits: renderLimitsOf(options),
-        metrics: options.metricsAddress,
-        encryptedPayloads: dataConverter !== undefined,
-        version: version ?? 'unversioned',
-      },
-      'provisioning worker started',
-    );
-    // Runtime.install shuts the worker down gracefully on SIGINT and SIGTERM.
-    await running.run();
-    await connection.close();
-    log.info('provisioning worker stopped');
-  });
+        ...workerTuningOf(options),
+        ...(version && { version }),
+      });
+      log.info(
+        {
+          namespace,
+          taskQueue: options.taskQueue,
+          platformNamespace: options.platformNamespace,
+          renderLimits: renderLimitsOf(options),
+          metrics: options.metricsAddress,
+          encryptedPayloads: dataConverter !== undefined,
+          version: version ?? 'unversioned',
+          maxCachedWorkflows: options.maxCachedWorkflows ?? 'from the heap limit',
+        },
+        'provisioning worker started',
+      );
+      // Runtime.install shuts the worker down gracefully on SIGINT and SIGTERM.
+      await running.run();
+      await connection.close();
+      log.info('provisioning worker stopped');
+    },
+  );
 }

@@ -26,6 +26,8 @@ export interface ProvisioningWorkerOptions {
   renderLimits?: Partial<RenderLimits>;
   /** Register with this Worker Deployment version; unversioned (every build runs every task) when absent. */
   version?: WorkerVersion;
+  /** Machine workflows kept in memory between tasks; the SDK's default (from the heap limit) when absent. */
+  maxCachedWorkflows?: number;
 }
 
 /** Task queue metal3-provisioning: Machine workflows and the Kubernetes activities they call. */
@@ -54,6 +56,7 @@ export async function createProvisioningWorker(options: ProvisioningWorkerOption
     ...(options.identity && { identity: options.identity }),
     ...(options.dataConverter && { dataConverter: options.dataConverter }),
     ...(options.version && { workerDeploymentOptions: workerDeploymentOptions(options.version) }),
+    ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
     // Waiting activities heartbeat; on SIGTERM they get time to record where they were.
     shutdownGraceTime: '10 seconds',
   });
