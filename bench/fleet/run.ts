@@ -6,6 +6,8 @@
 //          commit, npm-installed), interleaved round by round, before and after taking turns to go first;
 //          --candidate DIR runs the "after" workers from another checkout too (both built: `npm run build`)
 //        ... --profile-dir DIR: the workers write V8 CPU profiles there (node --cpu-prof)
+//        ... --worker-args '--max-cached-workflows=250': more arguments of the "after" workers only, to
+//          compare a setting against the baseline's defaults; --variants A,B names the before and after rows
 //        node --import tsx bench/fleet/run.ts --temporal-address host:7233 --temporal-namespace ns --label 'my cluster'
 //          (Temporal of your own; its namespace needs the Machine search attributes, see README)
 // Writes bench/results/fleet.md (the rows of this run) and prints each row as it completes.
@@ -30,6 +32,8 @@ const { values } = parseArgs({
     candidate: { type: 'string' },
     rounds: { type: 'string', default: '1' },
     'profile-dir': { type: 'string' },
+    'worker-args': { type: 'string' },
+    variants: { type: 'string', default: 'before,after' },
     out: { type: 'string', default: 'bench/results/fleet.md' },
   },
 });
@@ -74,6 +78,8 @@ const profiling = values['profile-dir'] && {
   workerNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${values['profile-dir']}`],
 };
 const baseline = values.baseline;
+const [beforeName = 'before', afterName = 'after'] = list(values.variants);
+const workerArgs = values['worker-args']?.split(' ').filter((arg) => arg !== '');
 const rounds = Number(values.rounds);
 if (!Number.isInteger(rounds) || rounds < 1)
   throw new Error(`--rounds must be a whole number ≥ 1, not ${values.rounds}`);
@@ -85,11 +91,12 @@ const runs: FleetConfig[] = Array.from({ length: rounds }, (_, round) =>
     const after: FleetConfig = {
       ...config,
       ...profiling,
-      ...(baseline && { variant: 'after' }),
+      ...(baseline && { variant: afterName }),
       ...(candidate && { workerRoot: candidate }),
+      ...(workerArgs && { workerArgs }),
     };
     if (!baseline) return [after];
-    const before: FleetConfig = { ...config, ...profiling, variant: 'before', workerRoot: baseline };
+    const before: FleetConfig = { ...config, ...profiling, variant: beforeName, workerRoot: baseline };
     return round % 2 === 0 ? [before, after] : [after, before];
   }),
 ).flat();

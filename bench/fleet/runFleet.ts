@@ -34,6 +34,8 @@ export interface FleetConfig {
   variant?: string;
   /** Node.js options of the workers, e.g. `--cpu-prof --cpu-prof-dir=…` to profile them. */
   workerNodeArgs?: string[];
+  /** More arguments of `worker provisioning`, e.g. `--max-cached-workflows=250`. */
+  workerArgs?: string[];
 }
 
 /** Reads per Machine of one verb: requests, and response kilobytes. */
@@ -228,7 +230,7 @@ export async function runFleet(config: FleetConfig, log: (line: string) => void)
       workers.push(
         start(
           `worker-${i}`,
-          ['worker', 'provisioning', '--metrics-address', metrics],
+          ['worker', 'provisioning', '--metrics-address', metrics, ...(config.workerArgs ?? [])],
           proxy.kubeconfigPath,
           config.workerRoot,
         ),
