@@ -10,6 +10,11 @@ export interface BareMetalHostSnapshots {
    * its first list, and from a failed watch until it has listed again. The hosts may be stale.
    */
   snapshot(): readonly BareMetalHost[] | undefined;
+  /**
+   * Resolves once the cache's first list has ended, well or not, or after `timeoutMs`: a reader
+   * that finds no snapshot while the cache is starting waits for it rather than LIST every host itself.
+   */
+  firstListed(timeoutMs: number): Promise<void>;
 }
 
 /** One version of a host as the cache saw it go by: changed (or added), or deleted. */
@@ -89,6 +94,10 @@ export function startBareMetalHostCache(
   };
   let synced = false;
   let stopped = false;
+  let listedOnce: () => void = () => undefined;
+  const firstList = new Promise<void>((resolve) => {
+    listedOnce = resolve;
+  });
   const stopping = runInformer(
     informer,
     (object, event) => {
@@ -101,6 +110,7 @@ export function startBareMetalHostCache(
     `BareMetalHost cache (namespace ${namespace})`,
     (value) => {
       synced = value && !stopped;
+      listedOnce();
       // Versions may have gone by unseen around a change of sync: every waiter reads its host again.
       tellEveryone();
     },
@@ -108,6 +118,7 @@ export function startBareMetalHostCache(
   return {
     namespace,
     synced: () => synced,
+    firstListed: (timeoutMs) => within(firstList, timeoutMs),
     onChange: (name, listener) => {
       let set = listeners.get(name);
       if (!set) listeners.set(name, (set = new Set()));
@@ -132,11 +143,24 @@ export function startBareMetalHostCache(
     stop: async () => {
       stopped = true;
       synced = false;
+      listedOnce();
       await (
         await stopping
       )();
     },
   };
+}
+
+/** Resolves when `promise` does or after `timeoutMs`, whichever is first, without holding the process open. */
+function within(promise: Promise<void>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => {
+    clearTimeout(timer);
+  });
 }
 
 /** One cache per namespace, started on first use and shared by every caller; stopped all at once. */
@@ -149,6 +173,7 @@ export interface BareMetalHostCaches {
 export function lazyHostView(caches: BareMetalHostCaches, namespace: string): BareMetalHostView {
   return {
     snapshot: () => caches.in(namespace).snapshot(),
+    firstListed: (timeoutMs) => caches.in(namespace).firstListed(timeoutMs),
     synced: () => caches.in(namespace).synced(),
     onChange: (name, listener) => caches.in(namespace).onChange(name, listener),
   };
@@ -167,6 +192,7 @@ export function createBareMetalHostCaches(kubeConfig: KubeConfig, logger: Inform
             namespace,
             synced: () => false,
             snapshot: () => undefined,
+            firstListed: () => Promise.resolve(),
             onChange: () => () => undefined,
             stop: () => Promise.resolve(),
           };

@@ -11,8 +11,7 @@ import { HostFailureType } from '../../contracts/hostFailureTypes.js';
 
 /**
  * Reads of the hosts are repeated when every candidate was lost to concurrent claims; hosts may have
- * been freed meanwhile. The first read is the shared cache's (when synced), the others LISTs, so a
- * claim says no host is available only on what a LIST showed.
+ * been freed meanwhile. The first read is the shared cache's (when synced), the others LISTs.
  */
 const LIST_ROUNDS = 3;
 /** A conflict caused by an unrelated change (BMO writing status) is retried on the same host this often. */
@@ -42,8 +41,6 @@ async function claimAny(deps: HostDeps, input: ClaimHostInput): Promise<{ host: 
     if (selection.ours) return { host: selection.ours, already: true };
     summary = `${selection.matched} host(s) match the selector: ${describeExclusions(selection.excluded)}`;
     if (selection.candidates.length === 0) {
-      // The cache may not have seen a host become free yet: only a LIST may say that none is.
-      if (source === 'cache') continue;
       throw noHostAvailable(deps, input, summary, { matched: selection.matched, excluded: selection.excluded });
     }
     for (const candidate of deps.localClaims.order(selection.candidates)) {

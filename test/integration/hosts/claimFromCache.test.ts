@@ -108,7 +108,12 @@ describe('claims choose from the shared BareMetalHost cache', () => {
     for (let i = 0; i < 20; i++) early.push([(await fresh(`early-${i}`, 'stale')).host, `early-${i}`]);
 
     proxy.resetCounts();
-    const stale = claimer({ snapshot: () => frozen, synced: () => true, onChange: () => () => undefined });
+    const stale = claimer({
+      snapshot: () => frozen,
+      synced: () => true,
+      firstListed: () => Promise.resolve(),
+      onChange: () => () => undefined,
+    });
     const results = await Promise.allSettled(Array.from({ length: 14 }, (_, i) => stale(`late-${i}`, 'stale')));
     const late = results.flatMap((r, i) => (r.status === 'fulfilled' ? [[r.value.host, `late-${i}`] as const] : []));
     const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as { type?: string }] : []));
@@ -121,18 +126,22 @@ describe('claims choose from the shared BareMetalHost cache', () => {
     expect(new Set([...early, ...late].map(([host]) => host)).size).toBe(30);
   });
 
-  it('a cache that has not yet seen a host become free does not make the claim fail: a LIST confirms before NoHostAvailable', async () => {
-    const [host] = await createAvailableHosts(env.kubeConfig, env.namespace, {
-      count: 1,
-      prefix: 'unseen',
-      labels: { role: 'unseen' },
+  it("a worker's first claims, made while its cache is still listing, wait for that one list instead of each LISTing every host", async () => {
+    await createAvailableHosts(env.kubeConfig, env.namespace, {
+      count: 20,
+      prefix: 'early',
+      labels: { role: 'first' },
     });
-    // Synced, but from before the host was registered: it offers no candidate.
-    const lagging = claimer({ snapshot: () => [], synced: () => true, onChange: () => () => undefined });
+    // Just started: its first list is still in flight when the claims begin.
+    const cache = startBareMetalHostCache(env.kubeConfig, env.namespace, logger);
+    caches.push(cache);
+    expect(cache.synced()).toBe(false);
+    const claim = claimer(cache);
     proxy.resetCounts();
-    expect((await lagging('unseen-0', 'unseen')).host).toBe(host);
-    expect(proxy.counts().readsByVerb.list.requests).toBe(1);
-    expect((await consumersOf('unseen')).get(host ?? '')).toBe('unseen-0');
+    const hosts = await Promise.all(Array.from({ length: 12 }, (_, i) => claim(`first-${i}`, 'first')));
+
+    expect(new Set(hosts.map((h) => h.host)).size).toBe(12);
+    expect(proxy.counts().readsByVerb.list.requests).toBe(0);
   });
 
   it('falls back to a LIST per claim while the cache has not synced (here: it cannot reach the API server)', async () => {

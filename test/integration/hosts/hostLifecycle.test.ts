@@ -10,10 +10,12 @@ import { useTestEnv } from '../../support/testEnv.js';
 import {
   createAvailableHosts,
   failureOf,
+  isAvailable,
   hostActivities,
   runActivity,
   startFastSimulator,
   startSyncedHostCache,
+  untilCacheShows,
   userVisible,
   waitFor,
 } from './hostTestKit.js';
@@ -51,6 +53,7 @@ async function claimAndConfigure(prefix: string, annotations: Record<string, str
   });
   const machine = { namespace: 'team-a', name: prefix };
   const activities = hostActivities(env.kubeConfig, env.namespace, cache);
+  await untilCacheShows(cache, host, isAvailable);
   await runActivity(activities.claimHost, { machine, selector: { matchLabels: { role: prefix } } });
   await runActivity(activities.configureHost, { machine, host, image, userData: `${prefix}-user-data` });
   return { host, machine, activities };
@@ -74,6 +77,7 @@ describe('host lifecycle', () => {
     const activities = hostActivities(env.kubeConfig, env.namespace, cache);
     const before = await api.get(name);
 
+    await untilCacheShows(cache, name, isAvailable);
     await runActivity(activities.claimHost, { machine, selector: { matchLabels: { role: 'life' } } });
     const configured = await runActivity(activities.configureHost, {
       machine,

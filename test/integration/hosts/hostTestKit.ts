@@ -35,6 +35,20 @@ export function hostActivities(kubeConfig: KubeConfig, namespace: string, cache?
   return createHostActivities({ kubeConfig, namespace, heartbeatIntervalMs: 200, ...(cache && { cache }) });
 }
 
+/** Resolves once `cache` shows the host passing `test`: a claim that chooses from it can then find the host. */
+export async function untilCacheShows(
+  cache: BareMetalHostView,
+  name: string,
+  test: (host: BareMetalHost) => boolean,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cache.snapshot()?.some((host) => host.metadata.name === name && test(host))) {
+    if (Date.now() > deadline) throw new Error(`the host cache did not show ${name} as expected in ${timeoutMs} ms`);
+    await delay(50);
+  }
+}
+
 /** A cache of the namespace's hosts as the worker keeps one, once it has listed; stop it when done. */
 export async function startSyncedHostCache(
   kubeConfig: KubeConfig,

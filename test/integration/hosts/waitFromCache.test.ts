@@ -11,7 +11,14 @@ import { loadKubeConfig } from '../../../k8s/kubeClient.js';
 import type { Simulator } from '../../../sim/controller.js';
 import { startKubeApiProxy, type KubeApiProxy } from '../../support/kubeApiProxy.js';
 import { useTestEnv } from '../../support/testEnv.js';
-import { createAvailableHosts, runActivity, startFastSimulator, startSyncedHostCache } from './hostTestKit.js';
+import {
+  createAvailableHosts,
+  isAvailable,
+  runActivity,
+  startFastSimulator,
+  startSyncedHostCache,
+  untilCacheShows,
+} from './hostTestKit.js';
 
 // The activities go through the counting proxy; the cache watches the API server directly, so the
 // proxy counts exactly the reads the waits make.
@@ -53,6 +60,7 @@ async function claimAndConfigure(prefix: string, host: string, view: BareMetalHo
     cache: view,
     heartbeatIntervalMs: 200,
   });
+  await untilCacheShows(view, host, isAvailable);
   await runActivity(activities.claimHost, { machine, selector: { matchLabels: { role: prefix } } });
   await runActivity(activities.configureHost, { machine, host, image, userData: `${prefix}-user-data` });
   return { machine, activities };
@@ -94,6 +102,7 @@ describe('waits on provisioning and release wake on the shared cache', () => {
     const lagging: BareMetalHostView = {
       snapshot: () => before,
       synced: () => true,
+      firstListed: () => Promise.resolve(),
       onChange: (name, listener) => {
         const timer = setTimeout(() => {
           for (const old of before.filter((h) => h.metadata.name === name)) {
