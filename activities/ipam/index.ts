@@ -1,5 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { asyncLocalStorage } from '@temporalio/activity';
+import type { BareMetalHostSnapshots } from '../../k8s/bareMetalHostCache.js';
 import { createBareMetalHostApi } from '../../k8s/bareMetalHosts.js';
 import { createIpAllocationApi } from '../../k8s/ipAllocations.js';
 import { allocateAddress, type AllocateAddressInput } from './allocateAddress.js';
@@ -20,6 +21,8 @@ export interface IpamActivityOptions {
    * Staleness never causes a double allocation, only extra create attempts.
    */
   usageMaxAgeMs?: number;
+  /** The worker's cache of the namespace's hosts, read for their annotated addresses instead of a LIST. */
+  hostCache?: BareMetalHostSnapshots;
 }
 
 export interface IpamActivities {
@@ -38,7 +41,10 @@ function isRetriedAttempt(): boolean {
 export function createIpamActivities(options: IpamActivityOptions): IpamActivities {
   const allocations = createIpAllocationApi(options.kubeConfig, options.namespace);
   const hosts = createBareMetalHostApi(options.kubeConfig, options.namespace);
-  const usage = new PoolUsageCache({ allocations, hosts }, options.usageMaxAgeMs ?? DEFAULT_USAGE_MAX_AGE_MS);
+  const usage = new PoolUsageCache(
+    { allocations, hosts, ...(options.hostCache && { hostCache: options.hostCache }) },
+    options.usageMaxAgeMs ?? DEFAULT_USAGE_MAX_AGE_MS,
+  );
   const deps = { allocations, hosts, usage, isRetry: isRetriedAttempt };
   return {
     async allocateAddress(input) {

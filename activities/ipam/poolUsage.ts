@@ -1,13 +1,16 @@
+import type { BareMetalHost } from '../../api/bareMetalHost.js';
 import { annotatedAddress, IP_ADDRESS_ANNOTATION } from '../../ipam/lease.js';
 import { addressAt, indexOf } from '../../ipam/intervals.js';
 import type { Pool } from '../../ipam/pool.js';
 import { tryParseAddress } from '../../ipam/address.js';
+import type { BareMetalHostSnapshots } from '../../k8s/bareMetalHostCache.js';
 import type { BareMetalHostApi } from '../../k8s/bareMetalHosts.js';
 import { POOL_LABEL, type IpAllocationApi } from '../../k8s/ipAllocations.js';
 
 /**
  * What this process knows about the addresses in use in each pool: the pool's allocation objects and
- * every address annotated on a BareMetalHost, listed at most once per `maxAgeMs`, plus what it learns
+ * every address annotated on a BareMetalHost (read from the worker's host cache when it has one),
+ * listed at most once per `maxAgeMs`, plus what it learns
  * from its own creates and AlreadyExists answers in between. Knowledge may be stale — that is safe,
  * because create-if-absent is the lock — and it keeps the cost of one allocation independent of the
  * number of allocations: the full list is paid once per period, not once per allocation.
@@ -34,6 +37,8 @@ export interface PoolUsage {
 interface Deps {
   allocations: IpAllocationApi;
   hosts: BareMetalHostApi;
+  /** The worker's host cache: read instead of listing every host while it is synced. */
+  hostCache?: BareMetalHostSnapshots;
 }
 
 class ListedPoolUsage implements PoolUsage {
@@ -83,6 +88,11 @@ class ListedPoolUsage implements PoolUsage {
     }
   }
 
+  /** The cache's hosts (as stale as this list may be anyway), else a LIST of every host. */
+  private async hosts(): Promise<readonly BareMetalHost[]> {
+    return this.deps.hostCache?.snapshot() ?? (await this.deps.hosts.list()).items;
+  }
+
   /** Concurrent callers share one list. */
   refresh(): Promise<void> {
     this.refreshing ??= this.list().finally(() => {
@@ -97,14 +107,14 @@ class ListedPoolUsage implements PoolUsage {
     this.learnedDuringList = new Set();
     const [allocations, hosts] = await Promise.all([
       this.deps.allocations.list({ [POOL_LABEL]: this.pool.id }),
-      this.deps.hosts.list(),
+      this.hosts(),
     ]);
     const listed = new Set<bigint>(this.learnedDuringList);
     for (const allocation of allocations) {
       const address = tryParseAddress(allocation.spec.address);
       if (address?.family === this.pool.family) listed.add(address.value);
     }
-    for (const host of hosts.items) {
+    for (const host of hosts) {
       const address = annotatedAddress(host.metadata.annotations?.[IP_ADDRESS_ANNOTATION]);
       if (address?.family === this.pool.family) listed.add(address.value);
     }

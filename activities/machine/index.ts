@@ -51,14 +51,11 @@ export function createMachineActivities(options: {
   const inNamespace = (namespace: string): NamespaceActivities => {
     let set = byNamespace.get(namespace);
     if (!set) {
+      // Started by the first claim, wait or address allocation, so a namespace used only for Secrets never watches hosts.
+      const view = hostCaches && lazyHostView(hostCaches, namespace);
       set = {
-        hosts: createHostActivities({
-          kubeConfig,
-          namespace,
-          // Started by the first claim or wait, so a namespace used only for Secrets never watches hosts.
-          ...(hostCaches && { cache: lazyHostView(hostCaches, namespace) }),
-        }),
-        ipam: createIpamActivities({ kubeConfig, namespace }),
+        hosts: createHostActivities({ kubeConfig, namespace, ...(view && { cache: view }) }),
+        ipam: createIpamActivities({ kubeConfig, namespace, ...(view && { hostCache: view }) }),
         secrets: createSecretActivities({ kubeConfig, namespace }),
         secretApi: createSecretApi(kubeConfig, namespace),
         hostApi: createBareMetalHostApi(kubeConfig, namespace),

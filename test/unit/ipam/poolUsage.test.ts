@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PoolUsageCache } from '../../../activities/ipam/poolUsage.js';
+import type { BareMetalHost } from '../../../api/bareMetalHost.js';
+import { IP_ADDRESS_ANNOTATION } from '../../../ipam/lease.js';
 import { formatAddress, tryParseAddress } from '../../../ipam/address.js';
 import { addressAt } from '../../../ipam/intervals.js';
 import { buildPool } from '../../../ipam/pool.js';
@@ -64,5 +66,40 @@ describe('PoolUsageCache first candidate', () => {
     const all = Array.from({ length: Number(pool.size) }, (_, i) => at(BigInt(i)));
     const usage = await new PoolUsageCache(listedFrom(all), 60_000).current(pool);
     expect(usage.firstCandidate).toBe(pool.size);
+  });
+});
+
+describe('PoolUsageCache reads the hosts from the worker cache', () => {
+  const annotated = (name: string, address: string) =>
+    ({ metadata: { name, annotations: { [IP_ADDRESS_ANNOTATION]: `${address}/24` } } }) as unknown as BareMetalHost;
+
+  it('takes the addresses annotated on hosts from a synced cache, with no LIST of every host', async () => {
+    let hostLists = 0;
+    const { allocations } = listedFrom(['10.0.0.10']);
+    const hosts = {
+      list: () => {
+        hostLists++;
+        return Promise.resolve({ items: [] });
+      },
+    } as unknown as BareMetalHostApi;
+    const snapshot: BareMetalHost[] = [annotated('a', '10.0.0.11'), annotated('b', '10.0.0.12')];
+    const hostCache = { snapshot: () => snapshot, firstListed: () => Promise.resolve() };
+    const usage = await new PoolUsageCache({ allocations, hosts, hostCache }, 60_000).current(pool);
+
+    expect(hostLists).toBe(0);
+    expect(usage.isUsed(valueOf('10.0.0.11'))).toBe(true);
+    expect(at(usage.firstCandidate)).toBe('10.0.0.13');
+  });
+
+  it('lists the hosts itself while the cache has not synced', async () => {
+    const { allocations } = listedFrom([]);
+    const hosts = {
+      list: () => Promise.resolve({ items: [annotated('c', '10.0.0.10')] }),
+    } as unknown as BareMetalHostApi;
+    const hostCache = { snapshot: () => undefined, firstListed: () => Promise.resolve() };
+    const usage = await new PoolUsageCache({ allocations, hosts, hostCache }, 60_000).current(pool);
+
+    expect(usage.isUsed(valueOf('10.0.0.10'))).toBe(true);
+    expect(at(usage.firstCandidate)).toBe('10.0.0.11');
   });
 });
