@@ -6,6 +6,7 @@ import type { HostProgress } from '../../../activities/hosts/index.js';
 import type { BareMetalHostCache } from '../../../k8s/bareMetalHostCache.js';
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import type { Simulator } from '../../../sim/controller.js';
+import { annotateHost } from '../../support/annotateHost.js';
 import { useTestEnv } from '../../support/testEnv.js';
 import {
   createAvailableHosts,
@@ -264,11 +265,13 @@ describe('host lifecycle', () => {
       machine: detached.machine,
       host: detached.host,
     });
-    // As BMO, the simulator finishes deprovisioning a deleted host before letting it go: end the slow clean.
-    const going = await api.get(deleted.host);
-    going.metadata.annotations = { ...going.metadata.annotations, 'sim.metal3-provider/delay-deprovisioning-ms': '0' };
-    await api.replace(going);
+    // As BMO, the simulator finishes deprovisioning a deleted host before letting it go: end the slow
+    // clean only once the host is deleted, or a simulator that has not yet seen the deletion would
+    // finish the clean to available first (BMO, reading from its own cache, could do the same).
     await api.delete(deleted.host);
+    await annotateHost(env.kubeConfig, env.namespace, deleted.host, {
+      'sim.metal3-provider/delay-deprovisioning-ms': '0',
+    });
     const current = await api.get(detached.host);
     current.metadata.annotations = { ...current.metadata.annotations, 'baremetalhost.metal3.io/detached': '' };
     await api.replace(current);

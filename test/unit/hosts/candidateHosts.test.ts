@@ -63,7 +63,7 @@ describe('where a claim reads the hosts it chooses among', () => {
     } as unknown as BareMetalHostApi;
     const deps = {
       hosts,
-      cache: { snapshot: () => snapshot },
+      cache: { snapshot: () => snapshot, firstListed: () => Promise.resolve() },
       isRetriedAttempt: () => retried,
     } as unknown as HostDeps;
     return { deps, lists };
