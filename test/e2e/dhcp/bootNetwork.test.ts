@@ -8,6 +8,7 @@ import {
   writeFileSync,
   mkdirSync,
   chmodSync,
+  existsSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -170,7 +171,7 @@ describe('DHCP with real clients', () => {
     );
   });
 
-  it('leases to ISC dhclient with the requested NTP option', () => {
+  it('leases to ISC dhclient with the requested NTP option', async () => {
     const conf = path.join(work, 'dhclient.conf');
     writeFileSync(conf, 'request subnet-mask, routers, domain-name-servers, ntp-servers, host-name;\n');
     const script = path.join(work, 'dhclient.sh');
@@ -183,6 +184,10 @@ describe('DHCP with real clients', () => {
       ['dhclient', '-1', '-cf', conf, '-sf', script, '-lf', path.join(work, 'dhclient.leases'), '-pf', pidFile, 'c0'],
       30_000,
     );
+    // The parent exits as soon as it forks; the daemon writes its pid file a moment later.
+    for (let waited = 0; !existsSync(pidFile) && waited < 10_000; waited += 50)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(existsSync(pidFile), `dhclient wrote no pid file: ${result.stderr}`).toBe(true);
     process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGTERM');
     const env = readFileSync(path.join(work, 'dhclient.env'), 'utf8');
     expect(env, result.stderr).toContain('new_ip_address=10.213.0.20');
