@@ -16,8 +16,25 @@ export function capacityKey(resource: string): string {
   return `${CAPACITY_KEY_PREFIX}${resource.replaceAll('/', '_')}`;
 }
 
+/**
+ * A claim weighs every host of the namespace, so what each host offers is worked out once per version
+ * of it: the host cache hands out one object per version, and nothing writes to those objects.
+ */
+const capacities = new WeakMap<BareMetalHost, Map<string, Quantity>>();
+const sizes = new WeakMap<BareMetalHost, [number, number, number]>();
+/** A request's quantities, parsed once for all the hosts it is weighed against. */
+const requests = new WeakMap<Resources, [string, Quantity, string][]>();
+
 /** What the host offers of `resource`; missing inventory counts as zero. */
 export function hostCapacity(host: BareMetalHost, resource: string): Quantity {
+  let known = capacities.get(host);
+  if (!known) capacities.set(host, (known = new Map<string, Quantity>()));
+  let capacity = known.get(resource);
+  if (!capacity) known.set(resource, (capacity = capacityOf(host, resource)));
+  return capacity;
+}
+
+function capacityOf(host: BareMetalHost, resource: string): Quantity {
   const hardware = host.status?.hardware;
   switch (resource) {
     case 'cpu':
@@ -46,10 +63,16 @@ export interface Shortfall {
 
 /** The first requested resource the host lacks, or undefined when it fits. */
 export function resourceShortfall(host: BareMetalHost, requested: Resources | undefined): Shortfall | undefined {
-  for (const [resource, value] of Object.entries(requested ?? {})) {
+  if (!requested) return undefined;
+  let wanted = requests.get(requested);
+  if (!wanted) {
+    wanted = Object.entries(requested).map(([resource, value]) => [resource, parseQuantity(value), String(value)]);
+    requests.set(requested, wanted);
+  }
+  for (const [resource, quantity, text] of wanted) {
     const have = hostCapacity(host, resource);
-    if (compareQuantities(have, parseQuantity(value)) < 0) {
-      return { resource, requested: String(value), available: formatQuantity(resource, have) };
+    if (compareQuantities(have, quantity) < 0) {
+      return { resource, requested: text, available: formatQuantity(resource, have) };
     }
   }
   return undefined;
@@ -60,6 +83,12 @@ export function resourceShortfall(host: BareMetalHost, requested: Resources | un
  * not spent on Machines that do not need them, then fewer CPUs, then less memory.
  */
 export function hostSize(host: BareMetalHost): [number, number, number] {
+  let size = sizes.get(host);
+  if (!size) sizes.set(host, (size = sizeOf(host)));
+  return size;
+}
+
+function sizeOf(host: BareMetalHost): [number, number, number] {
   const extended = Object.entries({ ...host.metadata.labels, ...host.metadata.annotations })
     .filter(([key, value]) => key.startsWith(CAPACITY_KEY_PREFIX) && /^\d+$/.test(value))
     .reduce((sum, [, value]) => sum + Number(value), 0);

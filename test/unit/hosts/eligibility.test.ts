@@ -149,6 +149,20 @@ describe('resource fit', () => {
     expect(fits({ 'ephemeral-storage': '201Gi' }, host).eligible).toBe(false);
   });
 
+  it('weighs a new version of a host by its own inventory, and one request against many hosts alike', () => {
+    const small = availableHost('h', { cpu: 8 });
+    const request = { cpu: '16' };
+    expect(fits(request, small).eligible).toBe(false);
+    // The cache hands out a new object for each version of a host: an upgraded host fits at once.
+    const upgraded = { ...small, status: { ...small.status, hardware: { cpu: { count: 16 }, ramMebibytes: 1024 } } };
+    expect(fits(request, upgraded).eligible).toBe(true);
+    expect(fits(request, small).eligible).toBe(false);
+    const hosts = [availableHost('a', { cpu: 4 }), availableHost('b', { cpu: 64 }), availableHost('c', { cpu: 16 })];
+    const selection = selectCandidates(hosts, { ...compute, resources: request }, machine, () => 0);
+    expect(selection.candidates.map((host) => host.metadata.name)).toEqual(['c', 'b']);
+    expect(selection.excluded).toEqual({ insufficientResources: 1 });
+  });
+
   it('reports a host without inventory as too small rather than fitting', () => {
     const host = availableHost('bare', { status: { hardware: undefined } });
     expect(fits({ cpu: '1' }, host)).toMatchObject({ eligible: false, reason: 'insufficientResources' });
