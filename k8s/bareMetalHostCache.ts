@@ -40,7 +40,21 @@ export type BareMetalHostView = BareMetalHostSnapshots & BareMetalHostChanges;
 
 export interface BareMetalHostCache extends BareMetalHostView {
   readonly namespace: string;
+  /** The named host as last seen, or undefined (not seen, or gone); throws the parse error of a host that does not parse. */
+  host(name: string): BareMetalHost | undefined;
+  /** The name of every host as last seen. */
+  names(): string[];
   stop(): Promise<void>;
+}
+
+/** For a reader that follows every host rather than single ones (the simulator steps each host that changed). */
+export interface BareMetalHostCacheHooks {
+  /** A host was added, changed or deleted. */
+  onAnyChange?: (name: string) => void;
+  /** The watch had failed and the cache has listed again: any host may have changed unseen. */
+  onResync?: () => void;
+  /** A failed list or watch as the API client raised it (the cache starts again by itself). */
+  onError?: (err: unknown) => void;
 }
 
 /**
@@ -51,6 +65,7 @@ export function startBareMetalHostCache(
   kubeConfig: KubeConfig,
   namespace: string,
   logger: InformerLogger,
+  hooks: BareMetalHostCacheHooks = {},
 ): BareMetalHostCache {
   const api = kubeConfig.makeApiClient(CustomObjectsApi);
   const informer = makeInformer<KubernetesObject>(
@@ -92,7 +107,9 @@ export function startBareMetalHostCache(
   const tellEveryone = () => {
     for (const name of [...listeners.keys()]) tell(name, () => undefined);
   };
+  if (hooks.onError) informer.on('error', hooks.onError);
   let synced = false;
+  let lostSync = false;
   let stopped = false;
   let listedOnce: () => void = () => undefined;
   const firstList = new Promise<void>((resolve) => {
@@ -101,10 +118,9 @@ export function startBareMetalHostCache(
   const stopping = runInformer(
     informer,
     (object, event) => {
-      tell(object.metadata?.name ?? '', () => ({
-        type: event === 'delete' ? 'deleted' : 'changed',
-        host: parse(object),
-      }));
+      const name = object.metadata?.name ?? '';
+      tell(name, () => ({ type: event === 'delete' ? 'deleted' : 'changed', host: parse(object) }));
+      hooks.onAnyChange?.(name);
     },
     logger,
     `BareMetalHost cache (namespace ${namespace})`,
@@ -113,6 +129,11 @@ export function startBareMetalHostCache(
       listedOnce();
       // Versions may have gone by unseen around a change of sync: every waiter reads its host again.
       tellEveryone();
+      if (!value) lostSync = true;
+      else if (lostSync && !stopped) {
+        lostSync = false;
+        hooks.onResync?.();
+      }
     },
   );
   return {
@@ -128,6 +149,11 @@ export function startBareMetalHostCache(
         if (set.size === 0 && listeners.get(name) === set) listeners.delete(name);
       };
     },
+    host: (name) => {
+      const object = informer.get(name, namespace);
+      return object && parse(object);
+    },
+    names: () => informer.list(namespace).map((object) => object.metadata?.name ?? ''),
     snapshot: () => {
       if (!synced) return undefined;
       const hosts: BareMetalHost[] = [];
@@ -190,6 +216,8 @@ export function createBareMetalHostCaches(kubeConfig: KubeConfig, logger: Inform
         if (stopped)
           return {
             namespace,
+            host: () => undefined,
+            names: () => [],
             synced: () => false,
             snapshot: () => undefined,
             firstListed: () => Promise.resolve(),

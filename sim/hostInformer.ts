@@ -1,7 +1,6 @@
-import { makeInformer, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import { BMH_GROUP, BMH_PLURAL, BMH_VERSION, BareMetalHost } from '../api/bareMetalHost.js';
-import { createBareMetalHostApi } from '../k8s/bareMetalHosts.js';
-import { runInformer } from '../k8s/runInformer.js';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { BareMetalHost } from '../api/bareMetalHost.js';
+import { startBareMetalHostCache } from '../k8s/bareMetalHostCache.js';
 
 /** A host object in the API that does not parse as a BareMetalHost; the simulator leaves it until it changes. */
 export class UnparsableHostError extends Error {
@@ -14,7 +13,7 @@ export class UnparsableHostError extends Error {
   }
 }
 
-/** The simulator's view of the hosts of one namespace: one LIST, then a watch. */
+/** The simulator's view of the hosts of one namespace: the product's host cache, one LIST then a watch. */
 export interface HostInformer {
   /** The host as last seen, or undefined once it is gone. Throws UnparsableHostError. */
   get(name: string): BareMetalHost | undefined;
@@ -32,62 +31,33 @@ export interface HostInformerEvents {
   onError: (err: unknown) => void;
 }
 
+/** How long the simulator waits for the first list before it starts stepping (hosts then show up as they are listed). */
+const FIRST_LIST_WAIT_MS = 60_000;
+
 /** Starts the informer; resolves once its first list is in (or has failed and will be retried). */
 export async function startHostInformer(
   kubeConfig: KubeConfig,
   namespace: string,
   events: HostInformerEvents,
 ): Promise<HostInformer> {
-  const api = createBareMetalHostApi(kubeConfig, namespace);
-  // The informer keeps list items and watch objects as they came; each is parsed once, when first read.
-  const parsed = new WeakMap<KubernetesObject, BareMetalHost>();
-  const informer = makeInformer<KubernetesObject>(
+  // The error itself reaches the simulator's user, not a message about it, so that a throttled or
+  // unreachable API server (which the restart rides out) can be told from a real fault.
+  const cache = startBareMetalHostCache(
     kubeConfig,
-    `/apis/${BMH_GROUP}/${BMH_VERSION}/namespaces/${namespace}/${BMH_PLURAL}`,
-    async () => {
-      const list = await api.list();
-      // The client's object type has Date timestamps where the JSON and the parsed host have strings;
-      // the informer reads only names and resourceVersions from them.
-      const items = list.items as unknown as KubernetesObject[];
-      items.forEach((object, i) => parsed.set(object, list.items[i] as BareMetalHost));
-      return { items, metadata: { resourceVersion: list.resourceVersion } };
-    },
-  );
-  // The error itself, not runInformer's message about it, so that the simulator's user can tell a
-  // throttled or unreachable API server (which the restart rides out) from a real fault.
-  informer.on('error', events.onError);
-  let lostSync = false;
-  const stop = await runInformer(
-    informer,
-    (object) => {
-      events.onHost(object.metadata?.name ?? '');
-    },
+    namespace,
     { warn: () => undefined },
-    `simulator BareMetalHost informer (namespace ${namespace})`,
-    (synced) => {
-      if (!synced) lostSync = true;
-      else if (lostSync) {
-        lostSync = false;
-        events.onResync();
-      }
-    },
+    { onAnyChange: events.onHost, onResync: events.onResync, onError: events.onError },
   );
+  await cache.firstListed(FIRST_LIST_WAIT_MS);
   return {
     get(name) {
-      const object = informer.get(name, namespace);
-      if (!object) return undefined;
-      let host = parsed.get(object);
-      if (!host) {
-        try {
-          host = BareMetalHost.parse(object);
-        } catch (err) {
-          throw new UnparsableHostError(name, err);
-        }
-        parsed.set(object, host);
+      try {
+        return cache.host(name);
+      } catch (err) {
+        throw new UnparsableHostError(name, err);
       }
-      return host;
     },
-    names: () => informer.list(namespace).map((object) => object.metadata?.name ?? ''),
-    stop,
+    names: () => cache.names(),
+    stop: () => cache.stop(),
   };
 }

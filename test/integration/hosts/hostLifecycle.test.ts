@@ -1,4 +1,4 @@
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api } from '@kubernetes/client-node';
 import { CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -20,7 +20,7 @@ import {
   userVisible,
   waitFor,
 } from './hostTestKit.js';
-import { startTcpProxy } from './tcpProxy.js';
+import { kubeConfigThrough, startTcpProxy } from './tcpProxy.js';
 import { HostFailureType } from '../../../contracts/hostFailureTypes.js';
 
 // The waits follow the hosts through a cache, as the worker's do.
@@ -154,14 +154,7 @@ describe('host lifecycle', () => {
     const server = new URL(env.kubeConfig.getCurrentCluster()?.server ?? '');
     const proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port) });
     try {
-      const proxied = new KubeConfig();
-      proxied.loadFromString(env.kubeConfig.exportConfig());
-      proxied.loadFromOptions({
-        clusters: proxied.clusters.map((c) => ({ ...c, server: `https://${server.hostname}:${proxy.port}` })),
-        users: proxied.users,
-        contexts: proxied.contexts,
-        currentContext: proxied.currentContext,
-      });
+      const proxied = kubeConfigThrough(env.kubeConfig, proxy.port);
       // The cache's watch goes through the proxy too: the dropped connections end it mid-wait.
       const proxiedCache = await startSyncedHostCache(proxied, env.namespace);
       onTestFinished(() => proxiedCache.stop());

@@ -35,18 +35,27 @@ export function hostActivities(kubeConfig: KubeConfig, namespace: string, cache?
   return createHostActivities({ kubeConfig, namespace, heartbeatIntervalMs: 200, ...(cache && { cache }) });
 }
 
+/** Resolves once `check()` holds, looking every 50 ms; fails naming what it waited for. */
+export async function pollUntil(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);
+    await delay(50);
+  }
+}
+
 /** Resolves once `cache` shows the host passing `test`: a claim that chooses from it can then find the host. */
-export async function untilCacheShows(
+export function untilCacheShows(
   cache: BareMetalHostView,
   name: string,
   test: (host: BareMetalHost) => boolean,
   timeoutMs = 30_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cache.snapshot()?.some((host) => host.metadata.name === name && test(host))) {
-    if (Date.now() > deadline) throw new Error(`the host cache did not show ${name} as expected in ${timeoutMs} ms`);
-    await delay(50);
-  }
+  return pollUntil(
+    () => cache.snapshot()?.some((host) => host.metadata.name === name && test(host)) ?? false,
+    `the host cache to show ${name} as expected`,
+    timeoutMs,
+  );
 }
 
 /** A cache of the namespace's hosts as the worker keeps one, once it has listed; stop it when done. */
@@ -56,13 +65,11 @@ export async function startSyncedHostCache(
   logger: InformerLogger = { warn: () => undefined },
 ): Promise<BareMetalHostCache> {
   const cache = startBareMetalHostCache(kubeConfig, namespace, logger);
-  const deadline = Date.now() + 30_000;
-  while (!cache.synced()) {
-    if (Date.now() > deadline) {
-      await cache.stop();
-      throw new Error(`the BareMetalHost cache of namespace ${namespace} did not sync in 30 s`);
-    }
-    await delay(50);
+  try {
+    await pollUntil(() => cache.synced(), `the BareMetalHost cache of namespace ${namespace} to sync`);
+  } catch (err) {
+    await cache.stop();
+    throw err;
   }
   return cache;
 }

@@ -1,4 +1,5 @@
 import { createServer, connect, type Socket } from 'node:net';
+import { KubeConfig } from '@kubernetes/client-node';
 
 /**
  * A TCP proxy in front of the API server whose connections can be cut on demand: a real network
@@ -38,4 +39,18 @@ export async function startTcpProxy(target: { host: string; port: number }) {
         });
       }),
   };
+}
+
+/** `kubeConfig` with its cluster's server reached through the proxy listening on `port`. */
+export function kubeConfigThrough(kubeConfig: KubeConfig, port: number): KubeConfig {
+  const server = new URL(kubeConfig.getCurrentCluster()?.server ?? '');
+  const proxied = new KubeConfig();
+  proxied.loadFromString(kubeConfig.exportConfig());
+  proxied.loadFromOptions({
+    clusters: proxied.clusters.map((c) => ({ ...c, server: `https://${server.hostname}:${port}` })),
+    users: proxied.users,
+    contexts: proxied.contexts,
+    currentContext: proxied.currentContext,
+  });
+  return proxied;
 }

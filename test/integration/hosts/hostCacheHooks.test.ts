@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startBareMetalHostCache } from '../../../k8s/bareMetalHostCache.js';
+import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
+import { createSimHosts } from '../../../sim/simHosts.js';
+import { useTestEnv } from '../../support/testEnv.js';
+import { pollUntil } from './hostTestKit.js';
+import { kubeConfigThrough, startTcpProxy } from './tcpProxy.js';
+
+// What the simulator builds on: every host's changes by name, a resync after a lost watch, the raw
+// error, and the hosts by name, all from the one cache the worker keeps.
+const env = useTestEnv();
+let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
+beforeAll(async () => {
+  const server = new URL(env.kubeConfig.getCurrentCluster()?.server ?? '');
+  proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port) });
+});
+afterAll(() => proxy.close());
+
+it('tells every change by name, resyncs after a dropped watch, and reads hosts by name', async () => {
+  const changed: string[] = [];
+  const errors: unknown[] = [];
+  let resyncs = 0;
+  const cache = startBareMetalHostCache(
+    kubeConfigThrough(env.kubeConfig, proxy.port),
+    env.namespace,
+    { warn: () => undefined },
+    {
+      onAnyChange: (name) => changed.push(name),
+      onResync: () => resyncs++,
+      onError: (err) => errors.push(err),
+    },
+  );
+  try {
+    await cache.firstListed(30_000);
+    expect(cache.synced()).toBe(true);
+    const [name = ''] = await createSimHosts(env.kubeConfig, env.namespace, { count: 1, prefix: 'hooks' });
+    await pollUntil(() => changed.includes(name), `the cache to tell of ${name}`);
+    expect(cache.host(name)?.metadata.name).toBe(name);
+    expect(cache.names()).toContain(name);
+    expect(resyncs).toBe(0);
+
+    // A real network drop ends the watch: the raw error is passed on, and once listed again, a resync.
+    expect(proxy.dropConnections()).toBeGreaterThan(0);
+    await pollUntil(() => resyncs === 1, 'a resync after the dropped watch');
+    expect(errors.length).toBeGreaterThan(0);
+    expect(cache.synced()).toBe(true);
+
+    await createBareMetalHostApi(env.kubeConfig, env.namespace).delete(name);
+    await pollUntil(() => cache.host(name) === undefined, `the cache to drop ${name}`);
+    expect(changed.filter((n) => n === name).length).toBeGreaterThanOrEqual(2);
+  } finally {
+    await cache.stop();
+  }
+});
