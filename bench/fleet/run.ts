@@ -6,8 +6,9 @@
 //          commit, npm-installed), interleaved round by round, before and after taking turns to go first;
 //          --candidate DIR runs the "after" workers from another checkout too (both built: `npm run build`)
 //        ... --profile-dir DIR: the workers write V8 CPU profiles there (node --cpu-prof)
-//        ... --worker-args '--max-cached-workflows=250': more arguments of the "after" workers only, to
-//          compare a setting against the baseline's defaults; --variants A,B names the before and after rows
+//        ... --worker-args=--max-cached-workflows=250 (written with "=", as the value starts with a dash):
+//          more arguments of the "after" workers only, to compare a setting against the baseline's
+//          defaults; --variants A,B names the before and after rows
 //        node --import tsx bench/fleet/run.ts --temporal-address host:7233 --temporal-namespace ns --label 'my cluster'
 //          (Temporal of your own; its namespace needs the Machine search attributes, see README)
 // Writes bench/results/fleet.md (the rows of this run) and prints each row as it completes.
