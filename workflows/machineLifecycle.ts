@@ -206,7 +206,10 @@ async function serveWhileReady(
         shortSteps().inspectHost({ clusterNamespace: spec.clusterNamespace, machine, host }),
       ));
     }
-    const request = await state.waitForOperator('Lost the host of a Ready Machine', lost, { phase: 'HostLost' });
+    const request = await state.waitForOperator('Lost the host of a Ready Machine', lost, {
+      phase: 'HostLost',
+      otherHostMoves: true,
+    });
     state.setPhase(
       'Provisioning',
       request?.otherHost ? 'moving to another host' : `again on BareMetalHost ${held.host ?? ''}`,

@@ -169,15 +169,23 @@ export class MachineState {
   async waitForOperator(
     what: string,
     error: string,
-    options: { releasing?: boolean; phase?: 'Stuck' | 'HostLost'; recheckAfterMs?: number } = {},
+    options: {
+      releasing?: boolean;
+      phase?: 'Stuck' | 'HostLost';
+      recheckAfterMs?: number;
+      /** Whether `retry` with `{"otherHost": true}` moves the Machine; offered only then. */
+      otherHostMoves?: boolean;
+    } = {},
   ): Promise<RetryRequest | undefined> {
     this.status.lastError = error;
     this.retryRequest = undefined;
     const host = this.onHost();
     const actions = options.releasing
       ? 'Fix the cause, then send the signal `retry`.'
-      : 'Fix the cause, then send the signal `retry` (input `{"otherHost": true}` to move to another host) ' +
-        'or `release` to give up and clean up.';
+      : options.otherHostMoves
+        ? 'Fix the cause, then send the signal `retry` (input `{"otherHost": true}` to move to another host) ' +
+          'or `release` to give up and clean up.'
+        : 'Fix the cause, then send the signal `retry`, or `release` to give up and clean up.';
     const recheck =
       options.recheckAfterMs === undefined
         ? ''

@@ -115,6 +115,7 @@ export async function retrying<T>(
         remedy === 'askOperatorOrRecheck' && isRetryableFailure(err) && patched(RECHECK_STUCK_STEPS_PATCH);
       const request = await state.waitForOperator(stuckWhat(policy, err, failedAttempts), errorMessage(err), {
         ...(policy.releasing && { releasing: true }),
+        ...(policy.otherHostMoves && { otherHostMoves: true }),
         ...(recheck && { recheckAfterMs: recheckMs }),
       });
       recheckMs = Math.min(recheckMs * 2, RECHECK.maxMs);

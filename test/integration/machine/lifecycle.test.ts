@@ -147,6 +147,9 @@ describe('machineLifecycle', () => {
     );
     const stuck = await stack.waitForPhase('m4', 'Stuck');
     expect(stuck.details).toMatch(/^Rendering the Machine data on BareMetalHost \S+: .*step/);
+    // Rendering again runs on the same host: another host is not offered where it would not be taken.
+    expect(stuck.details).not.toContain('otherHost');
+    expect(stuck.details).toContain('send the signal `retry`, or `release`');
     expect(stuck.steps.filter((s) => s.step === 'writeMachineData').map((s) => s.outcome)).toEqual(['failed']);
 
     expect(await stack.client.retryMachine({ namespace: stack.env.namespace, name: 'm4' })).toContain(

@@ -40,6 +40,7 @@ describe('operator actions and secrecy', () => {
 
     await stack.client.provisionMachine(stack.claim('mover'));
     const stuck = await stack.waitForPhase('mover', 'Stuck');
+    expect(stuck.details).toContain('{"otherHost": true}');
     const first = stuck.host ?? '';
     for (const name of names.filter((n) => n !== first)) await setFault(name, undefined);
 

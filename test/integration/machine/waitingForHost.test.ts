@@ -96,6 +96,7 @@ describe('a claim that has to wait', () => {
     const stuck = await stack.waitForPhase('starved', 'Stuck');
     expect(stuck.step).toBe('allocateAddress');
     expect(stuck.details).toContain('Allocating an address');
+    expect(stuck.details).not.toContain('otherHost');
     expect(stuck.details).toContain('Tried again by itself');
 
     await release('holder');
