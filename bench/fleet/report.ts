@@ -71,6 +71,13 @@ export function writesBreakdown(f: FleetFigure): string {
     .join(', ');
 }
 
+export function readsBreakdown(f: FleetFigure): string {
+  return Object.entries(f.readsByResourcePerMachine)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, n]) => `${key} ${n.requests.toFixed(2)} (${n.kiB.toFixed(1)} KiB)`)
+    .join(', ');
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);

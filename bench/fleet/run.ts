@@ -9,6 +9,7 @@
 //        ... --worker-args=--max-cached-workflows=250 (written with "=", as the value starts with a dash):
 //          more arguments of the "after" workers only, to compare a setting against the baseline's
 //          defaults; --variants A,B names the before and after rows
+//        ... --worker-env MALLOC_ARENA_MAX=2,NAME=value: more environment of the "after" workers only
 //        node --import tsx bench/fleet/run.ts --temporal-address host:7233 --temporal-namespace ns --label 'my cluster'
 //          (Temporal of your own; its namespace needs the Machine search attributes, see README)
 // Writes bench/results/fleet.md (the rows of this run) and prints each row as it completes.
@@ -17,7 +18,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { TemporalBackend } from '../../devstack/devstack.js';
 import { DELIBERATE_EXTRA_WRITES, MINIMUM_WRITES, NECESSARY_WRITES } from './minimumWrites.js';
-import { readScaling, RUN_HEADER, runRow, summary, writesBreakdown } from './report.js';
+import { readsBreakdown, readScaling, RUN_HEADER, runRow, summary, writesBreakdown } from './report.js';
 import { runFleet, type FleetConfig, type FleetFigure, type TemporalTarget } from './runFleet.js';
 
 const { values } = parseArgs({
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '1' },
     'profile-dir': { type: 'string' },
     'worker-args': { type: 'string' },
+    'worker-env': { type: 'string' },
     variants: { type: 'string', default: 'before,after' },
     out: { type: 'string', default: 'bench/results/fleet.md' },
   },
@@ -81,6 +83,15 @@ const profiling = values['profile-dir'] && {
 const baseline = values.baseline;
 const [beforeName = 'before', afterName = 'after'] = list(values.variants);
 const workerArgs = values['worker-args']?.split(' ').filter((arg) => arg !== '');
+const workerEnv =
+  values['worker-env'] &&
+  Object.fromEntries(
+    list(values['worker-env']).map((pair) => {
+      const at = pair.indexOf('=');
+      if (at < 1) throw new Error(`--worker-env takes NAME=value pairs, not "${pair}"`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
 const rounds = Number(values.rounds);
 if (!Number.isInteger(rounds) || rounds < 1)
   throw new Error(`--rounds must be a whole number ≥ 1, not ${values.rounds}`);
@@ -95,6 +106,7 @@ const runs: FleetConfig[] = Array.from({ length: rounds }, (_, round) =>
       ...(baseline && { variant: afterName }),
       ...(candidate && { workerRoot: candidate }),
       ...(workerArgs && { workerArgs }),
+      ...(workerEnv && { workerEnv }),
     };
     if (!baseline) return [after];
     const before: FleetConfig = { ...config, ...profiling, variant: beforeName, workerRoot: baseline };
@@ -131,7 +143,9 @@ for (const config of runs) {
   });
   if (figure) {
     figures.push(figure);
-    process.stdout.write(`${runRow(figure)}\n  writes per Machine: ${writesBreakdown(figure)}\n`);
+    process.stdout.write(
+      `${runRow(figure)}\n  writes per Machine: ${writesBreakdown(figure)}\n  reads per Machine: ${readsBreakdown(figure)}\n`,
+    );
   }
   await writeFile(
     values.out,
@@ -155,6 +169,10 @@ for (const config of runs) {
       'API writes per Machine by resource:',
       '',
       ...figures.map((f) => `- ${nameOf(f)}: ${writesBreakdown(f)}`),
+      '',
+      'API reads per Machine by verb and resource (requests, and KiB of response):',
+      '',
+      ...figures.map((f) => `- ${nameOf(f)}: ${readsBreakdown(f)}`),
       '',
       ...minimumSection,
       '',

@@ -36,6 +36,8 @@ export interface FleetConfig {
   workerNodeArgs?: string[];
   /** More arguments of `worker provisioning`, e.g. `--max-cached-workflows=250`. */
   workerArgs?: string[];
+  /** More environment of the workers, e.g. `MALLOC_ARENA_MAX=2`. */
+  workerEnv?: Record<string, string>;
 }
 
 /** Reads per Machine of one verb: requests, and response kilobytes. */
@@ -60,6 +62,8 @@ export interface FleetFigure extends FleetConfig {
   writesByResourcePerMachine: Record<string, number>;
   /** The workers' reads per Machine by verb (gets, lists, watches), requests and response bytes. */
   readsPerMachine: Record<ReadVerb, ReadFigure>;
+  /** The same by verb and resource, e.g. `get secrets`. */
+  readsByResourcePerMachine: Record<string, ReadFigure>;
   /** 409 answers of the kube-apiserver to writes, by resource. */
   conflicts: Record<string, number>;
   /** The workers' own count of claims lost to a concurrent update (metal3_claim_conflicts). */
@@ -180,20 +184,22 @@ export async function runFleet(config: FleetConfig, log: (line: string) => void)
       labels: { role: 'compute' },
     });
 
-    const env = (kubeconfig: string): NodeJS.ProcessEnv => ({
+    const env = (kubeconfig: string, more: Record<string, string> = {}): NodeJS.ProcessEnv => ({
       ...process.env,
+      ...more,
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_NAMESPACE: temporal.namespace,
       KUBECONFIG: kubeconfig,
     });
     const start = (name: string, args: string[], kubeconfig: string, root = projectRoot): ManagedProcess => {
-      const nodeArgs = name.startsWith('worker') ? (config.workerNodeArgs ?? []) : [];
+      const isWorker = name.startsWith('worker');
+      const nodeArgs = isWorker ? (config.workerNodeArgs ?? []) : [];
       const started = ManagedProcess.start(
         name,
         process.execPath,
         [...nodeArgs, join(root, 'bin', 'metal3-provider.js'), ...args],
         join(endpoints.dir, `${name}.log`),
-        env(kubeconfig),
+        env(kubeconfig, isWorker ? config.workerEnv : {}),
       );
       processes.push(started);
       return started;
@@ -335,6 +341,12 @@ export async function runFleet(config: FleetConfig, log: (line: string) => void)
         Object.entries(counts.writesByResource).map(([resource, n]) => [resource, perMachine(n)]),
       ),
       readsPerMachine: { get: reads('get'), list: reads('list'), watch: reads('watch') },
+      readsByResourcePerMachine: Object.fromEntries(
+        Object.entries(counts.readsByResource).map(([key, n]) => [
+          key,
+          { requests: perMachine(n.requests), kiB: perMachine(n.bytes) / 1024 },
+        ]),
+      ),
       conflicts: counts.conflictsByResource,
       claimConflicts,
       cpuPerMachine: {

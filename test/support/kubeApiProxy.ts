@@ -21,6 +21,8 @@ export interface KubeApiCounts {
   watches: number;
   /** Reads by verb: a GET naming an object, a GET of a collection, a GET with `watch=true`. */
   readsByVerb: Record<ReadVerb, ReadCount>;
+  /** Reads by verb and resource, e.g. `get secrets`, `list baremetalhosts`. */
+  readsByResource: Record<string, ReadCount>;
   writes: number;
   /** Writes by resource, e.g. `baremetalhosts`, `secrets`, `baremetalhosts/status`. */
   writesByResource: Record<string, number>;
@@ -82,6 +84,7 @@ function emptyCounts(): KubeApiCounts {
     reads: 0,
     watches: 0,
     readsByVerb: { get: { requests: 0, bytes: 0 }, list: { requests: 0, bytes: 0 }, watch: { requests: 0, bytes: 0 } },
+    readsByResource: {},
     writes: 0,
     writesByResource: {},
     injected: 0,
@@ -103,6 +106,16 @@ export async function startKubeApiProxy(upstreamKubeconfigPath: string, dir: str
   let faults: { rate: number; statuses: number[]; random: SeededRandom } | undefined;
   let cutUntil = 0;
   const sockets = new Set<Socket>();
+  // Into the counts of the moment: a watch open across a reset counts its later bytes in the new ones.
+  const countRead = (verb: ReadVerb, resource: string, requests: number, bytes: number): void => {
+    for (const count of [
+      counts.readsByVerb[verb],
+      (counts.readsByResource[`${verb} ${resource}`] ??= { requests: 0, bytes: 0 }),
+    ]) {
+      count.requests += requests;
+      count.bytes += bytes;
+    }
+  };
   const upstreamRequests = new Set<http.ClientRequest>();
 
   const server = http.createServer((req, res) => {
@@ -138,7 +151,7 @@ export async function startKubeApiProxy(upstreamKubeconfigPath: string, dir: str
     const verb = isWrite ? undefined : readVerbOf(url);
     if (verb === 'watch') counts.watches++;
     else if (verb) counts.reads++;
-    if (verb) counts.readsByVerb[verb].requests++;
+    if (verb) countRead(verb, resource, 1, 0);
 
     const headers = { ...endToEnd(req.headers), host: upstream.host };
     const forwarded = https.request(
@@ -151,7 +164,10 @@ export async function startKubeApiProxy(upstreamKubeconfigPath: string, dir: str
         // A watch sends its headers at once and its first event maybe much later; so must we.
         res.flushHeaders();
         // Bytes count when they arrive: a watch open across a reset counts its later events only.
-        if (verb) upstreamRes.on('data', (chunk: Buffer) => (counts.readsByVerb[verb].bytes += chunk.length));
+        if (verb)
+          upstreamRes.on('data', (chunk: Buffer) => {
+            countRead(verb, resource, 0, chunk.length);
+          });
         upstreamRes.pipe(res);
       },
     );

@@ -39,7 +39,7 @@ describe('the fault-injecting kube-apiserver proxy', () => {
     );
   });
 
-  it('counts the requests and response bytes of gets, lists and watches', async () => {
+  it('counts the requests and response bytes of gets, lists and watches, also by resource', async () => {
     const core = viaProxy().makeApiClient(CoreV1Api);
     await env.kubeConfig
       .makeApiClient(CoreV1Api)
@@ -54,6 +54,11 @@ describe('the fault-injecting kube-apiserver proxy', () => {
     // At least the JSON of what came back; the list holds the secret read, so it is the longer.
     expect(counts.readsByVerb.get.bytes).toBeGreaterThanOrEqual(JSON.stringify(got).length / 2);
     expect(counts.readsByVerb.list.bytes).toBeGreaterThan(counts.readsByVerb.get.bytes);
+    // The same reads by verb and resource.
+    expect(counts.readsByResource).toEqual({
+      'get secrets': counts.readsByVerb.get,
+      'list secrets': counts.readsByVerb.list,
+    });
     expect(listed.items.length).toBeGreaterThan(0);
     await core.deleteNamespacedSecret({ namespace: env.namespace, name: 'read-counted' });
   });
