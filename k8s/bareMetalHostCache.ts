@@ -33,6 +33,11 @@ export interface BareMetalHostChanges {
    * have gone by unseen) and for a version that does not parse. Returns the function that stops the calls.
    */
   onChange(name: string, listener: (event: HostEvent | undefined) => void): () => void;
+  /**
+   * The named host as last seen while changes are followed; undefined while not synced, and for a
+   * host not seen, gone or not parsable. It may be older than the server's: a start for a guarded write.
+   */
+  latest(name: string): BareMetalHost | undefined;
 }
 
 /** What the host activities read from the worker's cache of one namespace. */
@@ -154,6 +159,14 @@ export function startBareMetalHostCache(
       return object && parse(object);
     },
     names: () => informer.list(namespace).map((object) => object.metadata?.name ?? ''),
+    latest: (name) => {
+      const object = synced ? informer.get(name, namespace) : undefined;
+      try {
+        return object && parse(object);
+      } catch {
+        return undefined;
+      }
+    },
     snapshot: () => {
       if (!synced) return undefined;
       const hosts: BareMetalHost[] = [];
@@ -202,6 +215,7 @@ export function lazyHostView(caches: BareMetalHostCaches, namespace: string): Ba
     firstListed: (timeoutMs) => caches.in(namespace).firstListed(timeoutMs),
     synced: () => caches.in(namespace).synced(),
     onChange: (name, listener) => caches.in(namespace).onChange(name, listener),
+    latest: (name) => caches.in(namespace).latest(name),
   };
 }
 
@@ -222,6 +236,7 @@ export function createBareMetalHostCaches(kubeConfig: KubeConfig, logger: Inform
             snapshot: () => undefined,
             firstListed: () => Promise.resolve(),
             onChange: () => () => undefined,
+            latest: () => undefined,
             stop: () => Promise.resolve(),
           };
         cache = startBareMetalHostCache(kubeConfig, namespace, logger);

@@ -1,3 +1,4 @@
+import type { BareMetalHost } from '../../api/bareMetalHost.js';
 import { classifyApiError } from '../../k8s/apiErrors.js';
 import { updateHost } from '../../k8s/updateHost.js';
 import { followHost } from './followHost.js';
@@ -13,11 +14,19 @@ import type { AwaitAvailableResult, AwaitHostInput } from '../../contracts/machi
  * record, in one resourceVersion-guarded update.
  */
 export async function awaitAvailable(deps: HostDeps, input: AwaitHostInput): Promise<AwaitAvailableResult> {
-  const outcome = await followHost(deps, input.host, (host) => availabilityVerdict(input.host, host, input.machine));
+  let decidedOn: BareMetalHost | undefined;
+  const outcome = await followHost(deps, input.host, (host) => {
+    decidedOn = host;
+    return availabilityVerdict(input.host, host, input.machine);
+  });
   if (outcome !== 'available') return { host: input.host, outcome };
   try {
-    const { host, changed } = await updateHost(deps.hosts, input.host, (current) =>
-      isConsumedBy(current, input.machine) ? restoredHost(current) : undefined,
+    // The restore starts from the version found available: no read in between, unless it went stale.
+    const { host, changed } = await updateHost(
+      deps.hosts,
+      input.host,
+      (current) => (isConsumedBy(current, input.machine) ? restoredHost(current) : undefined),
+      { seen: decidedOn },
     );
     if (!changed) return { host: input.host, outcome: 'notClaimed' };
     await recordHostEvent(

@@ -28,10 +28,15 @@ export async function configureHost(deps: HostDeps, input: ConfigureHostInput): 
     );
   }
   try {
-    const { host, changed } = await updateHost(deps.hosts, input.host, (current) => {
-      if (!isConsumedBy(current, input.machine)) throw notClaimed(input.host, input.machine);
-      return configuredHost(current, input);
-    });
+    const { host, changed } = await updateHost(
+      deps.hosts,
+      input.host,
+      (current) => {
+        if (!isConsumedBy(current, input.machine)) throw notClaimed(input.host, input.machine);
+        return configuredHost(current, input);
+      },
+      { seen: deps.cache?.latest(input.host) },
+    );
     if (changed) {
       await recordHostEvent(
         deps,

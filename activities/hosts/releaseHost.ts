@@ -17,12 +17,17 @@ export interface ReleaseHostInput {
  * host, so nobody else takes it while Ironic cleans it. Idempotent.
  */
 export async function releaseHost(deps: HostDeps, input: ReleaseHostInput): Promise<ReleaseHostResult> {
-  const seen = { ours: true };
+  const claim = { ours: true };
   try {
-    const { host, changed } = await updateHost(deps.hosts, input.host, (current) => {
-      seen.ours = isConsumedBy(current, input.machine);
-      return seen.ours ? releasedHost(current) : undefined;
-    });
+    const { host, changed } = await updateHost(
+      deps.hosts,
+      input.host,
+      (current) => {
+        claim.ours = isConsumedBy(current, input.machine);
+        return claim.ours ? releasedHost(current) : undefined;
+      },
+      { seen: deps.cache?.latest(input.host) },
+    );
     if (changed) {
       await recordHostEvent(
         deps,
@@ -31,7 +36,7 @@ export async function releaseHost(deps: HostDeps, input: ReleaseHostInput): Prom
         `Released by NodeClaim ${describeMachine(input.machine)}; deprovisioning before the host is restored`,
       );
     }
-    return { host: input.host, outcome: seen.ours ? 'released' : 'notClaimed' };
+    return { host: input.host, outcome: claim.ours ? 'released' : 'notClaimed' };
   } catch (err) {
     if (classifyApiError(err).kind === 'notFound') return { host: input.host, outcome: 'deleted' };
     throw err;

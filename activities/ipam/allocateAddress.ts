@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { BareMetalHost } from '../../api/bareMetalHost.js';
 import { DNS_SERVERS_PROPERTY, NTP_SERVERS_PROPERTY } from '../../ipam/errors.js';
 import { addressLeaseFor, annotatedAddress, IP_ADDRESS_ANNOTATION, type AddressLease } from '../../ipam/lease.js';
 import { allocationName, machineKey } from '../../ipam/naming.js';
@@ -59,8 +60,9 @@ export async function allocateAddress(deps: IpamDeps, input: AllocateAddressInpu
   const dnsServers = parseAddressList(DNS_SERVERS_PROPERTY, input.network.dnsServers ?? '');
   const ntpServers = parseAddressList(NTP_SERVERS_PROPERTY, input.network.ntpServers ?? '');
 
+  const host = await readHost(deps.hosts, input.host);
   const held =
-    (await heldByHostLease(deps, input, primary.pool)) ??
+    (await heldByHostLease(deps, input, host, primary.pool)) ??
     (deps.isRetry() ? await heldByLabel(deps, input, primary.pool) : undefined);
   const first = held
     ? allocated(primary.pool, held.metadata.name, addressOf(held))
@@ -68,7 +70,7 @@ export async function allocateAddress(deps: IpamDeps, input: AllocateAddressInpu
   const lease: AllocateAddressResult = { ...first, dnsServers, ntpServers };
   // The host carries the primary lease before the second address is sought, so that a Machine whose
   // second pool is exhausted finds its first address on its host when it asks again.
-  await writeHostLease(deps.hosts, input.host, lease);
+  await writeHostLease(deps.hosts, input.host, lease, host);
   if (!secondary) return lease;
   // The host's annotations carry only the IPv4 lease: the IPv6 allocation is found by its labels. A
   // Machine can hold one only when it already held its IPv4 address or this attempt is a retry.
@@ -81,15 +83,14 @@ export async function allocateAddress(deps: IpamDeps, input: AllocateAddressInpu
 
 /**
  * The allocation named by the lease already on the host, when this Machine holds it: one read of the
- * host and one of the allocation, whatever the number of allocations (a repeated ask, or a retry after
- * the lease was written).
+ * allocation, whatever the number of allocations (a repeated ask, or a retry after the lease was written).
  */
 async function heldByHostLease(
   deps: IpamDeps,
   input: AllocateAddressInput,
+  host: BareMetalHost,
   pool: Pool,
 ): Promise<IpAddressAllocation | undefined> {
-  const host = await readHost(deps.hosts, input.host);
   const address = annotatedAddress(host.metadata.annotations?.[IP_ADDRESS_ANNOTATION]);
   if (address?.family !== pool.family) return undefined;
   const allocation = await deps.allocations.get(allocationName(pool.id, pool.family, address.value));

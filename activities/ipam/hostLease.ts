@@ -25,10 +25,18 @@ export async function readHost(hosts: BareMetalHostApi, hostName: string): Promi
   }
 }
 
-/** Writes the lease as the annotations the DHCP server reads. Idempotent. */
-export async function writeHostLease(hosts: BareMetalHostApi, hostName: string, lease: Lease): Promise<void> {
+/**
+ * Writes the lease as the annotations the DHCP server reads, starting from the version of the host
+ * `seen` by the caller when there is one. Idempotent.
+ */
+export async function writeHostLease(
+  hosts: BareMetalHostApi,
+  hostName: string,
+  lease: Lease,
+  seen?: BareMetalHost,
+): Promise<void> {
   try {
-    await updateHost(hosts, hostName, (host) => withAnnotations(host, leaseAnnotations(lease)));
+    await updateHost(hosts, hostName, (host) => withAnnotations(host, leaseAnnotations(lease)), { seen });
   } catch (err) {
     if (classifyApiError(err).kind === 'notFound') throw hostNotFound(hostName, hosts.namespace);
     throw err;

@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { DEFAULT_PLATFORM_NAMESPACE } from '../../api/resolve/secretReference.js';
-import { lazyHostView, type BareMetalHostCaches } from '../../k8s/bareMetalHostCache.js';
+import { lazyHostView, type BareMetalHostCaches, type BareMetalHostView } from '../../k8s/bareMetalHostCache.js';
 import { createBareMetalHostApi, type BareMetalHostApi } from '../../k8s/bareMetalHosts.js';
 import { createManagementObjects } from '../../k8s/managementObjects.js';
 import { createSecretApi, type SecretApi } from '../../k8s/secrets.js';
@@ -31,6 +31,7 @@ interface NamespaceActivities {
   secrets: SecretActivities;
   secretApi: SecretApi;
   hostApi: BareMetalHostApi;
+  hostCache?: BareMetalHostView;
 }
 
 /**
@@ -59,6 +60,7 @@ export function createMachineActivities(options: {
         secrets: createSecretActivities({ kubeConfig, namespace }),
         secretApi: createSecretApi(kubeConfig, namespace),
         hostApi: createBareMetalHostApi(kubeConfig, namespace),
+        ...(view && { hostCache: view }),
       };
       byNamespace.set(namespace, set);
     }
@@ -97,6 +99,7 @@ export function createMachineActivities(options: {
             hosts: set.hostApi,
             secrets: set.secretApi,
             secretActivities: set.secrets,
+            ...(set.hostCache && { hostCache: set.hostCache }),
           },
           input,
         );

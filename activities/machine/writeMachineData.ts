@@ -1,10 +1,13 @@
+import type { BareMetalHost } from '../../api/bareMetalHost.js';
+import type { BareMetalHostChanges } from '../../k8s/bareMetalHostCache.js';
 import type { BareMetalHostApi } from '../../k8s/bareMetalHosts.js';
 import type { SecretApi } from '../../k8s/secrets.js';
-import type { Lease } from '../../ipam/lease.js';
+import { leaseAnnotations, type Lease } from '../../ipam/lease.js';
 import type { MachineData } from '../../render/machineData.js';
 import type { MachineRenderInput } from '../../render/renderSpec.js';
 import { renderInPool } from '../../render/sharedRenderPool.js';
 import type { MachineRef } from '../../contracts/machineRef.js';
+import { isConsumedBy } from '../hosts/consumerRef.js';
 import type { SecretActivities } from '../secrets/index.js';
 import { readSnapshot } from './machineSnapshot.js';
 import type { MachineSecretNames } from '../../contracts/machineContract.js';
@@ -13,6 +16,8 @@ export interface WriteMachineDataDeps {
   hosts: BareMetalHostApi;
   secrets: SecretApi;
   secretActivities: Pick<SecretActivities, 'writeMachineSecrets'>;
+  /** The worker's cache of the namespace's hosts: a version showing this Machine's claim and lease spares a read. */
+  hostCache?: Pick<BareMetalHostChanges, 'latest'>;
   /** Renders the Machine data; by default in the process's render pool, off the event loop. */
   render?: (input: MachineRenderInput) => Promise<MachineData>;
 }
@@ -35,7 +40,8 @@ export async function writeMachineData(
   input: WriteMachineDataInput,
 ): Promise<MachineSecretNames> {
   const spec = await readSnapshot(deps.secrets, input.snapshotSecret);
-  const bareMetalHost = await deps.hosts.get(input.host);
+  const bareMetalHost =
+    claimedAsRendered(deps.hostCache?.latest(input.host), input) ?? (await deps.hosts.get(input.host));
   const render = deps.render ?? renderInPool;
   // A MachineDataError goes on as it is: the activity's failure translation keeps its `detail` out of history.
   const data = await render({ ...spec, bareMetalHost, lease: input.lease });
@@ -45,4 +51,17 @@ export async function writeMachineData(
     ...(data.networkData !== undefined && { networkData: data.networkData }),
     metaData: data.metaData,
   });
+}
+
+/**
+ * The cached host when it already shows what the earlier steps wrote (this Machine's claim and its
+ * lease), so that templates see the host as a read after those writes would; otherwise undefined.
+ */
+function claimedAsRendered(host: BareMetalHost | undefined, input: WriteMachineDataInput): BareMetalHost | undefined {
+  if (!host || !isConsumedBy(host, input.machine)) return undefined;
+  const annotations = host.metadata.annotations ?? {};
+  const leased =
+    !input.lease ||
+    Object.entries(leaseAnnotations(input.lease)).every(([key, value]) => (annotations[key] ?? null) === value);
+  return leased ? host : undefined;
 }

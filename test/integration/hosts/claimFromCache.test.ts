@@ -113,6 +113,7 @@ describe('claims choose from the shared BareMetalHost cache', () => {
       synced: () => true,
       firstListed: () => Promise.resolve(),
       onChange: () => () => undefined,
+      latest: (name) => frozen.find((h) => h.metadata.name === name),
     });
     const results = await Promise.allSettled(Array.from({ length: 14 }, (_, i) => stale(`late-${i}`, 'stale')));
     const late = results.flatMap((r, i) => (r.status === 'fulfilled' ? [[r.value.host, `late-${i}`] as const] : []));

@@ -67,26 +67,36 @@ async function claimAndConfigure(prefix: string, host: string, view: BareMetalHo
 }
 
 describe('waits on provisioning and release wake on the shared cache', () => {
-  it('follow the versions the cache sees, with no LIST or watch of their own and fewer GETs than versions', async () => {
+  it('follow the versions the cache sees, with no LIST or watch of their own and fewer GETs than versions; release writes from the cache', async () => {
     const host = await availableHost('woken');
     const { machine, activities } = await claimAndConfigure('woken', host, cache);
     let changes = 0;
     const stopCounting = cache.onChange(host, () => changes++);
     proxy.resetCounts();
     const provisioned = await runActivity(activities.awaitProvisioned, { machine, host });
+    const waited = proxy.counts();
+    proxy.resetCounts();
     await runActivity(activities.releaseHost, { machine, host });
+    const release = proxy.counts();
+    proxy.resetCounts();
     const released = await runActivity(activities.awaitAvailable, { machine, host });
     stopCounting();
+    const restore = proxy.counts();
 
     expect(provisioned).toMatchObject({ host, state: 'provisioned' });
     expect(released).toEqual({ host, outcome: 'restored' });
-    const { readsByVerb } = proxy.counts();
-    expect(readsByVerb.list.requests).toBe(0);
-    expect(readsByVerb.watch.requests).toBe(0);
-    // Each wait reads its host once when it starts (the restore's guarded update once more), then
-    // follows the versions the cache saw: fewer reads than versions, where a read per change would be more.
-    expect(readsByVerb.get.requests).toBeGreaterThanOrEqual(2);
-    expect(readsByVerb.get.requests).toBeLessThan(changes);
+    for (const { readsByVerb } of [waited, release, restore]) {
+      expect(readsByVerb.list.requests).toBe(0);
+      expect(readsByVerb.watch.requests).toBe(0);
+    }
+    // The release writes from the cache's version of the host: it reads the host only after a 409.
+    expect(release.readsByVerb.get.requests).toBe(release.conflictsByResource.baremetalhosts ?? 0);
+    // Each wait reads its host once when it starts, then follows the versions the cache saw: fewer
+    // reads than versions, where a read per change would be more. The restore writes from the version
+    // found available.
+    const gets = waited.readsByVerb.get.requests + restore.readsByVerb.get.requests;
+    expect(gets).toBeGreaterThanOrEqual(2);
+    expect(gets).toBeLessThan(changes);
   });
 
   it('never act on a version older than their own read: a cache lagging behind the claim still ends each wait right', async () => {
@@ -103,6 +113,8 @@ describe('waits on provisioning and release wake on the shared cache', () => {
       snapshot: () => before,
       synced: () => true,
       firstListed: () => Promise.resolve(),
+      // Writes that start from the cache's version start from the unclaimed host: they must read again.
+      latest: (name) => before.find((h) => h.metadata.name === name),
       onChange: (name, listener) => {
         const timer = setTimeout(() => {
           for (const old of before.filter((h) => h.metadata.name === name)) {
