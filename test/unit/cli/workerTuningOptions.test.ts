@@ -1,20 +1,9 @@
-import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { addWorkerTuningOptions, workerTuningOf, type WorkerTuningFlags } from '../../../cli/workerTuningOptions.js';
+import { parseFlags } from './parseFlags.js';
 
-function parse(args: string[], env: Record<string, string> = {}): WorkerTuningFlags {
-  const saved = { ...process.env };
-  delete process.env.METAL3_PROVIDER_MAX_CACHED_WORKFLOWS;
-  Object.assign(process.env, env);
-  try {
-    const command = addWorkerTuningOptions(new Command('provisioning'))
-      .exitOverride()
-      .configureOutput({ writeErr: () => undefined });
-    return command.parse(args, { from: 'user' }).opts<WorkerTuningFlags>();
-  } finally {
-    process.env = saved;
-  }
-}
+const parse = (args: string[], env: Record<string, string> = {}): WorkerTuningFlags =>
+  parseFlags(addWorkerTuningOptions, ['METAL3_PROVIDER_MAX_CACHED_WORKFLOWS'], args, env);
 
 describe('worker provisioning --max-cached-workflows', () => {
   it("leaves the SDK's cache size, from the heap limit, when not given", () => {

@@ -1,4 +1,3 @@
-import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import {
   addWorkerVersionOptions,
@@ -6,21 +5,15 @@ import {
   type WorkerVersionFlags,
 } from '../../../cli/workerVersionOptions.js';
 import { workerDeploymentOptions } from '../../../worker/workerVersion.js';
+import { parseFlags } from './parseFlags.js';
 
-function parse(args: string[], env: Record<string, string> = {}): WorkerVersionFlags {
-  const saved = { ...process.env };
-  delete process.env.METAL3_PROVIDER_BUILD_ID;
-  delete process.env.METAL3_PROVIDER_WORKER_DEPLOYMENT;
-  Object.assign(process.env, env);
-  try {
-    const command = addWorkerVersionOptions(new Command('provisioning'))
-      .exitOverride()
-      .configureOutput({ writeErr: () => undefined });
-    return command.parse(args, { from: 'user' }).opts<WorkerVersionFlags>();
-  } finally {
-    process.env = saved;
-  }
-}
+const parse = (args: string[], env: Record<string, string> = {}): WorkerVersionFlags =>
+  parseFlags(
+    addWorkerVersionOptions,
+    ['METAL3_PROVIDER_BUILD_ID', 'METAL3_PROVIDER_WORKER_DEPLOYMENT'],
+    args,
+    env,
+  ) as WorkerVersionFlags;
 
 describe('worker provisioning --build-id / --deployment-name', () => {
   it('runs unversioned without a build id, as before', () => {
