@@ -31,6 +31,11 @@ RUN apt-get update \
 COPY --from=helm /usr/bin/helm /usr/local/bin/helm
 WORKDIR /app
 ENV NODE_ENV=production
+# glibc gives each thread that allocates its own malloc arena, up to 8 per core, and keeps what each
+# arena once held. The SDK's native threads and Node's worker threads made that about 200 MiB of a
+# provisioning worker's memory with 1,000 Machines in flight; two arenas hold it to about 100 MiB at the
+# same CPU (bench/results/fleet.md).
+ENV MALLOC_ARENA_MAX=2
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
