@@ -24,7 +24,8 @@ export async function updateHost(
   change: (host: BareMetalHost) => BareMetalHost | undefined,
   { seen, attempts = 20 }: UpdateHostOptions = {},
 ): Promise<{ host: BareMetalHost; changed: boolean }> {
-  const fromSeen = seen && changeOf(seen, change);
+  // Only a version with a resourceVersion can guard a write.
+  const fromSeen = seen?.metadata.resourceVersion ? changeOf(seen, change) : undefined;
   if (fromSeen) {
     try {
       return { host: await api.replace(fromSeen), changed: true };

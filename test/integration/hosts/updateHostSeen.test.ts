@@ -68,6 +68,15 @@ describe('updateHost from a version already at hand', () => {
     expect(written.metadata.annotations).toMatchObject({ team: 'a', owner: 'someone else' });
   });
 
+  it('reads the host when the version at hand has no resourceVersion to guard the write with', async () => {
+    const host = await hostNamed('seen-unversioned');
+    const { resourceVersion: _unversioned, ...metadata } = host.metadata;
+    proxy.resetCounts();
+    const { changed } = await updateHost(viaProxy, host.metadata.name, setTeam, { seen: { ...host, metadata } });
+    expect(changed).toBe(true);
+    expect(requests()).toEqual({ gets: 1, writes: 1, conflicts: {} });
+  });
+
   it('decides to change nothing only on a fresh read', async () => {
     const host = await hostNamed('seen-nothing');
     // The version at hand says the change is made; the server's says it is not.
