@@ -141,6 +141,10 @@ export function startBareMetalHostCache(
       }
     },
   );
+  const host = (name: string): BareMetalHost | undefined => {
+    const object = informer.get(name, namespace);
+    return object && parse(object);
+  };
   return {
     namespace,
     synced: () => synced,
@@ -154,15 +158,12 @@ export function startBareMetalHostCache(
         if (set.size === 0 && listeners.get(name) === set) listeners.delete(name);
       };
     },
-    host: (name) => {
-      const object = informer.get(name, namespace);
-      return object && parse(object);
-    },
+    host,
     names: () => informer.list(namespace).map((object) => object.metadata?.name ?? ''),
     latest: (name) => {
-      const object = synced ? informer.get(name, namespace) : undefined;
+      if (!synced) return undefined;
       try {
-        return object && parse(object);
+        return host(name);
       } catch {
         return undefined;
       }
