@@ -30,8 +30,8 @@ export const stackCpuOf = (f: FleetFigure): number =>
   f.cpuPerMachine.bench;
 
 export const RUN_HEADER = [
-  '| variant | Temporal | workers | N | hosts | load avg | all Ready | all Released | s per Machine | CPU ms per Machine: worker / Temporal / apiserver / etcd / simulator / proxy+client | CPU s per Machine: these / whole machine | worker RSS peak in window / VmHWM | history events (mean / max) | API writes per Machine (× minimum) | reads per Machine: get / list / watch | KiB read per Machine: get / list / watch | 409 answers | claim conflicts |',
-  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|',
+  '| variant | Temporal | workers | N | hosts | load avg | all Ready | all Released | s per Machine | CPU ms per Machine: worker / Temporal / apiserver / etcd / simulator / proxy+client | CPU s per Machine: these / whole machine | worker RSS peak in window / VmHWM | history events (mean / max) | API writes per Machine (× minimum) | reads per Machine: get / list / watch | KiB read per Machine: get / list / watch | connections per Machine | 409 answers | claim conflicts |',
+  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|',
 ];
 
 const ms = (seconds: number | undefined): string => (seconds === undefined ? 'n/a' : (seconds * 1000).toFixed(0));
@@ -58,6 +58,7 @@ export function runRow(f: FleetFigure): string {
     `${f.writesPerMachine.toFixed(2)} (${(f.writesPerMachine / MINIMUM_WRITES).toFixed(2)}×)`,
     VERBS.map((v) => f.readsPerMachine[v].requests.toFixed(2)).join(' / '),
     VERBS.map((v) => f.readsPerMachine[v].kiB.toFixed(1)).join(' / '),
+    f.connectionsPerMachine.toFixed(2),
     conflicts || '0',
     f.claimConflicts,
   ];
@@ -115,6 +116,7 @@ const METRICS: Metric[] = [
     goal: (f) => (f.machines === 1000 ? COST_GOALS.workerRssMiB : undefined),
   },
   { name: 'KiB read per Machine', of: readKiBOf, digits: 1 },
+  { name: 'connections per Machine', of: (f) => f.connectionsPerMachine, digits: 2 },
   {
     name: 'API writes per Machine',
     of: (f) => f.writesPerMachine,

@@ -64,6 +64,8 @@ export interface FleetFigure extends FleetConfig {
   readsPerMachine: Record<ReadVerb, ReadFigure>;
   /** The same by verb and resource, e.g. `get secrets`. */
   readsByResourcePerMachine: Record<string, ReadFigure>;
+  /** Connections the workers opened to the kube-apiserver (through the proxy), per Machine. */
+  connectionsPerMachine: number;
   /** 409 answers of the kube-apiserver to writes, by resource. */
   conflicts: Record<string, number>;
   /** The workers' own count of claims lost to a concurrent update (metal3_claim_conflicts). */
@@ -171,7 +173,8 @@ export async function runFleet(config: FleetConfig, log: (line: string) => void)
       ? target
       : { address: endpoints.temporalAddress, namespace: endpoints.temporalNamespace };
   const processes: ManagedProcess[] = [];
-  const proxy = await startKubeApiProxy(endpoints.kubeconfigPath, endpoints.dir);
+  // TLS with client certificates, as the kube-apiserver serves: the workers pay for connections what they do in production.
+  const proxy = await startKubeApiProxy(endpoints.kubeconfigPath, endpoints.dir, { tls: true });
   const connection = await Connection.connect({ address: temporal.address });
   try {
     const kubeConfig = loadKubeConfig(endpoints.kubeconfigPath);
@@ -347,6 +350,7 @@ export async function runFleet(config: FleetConfig, log: (line: string) => void)
           { requests: perMachine(n.requests), kiB: perMachine(n.bytes) / 1024 },
         ]),
       ),
+      connectionsPerMachine: perMachine(counts.connections),
       conflicts: counts.conflictsByResource,
       claimConflicts,
       cpuPerMachine: {

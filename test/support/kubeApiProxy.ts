@@ -1,9 +1,10 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { generateApiserverCertificates } from '../../devstack/certificates.js';
 import { loadKubeConfig } from '../../k8s/kubeClient.js';
 import { SeededRandom } from './seededRandom.js';
 
@@ -28,13 +29,15 @@ export interface KubeApiCounts {
   writesByResource: Record<string, number>;
   /** Write responses the proxy made up instead of forwarding. */
   injected: number;
+  /** Connections clients opened to the proxy (with `tls`, each one a handshake). */
+  connections: number;
   /** Made-up responses by status code. */
   injectedByStatus: Record<string, number>;
   /** Writes the kube-apiserver answered 409 Conflict (a stale resourceVersion or a name taken), by resource. */
   conflictsByResource: Record<string, number>;
 }
 
-/** A plain-HTTP proxy on loopback in front of a kube-apiserver: counts requests, injects faults. */
+/** A proxy on loopback in front of a kube-apiserver: counts requests, injects faults. */
 export interface KubeApiProxy {
   url: string;
   /** A kubeconfig that reaches the kube-apiserver through the proxy. */
@@ -88,12 +91,25 @@ function emptyCounts(): KubeApiCounts {
     writes: 0,
     writesByResource: {},
     injected: 0,
+    connections: 0,
     injectedByStatus: {},
     conflictsByResource: {},
   };
 }
 
-export async function startKubeApiProxy(upstreamKubeconfigPath: string, dir: string): Promise<KubeApiProxy> {
+export interface KubeApiProxyOptions {
+  /**
+   * Serve HTTPS with client certificates, as the kube-apiserver does, so that clients pay for their
+   * connections what they pay in production; plain HTTP when absent.
+   */
+  tls?: boolean;
+}
+
+export async function startKubeApiProxy(
+  upstreamKubeconfigPath: string,
+  dir: string,
+  options: KubeApiProxyOptions = {},
+): Promise<KubeApiProxy> {
   const upstreamConfig = loadKubeConfig(upstreamKubeconfigPath);
   const cluster = upstreamConfig.getCurrentCluster();
   if (!cluster) throw new Error(`${upstreamKubeconfigPath} names no current cluster`);
@@ -118,7 +134,8 @@ export async function startKubeApiProxy(upstreamKubeconfigPath: string, dir: str
   };
   const upstreamRequests = new Set<http.ClientRequest>();
 
-  const server = http.createServer((req, res) => {
+  const serverTls = options.tls ? await proxyCertificates(dir) : undefined;
+  const handle: http.RequestListener = (req, res) => {
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     const resource = resourceOf(url);
@@ -182,8 +199,12 @@ export async function startKubeApiProxy(upstreamKubeconfigPath: string, dir: str
       if (!res.writableFinished) forwarded.destroy();
     });
     req.pipe(forwarded);
-  });
-  server.on('connection', (socket) => {
+  };
+  const server = serverTls
+    ? https.createServer({ ...serverTls.server, requestCert: true, rejectUnauthorized: true }, handle)
+    : http.createServer(handle);
+  server.on('connection', (socket: Socket) => {
+    counts.connections++;
     if (Date.now() < cutUntil) {
       socket.resetAndDestroy();
       return;
@@ -194,7 +215,7 @@ export async function startKubeApiProxy(upstreamKubeconfigPath: string, dir: str
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   if (!address || typeof address !== 'object') throw new Error('the proxy did not bind');
-  const url = `http://127.0.0.1:${address.port}`;
+  const url = `${serverTls ? 'https' : 'http'}://127.0.0.1:${address.port}`;
 
   const kubeconfigPath = join(dir, 'kubeconfig-via-proxy');
   await writeFile(
@@ -202,9 +223,23 @@ export async function startKubeApiProxy(upstreamKubeconfigPath: string, dir: str
     stringify({
       apiVersion: 'v1',
       kind: 'Config',
-      // client-node refuses plain HTTP unless told to skip TLS checks; the proxy is loopback only.
-      clusters: [{ name: 'via-proxy', cluster: { server: url, 'insecure-skip-tls-verify': true } }],
-      users: [{ name: 'via-proxy', user: {} }],
+      clusters: [
+        {
+          name: 'via-proxy',
+          // client-node refuses plain HTTP unless told to skip TLS checks; the proxy is loopback only.
+          cluster: serverTls
+            ? { server: url, 'certificate-authority-data': serverTls.client.ca }
+            : { server: url, 'insecure-skip-tls-verify': true },
+        },
+      ],
+      users: [
+        {
+          name: 'via-proxy',
+          user: serverTls
+            ? { 'client-certificate-data': serverTls.client.cert, 'client-key-data': serverTls.client.key }
+            : {},
+        },
+      ],
       contexts: [{ name: 'via-proxy', context: { cluster: 'via-proxy', user: 'via-proxy' } }],
       'current-context': 'via-proxy',
     }),
@@ -236,5 +271,20 @@ export async function startKubeApiProxy(upstreamKubeconfigPath: string, dir: str
         });
       });
     },
+  };
+}
+
+/** A throwaway CA, serving certificate and client certificate for the proxy, as the devstack makes its own. */
+async function proxyCertificates(dir: string) {
+  const pki = join(dir, 'proxy-pki');
+  await mkdir(pki, { recursive: true });
+  const files = await generateApiserverCertificates(pki);
+  const [ca, cert, key, clientCert, clientKey] = await Promise.all(
+    [files.caCert, files.serverCert, files.serverKey, files.clientCert, files.clientKey].map((file) => readFile(file)),
+  );
+  const base64 = (pem: Buffer | undefined) => (pem ?? Buffer.alloc(0)).toString('base64');
+  return {
+    server: { ca, cert, key },
+    client: { ca: base64(ca), cert: base64(clientCert), key: base64(clientKey) },
   };
 }

@@ -1,0 +1,70 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CoordinationV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadKubeConfig } from '../../../k8s/kubeClient.js';
+import { startKubeApiProxy, type KubeApiProxy } from '../../support/kubeApiProxy.js';
+import { useTestEnv } from '../../support/testEnv.js';
+
+const env = useTestEnv();
+let tlsProxy: KubeApiProxy;
+let plainProxy: KubeApiProxy;
+
+beforeAll(async () => {
+  const dir = () => mkdtemp(join(tmpdir(), 'pooled-connections-'));
+  tlsProxy = await startKubeApiProxy(env.kubeconfigPath, await dir(), { tls: true });
+  plainProxy = await startKubeApiProxy(env.kubeconfigPath, await dir());
+});
+afterAll(async () => {
+  await tlsProxy.close();
+  await plainProxy.close();
+});
+
+const secret = (name: string) => ({ metadata: { name }, stringData: { key: 'value' } });
+
+describe('API clients of a loaded kubeconfig', () => {
+  it('keep one TLS connection, with its client certificate, for calls one after another', async () => {
+    const kubeConfig = loadKubeConfig(tlsProxy.kubeconfigPath);
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    const coordination = kubeConfig.makeApiClient(CoordinationV1Api);
+    tlsProxy.resetCounts();
+    await core.createNamespacedSecret({ namespace: env.namespace, body: secret('pooled') });
+    for (let i = 0; i < 10; i++) await core.readNamespacedSecret({ namespace: env.namespace, name: 'pooled' });
+    await coordination.listNamespacedLease({ namespace: env.namespace });
+    await core.deleteNamespacedSecret({ namespace: env.namespace, name: 'pooled' });
+    // Thirteen calls through two API clients, answered by the kube-apiserver behind the proxy.
+    expect(tlsProxy.counts()).toMatchObject({ reads: 11, writes: 2, connections: 1 });
+  });
+
+  it('open no more connections than calls in flight at once', async () => {
+    const core = loadKubeConfig(tlsProxy.kubeconfigPath).makeApiClient(CoreV1Api);
+    tlsProxy.resetCounts();
+    for (let round = 0; round < 3; round++) {
+      await Promise.all(Array.from({ length: 5 }, () => core.readNamespace({ name: env.namespace })));
+    }
+    const counts = tlsProxy.counts();
+    expect(counts.reads).toBe(15);
+    expect(counts.connections).toBeGreaterThanOrEqual(1);
+    expect(counts.connections).toBeLessThanOrEqual(5);
+  });
+
+  it('keep connections over plain HTTP too', async () => {
+    const core = loadKubeConfig(plainProxy.kubeconfigPath).makeApiClient(CoreV1Api);
+    plainProxy.resetCounts();
+    for (let i = 0; i < 5; i++) await core.readNamespace({ name: env.namespace });
+    expect(plainProxy.counts()).toMatchObject({ reads: 5, connections: 1 });
+  });
+
+  it('open a new connection when the kept one was closed under them', async () => {
+    const core = loadKubeConfig(tlsProxy.kubeconfigPath).makeApiClient(CoreV1Api);
+    await core.readNamespace({ name: env.namespace });
+    await tlsProxy.cut(50);
+    // Resets are seen by the pool before the next call: it does not hand out the dead connection.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    tlsProxy.resetCounts();
+    const namespace = await core.readNamespace({ name: env.namespace });
+    expect(namespace.metadata?.name).toBe(env.namespace);
+    expect(tlsProxy.counts()).toMatchObject({ reads: 1, connections: 1 });
+  });
+});
