@@ -4,6 +4,11 @@ import { KubeConfig } from '@kubernetes/client-node';
 
 /** Requests in flight to the kube-apiserver at once; more wait for a connection, as Go's client queues on its pool. */
 const MAX_CONNECTIONS = 64;
+/**
+ * An idle connection is closed by us before any server would close it (Node's servers after 5 s), so a
+ * call is never sent on a connection the server is closing at that moment and answered with a reset.
+ */
+const IDLE_CONNECTION_MS = 4_000;
 
 type RequestContext = Parameters<KubeConfig['applySecurityAuthentication']>[0];
 
@@ -38,7 +43,13 @@ export class PooledKubeConfig extends KubeConfig {
     ]);
     if (this.pool?.key !== key) {
       this.pool?.agent.destroy();
-      const pooling = { keepAlive: true, maxSockets: MAX_CONNECTIONS, scheduling: 'lifo' as const };
+      const pooling = {
+        keepAlive: true,
+        maxSockets: MAX_CONNECTIONS,
+        scheduling: 'lifo' as const,
+        // On an idle connection only; a slow call in flight is not cut.
+        timeout: IDLE_CONNECTION_MS,
+      };
       const agent =
         fresh instanceof https.Agent ? new https.Agent({ ...options, ...pooling }) : new http.Agent(pooling);
       this.pool = { key, agent };

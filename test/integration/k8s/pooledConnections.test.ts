@@ -56,6 +56,18 @@ describe('API clients of a loaded kubeconfig', () => {
     expect(plainProxy.counts()).toMatchObject({ reads: 5, connections: 1 });
   });
 
+  it('close a connection idle for 4 s, before a server closes it under a call (Node servers do at 5 s)', async () => {
+    const core = loadKubeConfig(plainProxy.kubeconfigPath).makeApiClient(CoreV1Api);
+    plainProxy.resetCounts();
+    await core.readNamespace({ name: env.namespace });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await core.readNamespace({ name: env.namespace });
+    expect(plainProxy.counts()).toMatchObject({ reads: 2, connections: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 4_300));
+    await core.readNamespace({ name: env.namespace });
+    expect(plainProxy.counts()).toMatchObject({ reads: 3, connections: 2 });
+  });
+
   it('open a new connection when the kept one was closed under them', async () => {
     const core = loadKubeConfig(tlsProxy.kubeconfigPath).makeApiClient(CoreV1Api);
     await core.readNamespace({ name: env.namespace });
