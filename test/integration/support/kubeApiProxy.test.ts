@@ -1,4 +1,5 @@
 import { mkdtemp } from 'node:fs/promises';
+import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, Watch } from '@kubernetes/client-node';
@@ -124,5 +125,35 @@ describe('the fault-injecting kube-apiserver proxy', () => {
 
     proxy.injectFaults({ rate: 0, statuses: [], seed: 0 });
     await core.createNamespacedSecret({ namespace: env.namespace, body: secret('after-faults') });
+  });
+
+  it('serves TLS with a client certificate of its own, as the kube-apiserver does, and counts connections', async () => {
+    const tlsProxy = await startKubeApiProxy(env.kubeconfigPath, await mkdtemp(join(tmpdir(), 'kube-api-tls-')), {
+      tls: true,
+    });
+    try {
+      expect(tlsProxy.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const core = loadKubeConfig(tlsProxy.kubeconfigPath).makeApiClient(CoreV1Api);
+      for (let i = 0; i < 3; i++) {
+        const namespace = await core.readNamespace({ name: env.namespace });
+        expect(namespace.metadata?.name).toBe(env.namespace);
+      }
+      // client-node gives every call an agent, and so a connection and a TLS handshake, of its own.
+      expect(tlsProxy.counts()).toMatchObject({ reads: 3, connections: 3 });
+      // Without the proxy's CA and a client certificate it signed, nothing gets through.
+      const stranger = https.get(tlsProxy.url, { rejectUnauthorized: false });
+      await expect(
+        new Promise((resolve, reject) =>
+          stranger
+            .on('response', (res) => {
+              resolve(res.statusCode);
+            })
+            .on('error', reject),
+        ),
+      ).rejects.toThrow();
+      expect(tlsProxy.counts().reads).toBe(3);
+    } finally {
+      await tlsProxy.close();
+    }
   });
 });
