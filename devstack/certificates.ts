@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { stringify } from 'yaml';
 import { runCommand } from './runCommand.js';
 
 export interface ApiserverCertificates {
@@ -54,4 +55,25 @@ async function openssl(args: string[]): Promise<void> {
   if (result.code !== 0) {
     throw new Error(`openssl ${args[0] ?? ''} failed while generating devstack certificates: ${result.stderr.trim()}`);
   }
+}
+
+/** A kubeconfig for `server` that trusts the CA of `certs` and signs in with their admin client certificate. */
+export async function adminKubeconfig(server: string, certs: ApiserverCertificates): Promise<string> {
+  const b64 = async (file: string): Promise<string> => (await readFile(file)).toString('base64');
+  return stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'devstack', cluster: { server, 'certificate-authority-data': await b64(certs.caCert) } }],
+    users: [
+      {
+        name: 'devstack-admin',
+        user: {
+          'client-certificate-data': await b64(certs.clientCert),
+          'client-key-data': await b64(certs.clientKey),
+        },
+      },
+    ],
+    contexts: [{ name: 'devstack', context: { cluster: 'devstack', user: 'devstack-admin', namespace: 'default' } }],
+    'current-context': 'devstack',
+  });
 }

@@ -1,8 +1,7 @@
 import { request } from 'node:https';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
-import { generateApiserverCertificates, type ApiserverCertificates } from './certificates.js';
+import { adminKubeconfig, generateApiserverCertificates, type ApiserverCertificates } from './certificates.js';
 import { freePort } from './freePort.js';
 import { ManagedProcess } from './managedProcess.js';
 
@@ -51,7 +50,7 @@ export async function startKubeApiserver(binary: string, etcdUrl: string, dir: s
   );
   await process.waitUntilReady(() => readyz(url, certs), 90_000);
   const kubeconfigPath = join(dir, 'kubeconfig');
-  await writeFile(kubeconfigPath, await kubeconfig(url, certs), { mode: 0o600 });
+  await writeFile(kubeconfigPath, await adminKubeconfig(url, certs), { mode: 0o600 });
   return { process, url, kubeconfigPath };
 }
 
@@ -66,25 +65,5 @@ async function readyz(url: string, certs: ApiserverCertificates): Promise<boolea
       resolve(false);
     });
     req.end();
-  });
-}
-
-async function kubeconfig(server: string, certs: ApiserverCertificates): Promise<string> {
-  const b64 = async (file: string): Promise<string> => (await readFile(file)).toString('base64');
-  return stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name: 'devstack', cluster: { server, 'certificate-authority-data': await b64(certs.caCert) } }],
-    users: [
-      {
-        name: 'devstack-admin',
-        user: {
-          'client-certificate-data': await b64(certs.clientCert),
-          'client-key-data': await b64(certs.clientKey),
-        },
-      },
-    ],
-    contexts: [{ name: 'devstack', context: { cluster: 'devstack', user: 'devstack-admin', namespace: 'default' } }],
-    'current-context': 'devstack',
   });
 }

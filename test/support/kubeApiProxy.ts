@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { generateApiserverCertificates } from '../../devstack/certificates.js';
+import { adminKubeconfig, generateApiserverCertificates } from '../../devstack/certificates.js';
 import { loadKubeConfig } from '../../k8s/kubeClient.js';
 import { SeededRandom } from './seededRandom.js';
 
@@ -220,29 +220,17 @@ export async function startKubeApiProxy(
   const kubeconfigPath = join(dir, 'kubeconfig-via-proxy');
   await writeFile(
     kubeconfigPath,
-    stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [
-        {
-          name: 'via-proxy',
+    serverTls
+      ? await adminKubeconfig(url, serverTls.files)
+      : stringify({
+          apiVersion: 'v1',
+          kind: 'Config',
           // client-node refuses plain HTTP unless told to skip TLS checks; the proxy is loopback only.
-          cluster: serverTls
-            ? { server: url, 'certificate-authority-data': serverTls.client.ca }
-            : { server: url, 'insecure-skip-tls-verify': true },
-        },
-      ],
-      users: [
-        {
-          name: 'via-proxy',
-          user: serverTls
-            ? { 'client-certificate-data': serverTls.client.cert, 'client-key-data': serverTls.client.key }
-            : {},
-        },
-      ],
-      contexts: [{ name: 'via-proxy', context: { cluster: 'via-proxy', user: 'via-proxy' } }],
-      'current-context': 'via-proxy',
-    }),
+          clusters: [{ name: 'via-proxy', cluster: { server: url, 'insecure-skip-tls-verify': true } }],
+          users: [{ name: 'via-proxy', user: {} }],
+          contexts: [{ name: 'via-proxy', context: { cluster: 'via-proxy', user: 'via-proxy' } }],
+          'current-context': 'via-proxy',
+        }),
     { mode: 0o600 },
   );
 
@@ -279,12 +267,6 @@ async function proxyCertificates(dir: string) {
   const pki = join(dir, 'proxy-pki');
   await mkdir(pki, { recursive: true });
   const files = await generateApiserverCertificates(pki);
-  const [ca, cert, key, clientCert, clientKey] = await Promise.all(
-    [files.caCert, files.serverCert, files.serverKey, files.clientCert, files.clientKey].map((file) => readFile(file)),
-  );
-  const base64 = (pem: Buffer | undefined) => (pem ?? Buffer.alloc(0)).toString('base64');
-  return {
-    server: { ca, cert, key },
-    client: { ca: base64(ca), cert: base64(clientCert), key: base64(clientKey) },
-  };
+  const [ca, cert, key] = await Promise.all([files.caCert, files.serverCert, files.serverKey].map((f) => readFile(f)));
+  return { files, server: { ca, cert, key } };
 }
