@@ -115,8 +115,11 @@ export class NodeClaimController {
 
   private async startTerm(): Promise<void> {
     const queue = new WorkQueue((key) => this.reconcile(key), { ...DEFAULT_WORK_QUEUE_OPTIONS, ...this.options.queue });
+    // The host watch sees every namespace's hosts, whose consumers may be claims this replica does not
+    // own: another namespace's claims belong to another controller (and another tenant).
+    const scope = this.options.namespace;
     const enqueue = (key: string) => {
-      queue.add(key);
+      if (scope === undefined || key.startsWith(`${scope}/`)) queue.add(key);
     };
     // Hosts first: a Ready claim's first reconcile judges its host from this cache.
     const hosts = await watchHosts(this.options.kubeConfig, enqueue, this.options.logger);
