@@ -70,6 +70,8 @@ describe('fleetReclaim', () => {
         timeout: 20_000,
       })
       .toContain(`${stack.env.namespace}/m5`);
+    // The reclaim below lists Machines Stuck for over a second: m5 must have been Stuck that long by then.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     const secretsBefore = await machineSecrets(stack);
     await kill(m1);
     await kill(m2);
