@@ -1,21 +1,36 @@
 import http from 'node:http';
 import https from 'node:https';
+import { gunzip } from 'node:zlib';
 import { ResponseContext, wrapHttpLibrary, type HttpLibrary, type RequestContext } from '@kubernetes/client-node';
+
+/**
+ * An answer that stops coming for this long means a dead connection (a kept one can die silently):
+ * the kube-apiserver itself ends a call after 60 s by default (`--request-timeout`).
+ */
+export const ANSWER_IDLE_MS = 90_000;
 
 /**
  * client-node's API calls sent with node:http(s) itself, on the agent the kubeconfig chose.
  *
  * client-node sends them with node-fetch, which on a kept connection fails some chunked responses
  * (lists) with a false "Premature close": it takes the next request's listener on the reused socket
- * for an unread body. Bodies are small JSON documents, read whole.
+ * for an unread body. Answers are read whole (large ones arrive gzip-compressed, as for client-go). A call fails, with the code
+ * apiErrors.ts counts as transient, when its connection closes mid-answer or its answer stops coming
+ * for `answerIdleMs`, rather than waiting for ever and holding a connection of the pool.
  */
-export const nodeHttpLibrary: HttpLibrary = wrapHttpLibrary({ send });
+export function createNodeHttpLibrary(answerIdleMs = ANSWER_IDLE_MS): HttpLibrary {
+  return wrapHttpLibrary({ send: (request) => send(request, answerIdleMs) });
+}
 
-function send(request: RequestContext): Promise<ResponseContext> {
+export const nodeHttpLibrary: HttpLibrary = createNodeHttpLibrary();
+
+function send(request: RequestContext, answerIdleMs: number): Promise<ResponseContext> {
   const url = new URL(request.getUrl());
   const body = requestBody(request);
   const headers: http.OutgoingHttpHeaders = { ...request.getHeaders() };
   if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
+  // As client-go does: the kube-apiserver compresses large answers (lists), a tenth of their size.
+  headers['accept-encoding'] ??= 'gzip';
   const signal = request.getSignal();
   const options: https.RequestOptions = {
     method: request.getHttpMethod(),
@@ -24,27 +39,49 @@ function send(request: RequestContext): Promise<ResponseContext> {
     ...(signal && { signal }),
   };
   const transport = url.protocol === 'https:' ? https : http;
+  const what = `${options.method} ${url.pathname}`;
   return new Promise((resolve, reject) => {
+    // Node's own errors ("aborted", "socket hang up") do not say which call failed; ours do.
+    const fail = (err: Error & { code?: unknown }) => {
+      const code = typeof err.code === 'string' ? err.code : undefined;
+      reject(err instanceof ApiCallError ? err : new ApiCallError(`${what} failed: ${err.message}`, code, err));
+    };
     const req = transport.request(url, options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', reject);
+      res.on('error', fail);
       // A connection closed mid-answer must fail the call, not leave it waiting (no-op once resolved).
       res.on('close', () => {
         if (!res.complete)
-          reject(new Error(`connection closed before the answer to ${options.method} ${url.pathname} was complete`));
+          reject(new ApiCallError(`the connection closed before the answer to ${what} was complete`, 'ECONNRESET'));
       });
       res.on('end', () => {
-        const data = Buffer.concat(chunks);
-        resolve(
-          new ResponseContext(res.statusCode ?? 0, responseHeaders(res.headers), {
+        const { 'content-encoding': encoding, ...rest } = res.headers;
+        const answer = (data: Buffer) =>
+          new ResponseContext(res.statusCode ?? 0, responseHeaders(rest), {
             text: () => Promise.resolve(data.toString('utf8')),
             binary: () => Promise.resolve(data),
-          }),
-        );
+          });
+        const received = Buffer.concat(chunks);
+        if (encoding !== 'gzip') {
+          resolve(answer(received));
+          return;
+        }
+        gunzip(received, (err, data) => {
+          if (err) reject(new Error(`the compressed answer to ${what} does not decompress: ${err.message}`));
+          else resolve(answer(data));
+        });
       });
     });
-    req.on('error', reject);
+    req.setTimeout(answerIdleMs, () => {
+      req.destroy(
+        new ApiCallError(
+          `no answer to ${what} for ${answerIdleMs / 1000} s; the connection is taken for dead`,
+          'ETIMEDOUT',
+        ),
+      );
+    });
+    req.on('error', fail);
     req.end(body);
   });
 }
@@ -63,4 +100,16 @@ function responseHeaders(headers: http.IncomingHttpHeaders): Record<string, stri
     if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return flat;
+}
+
+/** A call that got no whole answer; `code` is the network error's, which apiErrors.ts classifies. */
+class ApiCallError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    cause?: unknown,
+  ) {
+    super(message, { cause });
+    this.name = 'ApiCallError';
+  }
 }
