@@ -113,9 +113,6 @@ export function startBareMetalHostCache(
     for (const name of [...listeners.keys()]) tell(name, () => undefined);
   };
   if (hooks.onError) informer.on('error', hooks.onError);
-  // Every claim and address allocation takes a snapshot; between two changes they share one, as taking
-  // it visits every host of the namespace.
-  let snapshot: BareMetalHost[] | undefined;
   let synced = false;
   let lostSync = false;
   let stopped = false;
@@ -126,7 +123,6 @@ export function startBareMetalHostCache(
   const stopping = runInformer(
     informer,
     (object, event) => {
-      snapshot = undefined;
       const name = object.metadata?.name ?? '';
       tell(name, () => ({ type: event === 'delete' ? 'deleted' : 'changed', host: parse(object) }));
       hooks.onAnyChange?.(name);
@@ -134,7 +130,6 @@ export function startBareMetalHostCache(
     logger,
     `BareMetalHost cache (namespace ${namespace})`,
     (value) => {
-      snapshot = undefined;
       synced = value && !stopped;
       listedOnce();
       // Versions may have gone by unseen around a change of sync: every waiter reads its host again.
@@ -175,7 +170,6 @@ export function startBareMetalHostCache(
     },
     snapshot: () => {
       if (!synced) return undefined;
-      if (snapshot) return snapshot;
       const hosts: BareMetalHost[] = [];
       for (const object of informer.list(namespace)) {
         try {
@@ -184,7 +178,6 @@ export function startBareMetalHostCache(
           // A host that does not parse cannot be claimed; a LIST would have failed on it, the cache skips it.
         }
       }
-      snapshot = hosts;
       return hosts;
     },
     stop: async () => {

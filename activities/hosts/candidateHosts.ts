@@ -28,11 +28,8 @@ export async function hostsToChooseFrom(
 ): Promise<{ hosts: readonly BareMetalHost[]; source: HostSource }> {
   // A worker's first claims come before its cache has listed: a thousand of them each listing every
   // host of a large namespace would swamp the API server, so they wait for the one list instead.
-  let snapshot = deps.cache?.snapshot();
-  if (deps.cache && snapshot === undefined) {
-    await deps.cache.firstListed(FIRST_LIST_WAIT_MS);
-    snapshot = deps.cache.snapshot();
-  }
+  if (deps.cache && deps.cache.snapshot() === undefined) await deps.cache.firstListed(FIRST_LIST_WAIT_MS);
+  const snapshot = deps.cache?.snapshot();
   if (mayReadCache({ cacheSynced: snapshot !== undefined, retriedAttempt: deps.isRetriedAttempt(), round })) {
     // The selector is applied in memory, by selectCandidates, exactly as the server applies it to a LIST.
     return { hosts: snapshot ?? [], source: 'cache' };
