@@ -5,6 +5,7 @@ import { API_GROUP } from '../../../api/objectMeta.js';
 import { NodeClaimStatus } from '../../../api/nodeClaim.js';
 import { NodeClaimController } from '../../../controller/nodeClaimController.js';
 import { NODECLAIM_FINALIZER } from '../../../controller/nodeClaimApi.js';
+import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import type { MachineStack } from '../../support/machineStack.js';
 
 /** Lease timing short enough for a test to watch a takeover: expiry after 3 s, renewals every 0.4 s. */
@@ -13,6 +14,16 @@ export const TEST_LEASE = { leaseDurationSeconds: 3, renewDeadlineMs: 2_000, ret
 export interface StoredClaim {
   metadata: { name: string; uid: string; finalizers?: string[]; deletionTimestamp?: string };
   status?: NodeClaimStatus;
+}
+
+/** Waits until the simulator has made `count` of this file's hosts available, as a test's first claims need. */
+export async function awaitAvailableHosts(stack: MachineStack, count: number): Promise<void> {
+  const hosts = createBareMetalHostApi(stack.env.kubeConfig, stack.env.namespace);
+  await expect
+    .poll(async () => (await hosts.list()).items.filter((h) => h.status?.provisioning?.state === 'available').length, {
+      timeout: 30_000,
+    })
+    .toBe(count);
 }
 
 /** A controller replica on this file's namespace and task queue, on the given Lease. */

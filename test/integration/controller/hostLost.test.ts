@@ -4,7 +4,7 @@ import type { NodeClaimController } from '../../../controller/nodeClaimControlle
 import { checkFleetInvariants } from '../../../invariants/readFleet.js';
 import { useMachineStack } from '../../support/machineStack.js';
 import { recordHistory } from '../../support/recordHistory.js';
-import { claimApi, startController } from './controllerKit.js';
+import { awaitAvailableHosts, claimApi, startController } from './controllerKit.js';
 
 /**
  * A Ready Machine whose host goes away: the NodeClaim controller sees it through its host watch,
@@ -27,14 +27,7 @@ function readyCondition(claim: Awaited<ReturnType<ReturnType<typeof claimApi>['w
 describe('a Ready Machine whose host is lost', () => {
   it('goes HostLost when its host is deleted, is reported by check, and moves to another host on retry --other-host', async () => {
     const hosts = createBareMetalHostApi(stack.env.kubeConfig, stack.env.namespace);
-    await expect
-      .poll(
-        async () => (await hosts.list()).items.filter((h) => h.status?.provisioning?.state === 'available').length,
-        {
-          timeout: 30_000,
-        },
-      )
-      .toBe(3);
+    await awaitAvailableHosts(stack, 3);
     controller = startController(stack, 'only', 'host-lost', { settledIntervalMs: 600_000 });
     const claims = claimApi(stack);
     await claims.apply('lost-1');

@@ -4,7 +4,7 @@ import { API_GROUP } from '../../../api/objectMeta.js';
 import type { NodeClaimController } from '../../../controller/nodeClaimController.js';
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import { useMachineStack } from '../../support/machineStack.js';
-import { claimApi, startController, workflowStarts, type StoredClaim } from './controllerKit.js';
+import { awaitAvailableHosts, claimApi, startController, workflowStarts, type StoredClaim } from './controllerKit.js';
 
 /**
  * A controller started for one namespace (`--watch-namespace`) watches hosts in every namespace, as
@@ -27,14 +27,7 @@ afterAll(async () => {
 describe('a namespace-scoped NodeClaim controller', () => {
   it("leaves another namespace's claim alone when a host it watches names that claim as consumer", async () => {
     const hosts = createBareMetalHostApi(stack.env.kubeConfig, stack.env.namespace);
-    await expect
-      .poll(
-        async () => (await hosts.list()).items.filter((h) => h.status?.provisioning?.state === 'available').length,
-        {
-          timeout: 30_000,
-        },
-      )
-      .toBe(2);
+    await awaitAvailableHosts(stack, 2);
     await core().createNamespace({ body: { metadata: { name: other } } });
     const objects = stack.env.kubeConfig.makeApiClient(CustomObjectsApi);
     const where = { group: API_GROUP, version: 'v1', namespace: other, plural: 'nodeclaims' };

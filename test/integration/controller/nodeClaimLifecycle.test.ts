@@ -2,7 +2,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import type { NodeClaimController } from '../../../controller/nodeClaimController.js';
 import { useMachineStack } from '../../support/machineStack.js';
-import { NODECLAIM_FINALIZER, claimApi, startController, workflowStarts } from './controllerKit.js';
+import {
+  awaitAvailableHosts,
+  NODECLAIM_FINALIZER,
+  claimApi,
+  startController,
+  workflowStarts,
+} from './controllerKit.js';
 
 const stack = useMachineStack({ hosts: 2 });
 let controller: NodeClaimController | undefined;
@@ -15,14 +21,7 @@ describe('NodeClaim controller', () => {
   it('provisions an applied NodeClaim to Ready and, when it is deleted, releases the host before letting it go', async () => {
     const claims = claimApi(stack);
     const hosts = createBareMetalHostApi(stack.env.kubeConfig, stack.env.namespace);
-    await expect
-      .poll(
-        async () => (await hosts.list()).items.filter((h) => h.status?.provisioning?.state === 'available').length,
-        {
-          timeout: 30_000,
-        },
-      )
-      .toBe(2);
+    await awaitAvailableHosts(stack, 2);
     controller = startController(stack, 'only', 'lifecycle');
 
     await claims.apply('web-1', { 'metal3.vcluster.com/network-cidr': '10.60.0.1/24' });

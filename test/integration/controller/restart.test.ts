@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import type { NodeClaimController } from '../../../controller/nodeClaimController.js';
 import { useMachineStack } from '../../support/machineStack.js';
-import { claimApi, startController, workflowStarts } from './controllerKit.js';
+import { awaitAvailableHosts, claimApi, startController, workflowStarts } from './controllerKit.js';
 
 const stack = useMachineStack({ hosts: 3 });
 const running: NodeClaimController[] = [];
@@ -24,14 +24,7 @@ describe('a restarted controller', () => {
   it('picks up every existing claim from a fresh list without starting a workflow twice or repeating an Event', async () => {
     const claims = claimApi(stack);
     const hosts = createBareMetalHostApi(stack.env.kubeConfig, stack.env.namespace);
-    await expect
-      .poll(
-        async () => (await hosts.list()).items.filter((h) => h.status?.provisioning?.state === 'available').length,
-        {
-          timeout: 30_000,
-        },
-      )
-      .toBe(3);
+    await awaitAvailableHosts(stack, 3);
     // One host provisions slowly, so one Machine is still on its way when the controller restarts.
     const slowHost = (await hosts.list()).items[0]?.metadata.name ?? '';
     const slow = await hosts.get(slowHost);
