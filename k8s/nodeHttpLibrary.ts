@@ -29,7 +29,7 @@ function send(request: RequestContext, answerIdleMs: number): Promise<ResponseCo
   const body = requestBody(request);
   const headers: http.OutgoingHttpHeaders = { ...request.getHeaders() };
   if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
-  // As client-go does: the kube-apiserver compresses large answers (lists), a tenth of their size.
+  // As client-go does: the kube-apiserver then compresses large answers (lists) before sending them.
   headers['accept-encoding'] ??= 'gzip';
   const signal = request.getSignal();
   const options: https.RequestOptions = {
@@ -68,7 +68,10 @@ function send(request: RequestContext, answerIdleMs: number): Promise<ResponseCo
           return;
         }
         gunzip(received, (err, data) => {
-          if (err) reject(new Error(`the compressed answer to ${what} does not decompress: ${err.message}`));
+          if (err)
+            reject(
+              new ApiCallError(`the compressed answer to ${what} does not decompress: ${err.message}`, undefined, err),
+            );
           else resolve(answer(data));
         });
       });
