@@ -46,9 +46,10 @@ export interface KubeApiProxy {
   resetCounts(): void;
   /**
    * From now on answers this fraction of writes with one of `statuses` (409, 429 with Retry-After,
-   * 500) as a Kubernetes Status, without forwarding them. `rate: 0` stops it.
+   * 500) as a Kubernetes Status, without forwarding them; with `resource` (e.g. `baremetalhosts`),
+   * only writes of that resource. `rate: 0` stops it.
    */
-  injectFaults(options: { rate: number; statuses: number[]; seed: number }): void;
+  injectFaults(options: { rate: number; statuses: number[]; seed: number; resource?: string }): void;
   /** Resets every open connection and refuses new ones for `ms`, as a network partition would. */
   cut(ms: number): Promise<void>;
   close(): Promise<void>;
@@ -119,7 +120,7 @@ export async function startKubeApiProxy(
   const agent = new https.Agent({ ca: tls.ca, cert: tls.cert, key: tls.key, keepAlive: true });
 
   let counts = emptyCounts();
-  let faults: { rate: number; statuses: number[]; random: SeededRandom } | undefined;
+  let faults: { rate: number; statuses: number[]; random: SeededRandom; resource?: string } | undefined;
   let cutUntil = 0;
   const sockets = new Set<Socket>();
   // Into the counts of the moment: a watch open across a reset counts its later bytes in the new ones.
@@ -143,7 +144,7 @@ export async function startKubeApiProxy(
     if (isWrite) {
       counts.writes++;
       counts.writesByResource[resource] = (counts.writesByResource[resource] ?? 0) + 1;
-      if (faults && faults.random.next() < faults.rate) {
+      if (faults && (faults.resource ?? resource) === resource && faults.random.next() < faults.rate) {
         const code = faults.random.pick(faults.statuses);
         counts.injected++;
         counts.injectedByStatus[code] = (counts.injectedByStatus[code] ?? 0) + 1;
@@ -241,8 +242,11 @@ export async function startKubeApiProxy(
     resetCounts: () => {
       counts = emptyCounts();
     },
-    injectFaults: ({ rate, statuses, seed }) => {
-      faults = rate > 0 && statuses.length > 0 ? { rate, statuses, random: new SeededRandom(seed) } : undefined;
+    injectFaults: ({ rate, statuses, seed, resource }) => {
+      faults =
+        rate > 0 && statuses.length > 0
+          ? { rate, statuses, random: new SeededRandom(seed), ...(resource && { resource }) }
+          : undefined;
     },
     cut: async (ms) => {
       cutUntil = Date.now() + ms;

@@ -123,6 +123,14 @@ describe('the fault-injecting kube-apiserver proxy', () => {
     const names = (await direct.listNamespacedSecret({ namespace: env.namespace })).items.map((s) => s.metadata?.name);
     expect(names.filter((n) => n?.startsWith('injected-'))).toEqual([]);
 
+    // Limited to one resource, writes of others pass.
+    proxy.injectFaults({ rate: 1, statuses: [409], seed: 7, resource: 'configmaps' });
+    await core.createNamespacedSecret({ namespace: env.namespace, body: secret('other-resource') });
+    const configMap = { metadata: { name: 'injected-configmap' } };
+    await expect(core.createNamespacedConfigMap({ namespace: env.namespace, body: configMap })).rejects.toMatchObject({
+      code: 409,
+    });
+
     proxy.injectFaults({ rate: 0, statuses: [], seed: 0 });
     await core.createNamespacedSecret({ namespace: env.namespace, body: secret('after-faults') });
   });
