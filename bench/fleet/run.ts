@@ -9,7 +9,8 @@
 //        ... --worker-args=--max-cached-workflows=250 (written with "=", as the value starts with a dash):
 //          more arguments of the "after" workers only, to compare a setting against the baseline's
 //          defaults; --variants A,B names the before and after rows
-//        ... --worker-env MALLOC_ARENA_MAX=2,NAME=value: more environment of the "after" workers only
+//        ... --worker-env NAME=value,NAME=value: more environment of the "after" workers only (every
+//          worker runs with the container image's environment, the Dockerfile's ENV lines, under it)
 //        node --import tsx bench/fleet/run.ts --temporal-address host:7233 --temporal-namespace ns --label 'my cluster'
 //          (Temporal of your own; its namespace needs the Machine search attributes, see README)
 // Writes bench/results/fleet.md (the rows of this run) and prints each row as it completes.
@@ -152,7 +153,7 @@ for (const config of runs) {
     [
       '# Fleet benchmark',
       '',
-      `Machine: ${machine}. Produced by \`node --import tsx bench/fleet/run.ts ${process.argv.slice(2).join(' ')}\` on ${new Date().toISOString().slice(0, 10)}. Simulator step delays zero; every run on a fresh devstack (kube-apiserver, etcd, Temporal), the simulator and the workers as child processes, the workers reaching the kube-apiserver through a counting proxy. CPU per Machine is CPU seconds over the window from the first start to all Released, divided by N; the load average is taken when each run's Machines were started.`,
+      `Machine: ${machine}. Produced by \`node --import tsx bench/fleet/run.ts ${process.argv.slice(2).join(' ')}\` on ${new Date().toISOString().slice(0, 10)}. Simulator step delays zero; every run on a fresh devstack (kube-apiserver, etcd, Temporal), the simulator and the workers as child processes, the workers with the container image's environment (the Dockerfile's \`ENV\` lines) and reaching the kube-apiserver through a counting proxy. CPU per Machine is CPU seconds over the window from the first start to all Released, divided by N; the load average is taken when each run's Machines were started.`,
       '',
       ...RUN_HEADER,
       ...figures.map(runRow),

@@ -15,6 +15,7 @@ import { loadKubeConfig } from '../../k8s/kubeClient.js';
 import { createSimHosts } from '../../sim/simHosts.js';
 import { startKubeApiProxy, type ReadVerb } from '../../test/support/kubeApiProxy.js';
 import { machineBusySeconds, residentMemory, treeCpuSeconds } from './processUsage.js';
+import { imageEnvironmentOf } from './imageEnvironment.js';
 
 /** The devstack's own Temporal (dev server or server on PostgreSQL), or one reached at an address. */
 export type TemporalTarget =
@@ -36,7 +37,7 @@ export interface FleetConfig {
   workerNodeArgs?: string[];
   /** More arguments of `worker provisioning`, e.g. `--max-cached-workflows=250`. */
   workerArgs?: string[];
-  /** More environment of the workers, e.g. `MALLOC_ARENA_MAX=2`. */
+  /** More environment of the workers, over the container image's (imageEnvironment.ts). */
   workerEnv?: Record<string, string>;
 }
 
@@ -202,7 +203,7 @@ export async function runFleet(config: FleetConfig, log: (line: string) => void)
         process.execPath,
         [...nodeArgs, join(root, 'bin', 'metal3-provider.js'), ...args],
         join(endpoints.dir, `${name}.log`),
-        env(kubeconfig, isWorker ? config.workerEnv : {}),
+        env(kubeconfig, isWorker ? { ...imageEnvironmentOf(root), ...config.workerEnv } : {}),
       );
       processes.push(started);
       return started;
