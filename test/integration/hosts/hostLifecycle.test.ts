@@ -2,7 +2,7 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import type { HostProgress } from '../../../activities/hosts/index.js';
+import { createHostActivities, type HostProgress } from '../../../activities/hosts/index.js';
 import type { BareMetalHostCache } from '../../../k8s/bareMetalHostCache.js';
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import type { Simulator } from '../../../sim/controller.js';
@@ -227,17 +227,23 @@ describe('host lifecycle', () => {
     expect((await waiting).type).toBe(HostFailureType.HostDeprovisioned);
   });
 
-  it('stops waiting promptly when the activity is cancelled', async () => {
-    const { host, machine, activities } = await claimAndConfigure('cancel', {
-      'sim.metal3-provider/hang': 'provisioning',
+  it('stops waiting when the activity is cancelled, not at its next heartbeat', async () => {
+    const { host, machine } = await claimAndConfigure('cancel', { 'sim.metal3-provider/hang': 'provisioning' });
+    // A heartbeat a minute apart: a wait that only looked at cancellation on its heartbeat would outlast the bound.
+    const heartbeatIntervalMs = 60_000;
+    const slow = createHostActivities({
+      kubeConfig: env.kubeConfig,
+      namespace: env.namespace,
+      heartbeatIntervalMs,
+      cache,
     });
     const activityEnv = new MockActivityEnvironment();
-    const waiting = failureOf(runActivity(activities.awaitProvisioned, { machine, host }, activityEnv));
+    const waiting = failureOf(runActivity(slow.awaitProvisioned, { machine, host }, activityEnv));
     await new Promise((r) => setTimeout(r, 500));
     const cancelledAt = Date.now();
     activityEnv.cancel();
     expect(await waiting).toBeInstanceOf(CancelledFailure);
-    expect(Date.now() - cancelledAt).toBeLessThan(1000);
+    expect(Date.now() - cancelledAt).toBeLessThan(heartbeatIntervalMs / 4);
   });
 
   it('ends the release cleanly when the host is deleted or detached meanwhile', async () => {
