@@ -14,9 +14,10 @@ export const ANSWER_IDLE_MS = 90_000;
  *
  * client-node sends them with node-fetch, which on a kept connection fails some chunked responses
  * (lists) with a false "Premature close": it takes the next request's listener on the reused socket
- * for an unread body. Answers are read whole (large ones arrive gzip-compressed, as for client-go). A call fails, with the code
- * apiErrors.ts counts as transient, when its connection closes mid-answer or its answer stops coming
- * for `answerIdleMs`, rather than waiting for ever and holding a connection of the pool.
+ * for an unread body. Answers are read whole (large ones arrive gzip-compressed, as for client-go).
+ * A call fails, with the code apiErrors.ts counts as transient, when its connection closes mid-answer
+ * or its answer stops coming for `answerIdleMs`, rather than waiting for ever and holding a connection
+ * of the pool.
  */
 export function createNodeHttpLibrary(answerIdleMs = ANSWER_IDLE_MS): HttpLibrary {
   return wrapHttpLibrary({ send: (request) => send(request, answerIdleMs) });

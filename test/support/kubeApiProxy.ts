@@ -144,7 +144,8 @@ export async function startKubeApiProxy(
     if (isWrite) {
       counts.writes++;
       counts.writesByResource[resource] = (counts.writesByResource[resource] ?? 0) + 1;
-      if (faults && (faults.resource ?? resource) === resource && faults.random.next() < faults.rate) {
+      const aimed = faults?.resource === undefined || faults.resource === resource;
+      if (faults && aimed && faults.random.next() < faults.rate) {
         const code = faults.random.pick(faults.statuses);
         counts.injected++;
         counts.injectedByStatus[code] = (counts.injectedByStatus[code] ?? 0) + 1;
