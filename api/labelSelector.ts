@@ -26,7 +26,12 @@ const LabelKey = z.string().superRefine((key, ctx) => {
   if (message !== undefined) ctx.addIssue({ code: 'custom', message });
 });
 
-const LabelValue = z.string().refine((v) => v.length <= 63 && LABEL_VALUE.test(v), {
+/** Whether `value` is a label value as the apiserver accepts one (the empty value is one). */
+export function isLabelValue(value: string): boolean {
+  return value.length <= 63 && LABEL_VALUE.test(value);
+}
+
+const LabelValue = z.string().refine(isLabelValue, {
   error: (issue) => `${JSON.stringify(issue.input)} is not a valid label value; use ${NAME_RULE}`,
 });
 

@@ -1,5 +1,6 @@
 import { CoreV1Api, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
 import { classifyApiError } from './apiErrors.js';
+import { exactLabelSelector } from './labelSelector.js';
 
 /** Secrets in one namespace. Contents pass through untouched and are never logged or put in errors. */
 export interface SecretApi {
@@ -11,10 +12,13 @@ export interface SecretApi {
     type?: string;
     stringData: Record<string, string>;
   }): Promise<void>;
-  /** Deletes the Secret; a Secret already gone is success. Returns whether it existed. */
-  delete(name: string): Promise<boolean>;
-  /** Names of the Secrets carrying all the given labels. */
-  listNames(labels: Record<string, string>): Promise<string[]>;
+  /**
+   * Deletes every Secret carrying all the given labels, in one call after the list that names them (the
+   * API server's answer to a collection delete is not kept by the client). Returns the names listed;
+   * none listed deletes nothing. Refuses labels that are missing, empty or not valid label values, since
+   * a selector that matched more would delete more.
+   */
+  deleteLabelled(labels: Record<string, string>): Promise<string[]>;
   /** The Secret's labels and decoded data; undefined when it does not exist. */
   read(name: string): Promise<{ labels: Record<string, string>; data: Record<string, string> } | undefined>;
 }
@@ -57,21 +61,12 @@ export function createSecretApi(kubeConfig: KubeConfig, namespace: string): Secr
         }
       }
     },
-    async delete(name) {
-      try {
-        await core.deleteNamespacedSecret({ name, namespace });
-        return true;
-      } catch (err) {
-        if (classifyApiError(err).kind === 'notFound') return false;
-        throw err;
-      }
-    },
-    async listNames(labels) {
-      const labelSelector = Object.entries(labels)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(',');
+    async deleteLabelled(labels) {
+      const labelSelector = exactLabelSelector(labels);
       const list = await core.listNamespacedSecret({ namespace, labelSelector });
-      return list.items.flatMap((s) => (s.metadata?.name ? [s.metadata.name] : []));
+      const names = list.items.flatMap((s) => (s.metadata?.name ? [s.metadata.name] : []));
+      if (names.length > 0) await core.deleteCollectionNamespacedSecret({ namespace, labelSelector });
+      return names;
     },
     async read(name) {
       try {

@@ -53,15 +53,12 @@ async function writeMachineSecrets(secrets: SecretApi, input: WriteMachineSecret
   return names;
 }
 
-/** Deletes every data Secret of the Machine: the known names and anything else carrying its labels. */
+/**
+ * Deletes every Secret labelled with the Machine: its data Secrets and the snapshot, each written with
+ * these labels. One list names them and one collection delete removes them all.
+ */
 async function deleteMachineSecrets(secrets: SecretApi, machine: MachineRef): Promise<DeleteMachineSecretsResult> {
-  const known = (Object.keys(SECRET_KINDS) as SecretKind[]).map((kind) => machineSecretName(machine, kind));
-  const labelled = await secrets.listNames(machineLabels(machine));
-  const deleted: string[] = [];
-  for (const name of new Set([...known, ...labelled])) {
-    if (await secrets.delete(name)) deleted.push(name);
-  }
-  return { deleted };
+  return { deleted: await secrets.deleteLabelled(machineLabels(machine)) };
 }
 
 export type SecretActivities = ReturnType<typeof createSecretActivities>;

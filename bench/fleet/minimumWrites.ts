@@ -51,8 +51,8 @@ export const NECESSARY_WRITES: NecessaryWrite[] = [
   {
     step: 'deleteMachineData',
     resource: 'secrets',
-    count: 4,
-    why: 'delete the three data Secrets and the snapshot',
+    count: 1,
+    why: "delete the three data Secrets and the snapshot: one collection delete by the Machine's labels",
   },
 ];
 

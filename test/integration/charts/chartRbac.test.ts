@@ -124,7 +124,8 @@ describe('the provider chart RBAC on the API server', () => {
     for (const verb of ['get', 'list', 'create', 'delete']) {
       expect(await can(w, verb, 'ipaddressallocations.metal3-provider.io', '-n', ns.release), verb).toBe(true);
     }
-    for (const verb of ['get', 'list', 'create', 'update', 'delete']) {
+    // deletecollection: a Machine's Secrets go in one call, by its labels.
+    for (const verb of ['get', 'list', 'create', 'update', 'delete', 'deletecollection']) {
       expect(await can(w, verb, 'secrets', '-n', ns.release), verb).toBe(true);
     }
     expect(await can(w, 'get', 'secrets', '-n', ns.platform)).toBe(true);
@@ -139,7 +140,7 @@ describe('the provider chart RBAC on the API server', () => {
     expect(await can(w, 'get', 'secrets', '-n', ns.multus)).toBe(false);
     expect(await can(w, 'list', 'secrets', '-A')).toBe(false);
     for (const namespace of [ns.platform, ns.tenant]) {
-      for (const verb of ['list', 'watch', 'create', 'update', 'delete']) {
+      for (const verb of ['list', 'watch', 'create', 'update', 'delete', 'deletecollection']) {
         expect(await can(w, verb, 'secrets', '-n', namespace), `${verb} in ${namespace}`).toBe(false);
       }
     }

@@ -12,7 +12,7 @@ import { runActivity } from './hostTestKit.js';
 const env = useTestEnv();
 
 describe('machine Secrets', () => {
-  it('writes user, network and meta data Secrets labelled with the Machine, idempotently, and deletes them', async () => {
+  it('writes user, network and meta data Secrets labelled with the Machine, idempotently, and deletes every Secret so labelled', async () => {
     const core = env.kubeConfig.makeApiClient(CoreV1Api);
     const activities = createSecretActivities({ kubeConfig: env.kubeConfig, namespace: env.namespace });
     const machine = { namespace: 'team-a', name: 'web-1' };
@@ -46,8 +46,14 @@ describe('machine Secrets', () => {
     const other = await runActivity(activities.writeMachineSecrets, { machine: sameNameElsewhere, userData: 'x' });
     expect(other.userData).not.toBe(names.userData);
 
+    // Any other Secret carrying the Machine's labels (the snapshot is one) goes with them.
+    const snapshot = 'web-1-snapshot';
+    await core.createNamespacedSecret({
+      namespace: env.namespace,
+      body: { metadata: { name: snapshot, labels: secret.metadata?.labels }, stringData: { snapshot: '{}' } },
+    });
     const deleted = await runActivity(activities.deleteMachineSecrets, { machine });
-    expect(deleted.deleted.sort()).toEqual(Object.values(names).sort());
+    expect(deleted.deleted.sort()).toEqual([names.userData, names.networkData, names.metaData, snapshot].sort());
     expect(await runActivity(activities.deleteMachineSecrets, { machine })).toEqual({ deleted: [] });
     const left = await core.listNamespacedSecret({ namespace: env.namespace });
     expect(left.items.map((s) => s.metadata?.name)).toEqual([other.userData]);

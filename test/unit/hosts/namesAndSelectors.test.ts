@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MACHINE_NAME_LABEL, machineLabels, machineSecretName } from '../../../activities/secrets/machineSecrets.js';
-import { labelSelectorQuery } from '../../../k8s/labelSelector.js';
+import { exactLabelSelector, labelSelectorQuery } from '../../../k8s/labelSelector.js';
 
 describe('labelSelectorQuery', () => {
   it('writes matchLabels and every operator in the API server syntax', () => {
@@ -16,6 +16,24 @@ describe('labelSelectorQuery', () => {
       }),
     ).toBe('role=gpu,datacenter=us-east,zone in (a,b),tier notin (x),ready,!broken');
     expect(labelSelectorQuery({})).toBe('');
+  });
+});
+
+describe('exactLabelSelector', () => {
+  it("writes a Machine's labels as a selector that matches only Secrets carrying both", () => {
+    const labels = machineLabels({ namespace: 'team-a', name: 'web-1' });
+    expect(exactLabelSelector(labels)).toBe(
+      'metal3-provider.io/machine-name=web-1,metal3-provider.io/machine-namespace=team-a',
+    );
+  });
+
+  it('refuses, naming the label, anything that would widen or break the selector of a collection delete', () => {
+    expect(() => exactLabelSelector({})).toThrow(/at least one label/);
+    expect(() => exactLabelSelector({ app: '' })).toThrow(/label "app": "" is not a non-empty label value/);
+    // A comma or an operator in a value would add terms of its own.
+    expect(() => exactLabelSelector({ app: 'a,b' })).toThrow(/label "app": "a,b"/);
+    expect(() => exactLabelSelector({ app: 'x', tier: '!=web' })).toThrow(/label "tier": "!=web"/);
+    expect(() => exactLabelSelector({ 'bad key!': 'x' })).toThrow(/"bad key!" is not a valid label key/);
   });
 });
 
