@@ -9,6 +9,8 @@
 //        ... --worker-args=--max-cached-workflows=250 (written with "=", as the value starts with a dash):
 //          more arguments of the "after" workers only, to compare a setting against the baseline's
 //          defaults; --variants A,B names the before and after rows
+//        ... --worker-node-args=--optimize-for-size: Node.js options of the "after" workers only (V8 flags
+//          that NODE_OPTIONS does not take)
 //        ... --worker-env NAME=value,NAME=value: more environment of the "after" workers only (every
 //          worker runs with the container image's environment, the Dockerfile's ENV lines, under it)
 //        node --import tsx bench/fleet/run.ts --temporal-address host:7233 --temporal-namespace ns --label 'my cluster'
@@ -36,6 +38,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '1' },
     'profile-dir': { type: 'string' },
     'worker-args': { type: 'string' },
+    'worker-node-args': { type: 'string' },
     'worker-env': { type: 'string' },
     variants: { type: 'string', default: 'before,after' },
     out: { type: 'string', default: 'bench/results/fleet.md' },
@@ -84,6 +87,7 @@ const profiling = values['profile-dir'] && {
 const baseline = values.baseline;
 const [beforeName = 'before', afterName = 'after'] = list(values.variants);
 const workerArgs = values['worker-args']?.split(' ').filter((arg) => arg !== '');
+const workerNodeArgs = values['worker-node-args']?.split(' ').filter((arg) => arg !== '');
 const workerEnv =
   values['worker-env'] &&
   Object.fromEntries(
@@ -108,6 +112,7 @@ const runs: FleetConfig[] = Array.from({ length: rounds }, (_, round) =>
       ...(candidate && { workerRoot: candidate }),
       ...(workerArgs && { workerArgs }),
       ...(workerEnv && { workerEnv }),
+      ...(workerNodeArgs && { workerNodeArgs: [...(profiling ? profiling.workerNodeArgs : []), ...workerNodeArgs] }),
     };
     if (!baseline) return [after];
     const before: FleetConfig = { ...config, ...profiling, variant: beforeName, workerRoot: baseline };
