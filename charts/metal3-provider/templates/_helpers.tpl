@@ -73,7 +73,8 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{/*
 One component's Deployment. Call with (dict "root" $ "component" "controller" "args" (list ...)
 "replicas" n "resources" {...} "serviceAccount" name "apiAccess" bool "ports" (list ...) "volumes" []
-"mounts" []). Without apiAccess no service account token is mounted.
+"mounts" [] "command" (list ...)). Without apiAccess no service account token is mounted; without command
+the image's entrypoint runs.
 */}}
 {{- define "provider.deployment" -}}
 {{- $root := .root -}}
@@ -117,6 +118,12 @@ spec:
         - name: {{ .component }}
           image: {{ include "provider.image" $root }}
           imagePullPolicy: {{ $root.Values.image.pullPolicy }}
+          {{- with .command }}
+          command:
+            {{- range . }}
+            - {{ . | quote }}
+            {{- end }}
+          {{- end }}
           args:
             {{- range .args }}
             - {{ . | quote }}
