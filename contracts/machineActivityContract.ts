@@ -43,6 +43,8 @@ export interface ConfigureHostResult {
   host: string;
   /** False when the host was already configured like this (a retried activity). */
   changed: boolean;
+  /** The host's resourceVersion as the step left it: the wait that follows starts from there. */
+  resourceVersion?: string;
 }
 
 export interface AwaitHostInput {
@@ -50,7 +52,17 @@ export interface AwaitHostInput {
   host: string;
 }
 
-export interface AwaitProvisionedInput extends AwaitHostInput {
+/** A wait on the host that a step before it has just written. */
+export interface FollowHostInput extends AwaitHostInput {
+  /**
+   * The host's resourceVersion as that step left it: a version in the worker's cache at least as new
+   * stands in for the wait's first read. Absent (histories from before, a host the step did not find
+   * ours), the wait reads the host.
+   */
+  since?: string;
+}
+
+export interface AwaitProvisionedInput extends FollowHostInput {
   /**
    * The previous attempt failed: BMO retries by itself while the image stays set, so the error and
    * deprovisioning that follow it are that old attempt's; judge only once a new attempt has begun.
@@ -74,6 +86,8 @@ export interface ReleaseHostResult {
   host: string;
   /** `released`: BMO deprovisions it now; `notClaimed`/`deleted`: nothing of ours left on it. */
   outcome: 'released' | 'notClaimed' | 'deleted';
+  /** The host's resourceVersion as the step left it, when released: the wait that follows starts from there. */
+  resourceVersion?: string;
 }
 
 export interface AwaitAvailableResult {
@@ -124,7 +138,7 @@ export interface MachineActivities {
   awaitProvisioned(input: InClusterNamespace & AwaitProvisionedInput): Promise<ProvisionedResult>;
   inspectHost(input: InClusterNamespace & AwaitHostInput): Promise<InspectHostResult>;
   releaseHost(input: InClusterNamespace & AwaitHostInput): Promise<ReleaseHostResult>;
-  awaitAvailable(input: InClusterNamespace & AwaitHostInput): Promise<AwaitAvailableResult>;
+  awaitAvailable(input: InClusterNamespace & FollowHostInput): Promise<AwaitAvailableResult>;
   releaseAddress(input: InClusterNamespace & { machine: MachineRef }): Promise<ReleaseAddressResult>;
   /** Deletes the data Secrets and the snapshot: everything labelled with the Machine. */
   deleteMachineData(input: InClusterNamespace & { machine: MachineRef }): Promise<DeleteMachineSecretsResult>;

@@ -13,11 +13,17 @@ export interface WaitForHostOptions {
   retryDelayMs?: number;
   /** Longest time between reads while the cache is synced: a safety net, not the way changes arrive. */
   recheckMs?: number;
+  /**
+   * The resourceVersion the step before the wait left the host at: the cache's version of the host,
+   * when at least as new, is decided on first instead of a read.
+   */
+  since?: string;
 }
 
 /**
  * Follows one BareMetalHost until `decide` returns a value (or throws); `decide` receives
- * `undefined` once the host does not exist. The wait starts from a fresh GET, then decides on each
+ * `undefined` once the host does not exist. The wait starts from a fresh GET (or from the cache's
+ * version when it is at or after `since`, the version its step wrote), then decides on each
  * version of the host the shared cache sees after it, in order, skipping every version older than
  * the one it last decided on. So a wait that starts right after its step's own write never acts on
  * the host as it was before that write, however far the cache lags, and still sees each state BMO
@@ -36,11 +42,13 @@ export async function waitForHost<T>(
   const inbox = followChanges(name, changes);
   try {
     let latest: string | undefined;
+    let start = cachedSince(changes, name, options.since);
     let mustRead = true;
     for (;;) {
       signal.throwIfAborted();
       if (mustRead) {
-        const host = await readHost(api, name, signal, retryDelayMs);
+        const host = start ?? (await readHost(api, name, signal, retryDelayMs));
+        start = undefined;
         latest = host?.metadata.resourceVersion;
         const value = decide(host);
         if (value !== undefined) return value;
@@ -59,6 +67,19 @@ export async function waitForHost<T>(
   } finally {
     inbox.close();
   }
+}
+
+/** The cache's version of the host when it is known to be at or after `since`; otherwise the wait reads. */
+function cachedSince(
+  changes: BareMetalHostChanges | undefined,
+  name: string,
+  since: string | undefined,
+): BareMetalHost | undefined {
+  if (!changes || since === undefined) return undefined;
+  const host = changes.latest(name);
+  const seen = host?.metadata.resourceVersion;
+  const order = seen === undefined ? undefined : compareResourceVersions(seen, since);
+  return order !== undefined && order >= 0 ? host : undefined;
 }
 
 async function readHost(

@@ -174,7 +174,8 @@ async function reclaimHost(
       record(tally, { ...item, outcome: released.outcome });
       return;
     }
-    const restored = await releaseWait.awaitAvailable({ clusterNamespace, machine, host });
+    const since = released.resourceVersion;
+    const restored = await releaseWait.awaitAvailable({ clusterNamespace, machine, host, ...(since && { since }) });
     record(tally, { ...item, outcome: restored.outcome }, restored.outcome === 'restored' ? 'repaired' : undefined);
   } catch (err) {
     record(tally, { ...item, outcome: 'failed', detail: errorMessage(err) }, 'failed');

@@ -235,11 +235,11 @@ async function provisionHost(
   const host = held.host ?? '';
   const { awaitProvisioned } = provisioningWait(spec.provisioning.timeoutMs);
   const outcome = await retrying(state, provisionPolicy(spec.provisioning), async (afterFailedAttempt) => {
-    await state.step('configureHost', () =>
+    const { resourceVersion: since } = await state.step('configureHost', () =>
       shortSteps().configureHost({ clusterNamespace, machine, host, image: spec.image, secrets: held.secrets ?? {} }),
     );
     await state.step('awaitProvisioned', () =>
-      awaitProvisioned({ clusterNamespace, machine, host, afterFailedAttempt }),
+      awaitProvisioned({ clusterNamespace, machine, host, afterFailedAttempt, ...(since && { since }) }),
     );
   });
   return outcome === OTHER_HOST ? OTHER_HOST : 'provisioned';
@@ -256,8 +256,12 @@ async function releaseHostAndAddress(
   const host = held.host;
   if (host) {
     await retrying(state, RELEASE_POLICY, async () => {
-      await state.step('releaseHost', () => shortSteps().releaseHost({ clusterNamespace, machine, host }));
-      await state.step('awaitAvailable', () => releaseWait.awaitAvailable({ clusterNamespace, machine, host }));
+      const { resourceVersion: since } = await state.step('releaseHost', () =>
+        shortSteps().releaseHost({ clusterNamespace, machine, host }),
+      );
+      await state.step('awaitAvailable', () =>
+        releaseWait.awaitAvailable({ clusterNamespace, machine, host, ...(since && { since }) }),
+      );
     });
     held.host = undefined;
     state.setHost(undefined);

@@ -6,16 +6,16 @@ import { recordHostEvent, type HostDeps } from './hostDeps.js';
 import { describeMachine, isConsumedBy } from './consumerRef.js';
 import { restoredHost } from './originalRecord.js';
 import { availabilityVerdict } from './verdicts.js';
-import type { AwaitAvailableResult, AwaitHostInput } from '../../contracts/machineActivityContract.js';
+import type { AwaitAvailableResult, FollowHostInput } from '../../contracts/machineActivityContract.js';
 
 /**
  * After releaseHost: waits (heartbeating) while Ironic cleans the host until BMO reports it
  * `available`, then restores every recorded original value, clears consumerRef and removes the
  * record, in one resourceVersion-guarded update.
  */
-export async function awaitAvailable(deps: HostDeps, input: AwaitHostInput): Promise<AwaitAvailableResult> {
+export async function awaitAvailable(deps: HostDeps, input: FollowHostInput): Promise<AwaitAvailableResult> {
   let decidedOn: BareMetalHost | undefined;
-  const outcome = await followHost(deps, input.host, (host) => {
+  const outcome = await followHost(deps, input, (host) => {
     decidedOn = host;
     return availabilityVerdict(input.host, host, input.machine);
   });

@@ -11,7 +11,7 @@ import type { AwaitProvisionedInput, ProvisionedResult } from '../../contracts/m
  */
 export function awaitProvisioned(deps: HostDeps, input: AwaitProvisionedInput): Promise<ProvisionedResult> {
   let newAttemptSeen = !input.afterFailedAttempt;
-  return followHost(deps, input.host, (host) => {
+  return followHost(deps, input, (host) => {
     const status = host?.status;
     if (!newAttemptSeen && host && status?.provisioning?.state !== 'provisioned') {
       if (status?.provisioning?.state !== 'provisioning' || status.errorType) return undefined;

@@ -4,6 +4,7 @@ import { hostFailure } from './failures.js';
 import { NETWORK_ANNOTATION_PREFIX, configuredHost, type HostConfiguration } from './hostChanges.js';
 import { recordHostEvent, type HostDeps } from './hostDeps.js';
 import { describeMachine, isConsumedBy } from './consumerRef.js';
+import { resourceVersionOf } from './followHost.js';
 import type { MachineRef } from '../../contracts/machineRef.js';
 import { notClaimed } from './verdicts.js';
 import type { ConfigureHostResult } from '../../contracts/machineActivityContract.js';
@@ -45,7 +46,7 @@ export async function configureHost(deps: HostDeps, input: ConfigureHostInput): 
         `Image ${input.image.url} and data Secrets set for NodeClaim ${describeMachine(input.machine)}; provisioning starts`,
       );
     }
-    return { host: input.host, changed };
+    return { host: input.host, changed, ...resourceVersionOf(host) };
   } catch (err) {
     if (classifyApiError(err).kind === 'notFound') {
       throw hostFailure(

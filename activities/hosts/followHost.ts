@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { BareMetalHost } from '../../api/bareMetalHost.js';
 import { waitForHost } from '../../k8s/waitForHost.js';
+import type { FollowHostInput } from '../../contracts/machineActivityContract.js';
 import type { HostDeps } from './hostDeps.js';
 
 /** Heartbeat details of the waiting activities: where the host is in BMO's state machine. */
@@ -26,6 +27,12 @@ export function progressOf(name: string, host: BareMetalHost | undefined): HostP
   return progress;
 }
 
+/** A step's result field telling the wait after it where the host stood (`FollowHostInput.since`). */
+export function resourceVersionOf(host: BareMetalHost): { resourceVersion?: string } {
+  const { resourceVersion } = host.metadata;
+  return resourceVersion === undefined ? {} : { resourceVersion };
+}
+
 /** With the cache's change word, a wait still reads its host at least every this many heartbeats. */
 const RECHECK_HEARTBEATS = 6;
 
@@ -36,7 +43,7 @@ const RECHECK_HEARTBEATS = 6;
  */
 export async function followHost<T>(
   deps: Pick<HostDeps, 'hosts' | 'cache' | 'heartbeatIntervalMs'>,
-  name: string,
+  { host: name, since }: Pick<FollowHostInput, 'host' | 'since'>,
   decide: (host: BareMetalHost | undefined) => T | undefined,
 ): Promise<T> {
   const { heartbeatIntervalMs } = deps;
@@ -58,6 +65,7 @@ export async function followHost<T>(
         retryDelayMs: heartbeatIntervalMs,
         recheckMs: heartbeatIntervalMs * RECHECK_HEARTBEATS,
         ...(deps.cache && { changes: deps.cache }),
+        ...(since !== undefined && { since }),
       }),
       ctx.cancelled,
     ]);

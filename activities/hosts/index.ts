@@ -19,6 +19,7 @@ import type {
   ClaimHostInput,
   ClaimHostResult,
   ConfigureHostResult,
+  FollowHostInput,
   InspectHostResult,
   ProvisionedResult,
   ReleaseHostResult,
@@ -38,6 +39,7 @@ export type {
   ClaimHostResult,
   ConfigureHostInput,
   ConfigureHostResult,
+  FollowHostInput,
   InspectHostInput,
   InspectHostResult,
   ProvisionedResult,
@@ -97,7 +99,7 @@ export function createHostActivities(options: HostActivityOptions) {
     ),
     inspectHost: guarded<InspectHostInput, InspectHostResult>('reading a BareMetalHost', inspectHost),
     releaseHost: guarded<ReleaseHostInput, ReleaseHostResult>('releasing a BareMetalHost', releaseHost),
-    awaitAvailable: guarded<AwaitHostInput, AwaitAvailableResult>(
+    awaitAvailable: guarded<FollowHostInput, AwaitAvailableResult>(
       'waiting for a BareMetalHost to become available',
       awaitAvailable,
     ),

@@ -3,6 +3,7 @@ import { updateHost } from '../../k8s/updateHost.js';
 import { releasedHost } from './hostChanges.js';
 import { recordHostEvent, type HostDeps } from './hostDeps.js';
 import { describeMachine, isConsumedBy } from './consumerRef.js';
+import { resourceVersionOf } from './followHost.js';
 import type { MachineRef } from '../../contracts/machineRef.js';
 import type { ReleaseHostResult } from '../../contracts/machineActivityContract.js';
 
@@ -36,7 +37,9 @@ export async function releaseHost(deps: HostDeps, input: ReleaseHostInput): Prom
         `Released by NodeClaim ${describeMachine(input.machine)}; deprovisioning before the host is restored`,
       );
     }
-    return { host: input.host, outcome: claim.ours ? 'released' : 'notClaimed' };
+    return claim.ours
+      ? { host: input.host, outcome: 'released', ...resourceVersionOf(host) }
+      : { host: input.host, outcome: 'notClaimed' };
   } catch (err) {
     if (classifyApiError(err).kind === 'notFound') return { host: input.host, outcome: 'deleted' };
     throw err;

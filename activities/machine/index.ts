@@ -21,6 +21,7 @@ import { writeMachineData } from './writeMachineData.js';
 import type {
   AwaitProvisionedInput,
   ClaimHostInput,
+  FollowHostInput,
   InClusterNamespace,
   MachineActivities,
 } from '../../contracts/machineActivityContract.js';
@@ -128,7 +129,7 @@ export function createMachineActivities(options: {
       inNamespace(clusterNamespace).hosts.inspectHost(input),
     releaseHost: ({ clusterNamespace, ...input }: InClusterNamespace & { machine: MachineRef; host: string }) =>
       inNamespace(clusterNamespace).hosts.releaseHost(input),
-    awaitAvailable: ({ clusterNamespace, ...input }: InClusterNamespace & { machine: MachineRef; host: string }) =>
+    awaitAvailable: ({ clusterNamespace, ...input }: InClusterNamespace & FollowHostInput) =>
       inNamespace(clusterNamespace).hosts.awaitAvailable(input),
     releaseAddress: ({ clusterNamespace, machine }: InClusterNamespace & { machine: MachineRef }) =>
       inNamespace(clusterNamespace).ipam.releaseAddress({ machine }),

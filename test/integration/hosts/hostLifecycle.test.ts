@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { createHostActivities, type HostProgress } from '../../../activities/hosts/index.js';
 import type { BareMetalHostCache } from '../../../k8s/bareMetalHostCache.js';
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
+import { compareResourceVersions } from '../../../k8s/resourceVersion.js';
 import type { Simulator } from '../../../sim/controller.js';
 import { annotateHost } from '../../support/annotateHost.js';
 import { useTestEnv } from '../../support/testEnv.js';
@@ -123,10 +124,12 @@ describe('host lifecycle', () => {
     });
     expect(during.metadata.annotations?.['metal3.vcluster.com/ip-address']).toBe('10.0.0.20/24');
 
-    expect(await runActivity(activities.releaseHost, { machine, host: name })).toEqual({
-      host: name,
-      outcome: 'released',
-    });
+    const released = await runActivity(activities.releaseHost, { machine, host: name });
+    expect(released).toMatchObject({ host: name, outcome: 'released' });
+    // The version its write made, newer than any before it, for the wait after it to start from.
+    expect(
+      compareResourceVersions(released.resourceVersion ?? '', during.metadata.resourceVersion ?? ''),
+    ).toBeGreaterThan(0);
     expect(await runActivity(activities.awaitAvailable, { machine, host: name })).toEqual({
       host: name,
       outcome: 'restored',

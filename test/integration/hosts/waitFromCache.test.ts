@@ -8,6 +8,7 @@ import type { BareMetalHost } from '../../../api/bareMetalHost.js';
 import type { BareMetalHostCache, BareMetalHostView } from '../../../k8s/bareMetalHostCache.js';
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import { loadKubeConfig } from '../../../k8s/kubeClient.js';
+import { compareResourceVersions } from '../../../k8s/resourceVersion.js';
 import type { Simulator } from '../../../sim/controller.js';
 import { startKubeApiProxy, type KubeApiProxy } from '../../support/kubeApiProxy.js';
 import { useTestEnv } from '../../support/testEnv.js';
@@ -52,19 +53,28 @@ async function availableHost(prefix: string): Promise<string> {
 }
 
 /** Claims and configures the host for a Machine of the prefix's name, with activities reading `view`. */
-async function claimAndConfigure(prefix: string, host: string, view: BareMetalHostView) {
+async function claimAndConfigure(prefix: string, host: string, view: BareMetalHostView, heartbeatIntervalMs = 200) {
   const machine = { namespace: 'team-a', name: prefix, uid: `uid-${prefix}` };
   const activities = createHostActivities({
     kubeConfig: viaProxy,
     namespace: env.namespace,
     cache: view,
-    heartbeatIntervalMs: 200,
+    heartbeatIntervalMs,
   });
   await untilCacheShows(view, host, isAvailable);
   await runActivity(activities.claimHost, { machine, selector: { matchLabels: { role: prefix } } });
-  await runActivity(activities.configureHost, { machine, host, image, userData: `${prefix}-user-data` });
-  return { machine, activities };
+  const configured = await runActivity(activities.configureHost, {
+    machine,
+    host,
+    image,
+    userData: `${prefix}-user-data`,
+  });
+  return { machine, activities, configured };
 }
+
+/** Whether the host's version is at least the given resourceVersion. */
+const atOrAfter = (since: string | undefined) => (h: BareMetalHost) =>
+  since !== undefined && (compareResourceVersions(h.metadata.resourceVersion ?? '', since) ?? -1) >= 0;
 
 describe('waits on provisioning and release wake on the shared cache', () => {
   it('follow the versions the cache sees, with no LIST or watch of their own and fewer GETs than versions; release writes from the cache', async () => {
@@ -99,6 +109,35 @@ describe('waits on provisioning and release wake on the shared cache', () => {
     expect(gets).toBeLessThan(changes);
   });
 
+  it("start from the cache's version when it is at least as new as their step's write: no read at all", async () => {
+    const host = await availableHost('since');
+    // Heartbeats far apart, so the wait's safety-net read every sixth heartbeat does not come into it.
+    const { machine, activities, configured } = await claimAndConfigure('since', host, cache, 10_000);
+    expect(configured.resourceVersion).toMatch(/^[1-9][0-9]*$/);
+    await untilCacheShows(cache, host, atOrAfter(configured.resourceVersion));
+    proxy.resetCounts();
+    const provisioned = await runActivity(activities.awaitProvisioned, {
+      machine,
+      host,
+      since: configured.resourceVersion,
+    });
+    const waited = proxy.counts();
+    const released = await runActivity(activities.releaseHost, { machine, host });
+    expect(released).toMatchObject({ host, outcome: 'released' });
+    expect(released.resourceVersion).toMatch(/^[1-9][0-9]*$/);
+    await untilCacheShows(cache, host, atOrAfter(released.resourceVersion));
+    proxy.resetCounts();
+    const restored = await runActivity(activities.awaitAvailable, { machine, host, since: released.resourceVersion });
+    const restore = proxy.counts();
+
+    expect(provisioned).toMatchObject({ host, state: 'provisioned' });
+    expect(restored).toEqual({ host, outcome: 'restored' });
+    expect(waited.readsByVerb).toMatchObject({ get: { requests: 0 }, list: { requests: 0 }, watch: { requests: 0 } });
+    // The restore writes from the version found available: it reads the host only after a 409.
+    expect(restore.readsByVerb.get.requests).toBe(restore.conflictsByResource.baremetalhosts ?? 0);
+    expect(restore.readsByVerb.list.requests + restore.readsByVerb.watch.requests).toBe(0);
+  });
+
   it('never act on a version older than their own read: a cache lagging behind the claim still ends each wait right', async () => {
     // A cache that says it is synced but lags: to every wait it tells, late, of the host as it was
     // before the claim, and of nothing after. Acting on that version, awaitProvisioned would find
@@ -127,14 +166,19 @@ describe('waits on provisioning and release wake on the shared cache', () => {
         };
       },
     };
-    const { machine, activities } = await claimAndConfigure('lagging', host, lagging);
+    const { machine, activities, configured } = await claimAndConfigure('lagging', host, lagging);
 
-    expect(await runActivity(activities.awaitProvisioned, { machine, host })).toMatchObject({
+    // Told the version their step wrote, the waits still read past a cache that is older than it.
+    const since = configured.resourceVersion;
+    expect(await runActivity(activities.awaitProvisioned, { machine, host, since })).toMatchObject({
       host,
       state: 'provisioned',
     });
-    await runActivity(activities.releaseHost, { machine, host });
-    expect(await runActivity(activities.awaitAvailable, { machine, host })).toEqual({ host, outcome: 'restored' });
+    const released = await runActivity(activities.releaseHost, { machine, host });
+    expect(await runActivity(activities.awaitAvailable, { machine, host, since: released.resourceVersion })).toEqual({
+      host,
+      outcome: 'restored',
+    });
     const restored = await createBareMetalHostApi(env.kubeConfig, env.namespace).get(host);
     expect(restored.spec.consumerRef).toBeUndefined();
     // Both waits were told of the old version, and passed it by.
