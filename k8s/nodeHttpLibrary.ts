@@ -25,6 +25,16 @@ export function createNodeHttpLibrary(answerIdleMs = ANSWER_IDLE_MS): HttpLibrar
 
 export const nodeHttpLibrary: HttpLibrary = createNodeHttpLibrary();
 
+/** The same library for one call that asks for `accept` instead of what the generated client asks for. */
+export function acceptingOnly(accept: string): HttpLibrary {
+  return wrapHttpLibrary({
+    send: (request) => {
+      request.setHeaderParam('Accept', accept);
+      return nodeHttpLibrary.send(request).toPromise();
+    },
+  });
+}
+
 function send(request: RequestContext, answerIdleMs: number): Promise<ResponseContext> {
   const url = new URL(request.getUrl());
   const body = requestBody(request);

@@ -1,6 +1,8 @@
 import { CoreV1Api, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
+import { z } from 'zod';
 import { classifyApiError } from './apiErrors.js';
 import { exactLabelSelector } from './labelSelector.js';
+import { acceptingOnly } from './nodeHttpLibrary.js';
 
 /** Secrets in one namespace. Contents pass through untouched and are never logged or put in errors. */
 export interface SecretApi {
@@ -13,10 +15,9 @@ export interface SecretApi {
     stringData: Record<string, string>;
   }): Promise<void>;
   /**
-   * Deletes every Secret carrying all the given labels, in one call after the list that names them (the
-   * API server's answer to a collection delete is not kept by the client). Returns the names listed;
-   * none listed deletes nothing. Refuses labels that are missing, empty or not valid label values, since
-   * a selector that matched more would delete more.
+   * Deletes every Secret carrying all the given labels in one collection delete, and returns the names of
+   * those deleted, from the API server's answer (their metadata only, not their data). Refuses labels
+   * that are missing, empty or not valid label values, since a selector that matched more would delete more.
    */
   deleteLabelled(labels: Record<string, string>): Promise<string[]>;
   /** The Secret's labels and decoded data; undefined when it does not exist. */
@@ -63,10 +64,11 @@ export function createSecretApi(kubeConfig: KubeConfig, namespace: string): Secr
     },
     async deleteLabelled(labels) {
       const labelSelector = exactLabelSelector(labels);
-      const list = await core.listNamespacedSecret({ namespace, labelSelector });
-      const names = list.items.flatMap((s) => (s.metadata?.name ? [s.metadata.name] : []));
-      if (names.length > 0) await core.deleteCollectionNamespacedSecret({ namespace, labelSelector });
-      return names;
+      const answer = await core.deleteCollectionNamespacedSecretWithHttpInfo(
+        { namespace, labelSelector },
+        METADATA_ONLY,
+      );
+      return deletedNames(await answer.body.text());
     },
     async read(name) {
       try {
@@ -81,4 +83,30 @@ export function createSecretApi(kubeConfig: KubeConfig, namespace: string): Secr
       }
     },
   };
+}
+
+/**
+ * The API server answers a collection delete with the list of what it deleted, here asked for as
+ * metadata only (as client-go's metadata client asks), so no Secret's data crosses the wire again; a
+ * server that cannot answer so sends the list whole. The generated client would read the answer as a
+ * Status and drop the list, so the caller reads the body itself.
+ */
+const METADATA_ONLY = {
+  httpApi: acceptingOnly('application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json'),
+};
+
+const DeletedList = z.object({
+  kind: z.string().endsWith('List'),
+  items: z.array(z.object({ metadata: z.object({ name: z.string() }) })).nullish(),
+});
+
+/** The names in a collection delete's answer; an answer that is not a list is an error, not "nothing deleted". */
+export function deletedNames(body: string): string[] {
+  const parsed = DeletedList.safeParse(JSON.parse(body));
+  if (parsed.success) return (parsed.data.items ?? []).map((item) => item.metadata.name);
+  const issue = parsed.error.issues[0];
+  throw new Error(
+    `a collection delete of Secrets was answered with something other than the list of what it deleted: ` +
+      `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'unreadable'}`,
+  );
 }

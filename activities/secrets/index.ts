@@ -55,7 +55,7 @@ async function writeMachineSecrets(secrets: SecretApi, input: WriteMachineSecret
 
 /**
  * Deletes every Secret labelled with the Machine: its data Secrets and the snapshot, each written with
- * these labels. One list names them and one collection delete removes them all.
+ * these labels. One collection delete removes them all and names them (metadata only, no data).
  */
 async function deleteMachineSecrets(secrets: SecretApi, machine: MachineRef): Promise<DeleteMachineSecretsResult> {
   return { deleted: await secrets.deleteLabelled(machineLabels(machine)) };
