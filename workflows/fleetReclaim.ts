@@ -175,7 +175,7 @@ async function reclaimHost(
       return;
     }
     const since = released.resourceVersion;
-    const restored = await releaseWait.awaitAvailable({ clusterNamespace, machine, host, ...(since && { since }) });
+    const restored = await releaseWait.awaitAvailable({ clusterNamespace, machine, host, since });
     record(tally, { ...item, outcome: restored.outcome }, restored.outcome === 'restored' ? 'repaired' : undefined);
   } catch (err) {
     record(tally, { ...item, outcome: 'failed', detail: errorMessage(err) }, 'failed');

@@ -239,7 +239,7 @@ async function provisionHost(
       shortSteps().configureHost({ clusterNamespace, machine, host, image: spec.image, secrets: held.secrets ?? {} }),
     );
     await state.step('awaitProvisioned', () =>
-      awaitProvisioned({ clusterNamespace, machine, host, afterFailedAttempt, ...(since && { since }) }),
+      awaitProvisioned({ clusterNamespace, machine, host, afterFailedAttempt, since }),
     );
   });
   return outcome === OTHER_HOST ? OTHER_HOST : 'provisioned';
@@ -259,9 +259,7 @@ async function releaseHostAndAddress(
       const { resourceVersion: since } = await state.step('releaseHost', () =>
         shortSteps().releaseHost({ clusterNamespace, machine, host }),
       );
-      await state.step('awaitAvailable', () =>
-        releaseWait.awaitAvailable({ clusterNamespace, machine, host, ...(since && { since }) }),
-      );
+      await state.step('awaitAvailable', () => releaseWait.awaitAvailable({ clusterNamespace, machine, host, since }));
     });
     held.host = undefined;
     state.setHost(undefined);

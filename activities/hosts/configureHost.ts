@@ -4,7 +4,6 @@ import { hostFailure } from './failures.js';
 import { NETWORK_ANNOTATION_PREFIX, configuredHost, type HostConfiguration } from './hostChanges.js';
 import { recordHostEvent, type HostDeps } from './hostDeps.js';
 import { describeMachine, isConsumedBy } from './consumerRef.js';
-import { resourceVersionOf } from './followHost.js';
 import type { MachineRef } from '../../contracts/machineRef.js';
 import { notClaimed } from './verdicts.js';
 import type { ConfigureHostResult } from '../../contracts/machineActivityContract.js';
@@ -46,7 +45,7 @@ export async function configureHost(deps: HostDeps, input: ConfigureHostInput): 
         `Image ${input.image.url} and data Secrets set for NodeClaim ${describeMachine(input.machine)}; provisioning starts`,
       );
     }
-    return { host: input.host, changed, ...resourceVersionOf(host) };
+    return { host: input.host, changed, resourceVersion: host.metadata.resourceVersion };
   } catch (err) {
     if (classifyApiError(err).kind === 'notFound') {
       throw hostFailure(

@@ -27,12 +27,6 @@ export function progressOf(name: string, host: BareMetalHost | undefined): HostP
   return progress;
 }
 
-/** A step's result field telling the wait after it where the host stood (`FollowHostInput.since`). */
-export function resourceVersionOf(host: BareMetalHost): { resourceVersion?: string } {
-  const { resourceVersion } = host.metadata;
-  return resourceVersion === undefined ? {} : { resourceVersion };
-}
-
 /** With the cache's change word, a wait still reads its host at least every this many heartbeats. */
 const RECHECK_HEARTBEATS = 6;
 
@@ -65,7 +59,7 @@ export async function followHost<T>(
         retryDelayMs: heartbeatIntervalMs,
         recheckMs: heartbeatIntervalMs * RECHECK_HEARTBEATS,
         ...(deps.cache && { changes: deps.cache }),
-        ...(since !== undefined && { since }),
+        since,
       }),
       ctx.cancelled,
     ]);

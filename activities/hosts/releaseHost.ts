@@ -3,7 +3,6 @@ import { updateHost } from '../../k8s/updateHost.js';
 import { releasedHost } from './hostChanges.js';
 import { recordHostEvent, type HostDeps } from './hostDeps.js';
 import { describeMachine, isConsumedBy } from './consumerRef.js';
-import { resourceVersionOf } from './followHost.js';
 import type { MachineRef } from '../../contracts/machineRef.js';
 import type { ReleaseHostResult } from '../../contracts/machineActivityContract.js';
 
@@ -38,7 +37,7 @@ export async function releaseHost(deps: HostDeps, input: ReleaseHostInput): Prom
       );
     }
     return claim.ours
-      ? { host: input.host, outcome: 'released', ...resourceVersionOf(host) }
+      ? { host: input.host, outcome: 'released', resourceVersion: host.metadata.resourceVersion }
       : { host: input.host, outcome: 'notClaimed' };
   } catch (err) {
     if (classifyApiError(err).kind === 'notFound') return { host: input.host, outcome: 'deleted' };
