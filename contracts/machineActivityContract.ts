@@ -97,6 +97,23 @@ export interface AwaitAvailableResult {
    * activity). `deleted`/`detached`: an operator took it away meanwhile; the release ends there.
    */
   outcome: 'restored' | 'notClaimed' | 'deleted' | 'detached';
+  /**
+   * `restored` only: the address annotation the restore left on the host (its original's), or null when
+   * it left none. Absent from results recorded before it was reported.
+   */
+  addressLeftOnHost?: string | null;
+}
+
+/** A host just restored by the release, and the address annotation the restore left on it. */
+export interface RestoredHost {
+  host: string;
+  addressLeftOnHost: string | null;
+}
+
+/** The released host, when known: where the release restored the host, its lease needs no clearing. */
+export function restoredHostOf(result: AwaitAvailableResult): RestoredHost | undefined {
+  const { host, outcome, addressLeftOnHost } = result;
+  return outcome === 'restored' && addressLeftOnHost !== undefined ? { host, addressLeftOnHost } : undefined;
 }
 
 /** An address with the pool it came from and its IPAddressAllocation object. */
@@ -139,7 +156,9 @@ export interface MachineActivities {
   inspectHost(input: InClusterNamespace & AwaitHostInput): Promise<InspectHostResult>;
   releaseHost(input: InClusterNamespace & AwaitHostInput): Promise<ReleaseHostResult>;
   awaitAvailable(input: InClusterNamespace & FollowHostInput): Promise<AwaitAvailableResult>;
-  releaseAddress(input: InClusterNamespace & { machine: MachineRef }): Promise<ReleaseAddressResult>;
+  releaseAddress(
+    input: InClusterNamespace & { machine: MachineRef; restored?: RestoredHost },
+  ): Promise<ReleaseAddressResult>;
   /** Deletes the data Secrets and the snapshot: everything labelled with the Machine. */
   deleteMachineData(input: InClusterNamespace & { machine: MachineRef }): Promise<DeleteMachineSecretsResult>;
 }

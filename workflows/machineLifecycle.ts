@@ -23,6 +23,7 @@ import { MachineState, errorMessage } from './machineState.js';
 import { EVERY_FAILURE, OTHER_HOST, retrying, type RetryPolicy } from './retryPolicy.js';
 import { READY_CONTINUES_AS_NEW_PATCH, machineVersioningBehavior, readyRunOptions } from './machineVersioning.js';
 import type { MachineSecretNames } from '../contracts/machineContract.js';
+import { restoredHostOf, type RestoredHost } from '../contracts/machineActivityContract.js';
 
 /** What the Machine holds right now; release gives back exactly this, in lifecycle order. */
 interface Held {
@@ -254,18 +255,22 @@ async function releaseHostAndAddress(
   const machine = state.status.machine;
   const clusterNamespace = spec?.clusterNamespace ?? '';
   const host = held.host;
+  let restored: RestoredHost | undefined;
   if (host) {
     await retrying(state, RELEASE_POLICY, async () => {
       const { resourceVersion: since } = await state.step('releaseHost', () =>
         shortSteps().releaseHost({ clusterNamespace, machine, host }),
       );
-      await state.step('awaitAvailable', () => releaseWait.awaitAvailable({ clusterNamespace, machine, host, since }));
+      const available = await state.step('awaitAvailable', () =>
+        releaseWait.awaitAvailable({ clusterNamespace, machine, host, since }),
+      );
+      restored = restoredHostOf(available);
     });
     held.host = undefined;
     state.setHost(undefined);
   }
   if (held.lease) {
-    await state.step('releaseAddress', () => shortSteps().releaseAddress({ clusterNamespace, machine }));
+    await state.step('releaseAddress', () => shortSteps().releaseAddress({ clusterNamespace, machine, restored }));
     held.lease = undefined;
     state.setLease(undefined);
   }

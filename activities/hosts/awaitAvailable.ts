@@ -1,4 +1,5 @@
 import type { BareMetalHost } from '../../api/bareMetalHost.js';
+import { IP_ADDRESS_ANNOTATION } from '../../ipam/lease.js';
 import { classifyApiError } from '../../k8s/apiErrors.js';
 import { updateHost } from '../../k8s/updateHost.js';
 import { followHost } from './followHost.js';
@@ -35,7 +36,9 @@ export async function awaitAvailable(deps: HostDeps, input: FollowHostInput): Pr
       'Restored',
       `Restored after NodeClaim ${describeMachine(input.machine)} released it`,
     );
-    return { host: input.host, outcome: 'restored' };
+    // Said so that freeing the address need not read the host again to take its lease off.
+    const addressLeftOnHost = host.metadata.annotations?.[IP_ADDRESS_ANNOTATION] ?? null;
+    return { host: input.host, outcome: 'restored', addressLeftOnHost };
   } catch (err) {
     if (classifyApiError(err).kind === 'notFound') return { host: input.host, outcome: 'deleted' };
     throw err;

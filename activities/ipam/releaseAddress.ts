@@ -4,10 +4,16 @@ import { MACHINE_LABEL } from '../../k8s/ipAllocations.js';
 import type { MachineRef } from '../../contracts/machineRef.js';
 import { clearHostLease } from './hostLease.js';
 import type { IpamDeps } from './ipamDeps.js';
-import type { ReleaseAddressResult } from '../../contracts/machineActivityContract.js';
+import type { ReleaseAddressResult, RestoredHost } from '../../contracts/machineActivityContract.js';
 
 export interface ReleaseAddressInput {
   machine: MachineRef;
+  /**
+   * The host the release has just restored. After that write no lease of this Machine can come back
+   * onto it (its address stays allocated to this Machine alone, which allocates no more), so its lease
+   * needs no clearing, and no read, unless the restore itself left that address there.
+   */
+  restored?: RestoredHost;
 }
 
 /**
@@ -23,10 +29,16 @@ export async function releaseAddress(deps: IpamDeps, input: ReleaseAddressInput)
   );
   for (const allocation of mine) {
     const { address, prefix, host, pool } = allocation.spec;
-    if (host) await clearHostLease(deps.hosts, host, `${address}/${prefix}`);
+    const ipAddress = `${address}/${prefix}`;
+    if (host && !restoredWithout(input.restored, host, ipAddress)) await clearHostLease(deps.hosts, host, ipAddress);
     await deps.allocations.delete(allocation.metadata.name);
     const value = tryParseAddress(address)?.value;
     if (value !== undefined) deps.usage.released(pool, value);
   }
   return { released: mine.map((allocation) => allocation.spec.address) };
+}
+
+/** Whether the release restored this host and the restore left it without this address. */
+function restoredWithout(restored: RestoredHost | undefined, host: string, ipAddress: string): boolean {
+  return restored !== undefined && restored.host === host && restored.addressLeftOnHost !== ipAddress;
 }

@@ -8,7 +8,7 @@ import type { Lease } from '../../ipam/lease.js';
 import type { BmhImage } from '../../api/bareMetalHost.js';
 import { createHostActivities, type HostActivities } from '../hosts/index.js';
 import { toApplicationFailure } from '../applicationFailure.js';
-import { createIpamActivities, type IpamActivities } from '../ipam/index.js';
+import { createIpamActivities, type IpamActivities, type ReleaseAddressInput } from '../ipam/index.js';
 import { createSecretActivities, type SecretActivities } from '../secrets/index.js';
 import type {
   MachineRef,
@@ -131,8 +131,8 @@ export function createMachineActivities(options: {
       inNamespace(clusterNamespace).hosts.releaseHost(input),
     awaitAvailable: ({ clusterNamespace, ...input }: InClusterNamespace & FollowHostInput) =>
       inNamespace(clusterNamespace).hosts.awaitAvailable(input),
-    releaseAddress: ({ clusterNamespace, machine }: InClusterNamespace & { machine: MachineRef }) =>
-      inNamespace(clusterNamespace).ipam.releaseAddress({ machine }),
+    releaseAddress: ({ clusterNamespace, ...input }: InClusterNamespace & ReleaseAddressInput) =>
+      inNamespace(clusterNamespace).ipam.releaseAddress(input),
     /** Deletes the data Secrets and the snapshot: everything labelled with the Machine. */
     deleteMachineData: ({ clusterNamespace, machine }: InClusterNamespace & { machine: MachineRef }) =>
       inNamespace(clusterNamespace).secrets.deleteMachineSecrets({ machine }),

@@ -94,7 +94,7 @@ describe('waits on provisioning and release wake on the shared cache', () => {
     const restore = proxy.counts();
 
     expect(provisioned).toMatchObject({ host, state: 'provisioned' });
-    expect(released).toEqual({ host, outcome: 'restored' });
+    expect(released).toEqual({ host, outcome: 'restored', addressLeftOnHost: null });
     for (const { readsByVerb } of [waited, release, restore]) {
       expect(readsByVerb.list.requests).toBe(0);
       expect(readsByVerb.watch.requests).toBe(0);
@@ -131,7 +131,7 @@ describe('waits on provisioning and release wake on the shared cache', () => {
     const restore = proxy.counts();
 
     expect(provisioned).toMatchObject({ host, state: 'provisioned' });
-    expect(restored).toEqual({ host, outcome: 'restored' });
+    expect(restored).toEqual({ host, outcome: 'restored', addressLeftOnHost: null });
     expect(waited.readsByVerb).toMatchObject({ get: { requests: 0 }, list: { requests: 0 }, watch: { requests: 0 } });
     // The restore writes from the version found available: it reads the host only after a 409.
     expect(restore.readsByVerb.get.requests).toBe(restore.conflictsByResource.baremetalhosts ?? 0);
@@ -178,6 +178,7 @@ describe('waits on provisioning and release wake on the shared cache', () => {
     expect(await runActivity(activities.awaitAvailable, { machine, host, since: released.resourceVersion })).toEqual({
       host,
       outcome: 'restored',
+      addressLeftOnHost: null,
     });
     const restored = await createBareMetalHostApi(env.kubeConfig, env.namespace).get(host);
     expect(restored.spec.consumerRef).toBeUndefined();

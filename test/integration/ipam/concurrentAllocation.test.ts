@@ -10,6 +10,7 @@ import { machineKey } from '../../../ipam/naming.js';
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import { createIpAllocationApi } from '../../../k8s/ipAllocations.js';
 import { useTestEnv } from '../../support/testEnv.js';
+import { allocationsServed } from './allocationsServed.js';
 import { runAllocations, type AllocationJob, type AllocationOutcome } from './runAllocations.js';
 import { IpamFailureType } from '../../../contracts/ipamFailureTypes.js';
 
@@ -67,23 +68,9 @@ async function childProcess(job: AllocationJob): Promise<{ go: () => Promise<All
   };
 }
 
-/** A CRD installed moments ago may still answer "storage is (re)initializing"; wait until it serves lists. */
-async function allocationsServed(): Promise<void> {
-  const allocations = createIpAllocationApi(env.kubeConfig, env.namespace);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await allocations.list();
-      return;
-    } catch (err) {
-      if (attempt >= 60) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
-}
-
 describe('allocateAddress across two processes', () => {
   beforeAll(async () => {
-    await allocationsServed();
+    await allocationsServed(env.kubeConfig, env.namespace);
     await createHosts([
       ...RACERS.map((i) => ({ name: `host-${i}` })),
       ...[...EARLY, LATE].map((i) => ({ name: `host-${i}` })),

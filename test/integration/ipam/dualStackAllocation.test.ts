@@ -6,6 +6,7 @@ import { BMH_API_VERSION, BMH_GROUP, BMH_PLURAL, BMH_VERSION } from '../../../ap
 import { machineKey } from '../../../ipam/naming.js';
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import { createIpAllocationApi } from '../../../k8s/ipAllocations.js';
+import { allocationsServed } from './allocationsServed.js';
 import { useTestEnv } from '../../support/testEnv.js';
 
 const env = useTestEnv();
@@ -41,16 +42,7 @@ describe('allocateAddress for a dual-stack node type', () => {
         },
       });
     }
-    // A CRD installed moments ago may still answer "storage is (re)initializing".
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await createIpAllocationApi(env.kubeConfig, env.namespace).list();
-        break;
-      } catch (err) {
-        if (attempt >= 60) throw err;
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-    }
+    await allocationsServed(env.kubeConfig, env.namespace);
   });
 
   it('allocates from both pools once, however often it is asked, and a retried attempt finds both', async () => {

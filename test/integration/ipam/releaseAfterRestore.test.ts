@@ -1,0 +1,95 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createIpamActivities, type IpamActivities } from '../../../activities/ipam/index.js';
+import { BMH_API_VERSION } from '../../../api/bareMetalHost.js';
+import { IP_ADDRESS_ANNOTATION, LEASE_ANNOTATIONS } from '../../../ipam/lease.js';
+import { machineKey } from '../../../ipam/naming.js';
+import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
+import { createIpAllocationApi, MACHINE_LABEL } from '../../../k8s/ipAllocations.js';
+import { loadKubeConfig } from '../../../k8s/kubeClient.js';
+import { startKubeApiProxy, type KubeApiProxy } from '../../support/kubeApiProxy.js';
+import { useTestEnv } from '../../support/testEnv.js';
+import { allocationsServed } from './allocationsServed.js';
+
+// The activities go through the counting proxy, so it counts exactly the reads the release makes.
+const env = useTestEnv();
+const network = { networkCidr: '10.60.0.1/24' };
+let proxy: KubeApiProxy;
+let ipam: IpamActivities;
+
+beforeAll(async () => {
+  await allocationsServed(env.kubeConfig, env.namespace);
+  proxy = await startKubeApiProxy(env.kubeconfigPath, await mkdtemp(join(tmpdir(), 'release-proxy-')));
+  ipam = createIpamActivities({ kubeConfig: loadKubeConfig(proxy.kubeconfigPath), namespace: env.namespace });
+});
+afterAll(async () => {
+  await proxy.close();
+});
+
+const hosts = () => createBareMetalHostApi(env.kubeConfig, env.namespace);
+
+/** A host leased to a Machine of the same name, and what the host carries afterwards. */
+async function leasedHost(name: string) {
+  await hosts().create({
+    apiVersion: BMH_API_VERSION,
+    kind: 'BareMetalHost',
+    metadata: { name, annotations: { 'example.com/owner': 'ops' } },
+    spec: { online: false, bootMACAddress: '52:54:00:00:06:01' },
+  });
+  const machine = { namespace: 'tenant', name };
+  const lease = await ipam.allocateAddress({ machine, host: name, network });
+  return { machine, lease, ipAddress: `${lease.address}/${lease.prefix}` };
+}
+
+const leaseOn = async (host: string) => (await hosts().get(host)).metadata.annotations?.[IP_ADDRESS_ANNOTATION];
+const allocationsOf = (machine: { namespace: string; name: string }) =>
+  createIpAllocationApi(env.kubeConfig, env.namespace).list({ [MACHINE_LABEL]: machineKey(machine) });
+
+/** As the restore does: the host's original annotations back, which carried no lease. */
+async function restore(host: string): Promise<void> {
+  const current = await hosts().get(host);
+  const annotations = { ...current.metadata.annotations };
+  for (const key of LEASE_ANNOTATIONS) Reflect.deleteProperty(annotations, key);
+  await hosts().replace({ ...current, metadata: { ...current.metadata, annotations } });
+}
+
+describe('freeing the address of a host the release has just restored', () => {
+  it('reads no host when the restore left it without the address', async () => {
+    const { machine, lease } = await leasedHost('restored-clear');
+    await restore('restored-clear');
+    proxy.resetCounts();
+    const released = await ipam.releaseAddress({
+      machine,
+      restored: { host: 'restored-clear', addressLeftOnHost: null },
+    });
+    const counts = proxy.counts();
+
+    expect(released).toEqual({ released: [lease.address] });
+    expect(counts.readsByResource['get baremetalhosts']).toBeUndefined();
+    expect(counts.writesByResource.baremetalhosts).toBeUndefined();
+    expect(await allocationsOf(machine)).toEqual([]);
+  });
+
+  it('takes the lease off when the restore left this address, when it was not reported, and on another host', async () => {
+    const keptByRestore = await leasedHost('restored-kept');
+    await ipam.releaseAddress({
+      machine: keptByRestore.machine,
+      restored: { host: 'restored-kept', addressLeftOnHost: keptByRestore.ipAddress },
+    });
+    expect(await leaseOn('restored-kept')).toBeUndefined();
+
+    const notReported = await leasedHost('not-reported');
+    await ipam.releaseAddress({ machine: notReported.machine });
+    expect(await leaseOn('not-reported')).toBeUndefined();
+
+    const otherHost = await leasedHost('other-host');
+    await ipam.releaseAddress({
+      machine: otherHost.machine,
+      restored: { host: 'restored-clear', addressLeftOnHost: null },
+    });
+    expect(await leaseOn('other-host')).toBeUndefined();
+    expect((await hosts().get('other-host')).metadata.annotations?.['example.com/owner']).toBe('ops');
+  });
+});
