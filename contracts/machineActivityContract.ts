@@ -110,6 +110,16 @@ export interface RestoredHost {
   addressLeftOnHost: string | null;
 }
 
+export interface ReleaseAddressInput {
+  machine: MachineRef;
+  /**
+   * The host the release has just restored. After that write no lease of this Machine can come back
+   * onto it (its address stays allocated to this Machine alone, which allocates no more), so its lease
+   * needs no clearing, and no read, unless the restore itself left that address there.
+   */
+  restored?: RestoredHost;
+}
+
 /** The released host, when known: where the release restored the host, its lease needs no clearing. */
 export function restoredHostOf(result: AwaitAvailableResult): RestoredHost | undefined {
   const { host, outcome, addressLeftOnHost } = result;
@@ -156,9 +166,7 @@ export interface MachineActivities {
   inspectHost(input: InClusterNamespace & AwaitHostInput): Promise<InspectHostResult>;
   releaseHost(input: InClusterNamespace & AwaitHostInput): Promise<ReleaseHostResult>;
   awaitAvailable(input: InClusterNamespace & FollowHostInput): Promise<AwaitAvailableResult>;
-  releaseAddress(
-    input: InClusterNamespace & { machine: MachineRef; restored?: RestoredHost },
-  ): Promise<ReleaseAddressResult>;
+  releaseAddress(input: InClusterNamespace & ReleaseAddressInput): Promise<ReleaseAddressResult>;
   /** Deletes the data Secrets and the snapshot: everything labelled with the Machine. */
   deleteMachineData(input: InClusterNamespace & { machine: MachineRef }): Promise<DeleteMachineSecretsResult>;
 }

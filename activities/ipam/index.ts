@@ -6,11 +6,14 @@ import { createIpAllocationApi } from '../../k8s/ipAllocations.js';
 import { allocateAddress, type AllocateAddressInput } from './allocateAddress.js';
 import { toApplicationFailure } from '../applicationFailure.js';
 import { PoolUsageCache } from './poolUsage.js';
-import { releaseAddress, type ReleaseAddressInput } from './releaseAddress.js';
-import type { AllocateAddressResult, ReleaseAddressResult } from '../../contracts/machineActivityContract.js';
+import { releaseAddress } from './releaseAddress.js';
+import type {
+  AllocateAddressResult,
+  ReleaseAddressInput,
+  ReleaseAddressResult,
+} from '../../contracts/machineActivityContract.js';
 
 export type { AllocateAddressInput } from './allocateAddress.js';
-export type { ReleaseAddressInput } from './releaseAddress.js';
 
 export interface IpamActivityOptions {
   kubeConfig: KubeConfig;

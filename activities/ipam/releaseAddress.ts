@@ -1,20 +1,13 @@
 import { tryParseAddress } from '../../ipam/address.js';
 import { machineKey } from '../../ipam/naming.js';
 import { MACHINE_LABEL } from '../../k8s/ipAllocations.js';
-import type { MachineRef } from '../../contracts/machineRef.js';
 import { clearHostLease } from './hostLease.js';
 import type { IpamDeps } from './ipamDeps.js';
-import type { ReleaseAddressResult, RestoredHost } from '../../contracts/machineActivityContract.js';
-
-export interface ReleaseAddressInput {
-  machine: MachineRef;
-  /**
-   * The host the release has just restored. After that write no lease of this Machine can come back
-   * onto it (its address stays allocated to this Machine alone, which allocates no more), so its lease
-   * needs no clearing, and no read, unless the restore itself left that address there.
-   */
-  restored?: RestoredHost;
-}
+import type {
+  ReleaseAddressInput,
+  ReleaseAddressResult,
+  RestoredHost,
+} from '../../contracts/machineActivityContract.js';
 
 /**
  * Frees every address the Machine holds: first the lease comes off its host (while the host still

@@ -8,7 +8,7 @@ import type { Lease } from '../../ipam/lease.js';
 import type { BmhImage } from '../../api/bareMetalHost.js';
 import { createHostActivities, type HostActivities } from '../hosts/index.js';
 import { toApplicationFailure } from '../applicationFailure.js';
-import { createIpamActivities, type IpamActivities, type ReleaseAddressInput } from '../ipam/index.js';
+import { createIpamActivities, type IpamActivities } from '../ipam/index.js';
 import { createSecretActivities, type SecretActivities } from '../secrets/index.js';
 import type {
   MachineRef,
@@ -24,6 +24,7 @@ import type {
   FollowHostInput,
   InClusterNamespace,
   MachineActivities,
+  ReleaseAddressInput,
 } from '../../contracts/machineActivityContract.js';
 
 interface NamespaceActivities {
