@@ -2,9 +2,10 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clearHostLease } from '../../../activities/ipam/hostLease.js';
 import { createIpamActivities, type IpamActivities } from '../../../activities/ipam/index.js';
 import { BMH_API_VERSION } from '../../../api/bareMetalHost.js';
-import { IP_ADDRESS_ANNOTATION, LEASE_ANNOTATIONS } from '../../../ipam/lease.js';
+import { IP_ADDRESS_ANNOTATION } from '../../../ipam/lease.js';
 import { machineKey } from '../../../ipam/naming.js';
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import { createIpAllocationApi, MACHINE_LABEL } from '../../../k8s/ipAllocations.js';
@@ -30,7 +31,7 @@ afterAll(async () => {
 
 const hosts = () => createBareMetalHostApi(env.kubeConfig, env.namespace);
 
-/** A host leased to a Machine of the same name, and what the host carries afterwards. */
+/** A host leased to a Machine of the same name: the Machine, its lease, and the address as annotated. */
 async function leasedHost(name: string) {
   await hosts().create({
     apiVersion: BMH_API_VERSION,
@@ -47,18 +48,12 @@ const leaseOn = async (host: string) => (await hosts().get(host)).metadata.annot
 const allocationsOf = (machine: { namespace: string; name: string }) =>
   createIpAllocationApi(env.kubeConfig, env.namespace).list({ [MACHINE_LABEL]: machineKey(machine) });
 
-/** As the restore does: the host's original annotations back, which carried no lease. */
-async function restore(host: string): Promise<void> {
-  const current = await hosts().get(host);
-  const annotations = { ...current.metadata.annotations };
-  for (const key of LEASE_ANNOTATIONS) Reflect.deleteProperty(annotations, key);
-  await hosts().replace({ ...current, metadata: { ...current.metadata, annotations } });
-}
-
 describe('freeing the address of a host the release has just restored', () => {
   it('reads no host when the restore left it without the address', async () => {
-    const { machine, lease } = await leasedHost('restored-clear');
-    await restore('restored-clear');
+    const { machine, lease, ipAddress } = await leasedHost('restored-clear');
+    // As the restore leaves it: the host's original annotations, which carried no lease.
+    await clearHostLease(hosts(), 'restored-clear', ipAddress);
+    expect(await leaseOn('restored-clear')).toBeUndefined();
     proxy.resetCounts();
     const released = await ipam.releaseAddress({
       machine,
