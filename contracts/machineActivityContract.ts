@@ -152,15 +152,29 @@ export interface DeleteMachineSecretsResult {
 export interface MachineActivities {
   resolveMachine(input: { machine: MachineRef }): Promise<ResolvedMachine>;
   claimHost(input: InClusterNamespace & ClaimHostInput): Promise<ClaimHostResult>;
+  /** `leaseWithConfigure`: the configure step writes the lease, so allocating leaves the host alone. */
   allocateAddress(
-    input: InClusterNamespace & { machine: MachineRef; host: string; network: NetworkProperties },
+    input: InClusterNamespace & {
+      machine: MachineRef;
+      host: string;
+      network: NetworkProperties;
+      leaseWithConfigure?: boolean;
+      afterFailure?: boolean;
+    },
   ): Promise<AllocateAddressResult>;
   /** Renders the user data, network data and meta data and writes them as Secrets: returns their names only. */
   writeMachineData(
     input: InClusterNamespace & { machine: MachineRef; host: string; snapshotSecret: string; lease?: Lease },
   ): Promise<MachineSecretNames>;
+  /** Sets the image, the data Secrets and the lease annotations, and powers the host on. */
   configureHost(
-    input: InClusterNamespace & { machine: MachineRef; host: string; image: BmhImage; secrets: MachineSecretNames },
+    input: InClusterNamespace & {
+      machine: MachineRef;
+      host: string;
+      image: BmhImage;
+      secrets: MachineSecretNames;
+      lease?: Lease;
+    },
   ): Promise<ConfigureHostResult>;
   awaitProvisioned(input: InClusterNamespace & AwaitProvisionedInput): Promise<ProvisionedResult>;
   inspectHost(input: InClusterNamespace & AwaitHostInput): Promise<InspectHostResult>;

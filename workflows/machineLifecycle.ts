@@ -144,9 +144,17 @@ async function provisionOnOneHost(
   state.setHost(claimed);
   const network = spec.network;
   if (network) {
-    const lease = await retrying(state, ALLOCATE_POLICY, () =>
+    const leaseWithConfigure = state.foldsWrites;
+    const lease = await retrying(state, ALLOCATE_POLICY, (afterFailure) =>
       state.step('allocateAddress', () =>
-        shortSteps().allocateAddress({ clusterNamespace, machine, host: claimed, network }),
+        shortSteps().allocateAddress({
+          clusterNamespace,
+          machine,
+          host: claimed,
+          network,
+          leaseWithConfigure,
+          afterFailure,
+        }),
       ),
     );
     held.lease = lease;
@@ -237,7 +245,14 @@ async function provisionHost(
   const { awaitProvisioned } = provisioningWait(spec.provisioning.timeoutMs);
   const outcome = await retrying(state, provisionPolicy(spec.provisioning), async (afterFailedAttempt) => {
     const { resourceVersion: since } = await state.step('configureHost', () =>
-      shortSteps().configureHost({ clusterNamespace, machine, host, image: spec.image, secrets: held.secrets ?? {} }),
+      shortSteps().configureHost({
+        clusterNamespace,
+        machine,
+        host,
+        image: spec.image,
+        secrets: held.secrets ?? {},
+        lease: held.lease,
+      }),
     );
     await state.step('awaitProvisioned', () =>
       awaitProvisioned({ clusterNamespace, machine, host, afterFailedAttempt, since }),

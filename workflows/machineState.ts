@@ -7,6 +7,7 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import {
   hostLostSignal,
   releaseSignal,
@@ -35,6 +36,13 @@ import type { Lease } from '../ipam/lease.js';
 export const PHASE_CHANGED_AT_PATCH = 'stamp-phase-changes';
 
 /**
+ * Machines provisioned under this patch write less on the way: the node type, host and address search
+ * attributes go with the next phase change (the same workflow task, where the Machine is not held up),
+ * and the lease annotations go onto the host with the configure step's write instead of one of their own.
+ */
+export const FOLDED_WRITES_PATCH = 'fold-provisioning-writes';
+
+/**
  * The Machine as an operator sees it: phase and search attributes, step history, current details,
  * and the operator's requests (retry, release) arriving by signal or update.
  */
@@ -55,10 +63,15 @@ export class MachineState {
   );
   /** Histories from before the patch upsert the phase alone. */
   private readonly stampsPhaseChanges = patched(PHASE_CHANGED_AT_PATCH);
+  /** A provisioning run under FOLDED_WRITES_PATCH; a Ready run (and any history from before) writes as before. */
+  readonly foldsWrites: boolean;
+  /** Attributes waiting for the next phase change, by name (the last value of each wins). */
+  private readonly withNextPhase = new Map<string, SearchAttributeUpdatePair>();
   private retryRequest: RetryRequest | undefined;
   private hostLossReport: HostLossReport | undefined;
 
   constructor(input: MachineLifecycleInput) {
+    this.foldsWrites = !input.ready && patched(FOLDED_WRITES_PATCH);
     if (input.ready) {
       // A Ready Machine's next run: its search attributes came along, so it enters no phase and upserts nothing.
       this.status = input.ready.status;
@@ -79,7 +92,8 @@ export class MachineState {
     if (phase !== this.status.phase) this.phaseEntries.add(1, { phase, node_type: this.status.nodeType ?? '' });
     this.status.phase = phase;
     this.status.details = details;
-    upsertSearchAttributes(this.phaseAttributes(phase));
+    upsertSearchAttributes([...this.withNextPhase.values(), ...this.phaseAttributes(phase)]);
+    this.withNextPhase.clear();
     this.showDetails(phase, details);
   }
 
@@ -106,12 +120,12 @@ export class MachineState {
     this.status.nodeType = nodeType;
     this.status.clusterNamespace = clusterNamespace;
     this.status.properties = properties;
-    upsertSearchAttributes([{ key: NodeTypeKey, value: nodeType }]);
+    this.upsertAttribute({ key: NodeTypeKey, value: nodeType });
   }
 
   setHost(host: string | undefined): void {
     this.status.host = host;
-    upsertSearchAttributes([{ key: BareMetalHostKey, value: host ?? '' }]);
+    this.upsertAttribute({ key: BareMetalHostKey, value: host ?? '' });
   }
 
   /**
@@ -122,7 +136,12 @@ export class MachineState {
     const addresses = lease ? [lease, ...(lease.ipv6 ? [lease.ipv6] : [])].map((a) => `${a.address}/${a.prefix}`) : [];
     this.status.address = addresses[0];
     this.status.addresses = addresses.length > 0 ? addresses : undefined;
-    upsertSearchAttributes([{ key: MachineAddressKey, value: addresses[0] ?? '' }]);
+    this.upsertAttribute({ key: MachineAddressKey, value: addresses[0] ?? '' });
+  }
+
+  private upsertAttribute(update: SearchAttributeUpdatePair): void {
+    if (this.foldsWrites) this.withNextPhase.set(update.key.name, update);
+    else upsertSearchAttributes([update]);
   }
 
   /** One more failed attempt to provision a host, as `machine status` counts them. */

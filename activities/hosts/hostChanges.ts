@@ -10,8 +10,8 @@ export interface HostConfiguration {
   userData?: string;
   networkData?: string;
   metaData?: string;
-  /** `metal3.vcluster.com/*` annotations: ip-address, gateway, dns-servers, ntp-servers. */
-  networkAnnotations?: Record<string, string>;
+  /** `metal3.vcluster.com/*` annotations: ip-address, gateway, dns-servers, ntp-servers; null removes one. */
+  networkAnnotations?: Record<string, string | null>;
 }
 
 /**
@@ -30,9 +30,21 @@ export function configuredHost(host: BareMetalHost, config: HostConfiguration): 
   }
   delete next.spec.customDeploy;
   next.spec.online = true;
-  const network = Object.entries(config.networkAnnotations ?? {});
-  if (network.length > 0) next.metadata.annotations = { ...next.metadata.annotations, ...Object.fromEntries(network) };
-  return isDeepStrictEqual(next, host) ? undefined : next;
+  const configured = withAnnotations(next, config.networkAnnotations ?? {}) ?? next;
+  return isDeepStrictEqual(configured, host) ? undefined : configured;
+}
+
+/** The host with its annotations changed (null removes one); undefined when they already read so. */
+export function withAnnotations(
+  host: BareMetalHost,
+  changes: Record<string, string | null>,
+): BareMetalHost | undefined {
+  const current = host.metadata.annotations ?? {};
+  const kept = Object.entries(current).filter(([key]) => !(key in changes));
+  const written = Object.entries(changes).filter((entry): entry is [string, string] => entry[1] !== null);
+  const next: Record<string, string> = Object.fromEntries([...kept, ...written]);
+  const unchanged = Object.keys(changes).every((key) => current[key] === next[key]);
+  return unchanged ? undefined : { ...host, metadata: { ...host.metadata, annotations: next } };
 }
 
 /**

@@ -21,6 +21,13 @@ export interface AllocateAddressInput {
   host: string;
   network: NetworkProperties;
   /**
+   * The configure step writes the lease annotations with the image, so this call leaves the host alone
+   * (no read, no write). Machines started before that change get the lease onto the host here.
+   */
+  leaseWithConfigure?: boolean;
+  /** An earlier call of this Machine failed, and may have allocated already (a second pool exhausted). */
+  afterFailure?: boolean;
+  /**
    * `lowest` (default): the lowest free address, deterministic. `random`: search from a random
    * position, which spreads concurrent allocations over the pool and cuts contention.
    */
@@ -50,8 +57,8 @@ function addressOf(allocation: IpAddressAllocation): AddressLease {
 
 /**
  * Gives the Machine an address from each of its pools (one, or IPv4 and IPv6 for a dual-stack node
- * type) and writes the lease onto its host. Idempotent: a Machine that already holds an address in a
- * pool gets that address again.
+ * type), and writes the lease onto its host unless the configure step will. Idempotent: a Machine that
+ * already holds an address in a pool gets that address again.
  */
 export async function allocateAddress(deps: IpamDeps, input: AllocateAddressInput): Promise<AllocateAddressResult> {
   const [primarySource, secondarySource] = splitByFamily(input.network);
@@ -60,21 +67,23 @@ export async function allocateAddress(deps: IpamDeps, input: AllocateAddressInpu
   const dnsServers = parseAddressList(DNS_SERVERS_PROPERTY, input.network.dnsServers ?? '');
   const ntpServers = parseAddressList(NTP_SERVERS_PROPERTY, input.network.ntpServers ?? '');
 
-  const host = await readHost(deps.hosts, input.host);
+  const host = input.leaseWithConfigure ? undefined : await readHost(deps.hosts, input.host);
+  // Only a call that follows another of this Machine can find an allocation of its own.
+  const maybeHolds = deps.isRetry() || input.afterFailure === true;
   const held =
-    (await heldByHostLease(deps, input, host, primary.pool)) ??
-    (deps.isRetry() ? await heldByLabel(deps, input, primary.pool) : undefined);
+    (host && (await heldByHostLease(deps, input, host, primary.pool))) ??
+    (maybeHolds ? await heldByLabel(deps, input, primary.pool) : undefined);
   const first = held
     ? allocated(primary.pool, held.metadata.name, addressOf(held))
     : await createFirstFree(deps, input, primary);
   const lease: AllocateAddressResult = { ...first, dnsServers, ntpServers };
-  // The host carries the primary lease before the second address is sought, so that a Machine whose
-  // second pool is exhausted finds its first address on its host when it asks again.
-  await writeHostLease(deps.hosts, input.host, lease, host);
+  // Written here, the lease is on the host before the second address is sought, so that a Machine whose
+  // second pool is exhausted finds its first address there when it asks again (else by label).
+  if (host) await writeHostLease(deps.hosts, input.host, lease, host);
   if (!secondary) return lease;
   // The host's annotations carry only the IPv4 lease: the IPv6 allocation is found by its labels. A
-  // Machine can hold one only when it already held its IPv4 address or this attempt is a retry.
-  const heldIpv6 = held || deps.isRetry() ? await heldByLabel(deps, input, secondary.pool) : undefined;
+  // Machine can hold one only when it already held its IPv4 address or this call follows another.
+  const heldIpv6 = held || maybeHolds ? await heldByLabel(deps, input, secondary.pool) : undefined;
   const ipv6 = heldIpv6
     ? allocated(secondary.pool, heldIpv6.metadata.name, addressOf(heldIpv6))
     : await createFirstFree(deps, input, secondary);

@@ -3,17 +3,8 @@ import { IP_ADDRESS_ANNOTATION, LEASE_ANNOTATIONS, leaseAnnotations, type Lease 
 import { classifyApiError } from '../../k8s/apiErrors.js';
 import type { BareMetalHostApi } from '../../k8s/bareMetalHosts.js';
 import { updateHost } from '../../k8s/updateHost.js';
+import { withAnnotations } from '../hosts/hostChanges.js';
 import { hostNotFound } from './failures.js';
-
-/** The host with its annotations changed; undefined when they already read so. */
-function withAnnotations(host: BareMetalHost, changes: Record<string, string | null>): BareMetalHost | undefined {
-  const current = host.metadata.annotations ?? {};
-  const kept = Object.entries(current).filter(([key]) => !(key in changes));
-  const written = Object.entries(changes).filter((entry): entry is [string, string] => entry[1] !== null);
-  const next: Record<string, string> = Object.fromEntries([...kept, ...written]);
-  const unchanged = Object.keys(changes).every((key) => current[key] === next[key]);
-  return unchanged ? undefined : { ...host, metadata: { ...host.metadata, annotations: next } };
-}
 
 /** The host, or the typed HostNotFound failure that names it. */
 export async function readHost(hosts: BareMetalHostApi, hostName: string): Promise<BareMetalHost> {

@@ -4,18 +4,12 @@ import { lazyHostView, type BareMetalHostCaches, type BareMetalHostView } from '
 import { createBareMetalHostApi, type BareMetalHostApi } from '../../k8s/bareMetalHosts.js';
 import { createManagementObjects } from '../../k8s/managementObjects.js';
 import { createSecretApi, type SecretApi } from '../../k8s/secrets.js';
-import type { Lease } from '../../ipam/lease.js';
-import type { BmhImage } from '../../api/bareMetalHost.js';
+import { leaseAnnotations, type Lease } from '../../ipam/lease.js';
 import { createHostActivities, type HostActivities } from '../hosts/index.js';
 import { toApplicationFailure } from '../applicationFailure.js';
 import { createIpamActivities, type IpamActivities } from '../ipam/index.js';
 import { createSecretActivities, type SecretActivities } from '../secrets/index.js';
-import type {
-  MachineRef,
-  MachineSecretNames,
-  NetworkProperties,
-  ResolvedMachine,
-} from '../../contracts/machineContract.js';
+import type { MachineRef, MachineSecretNames, ResolvedMachine } from '../../contracts/machineContract.js';
 import { resolveMachine } from './resolveMachine.js';
 import { writeMachineData } from './writeMachineData.js';
 import type {
@@ -80,10 +74,7 @@ export function createMachineActivities(options: {
     },
     claimHost: ({ clusterNamespace, ...input }: InClusterNamespace & ClaimHostInput) =>
       inNamespace(clusterNamespace).hosts.claimHost(input),
-    allocateAddress: ({
-      clusterNamespace,
-      ...input
-    }: InClusterNamespace & { machine: MachineRef; host: string; network: NetworkProperties }) =>
+    allocateAddress: ({ clusterNamespace, ...input }: Parameters<MachineActivities['allocateAddress']>[0]) =>
       inNamespace(clusterNamespace).ipam.allocateAddress({ ...input, startAt: 'random' }),
     async writeMachineData({
       clusterNamespace,
@@ -115,7 +106,8 @@ export function createMachineActivities(options: {
       host,
       image,
       secrets,
-    }: InClusterNamespace & { machine: MachineRef; host: string; image: BmhImage; secrets: MachineSecretNames }) =>
+      lease,
+    }: Parameters<MachineActivities['configureHost']>[0]) =>
       inNamespace(clusterNamespace).hosts.configureHost({
         machine,
         host,
@@ -123,6 +115,7 @@ export function createMachineActivities(options: {
         ...(secrets.userData !== undefined && { userData: secrets.userData }),
         ...(secrets.networkData !== undefined && { networkData: secrets.networkData }),
         ...(secrets.metaData !== undefined && { metaData: secrets.metaData }),
+        ...(lease && { networkAnnotations: leaseAnnotations(lease) }),
       }),
     awaitProvisioned: ({ clusterNamespace, ...input }: InClusterNamespace & AwaitProvisionedInput) =>
       inNamespace(clusterNamespace).hosts.awaitProvisioned(input),

@@ -8,6 +8,7 @@ import type { MachineRenderInput } from '../../render/renderSpec.js';
 import { renderInPool } from '../../render/sharedRenderPool.js';
 import type { MachineRef } from '../../contracts/machineRef.js';
 import { isConsumedBy } from '../hosts/consumerRef.js';
+import { withAnnotations } from '../hosts/hostChanges.js';
 import type { SecretActivities } from '../secrets/index.js';
 import { readSnapshot } from './machineSnapshot.js';
 import type { MachineSecretNames } from '../../contracts/machineContract.js';
@@ -16,7 +17,7 @@ export interface WriteMachineDataDeps {
   hosts: BareMetalHostApi;
   secrets: SecretApi;
   secretActivities: Pick<SecretActivities, 'writeMachineSecrets'>;
-  /** The worker's cache of the namespace's hosts: a version showing this Machine's claim and lease spares a read. */
+  /** The worker's cache of the namespace's hosts: a version showing this Machine's claim spares a read. */
   hostCache?: Pick<BareMetalHostChanges, 'latest'>;
   /** Renders the Machine data; by default in the process's render pool, off the event loop. */
   render?: (input: MachineRenderInput) => Promise<MachineData>;
@@ -40,8 +41,9 @@ export async function writeMachineData(
   input: WriteMachineDataInput,
 ): Promise<MachineSecretNames> {
   const spec = await readSnapshot(deps.secrets, input.snapshotSecret);
-  const bareMetalHost =
-    claimedAsRendered(deps.hostCache?.latest(input.host), input) ?? (await deps.hosts.get(input.host));
+  const claimed = claimedBy(deps.hostCache?.latest(input.host), input.machine) ?? (await deps.hosts.get(input.host));
+  // Templates see the host as configured: the configure step writes the lease annotations onto it.
+  const bareMetalHost = input.lease ? (withAnnotations(claimed, leaseAnnotations(input.lease)) ?? claimed) : claimed;
   const render = deps.render ?? renderInPool;
   // A MachineDataError goes on as it is: the activity's failure translation keeps its `detail` out of history.
   const data = await render({ ...spec, bareMetalHost, lease: input.lease });
@@ -53,15 +55,7 @@ export async function writeMachineData(
   });
 }
 
-/**
- * The cached host when it already shows what the earlier steps wrote (this Machine's claim and its
- * lease), so that templates see the host as a read after those writes would; otherwise undefined.
- */
-function claimedAsRendered(host: BareMetalHost | undefined, input: WriteMachineDataInput): BareMetalHost | undefined {
-  if (!host || !isConsumedBy(host, input.machine)) return undefined;
-  const annotations = host.metadata.annotations ?? {};
-  const leased =
-    !input.lease ||
-    Object.entries(leaseAnnotations(input.lease)).every(([key, value]) => (annotations[key] ?? null) === value);
-  return leased ? host : undefined;
+/** The cached host when it already shows this Machine's claim; otherwise undefined. */
+function claimedBy(host: BareMetalHost | undefined, machine: MachineRef): BareMetalHost | undefined {
+  return host && isConsumedBy(host, machine) ? host : undefined;
 }

@@ -82,6 +82,7 @@ describe('machineLifecycle', () => {
     const released = await first.result();
     expect(released.phase).toBe('Released');
     await recordHistory(first, 'provision-and-release');
+    await recordHistory(first, 'provision-folded-writes', first.firstExecutionRunId);
     expect(userView(await hosts.get(ready.host ?? ''))).toEqual(before.get(ready.host ?? ''));
     expect(await machineSecrets('m1')).toEqual([]);
     expect(await allocations()).toEqual([]);
@@ -112,6 +113,7 @@ describe('machineLifecycle', () => {
     await handle.signal('release');
     expect((await handle.result()).phase).toBe('Released');
     await recordHistory(handle, 'stuck-then-retry');
+    await recordHistory(handle, 'stuck-then-retry.folded-writes', handle.firstExecutionRunId);
   });
 
   it('cancelling mid-provision leaves no claimed host, allocation or Secret', async () => {

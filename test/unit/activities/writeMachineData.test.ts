@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BareMetalHost } from '../../../api/bareMetalHost.js';
 import { claimedHost } from '../../../activities/hosts/originalRecord.js';
 import { writeMachineData, type WriteMachineDataDeps } from '../../../activities/machine/writeMachineData.js';
-import { leaseAnnotations, type Lease } from '../../../ipam/lease.js';
+import { IP_ADDRESS_ANNOTATION, leaseAnnotations, type Lease } from '../../../ipam/lease.js';
 import type { BareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import type { SecretApi } from '../../../k8s/secrets.js';
 import type { MachineRenderInput } from '../../../render/renderSpec.js';
@@ -57,25 +57,42 @@ async function renderedFrom(cached: BareMetalHost | undefined, onServer: BareMet
     hostCache: { latest: () => cached },
   };
   await writeMachineData(deps, { machine, host: 'h', snapshotSecret: 'snapshot', ...input });
-  return { reads, source: rendered?.metadata.labels?.source };
+  const annotations = rendered?.metadata.annotations ?? {};
+  return { reads, source: rendered?.metadata.labels?.source, leased: annotations[IP_ADDRESS_ANNOTATION] ?? null };
 }
 
 describe('the host the Machine data is rendered with', () => {
   const claimed = claimedHost(availableHost('h'), machine);
-  const server = label(withLease(claimed, lease), 'server');
+  const server = label(claimed, 'server');
 
-  it('comes from the cache when the cache shows this Machine’s claim and lease', async () => {
-    const cached = label(withLease(claimed, lease), 'cache');
-    expect(await renderedFrom(cached, server, { lease })).toEqual({ reads: 0, source: 'cache' });
-    expect(await renderedFrom(label(claimed, 'cache'), server, {})).toEqual({ reads: 0, source: 'cache' });
+  it('comes from the cache when the cache shows this Machine’s claim, with or without a lease on it', async () => {
+    const leased = { reads: 0, source: 'cache', leased: '10.0.0.5/24' };
+    expect(await renderedFrom(label(claimed, 'cache'), server, { lease })).toEqual(leased);
+    expect(await renderedFrom(label(withLease(claimed, lease), 'cache'), server, { lease })).toEqual(leased);
+    expect(await renderedFrom(label(claimed, 'cache'), server, {})).toEqual({
+      reads: 0,
+      source: 'cache',
+      leased: null,
+    });
   });
 
-  it('is read from the server when the cache is behind the claim or the lease, or has no host', async () => {
+  it('carries this lease’s annotations, as the configure step writes them, over any other lease', async () => {
+    const otherLease = label(withLease(claimed, { ...lease, address: '10.0.0.9', dnsServers: [] }), 'cache');
+    expect(await renderedFrom(otherLease, server, { lease })).toEqual({
+      reads: 0,
+      source: 'cache',
+      leased: '10.0.0.5/24',
+    });
+  });
+
+  it('is read from the server when the cache is behind the claim or has no host', async () => {
     const beforeClaim = label(withLease(availableHost('h'), lease), 'cache');
-    const beforeLease = label(claimed, 'cache');
-    const otherLease = label(withLease(claimed, { ...lease, address: '10.0.0.9' }), 'cache');
-    for (const cached of [beforeClaim, beforeLease, otherLease, undefined]) {
-      expect(await renderedFrom(cached, server, { lease })).toEqual({ reads: 1, source: 'server' });
+    for (const cached of [beforeClaim, undefined]) {
+      expect(await renderedFrom(cached, server, { lease })).toEqual({
+        reads: 1,
+        source: 'server',
+        leased: '10.0.0.5/24',
+      });
     }
   });
 });

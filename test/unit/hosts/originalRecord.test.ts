@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { BareMetalHost } from '../../../api/bareMetalHost.js';
-import { configuredHost, imageFormatFromUrl, releasedHost } from '../../../activities/hosts/hostChanges.js';
+import {
+  configuredHost,
+  imageFormatFromUrl,
+  releasedHost,
+  withAnnotations,
+} from '../../../activities/hosts/hostChanges.js';
 import { isConsumedBy } from '../../../activities/hosts/consumerRef.js';
 import {
   ORIGINAL_ANNOTATION,
@@ -8,6 +13,7 @@ import {
   readOriginal,
   restoredHost,
 } from '../../../activities/hosts/originalRecord.js';
+import { leaseAnnotations } from '../../../ipam/lease.js';
 import { availableHost } from './hostFixture.js';
 
 const machine = { namespace: 'team-a', name: 'm1', uid: 'u1' };
@@ -95,6 +101,27 @@ describe('configure and release', () => {
     expect(configured?.spec.customDeploy).toBeUndefined();
     expect(configured?.metadata.annotations?.['metal3.vcluster.com/dns-servers']).toBe('1.1.1.1');
     expect(configured && configuredHost(configured, config)).toBeUndefined();
+  });
+
+  it('writes the lease annotations with the image, dropping servers of an earlier lease that this one lacks', () => {
+    const claimed = claimedHost(
+      availableHost('h', { annotations: { 'metal3.vcluster.com/ntp-servers': '10.9.9.9', note: 'kept' } }),
+      machine,
+    );
+    const lease = { address: '10.0.0.5', prefix: 24, gateway: '10.0.0.1', dnsServers: ['10.0.0.2'], ntpServers: [] };
+    const config = { image: { url: 'http://i' }, networkAnnotations: leaseAnnotations(lease) };
+    const configured = configuredHost(claimed, config);
+    expect(configured?.metadata.annotations).toMatchObject({
+      'metal3.vcluster.com/ip-address': '10.0.0.5/24',
+      'metal3.vcluster.com/gateway': '10.0.0.1',
+      'metal3.vcluster.com/dns-servers': '10.0.0.2',
+      note: 'kept',
+    });
+    expect(configured?.metadata.annotations).not.toHaveProperty('metal3.vcluster.com/ntp-servers');
+    expect(configured && configuredHost(configured, config)).toBeUndefined();
+    // A host configured but for the lease is written again.
+    const unleased = configured && withAnnotations(configured, { 'metal3.vcluster.com/ip-address': null });
+    expect(unleased && configuredHost(unleased, config)).toEqual(configured);
   });
 
   it('release clears image and data and powers off; a released host needs no second release', () => {

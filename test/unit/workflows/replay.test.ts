@@ -34,6 +34,9 @@ describe('machineLifecycle determinism', () => {
         // A Machine's two runs since Ready continues as new (versioned workers; replay ignores the build).
         'provision-then-continue-ready.json',
         'ready-run-released.json',
+        // Provisioning runs that fold writes: the lease with the configure step, the attributes with the phase.
+        'provision-folded-writes.json',
+        'stuck-then-retry.folded-writes.json',
       ]),
     );
     const { code } = await bundleWorkflowCode({
