@@ -159,7 +159,6 @@ export interface MachineActivities {
       host: string;
       network: NetworkProperties;
       leaseWithConfigure?: boolean;
-      afterFailure?: boolean;
     },
   ): Promise<AllocateAddressResult>;
   /** Renders the user data, network data and meta data and writes them as Secrets: returns their names only. */

@@ -144,16 +144,14 @@ async function provisionOnOneHost(
   state.setHost(claimed);
   const network = spec.network;
   if (network) {
-    const leaseWithConfigure = state.foldsWrites;
-    const lease = await retrying(state, ALLOCATE_POLICY, (afterFailure) =>
+    const lease = await retrying(state, ALLOCATE_POLICY, () =>
       state.step('allocateAddress', () =>
         shortSteps().allocateAddress({
           clusterNamespace,
           machine,
           host: claimed,
           network,
-          leaseWithConfigure,
-          afterFailure,
+          leaseWithConfigure: state.foldsWrites,
         }),
       ),
     );

@@ -25,8 +25,6 @@ export interface AllocateAddressInput {
    * (no read, no write). Machines started before that change get the lease onto the host here.
    */
   leaseWithConfigure?: boolean;
-  /** An earlier call of this Machine failed, and may have allocated already (a second pool exhausted). */
-  afterFailure?: boolean;
   /**
    * `lowest` (default): the lowest free address, deterministic. `random`: search from a random
    * position, which spreads concurrent allocations over the pool and cuts contention.
@@ -68,8 +66,9 @@ export async function allocateAddress(deps: IpamDeps, input: AllocateAddressInpu
   const ntpServers = parseAddressList(NTP_SERVERS_PROPERTY, input.network.ntpServers ?? '');
 
   const host = input.leaseWithConfigure ? undefined : await readHost(deps.hosts, input.host);
-  // Only a call that follows another of this Machine can find an allocation of its own.
-  const maybeHolds = deps.isRetry() || input.afterFailure === true;
+  // Without the lease on the host, the Machine's allocations are its only record: a call after one that
+  // failed part-way, or that a crash cut off before the workflow recorded its result, finds them there.
+  const maybeHolds = !host || deps.isRetry();
   const held =
     (host && (await heldByHostLease(deps, input, host, primary.pool))) ??
     (maybeHolds ? await heldByLabel(deps, input, primary.pool) : undefined);
@@ -78,7 +77,7 @@ export async function allocateAddress(deps: IpamDeps, input: AllocateAddressInpu
     : await createFirstFree(deps, input, primary);
   const lease: AllocateAddressResult = { ...first, dnsServers, ntpServers };
   // Written here, the lease is on the host before the second address is sought, so that a Machine whose
-  // second pool is exhausted finds its first address there when it asks again (else by label).
+  // second pool is exhausted finds its first address there when it asks again.
   if (host) await writeHostLease(deps.hosts, input.host, lease, host);
   if (!secondary) return lease;
   // The host's annotations carry only the IPv4 lease: the IPv6 allocation is found by its labels. A
@@ -107,9 +106,10 @@ async function heldByHostLease(
 }
 
 /**
- * Every allocation of this Machine in the pool, by label. The API server filters all allocations of
- * the namespace for it, so it is asked only by a retried attempt: one that may have created its
- * allocation and failed before the lease reached the host.
+ * Every allocation of this Machine in the pool, by label. The API server filters all allocations of the
+ * namespace for it (from its watch cache since Kubernetes 1.31, which serves such lists consistently; from
+ * etcd before), so where the lease is on the host it is asked only by a retried attempt: one that may have
+ * created its allocation and failed before the lease reached the host.
  */
 async function heldByLabel(
   deps: IpamDeps,
