@@ -76,6 +76,8 @@ export interface ReadyMachine {
   excludedHosts: string[];
   /** Phase Ready, with the step history and properties `machine status` shows. */
   status: MachineStatus;
+  /** The Machine folds its writes (workflows/machineState.ts, FOLDED_WRITES_PATCH); runs continued before that do not. */
+  foldsWrites?: boolean;
 }
 
 /** The effective spec, snapshotted when the Machine starts; later edits do not change a running provision. */

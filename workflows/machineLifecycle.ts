@@ -80,6 +80,7 @@ export async function machineLifecycle(input: MachineLifecycleInput): Promise<Ma
   }
   if (handOver && spec && held.host) {
     const next: ReadyMachine = { spec, host: held.host, excludedHosts, status: state.status };
+    if (state.foldsWrites) next.foldsWrites = true;
     if (held.lease) next.lease = held.lease;
     if (held.secrets) next.secrets = held.secrets;
     return makeContinueAsNewFunc<typeof machineLifecycle>(readyRunOptions())({ ...input, ready: next });

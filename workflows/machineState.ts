@@ -39,6 +39,7 @@ export const PHASE_CHANGED_AT_PATCH = 'stamp-phase-changes';
  * Machines provisioned under this patch write less on the way: the node type, host and address search
  * attributes go with the next phase change (the same workflow task, where the Machine is not held up),
  * and the lease annotations go onto the host with the configure step's write instead of one of their own.
+ * Their Ready runs do the same (`ReadyMachine.foldsWrites`), releasing included.
  */
 export const FOLDED_WRITES_PATCH = 'fold-provisioning-writes';
 
@@ -63,7 +64,7 @@ export class MachineState {
   );
   /** Histories from before the patch upsert the phase alone. */
   private readonly stampsPhaseChanges = patched(PHASE_CHANGED_AT_PATCH);
-  /** A provisioning run under FOLDED_WRITES_PATCH; a Ready run (and any history from before) writes as before. */
+  /** A provisioning run under FOLDED_WRITES_PATCH, or a Ready run continued from one. */
   readonly foldsWrites: boolean;
   /** Attributes waiting for the next phase change, by name (the last value of each wins). */
   private readonly withNextPhase = new Map<string, SearchAttributeUpdatePair>();
@@ -71,7 +72,8 @@ export class MachineState {
   private hostLossReport: HostLossReport | undefined;
 
   constructor(input: MachineLifecycleInput) {
-    this.foldsWrites = !input.ready && patched(FOLDED_WRITES_PATCH);
+    // A Ready run takes it from the run it continues, which decided it once; histories from before keep writing as they did.
+    this.foldsWrites = input.ready ? input.ready.foldsWrites === true : patched(FOLDED_WRITES_PATCH);
     if (input.ready) {
       // A Ready Machine's next run: its search attributes came along, so it enters no phase and upserts nothing.
       this.status = input.ready.status;

@@ -33,7 +33,7 @@ export const NECESSARY_WRITES: NecessaryWrite[] = [
     step: 'configureHost',
     resource: 'baremetalhosts',
     count: 1,
-    why: 'update: image, data Secret references, online (the lease annotations could ride along)',
+    why: 'update: image, data Secret references, online and the lease annotations',
   },
   {
     step: 'releaseHost',

@@ -83,6 +83,7 @@ describe('machineLifecycle', () => {
     expect(released.phase).toBe('Released');
     await recordHistory(first, 'provision-and-release');
     await recordHistory(first, 'provision-folded-writes', first.firstExecutionRunId);
+    await recordHistory(first, 'ready-run-folded-writes');
     expect(userView(await hosts.get(ready.host ?? ''))).toEqual(before.get(ready.host ?? ''));
     expect(await machineSecrets('m1')).toEqual([]);
     expect(await allocations()).toEqual([]);

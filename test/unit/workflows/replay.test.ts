@@ -37,6 +37,7 @@ describe('machineLifecycle determinism', () => {
         // Provisioning runs that fold writes: the lease with the configure step, the attributes with the phase.
         'provision-folded-writes.json',
         'stuck-then-retry.folded-writes.json',
+        'ready-run-folded-writes.json',
       ]),
     );
     const { code } = await bundleWorkflowCode({
