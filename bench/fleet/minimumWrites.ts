@@ -61,10 +61,6 @@ export const MINIMUM_WRITES = NECESSARY_WRITES.reduce((sum, w) => sum + w.count,
 /** Writes the product makes on purpose beyond the minimum, per lifecycle, by resource. */
 export const DELIBERATE_EXTRA_WRITES: Record<string, { count: number; why: string }> = {
   events: { count: 4, why: 'an Event on the host at claim, configure, release and restore, for `kubectl describe`' },
-  baremetalhosts: {
-    count: 1,
-    why: 'allocateAddress writes the lease annotations on the host in an update of its own, before configureHost',
-  },
 };
 
 export const GOALS = { writesFactor: 1.5, historyEvents: 60 };
