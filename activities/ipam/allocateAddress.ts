@@ -107,9 +107,9 @@ async function heldByHostLease(
 
 /**
  * Every allocation of this Machine in the pool, by label. The API server filters all allocations of the
- * namespace for it (from its watch cache since Kubernetes 1.31, which serves such lists consistently; from
- * etcd before), so where the lease is on the host it is asked only by a retried attempt: one that may have
- * created its allocation and failed before the lease reached the host.
+ * namespace for it (recent ones from their watch cache, consistently; older ones from etcd), so where the
+ * lease is on the host it is asked only by a retried attempt: one that may have created its allocation
+ * and failed before the lease reached the host.
  */
 async function heldByLabel(
   deps: IpamDeps,
