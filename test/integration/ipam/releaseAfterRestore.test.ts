@@ -1,33 +1,17 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { clearHostLease } from '../../../activities/ipam/hostLease.js';
-import { createIpamActivities, type IpamActivities } from '../../../activities/ipam/index.js';
 import { BMH_API_VERSION } from '../../../api/bareMetalHost.js';
 import { IP_ADDRESS_ANNOTATION } from '../../../ipam/lease.js';
 import { machineKey } from '../../../ipam/naming.js';
 import { createBareMetalHostApi } from '../../../k8s/bareMetalHosts.js';
 import { createIpAllocationApi, MACHINE_LABEL } from '../../../k8s/ipAllocations.js';
-import { loadKubeConfig } from '../../../k8s/kubeClient.js';
-import { startKubeApiProxy, type KubeApiProxy } from '../../support/kubeApiProxy.js';
 import { useTestEnv } from '../../support/testEnv.js';
-import { allocationsServed } from './allocationsServed.js';
+import { useCountedIpam } from './countedIpam.js';
 
 // The activities go through the counting proxy, so it counts exactly the reads the release makes.
 const env = useTestEnv();
 const network = { networkCidr: '10.60.0.1/24' };
-let proxy: KubeApiProxy;
-let ipam: IpamActivities;
-
-beforeAll(async () => {
-  await allocationsServed(env.kubeConfig, env.namespace);
-  proxy = await startKubeApiProxy(env.kubeconfigPath, await mkdtemp(join(tmpdir(), 'release-proxy-')));
-  ipam = createIpamActivities({ kubeConfig: loadKubeConfig(proxy.kubeconfigPath), namespace: env.namespace });
-});
-afterAll(async () => {
-  await proxy.close();
-});
+const { ipam, proxy } = useCountedIpam(env);
 
 const hosts = () => createBareMetalHostApi(env.kubeConfig, env.namespace);
 
@@ -40,7 +24,7 @@ async function leasedHost(name: string) {
     spec: { online: false, bootMACAddress: '52:54:00:00:06:01' },
   });
   const machine = { namespace: 'tenant', name };
-  const lease = await ipam.allocateAddress({ machine, host: name, network });
+  const lease = await ipam().allocateAddress({ machine, host: name, network });
   return { machine, lease, ipAddress: `${lease.address}/${lease.prefix}` };
 }
 
@@ -54,12 +38,12 @@ describe('freeing the address of a host the release has just restored', () => {
     // As the restore leaves it: the host's original annotations, which carried no lease.
     await clearHostLease(hosts(), 'restored-clear', ipAddress);
     expect(await leaseOn('restored-clear')).toBeUndefined();
-    proxy.resetCounts();
-    const released = await ipam.releaseAddress({
+    proxy().resetCounts();
+    const released = await ipam().releaseAddress({
       machine,
       restored: { host: 'restored-clear', addressLeftOnHost: null },
     });
-    const counts = proxy.counts();
+    const counts = proxy().counts();
 
     expect(released).toEqual({ released: [lease.address] });
     expect(counts.readsByResource['get baremetalhosts']).toBeUndefined();
@@ -69,18 +53,18 @@ describe('freeing the address of a host the release has just restored', () => {
 
   it('takes the lease off when the restore left this address, when it was not reported, and on another host', async () => {
     const keptByRestore = await leasedHost('restored-kept');
-    await ipam.releaseAddress({
+    await ipam().releaseAddress({
       machine: keptByRestore.machine,
       restored: { host: 'restored-kept', addressLeftOnHost: keptByRestore.ipAddress },
     });
     expect(await leaseOn('restored-kept')).toBeUndefined();
 
     const notReported = await leasedHost('not-reported');
-    await ipam.releaseAddress({ machine: notReported.machine });
+    await ipam().releaseAddress({ machine: notReported.machine });
     expect(await leaseOn('not-reported')).toBeUndefined();
 
     const otherHost = await leasedHost('other-host');
-    await ipam.releaseAddress({
+    await ipam().releaseAddress({
       machine: otherHost.machine,
       restored: { host: 'restored-clear', addressLeftOnHost: null },
     });
