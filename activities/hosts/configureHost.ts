@@ -1,3 +1,4 @@
+import { IP_ADDRESS_ANNOTATION } from '../../ipam/lease.js';
 import { classifyApiError } from '../../k8s/apiErrors.js';
 import { updateHost } from '../../k8s/updateHost.js';
 import { hostFailure } from './failures.js';
@@ -38,11 +39,15 @@ export async function configureHost(deps: HostDeps, input: ConfigureHostInput): 
       { seen: deps.cache?.latest(input.host) },
     );
     if (changed) {
+      const address = input.networkAnnotations?.[IP_ADDRESS_ANNOTATION];
+      const what = address
+        ? `Image ${input.image.url}, data Secrets and address ${address}`
+        : `Image ${input.image.url} and data Secrets`;
       await recordHostEvent(
         deps,
         host,
         'Configured',
-        `Image ${input.image.url} and data Secrets set for NodeClaim ${describeMachine(input.machine)}; provisioning starts`,
+        `${what} set for NodeClaim ${describeMachine(input.machine)}; provisioning starts`,
       );
     }
     return { host: input.host, changed, resourceVersion: host.metadata.resourceVersion };

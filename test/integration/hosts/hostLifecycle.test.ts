@@ -143,6 +143,7 @@ describe('host lifecycle', () => {
       .makeApiClient(CoreV1Api)
       .listNamespacedEvent({ namespace: env.namespace, fieldSelector: `involvedObject.name=${name}` });
     expect(events.items.map((e) => e.reason).sort()).toEqual(['Claimed', 'Configured', 'Released', 'Restored']);
+    expect(events.items.find((e) => e.reason === 'Configured')?.message).toContain('address 10.0.0.20/24');
     expect(after.status?.provisioning?.state).toBe('available');
     expect(await runActivity(activities.awaitAvailable, { machine, host: name })).toEqual({
       host: name,
