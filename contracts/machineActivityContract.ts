@@ -110,6 +110,19 @@ export interface RestoredHost {
   addressLeftOnHost: string | null;
 }
 
+/** What the workflow asks of address allocation. */
+export interface AllocateAddressRequest {
+  machine: MachineRef;
+  /** The BareMetalHost (in the activities' namespace) that gets the lease annotations. */
+  host: string;
+  network: NetworkProperties;
+  /**
+   * The configure step writes the lease annotations with the image, so allocating leaves the host alone
+   * (no read, no write). Machines started before that change get the lease onto the host here.
+   */
+  leaseWithConfigure?: boolean;
+}
+
 export interface ReleaseAddressInput {
   machine: MachineRef;
   /**
@@ -152,15 +165,7 @@ export interface DeleteMachineSecretsResult {
 export interface MachineActivities {
   resolveMachine(input: { machine: MachineRef }): Promise<ResolvedMachine>;
   claimHost(input: InClusterNamespace & ClaimHostInput): Promise<ClaimHostResult>;
-  /** `leaseWithConfigure`: the configure step writes the lease, so allocating leaves the host alone. */
-  allocateAddress(
-    input: InClusterNamespace & {
-      machine: MachineRef;
-      host: string;
-      network: NetworkProperties;
-      leaseWithConfigure?: boolean;
-    },
-  ): Promise<AllocateAddressResult>;
+  allocateAddress(input: InClusterNamespace & AllocateAddressRequest): Promise<AllocateAddressResult>;
   /** Renders the user data, network data and meta data and writes them as Secrets: returns their names only. */
   writeMachineData(
     input: InClusterNamespace & { machine: MachineRef; host: string; snapshotSecret: string; lease?: Lease },

@@ -12,19 +12,13 @@ import type { MachineRef } from '../../contracts/machineRef.js';
 import { poolExhausted } from './failures.js';
 import { readHost, writeHostLease } from './hostLease.js';
 import type { IpamDeps } from './ipamDeps.js';
-import type { AllocateAddressResult, AllocatedAddress } from '../../contracts/machineActivityContract.js';
-import type { NetworkProperties } from '../../contracts/machineContract.js';
+import type {
+  AllocateAddressRequest,
+  AllocateAddressResult,
+  AllocatedAddress,
+} from '../../contracts/machineActivityContract.js';
 
-export interface AllocateAddressInput {
-  machine: MachineRef;
-  /** The BareMetalHost (in the activities' namespace) that gets the lease annotations. */
-  host: string;
-  network: NetworkProperties;
-  /**
-   * The configure step writes the lease annotations with the image, so this call leaves the host alone
-   * (no read, no write). Machines started before that change get the lease onto the host here.
-   */
-  leaseWithConfigure?: boolean;
+export interface AllocateAddressInput extends AllocateAddressRequest {
   /**
    * `lowest` (default): the lowest free address, deterministic. `random`: search from a random
    * position, which spreads concurrent allocations over the pool and cuts contention.

@@ -13,6 +13,7 @@ import type { MachineRef, MachineSecretNames, ResolvedMachine } from '../../cont
 import { resolveMachine } from './resolveMachine.js';
 import { writeMachineData } from './writeMachineData.js';
 import type {
+  AllocateAddressRequest,
   AwaitProvisionedInput,
   ClaimHostInput,
   FollowHostInput,
@@ -74,7 +75,7 @@ export function createMachineActivities(options: {
     },
     claimHost: ({ clusterNamespace, ...input }: InClusterNamespace & ClaimHostInput) =>
       inNamespace(clusterNamespace).hosts.claimHost(input),
-    allocateAddress: ({ clusterNamespace, ...input }: Parameters<MachineActivities['allocateAddress']>[0]) =>
+    allocateAddress: ({ clusterNamespace, ...input }: InClusterNamespace & AllocateAddressRequest) =>
       inNamespace(clusterNamespace).ipam.allocateAddress({ ...input, startAt: 'random' }),
     async writeMachineData({
       clusterNamespace,
