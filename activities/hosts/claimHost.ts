@@ -2,6 +2,7 @@ import type { BareMetalHost } from '../../api/bareMetalHost.js';
 import { classifyApiError } from '../../k8s/apiErrors.js';
 import { describeExclusions, hostEligibility, isTemporaryExclusion, selectCandidates } from './eligibility.js';
 import { hostsToChooseFrom } from './candidateHosts.js';
+import { inClaimOrder } from './claimOrder.js';
 import { hostFailure } from './failures.js';
 import { recordHostEvent, type HostDeps } from './hostDeps.js';
 import { describeMachine, isConsumedBy } from './consumerRef.js';
@@ -37,13 +38,13 @@ async function claimAny(deps: HostDeps, input: ClaimHostInput): Promise<{ host: 
   for (let round = 0; round < LIST_ROUNDS; round++) {
     const { hosts, source } = await hostsToChooseFrom(deps, input.selector, round);
     deps.onHostsRead(source);
-    const selection = selectCandidates(hosts, input, input.machine, deps.random);
+    const selection = selectCandidates(hosts, input, input.machine);
     if (selection.ours) return { host: selection.ours, already: true };
     summary = `${selection.matched} host(s) match the selector: ${describeExclusions(selection.excluded)}`;
     if (selection.candidates.length === 0) {
       throw noHostAvailable(deps, input, summary, { matched: selection.matched, excluded: selection.excluded });
     }
-    for (const candidate of deps.localClaims.order(selection.candidates)) {
+    for (const candidate of deps.localClaims.order(inClaimOrder(selection.candidates, deps.random))) {
       const attempt = await tryClaim(deps, input, candidate);
       if (attempt.kind === 'claimed') return { host: attempt.host, already: attempt.already };
     }

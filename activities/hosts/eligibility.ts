@@ -2,7 +2,7 @@ import { BMH_DETACHED_ANNOTATION, BMH_PAUSED_ANNOTATION, type BareMetalHost } fr
 import { selectorMatches } from '../../api/labelSelector.js';
 import { isConsumedBy } from './consumerRef.js';
 import type { MachineRef } from '../../contracts/machineRef.js';
-import { hostSize, resourceShortfall } from './resourceFit.js';
+import { resourceShortfall } from './resourceFit.js';
 import type { HostRequest } from '../../contracts/machineActivityContract.js';
 
 /** Why a host matching the selector cannot be claimed; one reason per host, the first that applies. */
@@ -36,14 +36,20 @@ export type Eligibility = { eligible: true } | { eligible: false; reason: Exclus
 
 /** Whether `host` could be claimed now for `machine`; a host this Machine already holds is not "eligible" but "ours". */
 export function hostEligibility(host: BareMetalHost, request: HostRequest, machine: MachineRef): Eligibility {
-  const no = (reason: ExclusionReason, detail: string = ExclusionReason[reason]): Eligibility => ({
-    eligible: false,
-    reason,
-    detail,
-  });
+  if (!selectorMatches(request.selector, host.metadata.labels)) return no('selectorMismatch');
+  return matchedHostEligibility(host, request, machine);
+}
+
+const ELIGIBLE: Eligibility = { eligible: true };
+
+function no(reason: ExclusionReason, detail: string = ExclusionReason[reason]): Eligibility {
+  return { eligible: false, reason, detail };
+}
+
+/** `hostEligibility` of a host that matches the selector: a claim has checked that already. */
+function matchedHostEligibility(host: BareMetalHost, request: HostRequest, machine: MachineRef): Eligibility {
   const { metadata, spec, status } = host;
   if (request.excludedHosts?.includes(metadata.name)) return no('excluded');
-  if (!selectorMatches(request.selector, metadata.labels)) return no('selectorMismatch');
   if (metadata.deletionTimestamp) return no('deleting');
   if (metadata.annotations?.[BMH_DETACHED_ANNOTATION] !== undefined) return no('detached');
   if (metadata.annotations?.[BMH_PAUSED_ANNOTATION] !== undefined) return no('paused');
@@ -65,13 +71,13 @@ export function hostEligibility(host: BareMetalHost, request: HostRequest, machi
       `too small: ${shortfall.resource} ${shortfall.available} available, ${shortfall.requested} requested`,
     );
   }
-  return { eligible: true };
+  return ELIGIBLE;
 }
 
 export interface Selection {
   /** A host this Machine already consumes (a retried claim after a lost reply). */
   ours?: BareMetalHost;
-  /** Eligible hosts, smallest first; equal sizes in random order to spread concurrent claims. */
+  /** Eligible hosts, in the order read; a claim tries them in `inClaimOrder` (claimOrder.ts). */
   candidates: BareMetalHost[];
   /** Hosts matching the selector. */
   matched: number;
@@ -82,7 +88,6 @@ export function selectCandidates(
   hosts: readonly BareMetalHost[],
   request: HostRequest,
   machine: MachineRef,
-  random: () => number = Math.random,
 ): Selection {
   const selection: Selection = { candidates: [], matched: 0, excluded: {} };
   for (const host of hosts) {
@@ -92,24 +97,11 @@ export function selectCandidates(
       selection.ours ??= host;
       continue;
     }
-    const verdict = hostEligibility(host, request, machine);
+    const verdict = matchedHostEligibility(host, request, machine);
     if (verdict.eligible) selection.candidates.push(host);
     else selection.excluded[verdict.reason] = (selection.excluded[verdict.reason] ?? 0) + 1;
   }
-  selection.candidates = smallestFirst(selection.candidates, random);
   return selection;
-}
-
-function smallestFirst(hosts: BareMetalHost[], random: () => number): BareMetalHost[] {
-  const keyed = hosts.map((host) => ({ host, size: hostSize(host), tie: random() }));
-  keyed.sort((a, b) => {
-    for (let i = 0; i < a.size.length; i++) {
-      const d = (a.size[i] ?? 0) - (b.size[i] ?? 0);
-      if (d !== 0) return d;
-    }
-    return a.tie - b.tie;
-  });
-  return keyed.map((k) => k.host);
 }
 
 /** "12 consumed by another Machine, 3 in error" for failure messages. */

@@ -22,12 +22,15 @@ export class LocalClaims {
     };
   }
 
-  /** `candidates` with the hosts held here moved last, each group in its original order. */
-  order(candidates: readonly BareMetalHost[]): BareMetalHost[] {
+  /** `candidates` with the hosts held here moved last, each group in its original order; read as the claim goes. */
+  *order(candidates: Iterable<BareMetalHost>): Generator<BareMetalHost> {
     const now = this.now();
     for (const [name, until] of this.until) if (until <= now) this.until.delete(name);
-    const free = candidates.filter((host) => !this.until.has(host.metadata.name));
-    const held = candidates.filter((host) => this.until.has(host.metadata.name));
-    return [...free, ...held];
+    const held: BareMetalHost[] = [];
+    for (const host of candidates) {
+      if (this.until.has(host.metadata.name)) held.push(host);
+      else yield host;
+    }
+    yield* held;
   }
 }

@@ -17,24 +17,17 @@ export function capacityKey(resource: string): string {
 }
 
 /**
- * A claim weighs every host of the namespace, so what each host offers is worked out once per version
- * of it: the host cache hands out one object per version, and nothing writes to those objects.
+ * A claim weighs every host of the namespace against its node type's request, and so did every claim of
+ * that node type before it: the verdict is kept per version of a host (the host cache hands out one object
+ * per version, and nothing writes to those objects) and per request, by its text.
  */
-const capacities = new WeakMap<BareMetalHost, Map<string, Quantity>>();
+const verdicts = new WeakMap<BareMetalHost, Map<string, Shortfall | null>>();
 const sizes = new WeakMap<BareMetalHost, [number, number, number]>();
-/** A request's quantities, parsed once for all the hosts it is weighed against. */
-const requests = new WeakMap<Resources, [string, Quantity, string][]>();
+/** A request's text and quantities, worked out once for all the hosts it is weighed against. */
+const requests = new WeakMap<Resources, { key: string; wanted: [string, Quantity, string][] }>();
 
 /** What the host offers of `resource`; missing inventory counts as zero. */
-export function hostCapacity(host: BareMetalHost, resource: string): Quantity {
-  let known = capacities.get(host);
-  if (!known) capacities.set(host, (known = new Map<string, Quantity>()));
-  let capacity = known.get(resource);
-  if (!capacity) known.set(resource, (capacity = capacityOf(host, resource)));
-  return capacity;
-}
-
-function capacityOf(host: BareMetalHost, resource: string): Quantity {
+function hostCapacity(host: BareMetalHost, resource: string): Quantity {
   const hardware = host.status?.hardware;
   switch (resource) {
     case 'cpu':
@@ -64,11 +57,23 @@ export interface Shortfall {
 /** The first requested resource the host lacks, or undefined when it fits. */
 export function resourceShortfall(host: BareMetalHost, requested: Resources | undefined): Shortfall | undefined {
   if (!requested) return undefined;
-  let wanted = requests.get(requested);
-  if (!wanted) {
-    wanted = Object.entries(requested).map(([resource, value]) => [resource, parseQuantity(value), String(value)]);
-    requests.set(requested, wanted);
+  let request = requests.get(requested);
+  if (!request) {
+    const entries = Object.entries(requested);
+    request = {
+      key: JSON.stringify(entries),
+      wanted: entries.map(([resource, value]) => [resource, parseQuantity(value), String(value)]),
+    };
+    requests.set(requested, request);
   }
+  let known = verdicts.get(host);
+  if (!known) verdicts.set(host, (known = new Map<string, Shortfall | null>()));
+  let verdict = known.get(request.key);
+  if (verdict === undefined) known.set(request.key, (verdict = shortfallOf(host, request.wanted) ?? null));
+  return verdict ?? undefined;
+}
+
+function shortfallOf(host: BareMetalHost, wanted: [string, Quantity, string][]): Shortfall | undefined {
   for (const [resource, quantity, text] of wanted) {
     const have = hostCapacity(host, resource);
     if (compareQuantities(have, quantity) < 0) {

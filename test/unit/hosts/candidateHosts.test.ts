@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BareMetalHost } from '../../../api/bareMetalHost.js';
 import { hostsToChooseFrom, mayReadCache } from '../../../activities/hosts/candidateHosts.js';
+import { inClaimOrder } from '../../../activities/hosts/claimOrder.js';
 import { selectCandidates } from '../../../activities/hosts/eligibility.js';
 import type { HostDeps } from '../../../activities/hosts/hostDeps.js';
 import { claimedHost } from '../../../activities/hosts/originalRecord.js';
@@ -28,10 +29,10 @@ const names = (hosts: readonly BareMetalHost[]) => hosts.map((h) => h.metadata.n
 describe('choosing from the cached hosts of a namespace', () => {
   it('selects exactly what a LIST by the node type selector would: the selector is applied in memory', () => {
     const listed = namespaceHosts.filter((h) => h.metadata.labels?.role === 'compute');
-    const fromCache = selectCandidates(namespaceHosts, compute, machine, () => 0.5);
-    const fromList = selectCandidates(listed, compute, machine, () => 0.5);
+    const fromCache = selectCandidates(namespaceHosts, compute, machine);
+    const fromList = selectCandidates(listed, compute, machine);
     expect(fromCache).toEqual(fromList);
-    expect(names(fromCache.candidates)).toEqual(['c2', 'c1']);
+    expect(names([...inClaimOrder(fromCache.candidates, () => 0.5)])).toEqual(['c2', 'c1']);
     expect(fromCache).toMatchObject({ matched: 5, excluded: { consumed: 1, notAvailable: 1, paused: 1 } });
     // g2 is this Machine's, but not of the requested node type: a LIST by selector would not return it either.
     expect(fromCache.ours).toBeUndefined();

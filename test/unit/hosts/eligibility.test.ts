@@ -80,28 +80,6 @@ describe('selectCandidates', () => {
     expect(selection.ours).toBeUndefined();
     expect(selection.excluded).toEqual({ consumed: 1 });
   });
-
-  it('orders the smallest fitting host first and breaks ties with the random source', () => {
-    const hosts = [
-      availableHost('big', { cpu: 64 }),
-      availableHost('gpu', { cpu: 16, annotations: { 'capacity.metal3-provider.io/nvidia.com_gpu': '4' } }),
-      availableHost('tie-1', { cpu: 16, ramMiB: 65536 }),
-      availableHost('tie-2', { cpu: 16, ramMiB: 65536 }),
-      availableHost('less-ram', { cpu: 16, ramMiB: 32768 }),
-    ];
-    const order = (random: () => number) =>
-      selectCandidates(hosts, compute, machine, random).candidates.map((h) => h.metadata.name);
-    const ascending = (() => {
-      let i = 0;
-      return () => i++;
-    })();
-    const descending = (() => {
-      let i = 100;
-      return () => i--;
-    })();
-    expect(order(ascending)).toEqual(['less-ram', 'tie-1', 'tie-2', 'big', 'gpu']);
-    expect(order(descending)).toEqual(['less-ram', 'tie-2', 'tie-1', 'big', 'gpu']);
-  });
 });
 
 describe('resource fit', () => {
@@ -158,8 +136,8 @@ describe('resource fit', () => {
     expect(fits(request, upgraded).eligible).toBe(true);
     expect(fits(request, small).eligible).toBe(false);
     const hosts = [availableHost('a', { cpu: 4 }), availableHost('b', { cpu: 64 }), availableHost('c', { cpu: 16 })];
-    const selection = selectCandidates(hosts, { ...compute, resources: request }, machine, () => 0);
-    expect(selection.candidates.map((host) => host.metadata.name)).toEqual(['c', 'b']);
+    const selection = selectCandidates(hosts, { ...compute, resources: request }, machine);
+    expect(selection.candidates.map((host) => host.metadata.name)).toEqual(['b', 'c']);
     expect(selection.excluded).toEqual({ insufficientResources: 1 });
   });
 

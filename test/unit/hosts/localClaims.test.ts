@@ -3,7 +3,7 @@ import { LocalClaims } from '../../../activities/hosts/localClaims.js';
 import { availableHost } from './hostFixture.js';
 
 const hosts = ['a', 'b', 'c', 'd'].map((name) => availableHost(name));
-const names = (list: { metadata: { name: string } }[]) => list.map((h) => h.metadata.name);
+const names = (list: Iterable<{ metadata: { name: string } }>) => [...list].map((h) => h.metadata.name);
 
 describe('LocalClaims', () => {
   it('tries the hosts other claims of this worker are claiming last, keeping the order of both groups', () => {
