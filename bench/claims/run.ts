@@ -3,8 +3,10 @@
 // steady state (the host cache hands out one object per host version, so each host's capacity and size
 // are already known); "first sight" gives every claim new objects, as every claim cost before they were
 // kept per version. Rounds interleave the two; median and best of the rounds are reported.
-// Usage: npx tsx bench/claims/run.ts [--rounds 7] [--claims 200]   Writes bench/results/claims.md.
-import { writeFile } from 'node:fs/promises';
+// Usage: npx tsx bench/claims/run.ts [--rounds 7] [--claims 200]   Writes ../results/claims.md from where it runs.
+// To time the code as the worker runs it, compile it first (`npx tsc -p tsconfig.json --outDir <dir>`, the
+// directory inside the checkout so that packages resolve) and run `node <dir>/bench/claims/run.js`.
+import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { BareMetalHost } from '../../api/bareMetalHost.js';
@@ -87,8 +89,10 @@ for (const size of FLEETS) {
 }
 
 const machine = `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average at start ${loadavg()[0]?.toFixed(1) ?? '?'}`;
+const results = new URL('../results/claims.md', import.meta.url);
+await mkdir(new URL('.', results), { recursive: true });
 await writeFile(
-  new URL('../results/claims.md', import.meta.url),
+  results,
   [
     '# Claim selection benchmark',
     '',
