@@ -34,6 +34,12 @@ export interface BareMetalHostChanges {
    */
   onChange(name: string, listener: (event: HostEvent | undefined) => void): () => void;
   /**
+   * Calls `listener` with the name of each host the cache sees added, changed or deleted, and with
+   * `undefined` at every change of sync (hosts may have changed unseen): for a reader that keeps what it
+   * worked out from the snapshot up to date. Returns the function that stops the calls.
+   */
+  onAnyChange(listener: (name: string | undefined) => void): () => void;
+  /**
    * The named host as last seen while changes are followed; undefined while not synced, and for a
    * host not seen, gone or not parsable. It may be older than the server's: a start for a guarded write.
    */
@@ -52,10 +58,8 @@ export interface BareMetalHostCache extends BareMetalHostView {
   stop(): Promise<void>;
 }
 
-/** For a reader that follows every host rather than single ones (the simulator steps each host that changed). */
+/** For a reader that follows the cache's list and watch themselves (the simulator). */
 export interface BareMetalHostCacheHooks {
-  /** A host was added, changed or deleted. */
-  onAnyChange?: (name: string) => void;
   /** The watch had failed and the cache has listed again: any host may have changed unseen. */
   onResync?: () => void;
   /** A failed list or watch as the API client raised it (the cache starts again by itself). */
@@ -109,8 +113,13 @@ export function startBareMetalHostCache(
     }
     for (const listener of [...set]) listener(told);
   };
+  const followers = new Set<(name: string | undefined) => void>();
+  const tellFollowers = (name: string | undefined) => {
+    for (const follower of [...followers]) follower(name);
+  };
   const tellEveryone = () => {
     for (const name of [...listeners.keys()]) tell(name, () => undefined);
+    tellFollowers(undefined);
   };
   if (hooks.onError) informer.on('error', hooks.onError);
   let synced = false;
@@ -125,7 +134,7 @@ export function startBareMetalHostCache(
     (object, event) => {
       const name = object.metadata?.name ?? '';
       tell(name, () => ({ type: event === 'delete' ? 'deleted' : 'changed', host: parse(object) }));
-      hooks.onAnyChange?.(name);
+      tellFollowers(name);
     },
     logger,
     `BareMetalHost cache (namespace ${namespace})`,
@@ -156,6 +165,12 @@ export function startBareMetalHostCache(
       return () => {
         set.delete(listener);
         if (set.size === 0 && listeners.get(name) === set) listeners.delete(name);
+      };
+    },
+    onAnyChange: (follower) => {
+      followers.add(follower);
+      return () => {
+        followers.delete(follower);
       };
     },
     host,
@@ -216,6 +231,7 @@ export function lazyHostView(caches: BareMetalHostCaches, namespace: string): Ba
     firstListed: (timeoutMs) => caches.in(namespace).firstListed(timeoutMs),
     synced: () => caches.in(namespace).synced(),
     onChange: (name, listener) => caches.in(namespace).onChange(name, listener),
+    onAnyChange: (listener) => caches.in(namespace).onAnyChange(listener),
     latest: (name) => caches.in(namespace).latest(name),
   };
 }
@@ -237,6 +253,7 @@ export function createBareMetalHostCaches(kubeConfig: KubeConfig, logger: Inform
             snapshot: () => undefined,
             firstListed: () => Promise.resolve(),
             onChange: () => () => undefined,
+            onAnyChange: () => () => undefined,
             latest: () => undefined,
             stop: () => Promise.resolve(),
           };

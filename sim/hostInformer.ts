@@ -46,8 +46,11 @@ export async function startHostInformer(
     kubeConfig,
     namespace,
     { warn: () => undefined },
-    { onAnyChange: events.onHost, onResync: events.onResync, onError: events.onError },
+    { onResync: events.onResync, onError: events.onError },
   );
+  cache.onAnyChange((name) => {
+    if (name !== undefined) events.onHost(name);
+  });
   await cache.firstListed(FIRST_LIST_WAIT_MS);
   return {
     get(name) {

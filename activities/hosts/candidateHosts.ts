@@ -1,6 +1,8 @@
 import type { BareMetalHost } from '../../api/bareMetalHost.js';
 import type { LabelSelector } from '../../api/labelSelector.js';
 import { labelSelectorQuery } from '../../k8s/labelSelector.js';
+import type { ClaimHostInput } from '../../contracts/machineActivityContract.js';
+import type { IndexedChoice } from './claimableHosts.js';
 import type { HostDeps } from './hostDeps.js';
 
 export type HostSource = 'cache' | 'list';
@@ -18,6 +20,23 @@ const FIRST_LIST_WAIT_MS = 20_000;
  */
 export function mayReadCache(options: { cacheSynced: boolean; retriedAttempt: boolean; round: number }): boolean {
   return options.cacheSynced && !options.retriedAttempt && options.round === 0;
+}
+
+/**
+ * The claimable hosts the cache's index offers for a claim's node type, in claim order, where the claim may
+ * read the cache (as for `hostsToChooseFrom`); undefined where it may not, or the worker keeps no index.
+ */
+export async function indexedChoice(
+  deps: HostDeps,
+  input: ClaimHostInput,
+  round: number,
+): Promise<IndexedChoice | undefined> {
+  if (!deps.cache || !deps.claimable) return undefined;
+  if (!deps.cache.synced()) await deps.cache.firstListed(FIRST_LIST_WAIT_MS);
+  if (!mayReadCache({ cacheSynced: deps.cache.synced(), retriedAttempt: deps.isRetriedAttempt(), round })) {
+    return undefined;
+  }
+  return deps.claimable.choose(input, input.machine, deps.random);
 }
 
 /** The hosts a claim chooses among: the cache's snapshot where allowed and synced, else a LIST by selector as before. */

@@ -1,7 +1,7 @@
 import type { BareMetalHost } from '../../api/bareMetalHost.js';
 import { classifyApiError } from '../../k8s/apiErrors.js';
 import { describeExclusions, hostEligibility, isTemporaryExclusion, selectCandidates } from './eligibility.js';
-import { hostsToChooseFrom } from './candidateHosts.js';
+import { hostsToChooseFrom, indexedChoice } from './candidateHosts.js';
 import { inClaimOrder } from './claimOrder.js';
 import { hostFailure } from './failures.js';
 import { recordHostEvent, type HostDeps } from './hostDeps.js';
@@ -36,6 +36,19 @@ export async function claimHost(deps: HostDeps, input: ClaimHostInput): Promise<
 async function claimAny(deps: HostDeps, input: ClaimHostInput): Promise<{ host: BareMetalHost; already: boolean }> {
   let summary = '';
   for (let round = 0; round < LIST_ROUNDS; round++) {
+    const indexed = await indexedChoice(deps, input, round);
+    if (indexed?.ours) return { host: indexed.ours, already: true };
+    if (indexed) {
+      let tried = 0;
+      for (const candidate of deps.localClaims.order(indexed.candidates)) {
+        if (tried++ === 0) deps.onHostsRead('cache');
+        const attempt = await tryClaim(deps, input, candidate);
+        if (attempt.kind === 'claimed') return { host: attempt.host, already: attempt.already };
+      }
+      // Every indexed host was lost to other claims: the next round LISTs. None at all: the hosts are
+      // read below, which says why none is claimable.
+      if (tried > 0) continue;
+    }
     const { hosts, source } = await hostsToChooseFrom(deps, input.selector, round);
     deps.onHostsRead(source);
     const selection = selectCandidates(hosts, input, input.machine);

@@ -45,7 +45,8 @@ function smallestFirst(hosts: readonly BareMetalHost[], random: () => number): B
   return keyed.map((k) => k.host);
 }
 
-function compareSizes(a: readonly number[], b: readonly number[]): number {
+/** Negative when size `a` is the smaller (sizes from `hostSize`). */
+export function compareSizes(a: readonly number[], b: readonly number[]): number {
   for (let i = 0; i < a.length; i++) {
     const d = (a[i] ?? 0) - (b[i] ?? 0);
     if (d !== 0) return d;

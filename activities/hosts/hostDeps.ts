@@ -2,6 +2,7 @@ import type { BareMetalHost } from '../../api/bareMetalHost.js';
 import type { BareMetalHostView } from '../../k8s/bareMetalHostCache.js';
 import type { BareMetalHostApi } from '../../k8s/bareMetalHosts.js';
 import type { EventRecorder } from '../../k8s/events.js';
+import type { ClaimableHosts } from './claimableHosts.js';
 import type { LocalClaims } from './localClaims.js';
 
 /** What the host activities are built from: the Control Plane Cluster's hosts in one namespace, and Events. */
@@ -11,6 +12,8 @@ export interface HostDeps {
   cache?: BareMetalHostView;
   /** True on an activity's second and later attempts (a previous one may have claimed a host already). */
   isRetriedAttempt: () => boolean;
+  /** The cache's claimable hosts by node type and size: a claim reads a few of them instead of every host. */
+  claimable?: ClaimableHosts;
   /** Hosts this worker's claims in the namespace are trying or just took: other claims try them last. */
   localClaims: LocalClaims;
   events: EventRecorder;

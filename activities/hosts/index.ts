@@ -7,6 +7,7 @@ import { toApplicationFailure } from '../applicationFailure.js';
 import { awaitAvailable } from './awaitAvailable.js';
 import { awaitProvisioned } from './awaitProvisioned.js';
 import { claimHost } from './claimHost.js';
+import { ClaimableHosts } from './claimableHosts.js';
 import { configureHost, type ConfigureHostInput } from './configureHost.js';
 import type { HostDeps } from './hostDeps.js';
 import { LocalClaims } from './localClaims.js';
@@ -67,7 +68,7 @@ export function createHostActivities(options: HostActivityOptions) {
     events: createEventRecorder(options.kubeConfig, 'metal3-provider', options.onEventError),
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 5000,
     random: options.random ?? Math.random,
-    ...(options.cache && { cache: options.cache }),
+    ...(options.cache && { cache: options.cache, claimable: new ClaimableHosts(options.cache) }),
     isRetriedAttempt: () => Context.current().info.attempt > 1,
     localClaims: new LocalClaims(),
     onClaimConflict: () => {

@@ -113,6 +113,7 @@ describe('claims choose from the shared BareMetalHost cache', () => {
       synced: () => true,
       firstListed: () => Promise.resolve(),
       onChange: () => () => undefined,
+      onAnyChange: () => () => undefined,
       latest: (name) => frozen.find((h) => h.metadata.name === name),
     });
     const results = await Promise.allSettled(Array.from({ length: 14 }, (_, i) => stale(`late-${i}`, 'stale')));

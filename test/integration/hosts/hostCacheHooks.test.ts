@@ -6,7 +6,7 @@ import { useTestEnv } from '../../support/testEnv.js';
 import { pollUntil } from './hostTestKit.js';
 import { kubeConfigThrough, startTcpProxy } from './tcpProxy.js';
 
-// What the simulator builds on: every host's changes by name, a resync after a lost watch, the raw
+// What the simulator and the claim index build on: every host's changes by name, a resync after a lost watch, the raw
 // error, and the hosts by name, all from the one cache the worker keeps.
 const env = useTestEnv();
 let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
@@ -25,14 +25,20 @@ it('tells every change by name, resyncs after a dropped watch, and reads hosts b
     env.namespace,
     { warn: () => undefined },
     {
-      onAnyChange: (name) => changed.push(name),
       onResync: () => resyncs++,
       onError: (err) => errors.push(err),
     },
   );
+  // A follower hears every host by name, and `undefined` whenever the cache gains or loses sync.
+  let syncChanges = 0;
+  cache.onAnyChange((name) => {
+    if (name === undefined) syncChanges++;
+    else changed.push(name);
+  });
   try {
     await cache.firstListed(30_000);
     expect(cache.synced()).toBe(true);
+    expect(syncChanges).toBe(1);
     const [name = ''] = await createSimHosts(env.kubeConfig, env.namespace, { count: 1, prefix: 'hooks' });
     await pollUntil(() => changed.includes(name), `the cache to tell of ${name}`);
     expect(cache.host(name)?.metadata.name).toBe(name);
@@ -44,6 +50,8 @@ it('tells every change by name, resyncs after a dropped watch, and reads hosts b
     await pollUntil(() => resyncs === 1, 'a resync after the dropped watch');
     expect(errors.length).toBeGreaterThan(0);
     expect(cache.synced()).toBe(true);
+    // Lost, then listed again: at least two more.
+    expect(syncChanges).toBeGreaterThanOrEqual(3);
 
     await createBareMetalHostApi(env.kubeConfig, env.namespace).delete(name);
     await pollUntil(() => cache.host(name) === undefined, `the cache to drop ${name}`);

@@ -152,6 +152,7 @@ describe('waits on provisioning and release wake on the shared cache', () => {
       snapshot: () => before,
       synced: () => true,
       firstListed: () => Promise.resolve(),
+      onAnyChange: () => () => undefined,
       // Writes that start from the cache's version start from the unclaimed host: they must read again.
       latest: (name) => before.find((h) => h.metadata.name === name),
       onChange: (name, listener) => {
