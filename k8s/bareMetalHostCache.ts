@@ -91,15 +91,16 @@ export function startBareMetalHostCache(
       return { ...list, items: (list.items ?? []).map(withTypeMeta) as KubernetesObject[] };
     },
   );
-  // The informer replaces an object on every change, so parsing keyed by the object parses each version once.
-  const parsed = new WeakMap<KubernetesObject, BareMetalHost>();
-  const parse = (object: KubernetesObject) => {
-    let host = parsed.get(object);
-    if (!host) {
-      host = BareMetalHost.parse(object);
-      parsed.set(object, host);
+  // Each version is checked once (the informer replaces an object on every change), and the informer's own
+  // object is handed out: the schema only checks (loose objects, nothing defaulted or transformed), so its copy
+  // would equal the object, and keeping both held every host of the namespace twice.
+  const checked = new WeakSet<KubernetesObject>();
+  const parse = (object: KubernetesObject): BareMetalHost => {
+    if (!checked.has(object)) {
+      BareMetalHost.parse(object);
+      checked.add(object);
     }
-    return host;
+    return object as BareMetalHost;
   };
   const listeners = new Map<string, Set<(event: HostEvent | undefined) => void>>();
   const tell = (name: string, event: () => HostEvent | undefined) => {

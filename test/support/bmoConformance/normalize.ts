@@ -30,6 +30,8 @@ export interface Segment {
 }
 
 export const ABSENT = '<absent>';
+/** Stands for a run of values counting up one by one (`status.errorCount` across retries). */
+export const RISING = 'rising';
 const TIME = '<time>';
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -184,7 +186,7 @@ export function collapseRising(values: unknown[]): unknown[] {
     let end = i;
     while (end + 1 < values.length && isNext(values[end], values[end + 1])) end++;
     if (end - i >= 2) {
-      out.push('rising');
+      out.push(RISING);
       i = end + 1;
     } else {
       i++;
