@@ -37,21 +37,23 @@ it('tells every change by name, resyncs after a dropped watch, and reads hosts b
   });
   try {
     await cache.firstListed(30_000);
-    expect(cache.synced()).toBe(true);
-    expect(syncChanges).toBe(1);
+    // Right after its CRDs are installed the kube-apiserver may refuse the first list or watch (429, while
+    // its watch cache starts); the cache starts again by itself, and what this test checks comes after.
+    await pollUntil(() => cache.synced(), 'the cache to list');
+    expect(syncChanges).toBeGreaterThanOrEqual(1);
     const [name = ''] = await createSimHosts(env.kubeConfig, env.namespace, { count: 1, prefix: 'hooks' });
     await pollUntil(() => changed.includes(name), `the cache to tell of ${name}`);
     expect(cache.host(name)?.metadata.name).toBe(name);
     expect(cache.names()).toContain(name);
-    expect(resyncs).toBe(0);
+    const before = { resyncs, syncChanges, errors: errors.length };
 
     // A real network drop ends the watch: the raw error is passed on, and once listed again, a resync.
     expect(proxy.dropConnections()).toBeGreaterThan(0);
-    await pollUntil(() => resyncs === 1, 'a resync after the dropped watch');
-    expect(errors.length).toBeGreaterThan(0);
+    await pollUntil(() => resyncs > before.resyncs, 'a resync after the dropped watch');
+    expect(errors.length).toBeGreaterThan(before.errors);
     expect(cache.synced()).toBe(true);
-    // Lost, then listed again: at least two more.
-    expect(syncChanges).toBeGreaterThanOrEqual(3);
+    // Lost, then listed again: followers heard both.
+    expect(syncChanges).toBeGreaterThanOrEqual(before.syncChanges + 2);
 
     await createBareMetalHostApi(env.kubeConfig, env.namespace).delete(name);
     await pollUntil(() => cache.host(name) === undefined, `the cache to drop ${name}`);
