@@ -7,9 +7,6 @@
 // Usage: npx tsx bench/claims/run.ts [--rounds 7] [--claims 200] [--out <file>]   (default ../results/claims.md)
 // To time the code as the worker runs it, compile it first (`npx tsc -p tsconfig.json --outDir <dir>`, the
 // directory inside the checkout so that packages resolve) and run `node <dir>/bench/claims/run.js`.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { BareMetalHost } from '../../api/bareMetalHost.js';
@@ -18,6 +15,8 @@ import { inClaimOrder } from '../../activities/hosts/claimOrder.js';
 import { selectCandidates } from '../../activities/hosts/eligibility.js';
 import { claimedHost } from '../../activities/hosts/originalRecord.js';
 import type { HostRequest } from '../../contracts/machineActivityContract.js';
+import { interleavedRounds, machineDescription, writeResults } from '../interleavedRounds.js';
+import { medianAndBest } from '../median.js';
 
 const { values } = parseArgs({
   options: {
@@ -111,40 +110,26 @@ function perClaim(size: number, mode: Mode): number {
   return (used.user + used.system) / 1000 / CLAIMS;
 }
 
-const median = (xs: number[]): number => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
-const cell = (xs: number[]): string => `${median(xs).toFixed(3)} (best ${Math.min(...xs).toFixed(3)})`;
+const cell = (xs: number[]): string => medianAndBest(xs, 3);
 
 const rows: string[] = [];
 for (const size of FLEETS) {
-  const times: Record<Mode, number[]> = { scan: [], index: [] };
-  for (let round = 0; round < ROUNDS; round++) {
-    const order: Mode[] = round % 2 === 0 ? ['scan', 'index'] : ['index', 'scan'];
-    for (const mode of order) times[mode].push(perClaim(size, mode));
-  }
+  const times = interleavedRounds(['scan', 'index'], ROUNDS, (mode) => perClaim(size, mode));
   const row = `| ${size} | ${held(size)} | ${cell(times.scan)} | ${cell(times.index)} |`;
   console.log(row);
   rows.push(row);
 }
 
-const machine = `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average at start ${loadavg()[0]?.toFixed(1) ?? '?'}`;
-const out = resolve(values.out);
-await mkdir(dirname(out), { recursive: true });
-await writeFile(
-  out,
-  [
-    '# Claim selection benchmark',
-    '',
-    `Machine: ${machine}. ${ROUNDS} rounds of ${CLAIMS} claims per fleet size, the two ways interleaved; CPU ms per`,
-    'claim choosing its first candidate, then taking it (told to the index as the watch tells it), median and best',
-    'of the rounds. Every host matches the selector; the request is 8 CPUs, 32Gi of memory and 100Gi of disk.',
-    '',
-    '| hosts | held by Machines | scan: ms per claim | index: ms per claim |',
-    '|---:|---:|---:|---:|',
-    ...rows,
-    '',
-  ].join('\n'),
-);
+const machine = machineDescription();
+await writeResults(values.out, [
+  '# Claim selection benchmark',
+  '',
+  `Machine: ${machine}. ${ROUNDS} rounds of ${CLAIMS} claims per fleet size, the two ways interleaved; CPU ms per`,
+  'claim choosing its first candidate, then taking it (told to the index as the watch tells it), median and best',
+  'of the rounds. Every host matches the selector; the request is 8 CPUs, 32Gi of memory and 100Gi of disk.',
+  '',
+  '| hosts | held by Machines | scan: ms per claim | index: ms per claim |',
+  '|---:|---:|---:|---:|',
+  ...rows,
+  '',
+]);

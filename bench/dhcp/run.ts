@@ -16,7 +16,8 @@ import { handleDhcpPacket } from '../../dhcp/dhcpv4/handleDhcpPacket.js';
 import { HostIndex } from '../../dhcp/hosts/hostIndex.js';
 import { dhcpCorpus, fuzzDecoders } from '../../test/support/dhcpDecoderFuzz.js';
 import { measureDoraRates, type DoraFigure } from './doraRate.js';
-import { measureTftpThroughput, median, tftpTable } from './tftpThroughput.js';
+import { median } from '../median.js';
+import { measureTftpThroughput, tftpTable } from './tftpThroughput.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const gc = (globalThis as { gc?: () => void }).gc;

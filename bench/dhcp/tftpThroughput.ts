@@ -7,6 +7,7 @@ import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { TftpServer } from '../../dhcp/tftp/tftpServer.js';
+import { median } from '../median.js';
 
 /** One server with one option set over all rounds: wall-clock seconds and server CPU per transfer. */
 export interface TftpFigure {
@@ -184,13 +185,6 @@ export async function measureTftpThroughput(rounds = 5): Promise<TftpFigure[]> {
     await rm(root, { recursive: true, force: true });
   }
   return figures;
-}
-
-export function median(values: number[]): number | undefined {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return undefined;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 const mibs = (seconds: number | undefined) => (seconds === undefined ? 'n/a' : (FILE_MIB / seconds).toFixed(1));

@@ -1,6 +1,7 @@
 // The tables of bench/results/fleet.md: one row per run, then the median and best of each configuration
 // and variant over its rounds, with the goals checked on the medians.
 import type { ReadVerb } from '../../test/support/kubeApiProxy.js';
+import { median } from '../median.js';
 import { GOALS, MINIMUM_WRITES } from './minimumWrites.js';
 import type { FleetFigure } from './runFleet.js';
 
@@ -79,12 +80,6 @@ export function readsBreakdown(f: FleetFigure): string {
     .join(', ');
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
-
 interface Metric {
   name: string;
   of: (f: FleetFigure) => number;
@@ -142,7 +137,7 @@ export function summary(figures: FleetFigure[]): string[] {
     if (!first) continue;
     const cells = METRICS.map((m) => {
       const values = runs.map(m.of);
-      const mid = median(values);
+      const mid = median(values) ?? 0;
       const goal = m.goal?.(first);
       const verdict = goal === undefined ? '' : mid <= goal ? ` ≤ ${goal} met` : ` > ${goal} **missed**`;
       return `${mid.toFixed(m.digits)} (${Math.min(...values).toFixed(m.digits)})${verdict}`;
@@ -165,7 +160,7 @@ export function readScaling(figures: FleetFigure[]): string[] {
     for (const f of runs)
       byHosts.set(f.hosts ?? f.machines, [...(byHosts.get(f.hosts ?? f.machines) ?? []), readKiBOf(f)]);
     if (byHosts.size < 2) continue;
-    const medians = [...byHosts].sort(([a], [b]) => a - b).map(([hosts, kiB]) => ({ hosts, kiB: median(kiB) }));
+    const medians = [...byHosts].sort(([a], [b]) => a - b).map(([hosts, kiB]) => ({ hosts, kiB: median(kiB) ?? 0 }));
     const low = Math.min(...medians.map((m) => m.kiB));
     const high = Math.max(...medians.map((m) => m.kiB));
     const spread = (high - low) / low;

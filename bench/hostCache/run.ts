@@ -3,13 +3,12 @@
 // and BareMetalHost.parse's copy of each beside them, as the cache did; `shared` keeps the informer's objects only,
 // each checked by the same parse once. Rounds interleave the two; median and best of the rounds are reported.
 // Usage: node --expose-gc --import tsx bench/hostCache/run.ts [--rounds 3] [--out <file>]   (default ../results/hostCache.md)
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BareMetalHost } from '../../api/bareMetalHost.js';
 import { recordedHost } from '../../test/support/bmoConformance/recordedHost.js';
+import { interleavedRounds, machineDescription, writeResults } from '../interleavedRounds.js';
+import { medianAndBest } from '../median.js';
 
 const { values } = parseArgs({
   options: {
@@ -48,40 +47,26 @@ function kept(size: number, mode: Mode): number {
   return (after - before) / 2 ** 20;
 }
 
-const median = (xs: number[]): number => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
-const cell = (xs: number[]): string => `${median(xs).toFixed(1)} (best ${Math.min(...xs).toFixed(1)})`;
+const cell = (xs: number[]): string => medianAndBest(xs, 1);
 
 const rows: string[] = [];
 for (const size of FLEETS) {
-  const mib: Record<Mode, number[]> = { copies: [], shared: [] };
-  for (let round = 0; round < ROUNDS; round++) {
-    const order: Mode[] = round % 2 === 0 ? ['copies', 'shared'] : ['shared', 'copies'];
-    for (const mode of order) mib[mode].push(kept(size, mode));
-  }
+  const mib = interleavedRounds(['copies', 'shared'], ROUNDS, (mode) => kept(size, mode));
   const row = `| ${size} | ${cell(mib.copies)} | ${cell(mib.shared)} |`;
   console.log(row);
   rows.push(row);
 }
 
-const machine = `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average at start ${loadavg()[0]?.toFixed(1) ?? '?'}`;
-const out = resolve(values.out);
-await mkdir(dirname(out), { recursive: true });
-await writeFile(
-  out,
-  [
-    '# Host cache memory benchmark',
-    '',
-    `Machine: ${machine}. ${ROUNDS} rounds per fleet size, the two ways interleaved; MiB of heap kept for the hosts`,
-    `(after a full collection), median and best of the rounds. Each host is ${hostJson.length} bytes of JSON, an`,
-    'available host as the real BMO of `test/fixtures/bmo/provision.json` left it.',
-    '',
-    '| hosts | copies: MiB kept | shared: MiB kept |',
-    '|---:|---:|---:|',
-    ...rows,
-    '',
-  ].join('\n'),
-);
+const machine = machineDescription();
+await writeResults(values.out, [
+  '# Host cache memory benchmark',
+  '',
+  `Machine: ${machine}. ${ROUNDS} rounds per fleet size, the two ways interleaved; MiB of heap kept for the hosts`,
+  `(after a full collection), median and best of the rounds. Each host is ${hostJson.length} bytes of JSON, an`,
+  'available host as the real BMO of `test/fixtures/bmo/provision.json` left it.',
+  '',
+  '| hosts | copies: MiB kept | shared: MiB kept |',
+  '|---:|---:|---:|',
+  ...rows,
+  '',
+]);
