@@ -57,8 +57,7 @@ export class ClaimableHosts {
     const shape = this.shape(request);
     if (!shape) return undefined;
     const ours = this.ours(machine);
-    const excluded = new Set(request.excludedHosts);
-    return { ...(ours && { ours }), candidates: this.hostsOf(shape.names(random), excluded) };
+    return { ...(ours && { ours }), candidates: this.hostsOf(shape.names(random), request, machine) };
   }
 
   /** Every host may have changed unseen: start again from the next snapshot. */
@@ -131,12 +130,15 @@ export class ClaimableHosts {
     return undefined;
   }
 
-  /** The cache's current version of each name, as the claim reads on: a host gone meanwhile is skipped. */
-  private *hostsOf(names: Iterable<string>, excluded: ReadonlySet<string>): Generator<BareMetalHost> {
+  /**
+   * The cache's current version of each name, as the claim reads on, if it is claimable: the claim's write is
+   * guarded by this version, so it must be checked here (a node type dropped, or forgotten at a resync, while
+   * a claim reads on is no longer kept up to date). Excluded hosts and hosts gone meanwhile are skipped.
+   */
+  private *hostsOf(names: Iterable<string>, request: HostRequest, machine: MachineRef): Generator<BareMetalHost> {
     for (const name of names) {
-      if (excluded.has(name)) continue;
       const host = this.cache.latest(name);
-      if (host) yield host;
+      if (host && hostEligibility(host, request, machine).eligible) yield host;
     }
   }
 }

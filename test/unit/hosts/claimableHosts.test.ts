@@ -185,6 +185,26 @@ describe('the claimable hosts a claim reads from the cache', () => {
     expect(seen.size).toBe(5);
   });
 
+  it('never offers a host whose current version is not claimable, even from a node type no longer kept up to date', () => {
+    const cache = new FakeCache(Array.from({ length: 6 }, (_, i) => availableHost(`h${i}`)));
+    const index = new ClaimableHosts(cache);
+    const reading = index.choose(compute, me, () => 0)?.candidates[Symbol.iterator]();
+    const first = reading?.next();
+    if (!first || first.done) throw new Error('the index offered no host');
+    const taken = first.value.metadata.name;
+    // The cache re-lists: the index starts again and stops updating what this claim reads.
+    cache.loseSync();
+    cache.regainSync();
+    // Meanwhile another Machine takes every other host: its version in the cache is current, so a claim
+    // written from it would not be refused.
+    for (const [name, host] of cache.hosts) {
+      if (name !== taken) {
+        cache.set(name, claimedHost(host, { namespace: 'team-b', name: `o-${name}` }));
+      }
+    }
+    expect(reading?.next().done).toBe(true);
+  });
+
   it('follows a bounded number of node types, dropping the least recently used', () => {
     const cache = new FakeCache([availableHost('a', { cpu: 16 })]);
     const index = new ClaimableHosts(cache, 2);
