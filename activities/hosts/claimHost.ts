@@ -39,12 +39,9 @@ async function claimAny(deps: HostDeps, input: ClaimHostInput): Promise<{ host: 
     const indexed = await indexedChoice(deps, input, round);
     if (indexed?.ours) return { host: indexed.ours, already: true };
     if (indexed) {
-      let tried = 0;
-      for (const candidate of deps.localClaims.order(indexed.candidates)) {
-        if (tried++ === 0) deps.onHostsRead('cache');
-        const attempt = await tryClaim(deps, input, candidate);
-        if (attempt.kind === 'claimed') return { host: attempt.host, already: attempt.already };
-      }
+      const { claimed, tried } = await claimFirstOf(deps, input, indexed.candidates);
+      if (tried > 0) deps.onHostsRead('cache');
+      if (claimed) return claimed;
       // Every indexed host was lost to other claims: the next round LISTs. None at all: the hosts are
       // read below, which says why none is claimable.
       if (tried > 0) continue;
@@ -57,12 +54,25 @@ async function claimAny(deps: HostDeps, input: ClaimHostInput): Promise<{ host: 
     if (selection.candidates.length === 0) {
       throw noHostAvailable(deps, input, summary, { matched: selection.matched, excluded: selection.excluded });
     }
-    for (const candidate of deps.localClaims.order(inClaimOrder(selection.candidates, deps.random))) {
-      const attempt = await tryClaim(deps, input, candidate);
-      if (attempt.kind === 'claimed') return { host: attempt.host, already: attempt.already };
-    }
+    const { claimed } = await claimFirstOf(deps, input, inClaimOrder(selection.candidates, deps.random));
+    if (claimed) return claimed;
   }
   throw noHostAvailable(deps, input, `every free host was taken by concurrent claims (${summary})`, {});
+}
+
+/** Tries `candidates` in their order, hosts this worker is already claiming last: the first claimed, and how many were tried. */
+async function claimFirstOf(
+  deps: HostDeps,
+  input: ClaimHostInput,
+  candidates: Iterable<BareMetalHost>,
+): Promise<{ claimed?: { host: BareMetalHost; already: boolean }; tried: number }> {
+  let tried = 0;
+  for (const candidate of deps.localClaims.order(candidates)) {
+    tried++;
+    const attempt = await tryClaim(deps, input, candidate);
+    if (attempt.kind === 'claimed') return { claimed: { host: attempt.host, already: attempt.already }, tried };
+  }
+  return { tried };
 }
 
 async function claimPinned(
