@@ -9,6 +9,28 @@ const devFolders = ['devstack', 'sim', 'bench', 'test', 'tools', 'scripts'];
 // A relative specifier climbing into one of them (esquery regexes cannot hold a literal slash: \x2F).
 const devSpecifier = `/^(\\.\\.\\x2F)+(${devFolders.join('|')})\\x2F/`;
 const devImportMessage = `Product code never imports the development tooling (${devFolders.map((f) => `${f}/`).join(', ')}): the production build leaves it out.`;
+// The production build bundles k8s/kubernetesClient.ts to what the product uses of the library; an import
+// of the library itself would load all of it again beside the bundle.
+const clientNodeMessage =
+  'Product code imports @kubernetes/client-node through k8s/kubernetesClient.ts, which the production build bundles.';
+
+// Every way a module names another. no-restricted-syntax rather than no-restricted-imports: it sees
+// dynamic import() too, and leaves no-restricted-imports to folder-specific rules.
+const importNodes = ['ImportDeclaration', 'ExportNamedDeclaration', 'ExportAllDeclaration', 'ImportExpression'];
+const restrictSource = (value, message) =>
+  importNodes.map((node) => ({ selector: `${node}[source.value=${value}]`, message }));
+const productImports = [
+  ...restrictSource(devSpecifier, devImportMessage),
+  {
+    selector: "ImportExpression:not([source.type='Literal'])",
+    message:
+      'A computed import() hides what it loads from the compiler and from the tooling boundary: import a string literal.',
+  },
+];
+const productFiles = {
+  files: ['**/*.ts'],
+  ignores: [...devFolders.map((f) => `${f}/**`), 'packages/*/test/**', 'packages/*/bench/**', 'vitest.config.ts'],
+};
 
 export default tseslint.config(
   {
@@ -76,24 +98,20 @@ export default tseslint.config(
     },
   },
   {
-    // Everything but the tooling is product. no-restricted-syntax rather than no-restricted-imports:
-    // it sees dynamic import() too, and leaves no-restricted-imports to folder-specific rules.
-    files: ['**/*.ts'],
-    ignores: [...devFolders.map((f) => `${f}/**`), 'packages/*/test/**', 'packages/*/bench/**', 'vitest.config.ts'],
+    // Everything but the tooling is product.
+    ...productFiles,
     rules: {
       'no-restricted-syntax': [
         'error',
-        ...['ImportDeclaration', 'ExportNamedDeclaration', 'ExportAllDeclaration', 'ImportExpression'].map((node) => ({
-          selector: `${node}[source.value=${devSpecifier}]`,
-          message: devImportMessage,
-        })),
-        {
-          selector: "ImportExpression:not([source.type='Literal'])",
-          message:
-            'A computed import() hides what it loads from the compiler and from the tooling boundary: import a string literal.',
-        },
+        ...productImports,
+        ...restrictSource('"@kubernetes/client-node"', clientNodeMessage),
       ],
     },
+  },
+  {
+    // The one product module that imports the library itself.
+    files: ['k8s/kubernetesClient.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...productImports] },
   },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
 );

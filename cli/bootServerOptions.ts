@@ -13,7 +13,7 @@ import type { HostIndex } from '../dhcp/hosts/hostIndex.js';
 import { loadHostsFile } from '../dhcp/hosts/loadHostsFile.js';
 import { logIndexChange } from '../dhcp/hosts/logIndexChange.js';
 import { watchBareMetalHosts } from '../dhcp/hosts/watchBareMetalHosts.js';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '../k8s/kubernetesClient.js';
 
 /**
  * The boot servers' command-line surface, shared by `boot-server` and `worker boot`: the DHCP chart's

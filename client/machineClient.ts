@@ -1,4 +1,4 @@
-import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { CustomObjectsApi, type KubeConfig } from '../k8s/kubernetesClient.js';
 import {
   WorkflowNotFoundError,
   type Client,

@@ -1,4 +1,4 @@
-import { makeInformer, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { makeInformer, type KubeConfig, type KubernetesObject } from '../k8s/kubernetesClient.js';
 import type { Logger } from 'pino';
 import type { MachineClient } from '../client/machineClient.js';
 import { createEventRecorder } from '../k8s/events.js';

@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '../k8s/kubernetesClient.js';
 import type { Client } from '@temporalio/client';
 import { machineWorkflowStates } from '../activities/reclaim/machineWorkflows.js';
 import { listMachineSecretsPage, type SecretEntry } from '../activities/reclaim/pagedLists.js';

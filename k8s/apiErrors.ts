@@ -1,4 +1,4 @@
-import { ApiException } from '@kubernetes/client-node';
+import { ApiException } from './kubernetesClient.js';
 
 /**
  * The one place that classifies Kubernetes API errors. Callers branch on `kind`, never on raw

@@ -1,4 +1,4 @@
-import { CustomObjectsApi, makeInformer, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { CustomObjectsApi, makeInformer, type KubeConfig, type KubernetesObject } from './kubernetesClient.js';
 import { BMH_GROUP, BMH_PLURAL, BMH_VERSION, BareMetalHost } from '../api/bareMetalHost.js';
 import { withTypeMeta } from './bareMetalHosts.js';
 import { runInformer, type InformerLogger } from './runInformer.js';

@@ -1,4 +1,4 @@
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig } from './kubernetesClient.js';
 
 /** What an Event is about: enough of the object for `kubectl describe` to show the Event with it. */
 export interface EventSubject {

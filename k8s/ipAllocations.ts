@@ -1,4 +1,4 @@
-import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { CustomObjectsApi, type KubeConfig } from './kubernetesClient.js';
 import { z } from 'zod';
 import { MachineRef } from '../contracts/machineRef.js';
 import { classifyApiError } from './apiErrors.js';

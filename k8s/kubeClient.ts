@@ -6,7 +6,7 @@ import {
   createConfiguration,
   type ApiConstructor,
   type ApiType,
-} from '@kubernetes/client-node';
+} from './kubernetesClient.js';
 import { nodeHttpLibrary } from './nodeHttpLibrary.js';
 
 /** Requests in flight to the kube-apiserver at once; more wait for a connection, as Go's client queues on its pool. */

@@ -1,4 +1,4 @@
-import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
+import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease } from './kubernetesClient.js';
 import { classifyApiError } from './apiErrors.js';
 
 /**

@@ -1,4 +1,4 @@
-import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { CustomObjectsApi, type KubeConfig } from './kubernetesClient.js';
 import type { z } from 'zod';
 import { ConfigValidationError } from '../api/issues.js';
 import { NodeClaim } from '../api/nodeClaim.js';

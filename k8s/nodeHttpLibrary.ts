@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { gunzip } from 'node:zlib';
-import { ResponseContext, wrapHttpLibrary, type HttpLibrary, type RequestContext } from '@kubernetes/client-node';
+import { ResponseContext, wrapHttpLibrary, type HttpLibrary, type RequestContext } from './kubernetesClient.js';
 
 /**
  * An answer that stops coming for this long means a dead connection (a kept one can die silently):

@@ -1,4 +1,4 @@
-import type { Informer, KubernetesObject } from '@kubernetes/client-node';
+import type { Informer, KubernetesObject } from './kubernetesClient.js';
 
 const WATCH_RESTART_MS = 2_000;
 

@@ -1,4 +1,4 @@
-import { CoreV1Api, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig, type V1Secret } from './kubernetesClient.js';
 import { z } from 'zod';
 import { classifyApiError } from './apiErrors.js';
 import { exactLabelSelector } from './labelSelector.js';

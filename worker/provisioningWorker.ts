@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '../k8s/kubernetesClient.js';
 import type { DataConverter } from '@temporalio/common';
 import { Runtime, Worker, type NativeConnection } from '@temporalio/worker';
 import { createBareMetalHostCaches } from '../k8s/bareMetalHostCache.js';

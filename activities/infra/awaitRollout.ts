@@ -1,4 +1,4 @@
-import type { AppsV1Api } from '@kubernetes/client-node';
+import type { AppsV1Api } from '../../k8s/kubernetesClient.js';
 import { ApplicationFailure } from '@temporalio/common';
 import { classifyApiError } from '../../k8s/apiErrors.js';
 import { InfraFailureType, type Workload } from '../../contracts/infraContract.js';

@@ -1,4 +1,4 @@
-import { AppsV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, type KubeConfig } from '../../k8s/kubernetesClient.js';
 import { Context } from '@temporalio/activity';
 import type {
   AppliedRelease,

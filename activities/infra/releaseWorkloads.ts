@@ -1,4 +1,4 @@
-import type { V1DaemonSet, V1Deployment } from '@kubernetes/client-node';
+import type { V1DaemonSet, V1Deployment } from '../../k8s/kubernetesClient.js';
 import { parseAllDocuments } from 'yaml';
 import type { Workload } from '../../contracts/infraContract.js';
 

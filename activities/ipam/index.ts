@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '../../k8s/kubernetesClient.js';
 import { asyncLocalStorage } from '@temporalio/activity';
 import type { BareMetalHostSnapshots } from '../../k8s/bareMetalHostCache.js';
 import { createBareMetalHostApi } from '../../k8s/bareMetalHosts.js';

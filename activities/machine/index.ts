@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '../../k8s/kubernetesClient.js';
 import { DEFAULT_PLATFORM_NAMESPACE } from '../../api/resolve/secretReference.js';
 import { lazyHostView, type BareMetalHostCaches, type BareMetalHostView } from '../../k8s/bareMetalHostCache.js';
 import { createBareMetalHostApi, type BareMetalHostApi } from '../../k8s/bareMetalHosts.js';

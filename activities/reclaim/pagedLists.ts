@@ -1,4 +1,4 @@
-import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '../../k8s/kubernetesClient.js';
 import { z } from 'zod';
 import { BMH_GROUP, BMH_PLURAL, BMH_VERSION, ObjectReference } from '../../api/bareMetalHost.js';
 import { API_GROUP } from '../../api/objectMeta.js';

@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '../../k8s/kubernetesClient.js';
 import { createSecretApi, type SecretApi } from '../../k8s/secrets.js';
 import { toApplicationFailure } from '../applicationFailure.js';
 import type { MachineRef } from '../../contracts/machineRef.js';

@@ -1,4 +1,4 @@
-import { CustomObjectsApi, makeInformer, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { CustomObjectsApi, makeInformer, type KubeConfig, type KubernetesObject } from '../../k8s/kubernetesClient.js';
 import type { Logger } from 'pino';
 import { BMH_GROUP, BMH_PLURAL, BMH_VERSION, BareMetalHost } from '../../api/bareMetalHost.js';
 import type { HostIndex } from './hostIndex.js';

@@ -1,9 +1,13 @@
 import { cp, mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../../devstack/devstack.js';
 import { runCommand } from '../../../devstack/runCommand.js';
+import { simHost } from '../../../sim/simHosts.js';
+import { useTestEnv } from '../../support/testEnv.js';
 
 // `npm run build`, the way the Dockerfile runs it, into a temporary folder laid out like the image's
 // /app (dist/, bin/, package.json, charts/, crds/, node_modules/): the product only, workers that start
@@ -12,6 +16,10 @@ import { runCommand } from '../../../devstack/runCommand.js';
 const DEV_FOLDERS = ['devstack', 'sim', 'bench', 'test', 'tools', 'scripts'];
 let dir: string;
 let app: string;
+const env = useTestEnv();
+
+/** A module of the build, typed as its source. */
+const built = <T>(path: string): Promise<T> => import(pathToFileURL(join(dir, 'dist', path)).href) as Promise<T>;
 
 async function filesUnder(root: string): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
@@ -57,8 +65,54 @@ describe('the production build', () => {
         join('worker', 'provisioningWorker.js'),
         join('worker', 'bootWorker.js'),
         join('controller', 'nodeClaimController.js'),
+        join('k8s', 'kubernetesClient.js'),
       ]),
     );
+    // The Kubernetes client is in the build as the bundle of what the product uses: nothing loads the library.
+    const importers: string[] = [];
+    for (const file of files.filter((f) => f.endsWith('.js'))) {
+      if ((await readFile(join(dir, 'dist', file), 'utf8')).includes('@kubernetes/client-node')) importers.push(file);
+    }
+    expect(importers).toEqual([]);
+  });
+
+  it('reads, writes and watches Kubernetes objects through the bundled client, and knows its errors', async () => {
+    const { loadKubeConfig } = await built<typeof import('../../../k8s/kubeClient.js')>('k8s/kubeClient.js');
+    const { createBareMetalHostApi } =
+      await built<typeof import('../../../k8s/bareMetalHosts.js')>('k8s/bareMetalHosts.js');
+    const { startBareMetalHostCache } =
+      await built<typeof import('../../../k8s/bareMetalHostCache.js')>('k8s/bareMetalHostCache.js');
+    const { createSecretApi } = await built<typeof import('../../../k8s/secrets.js')>('k8s/secrets.js');
+    const { classifyApiError } = await built<typeof import('../../../k8s/apiErrors.js')>('k8s/apiErrors.js');
+    const kubeConfig = loadKubeConfig(env.kubeconfigPath);
+    const hosts = createBareMetalHostApi(kubeConfig, env.namespace);
+    const cache = startBareMetalHostCache(kubeConfig, env.namespace, { warn: () => undefined });
+    try {
+      const created = await hosts.create(simHost(env.namespace, 1, { count: 1, prefix: 'bundled' }));
+      const changed = await hosts.replace({ ...created, spec: { ...created.spec, online: true } });
+      expect(changed.spec.online).toBe(true);
+      // A write from the older version is refused, and a missing host is missing: the build's own errors.
+      const stale = await hosts.replace(created).catch((err: unknown) => err);
+      expect(classifyApiError(stale).kind).toBe('conflict');
+      const missing = await hosts.get('no-such-host').catch((err: unknown) => err);
+      expect(classifyApiError(missing).kind).toBe('notFound');
+
+      await cache.firstListed(10_000);
+      await expect
+        .poll(() => cache.host(created.metadata.name)?.metadata.resourceVersion, { timeout: 10_000 })
+        .toBe(changed.metadata.resourceVersion);
+
+      // Secrets go through the typed models (Base64 data, labels) of the bundle.
+      const secrets = createSecretApi(kubeConfig, env.namespace);
+      await secrets.apply({ name: 'bundled', labels: { 'bundled-test': 'yes' }, stringData: { 'user-data': 'x: 1' } });
+      expect(await secrets.read('bundled')).toEqual({
+        labels: { 'bundled-test': 'yes' },
+        data: { 'user-data': 'x: 1' },
+      });
+      expect(await secrets.deleteLabelled({ 'bundled-test': 'yes' })).toEqual(['bundled']);
+    } finally {
+      await cache.stop();
+    }
   });
 
   it('runs the CLI the image runs: the components, not the developer commands', async () => {
