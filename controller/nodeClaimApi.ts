@@ -1,6 +1,7 @@
 import { CustomObjectsApi, type KubeConfig } from '../k8s/kubernetesClient.js';
 import { API_GROUP } from '../api/objectMeta.js';
 import { classifyApiError } from '../k8s/apiErrors.js';
+import { listInPages, type ObjectList } from '../k8s/listInPages.js';
 
 /** Holds a NodeClaim until its Machine has released everything. */
 export const NODECLAIM_FINALIZER = 'metal3-provider.io/release-machine';
@@ -36,7 +37,7 @@ export interface NodeClaimApi {
   /** Writes the status subresource with the read resourceVersion; a conflict throws. */
   replaceStatus(claim: StoredNodeClaim): Promise<StoredNodeClaim>;
   /** The informer's list: one namespace, or every namespace when `namespace` is undefined. */
-  list(namespace: string | undefined): Promise<{ items: StoredNodeClaim[]; metadata: { resourceVersion?: string } }>;
+  list(namespace: string | undefined): Promise<ObjectList<StoredNodeClaim>>;
   /** The watch path of the same. */
   watchPath(namespace: string | undefined): string;
 }
@@ -67,10 +68,12 @@ export function createNodeClaimApi(kubeConfig: KubeConfig): NodeClaimApi {
       })) as StoredNodeClaim;
     },
     async list(namespace) {
-      const list: unknown = namespace
-        ? await api.listNamespacedCustomObject({ ...where, namespace })
-        : await api.listClusterCustomObject(where);
-      return list as { items: StoredNodeClaim[]; metadata: { resourceVersion?: string } };
+      const list = await listInPages((page) =>
+        namespace
+          ? api.listNamespacedCustomObject({ ...where, namespace, ...page })
+          : api.listClusterCustomObject({ ...where, ...page }),
+      );
+      return list as ObjectList<StoredNodeClaim>;
     },
     watchPath(namespace) {
       return namespace

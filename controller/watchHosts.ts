@@ -2,6 +2,7 @@ import { CustomObjectsApi, makeInformer, type KubeConfig, type KubernetesObject 
 import type { Logger } from 'pino';
 import { BMH_GROUP, BMH_PLURAL, BMH_VERSION, type BareMetalHost } from '../api/bareMetalHost.js';
 import { CONSUMER_KIND } from '../activities/hosts/consumerRef.js';
+import { listInPages, type ObjectList } from '../k8s/listInPages.js';
 import { runInformer } from '../k8s/runInformer.js';
 
 /** The BareMetalHosts as last seen, for judging whether a Ready Machine still has its host. */
@@ -28,10 +29,9 @@ export async function watchHosts(
     kubeConfig,
     `/apis/${BMH_GROUP}/${BMH_VERSION}/${BMH_PLURAL}`,
     async () =>
-      (await api.listClusterCustomObject({ group: BMH_GROUP, version: BMH_VERSION, plural: BMH_PLURAL })) as {
-        items: KubernetesObject[];
-        metadata: { resourceVersion?: string };
-      },
+      (await listInPages((page) =>
+        api.listClusterCustomObject({ group: BMH_GROUP, version: BMH_VERSION, plural: BMH_PLURAL, ...page }),
+      )) as ObjectList<KubernetesObject>,
   );
   const followers = new Map<string, string>();
   const onHost = (object: KubernetesObject) => {

@@ -1,5 +1,6 @@
 import { CustomObjectsApi, type KubeConfig } from './kubernetesClient.js';
 import { BMH_API_VERSION, BMH_GROUP, BMH_PLURAL, BMH_VERSION, BareMetalHost } from '../api/bareMetalHost.js';
+import { listInPages } from './listInPages.js';
 
 /**
  * Typed access to BareMetalHosts in one namespace. Writes are whole-object PUTs, so the
@@ -33,13 +34,10 @@ export function createBareMetalHostApi(kubeConfig: KubeConfig, namespace: string
       return BareMetalHost.parse(await api.getNamespacedCustomObject({ ...where, name }));
     },
     async list(options = {}) {
-      const raw = (await api.listNamespacedCustomObject({ ...where, ...options })) as {
-        items?: unknown[];
-        metadata?: { resourceVersion?: string };
-      };
+      const raw = await listInPages((page) => api.listNamespacedCustomObject({ ...where, ...options, ...page }));
       return {
-        items: (raw.items ?? []).map((item) => BareMetalHost.parse(withTypeMeta(item))),
-        resourceVersion: raw.metadata?.resourceVersion ?? '',
+        items: raw.items.map((item) => BareMetalHost.parse(withTypeMeta(item))),
+        resourceVersion: raw.metadata.resourceVersion ?? '',
       };
     },
     async create(host) {

@@ -2,6 +2,7 @@ import { CustomObjectsApi, type KubeConfig } from './kubernetesClient.js';
 import { z } from 'zod';
 import { MachineRef } from '../contracts/machineRef.js';
 import { classifyApiError } from './apiErrors.js';
+import { listInPages } from './listInPages.js';
 
 /**
  * IPAddressAllocation objects (crds/ipaddressallocation.yaml): one per allocated address, named after
@@ -59,8 +60,6 @@ export interface IpAllocationApi {
   delete(name: string): Promise<void>;
 }
 
-const PAGE_SIZE = 500;
-
 function labelSelector(labels: Record<string, string>): string | undefined {
   const terms = Object.entries(labels).map(([key, value]) => `${key}=${value}`);
   return terms.length > 0 ? terms.join(',') : undefined;
@@ -96,20 +95,11 @@ export function createIpAllocationApi(kubeConfig: KubeConfig, namespace: string)
       }
     },
     async list(labels = {}) {
-      const items: IpAddressAllocation[] = [];
       const selector = labelSelector(labels);
-      let token: string | undefined;
-      do {
-        const page = (await api.listNamespacedCustomObject({
-          ...where,
-          limit: PAGE_SIZE,
-          ...(selector ? { labelSelector: selector } : {}),
-          ...(token ? { _continue: token } : {}),
-        })) as { items?: unknown[]; metadata?: { _continue?: string; continue?: string } };
-        items.push(...(page.items ?? []).map((item) => IpAddressAllocation.parse(item)));
-        token = page.metadata?.continue ?? page.metadata?._continue;
-      } while (token);
-      return items;
+      const { items } = await listInPages((page) =>
+        api.listNamespacedCustomObject({ ...where, ...(selector ? { labelSelector: selector } : {}), ...page }),
+      );
+      return items.map((item) => IpAddressAllocation.parse(item));
     },
     async delete(name) {
       try {
