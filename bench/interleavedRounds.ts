@@ -2,16 +2,16 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 
-/** Two ways measured `rounds` times each, the one going first alternating from round to round. */
-export function interleavedRounds<W extends string>(
+/** Two ways measured `rounds` times each, one after the other, the one going first alternating from round to round. */
+export async function interleavedRounds<W extends string, T = number>(
   ways: readonly [W, W],
   rounds: number,
-  measure: (way: W) => number,
-): Record<W, number[]> {
+  measure: (way: W) => T | Promise<T>,
+): Promise<Record<W, T[]>> {
   const [a, b] = ways;
-  const figures = { [a]: [], [b]: [] } as unknown as Record<W, number[]>;
+  const figures = { [a]: [], [b]: [] } as unknown as Record<W, T[]>;
   for (let round = 0; round < rounds; round++) {
-    for (const way of round % 2 === 0 ? [a, b] : [b, a]) figures[way].push(measure(way));
+    for (const way of round % 2 === 0 ? [a, b] : [b, a]) figures[way].push(await measure(way));
   }
   return figures;
 }

@@ -114,7 +114,7 @@ const cell = (xs: number[]): string => medianAndBest(xs, 3);
 
 const rows: string[] = [];
 for (const size of FLEETS) {
-  const times = interleavedRounds(['scan', 'index'], ROUNDS, (mode) => perClaim(size, mode));
+  const times = await interleavedRounds(['scan', 'index'], ROUNDS, (mode) => perClaim(size, mode));
   const row = `| ${size} | ${held(size)} | ${cell(times.scan)} | ${cell(times.index)} |`;
   console.log(row);
   rows.push(row);

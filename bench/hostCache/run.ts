@@ -51,7 +51,7 @@ const cell = (xs: number[]): string => medianAndBest(xs, 1);
 
 const rows: string[] = [];
 for (const size of FLEETS) {
-  const mib = interleavedRounds(['copies', 'shared'], ROUNDS, (mode) => kept(size, mode));
+  const mib = await interleavedRounds(['copies', 'shared'], ROUNDS, (mode) => kept(size, mode));
   const row = `| ${size} | ${cell(mib.copies)} | ${cell(mib.shared)} |`;
   console.log(row);
   rows.push(row);
