@@ -27,10 +27,6 @@ const productImports = [
       'A computed import() hides what it loads from the compiler and from the tooling boundary: import a string literal.',
   },
 ];
-const productFiles = {
-  files: ['**/*.ts'],
-  ignores: [...devFolders.map((f) => `${f}/**`), 'packages/*/test/**', 'packages/*/bench/**', 'vitest.config.ts'],
-};
 
 export default tseslint.config(
   {
@@ -99,7 +95,8 @@ export default tseslint.config(
   },
   {
     // Everything but the tooling is product.
-    ...productFiles,
+    files: ['**/*.ts'],
+    ignores: [...devFolders.map((f) => `${f}/**`), 'packages/*/test/**', 'packages/*/bench/**', 'vitest.config.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',

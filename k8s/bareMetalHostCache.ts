@@ -1,7 +1,6 @@
 import { CustomObjectsApi, makeInformer, type KubeConfig, type KubernetesObject } from './kubernetesClient.js';
 import { BMH_GROUP, BMH_PLURAL, BMH_VERSION, BareMetalHost } from '../api/bareMetalHost.js';
-import { withTypeMeta } from './bareMetalHosts.js';
-import { listInPages } from './listInPages.js';
+import { listHostObjects } from './bareMetalHosts.js';
 import { runInformer, type InformerLogger } from './runInformer.js';
 
 /** The BareMetalHosts of one namespace as last seen, for reads that must not cost a LIST each. */
@@ -81,19 +80,7 @@ export function startBareMetalHostCache(
   const informer = makeInformer<KubernetesObject>(
     kubeConfig,
     `/apis/${BMH_GROUP}/${BMH_VERSION}/namespaces/${namespace}/${BMH_PLURAL}`,
-    async () => {
-      const list = await listInPages((page) =>
-        api.listNamespacedCustomObject({
-          group: BMH_GROUP,
-          version: BMH_VERSION,
-          namespace,
-          plural: BMH_PLURAL,
-          ...page,
-        }),
-      );
-      // List items omit apiVersion/kind; watch events carry them. Give both the same shape.
-      return { ...list, items: list.items.map(withTypeMeta) as KubernetesObject[] };
-    },
+    () => listHostObjects(api, namespace),
   );
   // Each version is checked once (the informer replaces an object on every change), and the informer's own
   // object is handed out: the schema only checks (loose objects, nothing defaulted or transformed), so its copy

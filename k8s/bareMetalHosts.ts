@@ -1,6 +1,6 @@
-import { CustomObjectsApi, type KubeConfig } from './kubernetesClient.js';
+import { CustomObjectsApi, type KubeConfig, type KubernetesObject } from './kubernetesClient.js';
 import { BMH_API_VERSION, BMH_GROUP, BMH_PLURAL, BMH_VERSION, BareMetalHost } from '../api/bareMetalHost.js';
-import { listInPages } from './listInPages.js';
+import { listInPages, type ObjectList } from './listInPages.js';
 
 /**
  * Typed access to BareMetalHosts in one namespace. Writes are whole-object PUTs, so the
@@ -34,9 +34,9 @@ export function createBareMetalHostApi(kubeConfig: KubeConfig, namespace: string
       return BareMetalHost.parse(await api.getNamespacedCustomObject({ ...where, name }));
     },
     async list(options = {}) {
-      const raw = await listInPages((page) => api.listNamespacedCustomObject({ ...where, ...options, ...page }));
+      const raw = await listHostObjects(api, namespace, options);
       return {
-        items: raw.items.map((item) => BareMetalHost.parse(withTypeMeta(item))),
+        items: raw.items.map((item) => BareMetalHost.parse(item)),
         resourceVersion: raw.metadata.resourceVersion ?? '',
       };
     },
@@ -57,7 +57,29 @@ export function createBareMetalHostApi(kubeConfig: KubeConfig, namespace: string
   };
 }
 
-/** Items of a list response omit apiVersion/kind; restore them so every host parses alike. */
+/**
+ * The hosts of a namespace as the API holds them, read in pages, each with its apiVersion and kind: the
+ * list the host caches and the boot proxy's informer start from, and what `list` parses.
+ */
+export async function listHostObjects(
+  api: CustomObjectsApi,
+  namespace: string,
+  options: { labelSelector?: string } = {},
+): Promise<ObjectList<KubernetesObject>> {
+  const list = await listInPages((page) =>
+    api.listNamespacedCustomObject({
+      group: BMH_GROUP,
+      version: BMH_VERSION,
+      namespace,
+      plural: BMH_PLURAL,
+      ...options,
+      ...page,
+    }),
+  );
+  return { ...list, items: list.items.map(withTypeMeta) as KubernetesObject[] };
+}
+
+/** Items of a list response omit apiVersion/kind (watch events carry them); restore them so every host parses alike. */
 export function withTypeMeta(item: unknown): unknown {
   return typeof item === 'object' && item !== null
     ? { apiVersion: BMH_API_VERSION, kind: 'BareMetalHost', ...item }

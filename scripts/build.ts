@@ -4,7 +4,7 @@
 // Last, k8s/kubernetesClient.js becomes a bundle of what the product uses of the Kubernetes client.
 // Writes dist/ unless `npm run build -- --out-dir <dir>` names another folder.
 import { spawnSync } from 'node:child_process';
-import { copyFile, writeFile } from 'node:fs/promises';
+import { copyFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,4 +58,6 @@ await build({
   },
   logLevel: 'warning',
 });
+// tsc's source map was of the module the bundle replaces.
+await rm(`${kubernetesClient}.map`, { force: true });
 process.stdout.write(`${kubernetesClient}: the Kubernetes client, bundled\n`);

@@ -1,7 +1,7 @@
 import { CustomObjectsApi, makeInformer, type KubeConfig, type KubernetesObject } from '../../k8s/kubernetesClient.js';
 import type { Logger } from 'pino';
 import { BMH_GROUP, BMH_PLURAL, BMH_VERSION, BareMetalHost } from '../../api/bareMetalHost.js';
-import { listInPages, type ObjectList } from '../../k8s/listInPages.js';
+import { listHostObjects } from '../../k8s/bareMetalHosts.js';
 import type { HostIndex } from './hostIndex.js';
 import { logIndexChange } from './logIndexChange.js';
 
@@ -20,17 +20,7 @@ export async function watchBareMetalHosts(
 ): Promise<() => Promise<void>> {
   const api = kubeConfig.makeApiClient(CustomObjectsApi);
   const path = `/apis/${BMH_GROUP}/${BMH_VERSION}/namespaces/${namespace}/${BMH_PLURAL}`;
-  const list = async () =>
-    (await listInPages((page) =>
-      api.listNamespacedCustomObject({
-        group: BMH_GROUP,
-        version: BMH_VERSION,
-        namespace,
-        plural: BMH_PLURAL,
-        ...page,
-      }),
-    )) as ObjectList<KubernetesObject>;
-  const informer = makeInformer(kubeConfig, path, list);
+  const informer = makeInformer(kubeConfig, path, () => listHostObjects(api, namespace));
   const apply = (object: KubernetesObject): void => {
     const parsed = BareMetalHost.safeParse(object);
     if (!parsed.success) {

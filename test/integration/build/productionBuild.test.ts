@@ -1,6 +1,5 @@
-import { cp, mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,6 +73,7 @@ describe('the production build', () => {
       if ((await readFile(join(dir, 'dist', file), 'utf8')).includes('@kubernetes/client-node')) importers.push(file);
     }
     expect(importers).toEqual([]);
+    expect(files).not.toContain(join('k8s', 'kubernetesClient.js.map'));
   });
 
   it('reads, writes and watches Kubernetes objects through the bundled client, and knows its errors', async () => {
